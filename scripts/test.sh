@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a fresh machine: installs and starts what the tests
+# need (apt packages, the Docker engine and its test image, npm packages, code-server), then
+# runs lint, type checks, the Python tests (sandboxes, repair loop, language server, Neovim,
+# model layer), the client unit tests, the real VS Code end-to-end test and short benchmarks.
+# Heavy installs are cached: each installer returns at once when its result is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "system packages"
+bash scripts/install-system.sh
+step "python environment"
+bash scripts/setup.sh
+step "docker engine and test image"
+source scripts/install-docker.sh   # exports FIXLOOP_TEST_IMAGE and DOCKER_HOST when needed
+step "node packages and extension build"
+bash scripts/build-client.sh
+step "code-server for the end-to-end test"
+bash scripts/install-code-server.sh
+
+step "lint and type checks"
+ruff check server tests
+mypy
+npm run --silent lint
+
+step "client unit tests"
+npm run --silent test:unit
+
+step "python tests"
+pytest -q -p no:cacheprovider "$@"
+
+step "VS Code end-to-end test (code-server + Playwright)"
+npm run --silent test:e2e
+
+step "short benchmarks"
+fixloop bench repair --quick

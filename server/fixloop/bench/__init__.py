@@ -1,0 +1,1 @@
+"""Benchmarks behind `fixloop bench`: each prints medians and ratios against a baseline run alongside."""

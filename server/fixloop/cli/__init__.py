@@ -1,0 +1,57 @@
+"""The `fixloop` command line: a thin argparse adapter over the domain core.
+
+Each sub-command lives in its own module in this package and exposes
+`register(subparsers) -> None`, which adds its parser and sets `handler` to a function taking the
+parsed namespace and returning the exit code. Sub-command modules import heavy pieces (docker,
+openai, autogen, pygls) inside their handlers, so `fixloop --help` and `fixloop run` stay fast.
+Exit codes: 0 success, 1 failure, 2 usage/sandbox/configuration error, 3 nothing to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from fixloop import __version__
+
+# Order is the order shown in --help.
+COMMAND_MODULES = ("run", "fix", "serve", "task", "tests", "bench")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; make the message say what to do."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"fixloop: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fixloop", description="Run, debug and fix Python code in a sandbox.")
+    parser.add_argument("--version", action="version", version=f"fixloop {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"fixloop.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"fixloop.cli.{name}":
+                raise
+            continue  # sub-command not built in this checkout
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        print("fixloop: interrupted", file=sys.stderr)
+        return 130

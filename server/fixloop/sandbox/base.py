@@ -1,0 +1,148 @@
+"""The sandbox contract: what a run asks for (`RunSpec`, `Limits`) and what it reports (`RunResult`).
+
+Every backend (local, bwrap, docker) implements `Sandbox` and returns the same `RunResult`, so the
+oracle, the repair loop, the CLI and the language server never care which backend ran the code.
+These are plain frozen values with no dependency on pygls, autogen or docker; the backends and
+their AutoGen `CodeExecutor` adapters live in sibling modules and are imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+MIB = 1024 * 1024
+
+
+class SandboxUnavailable(RuntimeError):
+    """The chosen backend cannot run here; the message names the cause and the remedy."""
+
+
+class Status(str, enum.Enum):
+    """How a run ended. `value` is the word used in JSON and in the human summary."""
+
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    OUTPUT_LIMIT = "output_limit"
+    KILLED = "killed"
+    SANDBOX_ERROR = "sandbox_error"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one run. Defaults are the documented user defaults."""
+
+    wall_seconds: float = 10.0
+    memory_mb: int = 1024
+    processes: int = 256
+    output_bytes: int = 1 * MIB
+    file_size_mb: int = 64
+    open_files: int = 256
+    scratch_mb: int = 256
+    # A SIGTERM'd tree gets this long before SIGKILL.
+    kill_grace_seconds: float = 0.5
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One traceback frame. `file` is relative to the run's root when it lies inside it."""
+
+    file: str
+    line: int
+    function: str
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """The uncaught exception a run ended with, parsed from its traceback."""
+
+    type: str
+    message: str
+    file: str | None
+    line: int | None
+    frames: tuple[Frame, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What to run.
+
+    `argv` is the argument list *after* the interpreter when `use_python` is true (for example
+    `("script.py", "a1")` or `("-m", "pytest", "-q", "tests/test_x.py")`); when false it is a
+    full command and the sandbox's interpreter comes first on `PATH` as `python`/`python3`.
+    `root` is the user's project: it is the working directory inside the sandbox, never
+    written. `overlay` maps paths relative to `root` to text that replaces (or adds to) the
+    file on disk for this run only: unsaved editor buffers, patched candidates, helper scripts.
+    """
+
+    argv: tuple[str, ...]
+    root: Path
+    limits: Limits = field(default_factory=Limits)
+    use_python: bool = True
+    overlay: Mapping[str, str] = field(default_factory=dict)
+    network: bool = False
+    # Extra environment entries the caller vouches for (never secrets); merged onto the allow-list.
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: bytes = b""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one run, identical in shape for every backend."""
+
+    status: Status
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    truncated: bool
+    duration_ms: int
+    sandbox: str
+    error: ErrorInfo | None = None
+    # Which limit stopped the run: "wall", "cpu", "memory", "output", "file_size", "processes".
+    limit_hit: str | None = None
+    # False for the unprotected `local` backend; the CLI and UI warn when false.
+    protected: bool = True
+    # Free text for the user, e.g. why the sandbox failed or that `local` is unprotected.
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented `fixloop run --json` object (plus `limit_hit`, `protected`, `note`)."""
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@runtime_checkable
+class SandboxProcess(Protocol):
+    """A long-lived process inside a sandbox with piped stdin/stdout (the warm repair worker)."""
+
+    stdin: asyncio.StreamWriter
+    stdout: asyncio.StreamReader
+
+    async def kill(self) -> None: ...
+
+    async def wait(self) -> int | None: ...
+
+
+@runtime_checkable
+class Sandbox(Protocol):
+    """One backend instance, used for one loop. `close()` releases containers and scratch dirs."""
+
+    name: str
+    protected: bool
+
+    async def run(self, spec: RunSpec) -> RunResult: ...
+
+    async def start_process(self, spec: RunSpec) -> SandboxProcess: ...
+
+    async def close(self) -> None: ...
