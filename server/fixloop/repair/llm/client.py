@@ -1,0 +1,381 @@
+"""One conversation with an OpenAI-compatible model: AutoGen's AssistantAgent over a retrying client.
+
+`ModelConversation` wraps `autogen_agentchat.agents.AssistantAgent` (which keeps the message
+history) around `OpenAIChatCompletionClient` (which speaks to any OpenAI-compatible endpoint
+through the `openai` package). Between the two sits `_RetryingClient`: the openai client's own
+retries are turned off so that this module owns the policy (bounded exponential backoff on 429,
+5xx, timeouts and dropped connections; retry-after honoured; nothing retried past the caller's
+deadline) and turns every HTTP failure into a `ModelError` whose message says what to do and never
+contains the API key. Usage is counted per answer for the token budget and the cost estimate.
+This module imports openai and autogen at the top, so callers import it lazily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+from autogen_agentchat.agents import AssistantAgent
+from autogen_agentchat.messages import TextMessage
+from autogen_core import CancellationToken
+from autogen_core.models import (
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    ModelCapabilities,  # type: ignore[attr-defined]
+    ModelInfo,
+    RequestUsage,
+)
+from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+from fixloop.repair.llm.errors import (
+    HOW_TO_CONFIGURE,
+    ModelConfigError,
+    ModelUnavailableError,
+)
+from fixloop.settings import ModelConfig
+
+log = logging.getLogger(__name__)
+
+# USD per million (prompt, completion) tokens for a few well-known names; unknown models (local
+# servers, fine-tunes) count as free unless FIXLOOP_PRICE="IN,OUT" says otherwise.
+_PRICES_PER_MTOK = {
+    "gpt-4o": (2.5, 10.0),
+    "gpt-4o-mini": (0.15, 0.6),
+    "gpt-4.1": (2.0, 8.0),
+    "gpt-4.1-mini": (0.4, 1.6),
+    "gpt-4.1-nano": (0.1, 0.4),
+    "o3-mini": (1.1, 4.4),
+    "o4-mini": (1.1, 4.4),
+}
+
+# Capabilities declared for model names AutoGen does not know (Ollama, vLLM, llama.cpp...):
+# we only ever send plain text and read plain text back.
+_UNKNOWN_MODEL_INFO: ModelInfo = {
+    "vision": False,
+    "function_calling": False,
+    "json_output": False,
+    "family": "unknown",
+    "structured_output": False,
+    "multiple_system_messages": True,
+}
+
+
+@dataclass(frozen=True)
+class ModelLimits:
+    """Per-call and per-conversation limits; `from_env` lets tests and users tune them."""
+
+    request_timeout: float = 60.0
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    retry_after_cap: float = 30.0
+    max_answer_chars: int = 40_000
+    token_budget: int = 200_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ModelLimits:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for key, name, kind in (
+            ("FIXLOOP_MODEL_TIMEOUT", "request_timeout", float),
+            ("FIXLOOP_MODEL_RETRIES", "max_retries", int),
+            ("FIXLOOP_TOKEN_BUDGET", "token_budget", int),
+        ):
+            raw = env.get(key)
+            if raw:
+                try:
+                    value = kind(raw)
+                except ValueError:
+                    log.warning("ignoring %s=%r: not a number", key, raw)
+                    continue
+                if value >= 0:
+                    values[name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    text: str
+    finish_reason: str  # "stop", "length" (cut off), ...
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def model_info_for(name: str) -> ModelInfo:
+    """AutoGen's info for known OpenAI names, a plain-text profile for anything else."""
+    from autogen_ext.models.openai import _model_info
+
+    try:
+        return _model_info.get_info(name)
+    except ValueError:  # AutoGen raises for names it does not know
+        return _UNKNOWN_MODEL_INFO
+
+
+def price_per_mtok(name: str, environ: Mapping[str, str] | None = None) -> tuple[float, float]:
+    env = os.environ if environ is None else environ
+    override = env.get("FIXLOOP_PRICE", "")
+    if override:
+        try:
+            prompt, completion = (float(x) for x in override.split(","))
+            return prompt, completion
+        except ValueError:
+            log.warning("ignoring FIXLOOP_PRICE=%r: expected 'IN,OUT' USD per 1M tokens", override)
+    best = ""
+    for known in _PRICES_PER_MTOK:
+        if name.startswith(known) and len(known) > len(best):
+            best = known
+    return _PRICES_PER_MTOK.get(best, (0.0, 0.0))
+
+
+def _retry_after_seconds(error: openai.APIStatusError) -> float | None:
+    headers = error.response.headers
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class _RetryingClient(ChatCompletionClient):
+    """Delegates to the AutoGen OpenAI client, adding our retry policy and error messages."""
+
+    def __init__(self, inner: OpenAIChatCompletionClient, config: ModelConfig, limits: ModelLimits):
+        self._inner = inner
+        self._config = config
+        self._limits = limits
+        self.deadline = float("inf")  # monotonic time after which no retry starts
+        self.last_result: CreateResult | None = None
+        self.retries = 0
+
+    @property
+    def _endpoint(self) -> str:
+        return self._config.base_url or "https://api.openai.com/v1"
+
+    def _redact(self, text: str) -> str:
+        key = self._config.api_key
+        return text.replace(key, "[redacted]") if key else text
+
+    def _fatal(self, error: openai.APIError) -> ModelConfigError | ModelUnavailableError | None:
+        model, endpoint = self._config.model, self._endpoint
+        if isinstance(error, openai.AuthenticationError):
+            # The server's own message may echo part of the key: never pass it on.
+            return ModelConfigError(
+                f"the endpoint {endpoint} rejected the API key (HTTP 401); set a valid key in "
+                "FIXLOOP_API_KEY or OPENAI_API_KEY"
+            )
+        if isinstance(error, openai.PermissionDeniedError):
+            return ModelConfigError(
+                f"the API key may not use model {model!r} at {endpoint} (HTTP 403)"
+            )
+        if isinstance(error, openai.NotFoundError):
+            return ModelConfigError(
+                f"model {model!r} was not found at {endpoint} (HTTP 404); check --model / "
+                "FIXLOOP_MODEL and --base-url"
+            )
+        if isinstance(error, openai.APIStatusError) and error.status_code < 500 and error.status_code != 429:
+            detail = self._redact(str(getattr(error, "message", error)))[:300]
+            return ModelUnavailableError(
+                f"the endpoint {endpoint} refused the request (HTTP {error.status_code}): {detail}"
+            )
+        return None
+
+    def _give_up(self, error: Exception, attempts: int) -> Exception:
+        endpoint = self._endpoint
+        if isinstance(error, openai.APITimeoutError):
+            return ModelUnavailableError(
+                f"the model at {endpoint} did not answer within {self._limits.request_timeout:g} s "
+                f"({attempts} attempts)"
+            )
+        if isinstance(error, openai.APIConnectionError):
+            return ModelConfigError(
+                f"cannot reach the model endpoint {endpoint} ({attempts} attempts); check "
+                "--base-url / FIXLOOP_BASE_URL and that the server is running"
+            )
+        if isinstance(error, openai.RateLimitError):
+            return ModelUnavailableError(
+                f"the endpoint {endpoint} kept rate-limiting the requests (HTTP 429, {attempts} attempts)"
+            )
+        status = getattr(error, "status_code", "?")
+        return ModelUnavailableError(
+            f"the endpoint {endpoint} kept failing (HTTP {status}, {attempts} attempts)"
+        )
+
+    async def create(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Any] = [],
+        tool_choice: Any = "auto",
+        json_output: Any = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> CreateResult:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = await self._inner.create(
+                    messages,
+                    tools=tools,
+                    tool_choice=tool_choice,
+                    json_output=json_output,
+                    extra_create_args=extra_create_args,
+                    cancellation_token=cancellation_token,
+                )
+            except openai.APIError as error:
+                fatal = self._fatal(error)
+                if fatal is not None:
+                    raise fatal from None
+                wait = self._limits.backoff_base * 2 ** (attempt - 1)
+                wait = min(self._limits.backoff_cap, wait) * (1 + random.random() / 4)
+                retry_limit = self._limits.max_retries
+                if isinstance(error, openai.APIConnectionError) and not isinstance(
+                    error, openai.APITimeoutError
+                ):
+                    retry_limit = min(1, retry_limit)  # a refused connection rarely heals at once
+                if isinstance(error, openai.RateLimitError):
+                    hinted = _retry_after_seconds(error)
+                    if hinted is not None:
+                        if hinted > self._limits.retry_after_cap:
+                            raise ModelUnavailableError(
+                                f"the endpoint {self._endpoint} asks to retry after {hinted:.0f} s "
+                                "(HTTP 429); try again later"
+                            ) from None
+                        wait = hinted
+                if attempt > retry_limit or time.monotonic() + wait > self.deadline:
+                    raise self._give_up(error, attempt) from None
+                self.retries += 1
+                log.info("model call failed (%s); retry %d in %.2f s", type(error).__name__, attempt, wait)
+                await asyncio.sleep(wait)
+                continue
+            self.last_result = result
+            return result
+
+    def create_stream(self, *args: Any, **kwargs: Any) -> Any:
+        return self._inner.create_stream(*args, **kwargs)
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+    def actual_usage(self) -> RequestUsage:
+        return self._inner.actual_usage()
+
+    def total_usage(self) -> RequestUsage:
+        return self._inner.total_usage()
+
+    def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Any] = []) -> int:
+        return self._inner.count_tokens(messages, tools=tools)
+
+    def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Any] = []) -> int:
+        return self._inner.remaining_tokens(messages, tools=tools)
+
+    @property
+    def capabilities(self) -> ModelCapabilities:  # type: ignore[override]
+        return self._inner.capabilities
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return self._inner.model_info
+
+
+def check_config(config: ModelConfig) -> None:
+    """Raise `ModelConfigError` when the configuration cannot possibly work."""
+    if not config.model:
+        raise ModelConfigError(f"no model is configured: {HOW_TO_CONFIGURE}")
+    if not config.api_key and not config.base_url:
+        raise ModelConfigError(
+            "no API key for the OpenAI endpoint: set FIXLOOP_API_KEY or OPENAI_API_KEY "
+            "(or point --base-url at a local server such as Ollama)"
+        )
+    if config.base_url and not config.base_url.startswith(("http://", "https://")):
+        raise ModelConfigError(f"--base-url must start with http:// or https://, got {config.base_url!r}")
+
+
+class ModelConversation:
+    """An AssistantAgent conversation: `ask(text)` sends one user turn and returns the answer."""
+
+    def __init__(
+        self,
+        config: ModelConfig,
+        *,
+        system_message: str,
+        limits: ModelLimits | None = None,
+        name: str = "fixloop",
+    ) -> None:
+        check_config(config)
+        self.config = config
+        self.limits = limits or ModelLimits.from_env()
+        inner = OpenAIChatCompletionClient(
+            model=config.model,
+            base_url=config.base_url or "https://api.openai.com/v1",
+            # Local servers (Ollama, llama.cpp) ignore the key but the client requires one.
+            api_key=config.api_key or "unused",
+            timeout=self.limits.request_timeout,
+            max_retries=0,  # _RetryingClient owns the retry policy
+            model_info=model_info_for(config.model),
+        )
+        self._client = _RetryingClient(inner, config, self.limits)
+        self._agent = AssistantAgent(name, model_client=self._client, system_message=system_message)
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.turns = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def retries(self) -> int:
+        return self._client.retries
+
+    def cost_usd(self) -> float:
+        prompt_price, completion_price = price_per_mtok(self.config.model)
+        return (self.prompt_tokens * prompt_price + self.completion_tokens * completion_price) / 1e6
+
+    def over_token_budget(self) -> bool:
+        return self.tokens >= self.limits.token_budget
+
+    async def ask(self, text: str, *, deadline: float = float("inf")) -> ModelAnswer:
+        """Send `text` as the next user turn; no retry starts after monotonic `deadline`."""
+        self._client.deadline = deadline
+        token = CancellationToken()
+        try:
+            response = await self._agent.on_messages([TextMessage(content=text, source="user")], token)
+        except asyncio.CancelledError:
+            token.cancel()  # stops the in-flight HTTP request too
+            raise
+        self.turns += 1
+        result = self._client.last_result
+        usage = result.usage if result is not None else RequestUsage(0, 0)
+        self.prompt_tokens += usage.prompt_tokens
+        self.completion_tokens += usage.completion_tokens
+        content = getattr(response.chat_message, "content", "")
+        return ModelAnswer(
+            text=content if isinstance(content, str) else str(content),
+            finish_reason=str(result.finish_reason) if result is not None else "unknown",
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+        )
+
+    async def close(self) -> None:
+        await self._client.close()

@@ -1,0 +1,129 @@
+"""`ModelEngine`: the language model as a candidate generator inside the repair loop.
+
+The loop hands the engine a `RepairSession`. The engine holds one AutoGen conversation: it shows
+the model the file, the target range, the failure and the attempts already rejected; each answer
+is extracted (`extract.py`), fitted to the range and given to `session.try_replacement`, whose
+verdict (outcome, reason, truncated output) becomes the next user turn. A verified candidate
+ends the conversation; so do the turn, wall-time and token budgets. After `search()` the loop
+reads `tokens`, `cost_usd`, `turns`, `stop_reason` and `notes` from the engine to report them.
+Configuration problems raise `ModelConfigError` (the CLI exits 2); an endpoint that keeps failing
+ends the search with `stop_reason` set instead of crashing the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from fixloop.repair.engine import RepairSession
+from fixloop.repair.llm.errors import ModelConfigError, ModelUnavailableError
+from fixloop.repair.llm.extract import extract_code, fit_to_range
+from fixloop.repair.llm.prompts import (
+    FIX_SYSTEM,
+    extraction_feedback,
+    fix_prompt,
+    scrub,
+    verdict_feedback,
+)
+from fixloop.settings import ModelConfig, Settings
+
+if TYPE_CHECKING:
+    from fixloop.repair.llm.client import ModelConversation
+
+
+class ModelEngine:
+    """Implements `fixloop.repair.engine.Engine` with an OpenAI-compatible model."""
+
+    name = "llm"
+
+    def __init__(self, model: ModelConfig, settings: Settings) -> None:
+        from fixloop.repair.llm.client import check_config
+
+        check_config(model)  # fail before the loop spends time on a model it cannot call
+        self.model = model
+        self.settings = settings
+        self.max_turns = settings.max_turns
+        # Figures the loop reads after search().
+        self.tokens = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.cost_usd = 0.0
+        self.turns = 0
+        self.stop_reason = ""
+        self.notes: list[str] = []  # one line per answer that never reached the loop
+
+    def _conversation(self) -> ModelConversation:
+        from fixloop.repair.llm.client import ModelConversation
+
+        return ModelConversation(self.model, system_message=FIX_SYSTEM)
+
+    def _scrub(self, session: RepairSession, text: str) -> str:
+        secrets = [self.model.api_key] if self.model.api_key else []
+        return scrub(text, root=session.root, extra_secrets=secrets)
+
+    async def search(self, session: RepairSession) -> None:
+        conversation = self._conversation()
+        target = session.target
+        original_range = "".join(session.source.splitlines(keepends=True)[target.start - 1 : target.end])
+        message = fix_prompt(session)
+        started = time.monotonic()
+        try:
+            for turn in range(1, self.max_turns + 1):
+                if session.solved:
+                    return
+                remaining = session.remaining_seconds()
+                if remaining <= 0:
+                    self.stop_reason = "the wall-time budget ran out"
+                    return
+                if conversation.over_token_budget():
+                    self.stop_reason = f"the token budget ({conversation.limits.token_budget}) ran out"
+                    return
+                session.progress(f"model turn {turn}/{self.max_turns}")
+                deadline = time.monotonic() + remaining
+                try:
+                    answer = await asyncio.wait_for(
+                        conversation.ask(self._scrub(session, message), deadline=deadline),
+                        timeout=remaining,
+                    )
+                except asyncio.TimeoutError:
+                    self.stop_reason = "the wall-time budget ran out while waiting for the model"
+                    return
+                self._count(conversation)
+                extraction = extract_code(
+                    answer.text,
+                    finish_reason=answer.finish_reason,
+                    max_chars=conversation.limits.max_answer_chars,
+                    original=original_range,
+                )
+                if extraction.code is None:
+                    note = f"model turn {turn}: answer rejected: {extraction.reason}"
+                    self.notes.append(note)
+                    session.progress(note)
+                    message = extraction_feedback(extraction.reason, target.start, target.end)
+                    continue
+                replacement = fit_to_range(extraction.code, session.source, target.start, target.end)
+                verdict = await session.try_replacement(replacement, origin=f"llm turn {turn}")
+                if verdict.verified:
+                    return
+                message = verdict_feedback(verdict, target.start, target.end)
+            self.stop_reason = f"no verified fix within {self.max_turns} model turns"
+        except ModelConfigError:
+            raise
+        except ModelUnavailableError as error:
+            self.stop_reason = str(error)
+            session.progress(f"model stopped: {error}")
+        finally:
+            self._count(conversation)
+            self.notes.append(
+                f"model: {conversation.turns} turns, {self.tokens} tokens, "
+                f"{time.monotonic() - started:.1f} s"
+            )
+            await conversation.close()
+
+    def _count(self, conversation: ModelConversation) -> None:
+        self.turns = conversation.turns
+        self.prompt_tokens = conversation.prompt_tokens
+        self.completion_tokens = conversation.completion_tokens
+        self.tokens = conversation.tokens
+        self.cost_usd = conversation.cost_usd()

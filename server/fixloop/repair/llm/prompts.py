@@ -1,0 +1,115 @@
+"""What the model is told: system messages, the first repair prompt and the feedback turns.
+
+Every text that leaves for the model passes `scrub`, which replaces the project root, the home
+directory and the value of every secret-looking environment variable, because the code under
+repair (or a prompt injection in it) may try to get them sent out. Long outputs are cut by
+`head_tail` so the model sees both how a run started and how it ended.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from fixloop.repair.engine import CandidateVerdict, RepairSession
+
+FEEDBACK_CHARS = 4000
+_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)", re.I)
+
+FIX_SYSTEM = """You repair Python code. You get a file with a target range of lines, the failure \
+the program shows, and earlier attempts that were rejected. Reply with exactly one ```python \
+fenced block that holds the complete new text of the target lines only: whole lines with their \
+original indentation, nothing outside the range, no diff, no placeholders such as \
+'# ... rest unchanged'. Fix the cause. Do not change tests, do not catch and hide exceptions, do \
+not exit early. Your replacement is run against the failing check; if it is rejected you get the \
+reason and the output and try again."""
+
+
+def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
+    """At most about `limit` characters: the start and the end, with a mark for what was cut."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    cut = len(text) - 2 * half
+    return f"{text[:half]}\n[... {cut} characters cut ...]\n{text[-half:]}"
+
+
+def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
+    env = os.environ if environ is None else environ
+    values = [v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 6]
+    return sorted(set(values), key=len, reverse=True)
+
+
+def scrub(text: str, *, root: Path | None = None, extra_secrets: Sequence[str] = ()) -> str:
+    """Remove secrets, the project's absolute path and the home directory from `text`."""
+    for secret in [*extra_secrets, *secret_values()]:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    if root is not None:
+        for form in {str(root), str(root.resolve())}:
+            if len(form) > 1:
+                text = text.replace(form + os.sep, "").replace(form, ".")
+    home = str(Path.home())
+    if len(home) > 1:
+        text = text.replace(home, "~")
+    return text
+
+
+def numbered(source: str, first: int, last: int) -> str:
+    lines = source.splitlines()
+    width = len(str(last))
+    return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in range(first, min(last, len(lines)) + 1))
+
+
+def describe_attempt(text: str, verdict: CandidateVerdict, limit: int = 1500) -> str:
+    body = head_tail(text, limit)
+    return f"```python\n{body.rstrip()}\n```\nrejected ({verdict.outcome}): {verdict.reason}"
+
+
+def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected: int = 3) -> str:
+    """The first user turn of a repair conversation."""
+    source = session.source
+    total = len(source.splitlines())
+    target = session.target
+    # Large files: show the target with some context, not the whole file.
+    first = 1 if total <= 400 else max(1, target.start - context_lines)
+    last = total if total <= 400 else min(total, target.end + context_lines)
+    failure = session.failure
+    parts = [
+        f"File `{session.path.as_posix()}` (lines {first}-{last} of {total} shown):",
+        f"```python\n{numbered(source, first, last)}\n```",
+        f"Target range: lines {target.start}-{target.end}. Current text of the range:",
+        f"```python\n{numbered(source, target.start, target.end)}\n```",
+        f"The check `{session.oracle_description}` fails: {failure.summary}",
+        f"Output:\n```\n{head_tail(failure.output)}\n```",
+    ]
+    if failure.error_line:
+        parts.append(f"The error is raised at line {failure.error_line}.")
+    rejected = list(session.rejected())[-max_rejected:]
+    if rejected:
+        parts.append("Earlier attempts that were rejected (do not repeat them):")
+        parts.extend(describe_attempt(text, verdict) for text, verdict in rejected)
+    parts.append(
+        f"Reply with one ```python block: the complete new text of lines {target.start}-{target.end}."
+    )
+    return "\n\n".join(parts)
+
+
+def verdict_feedback(verdict: CandidateVerdict, target_start: int, target_end: int) -> str:
+    parts = [f"That replacement was rejected ({verdict.outcome}): {verdict.reason}"]
+    if verdict.output.strip():
+        parts.append(f"Output:\n```\n{head_tail(verdict.output)}\n```")
+    parts.append(
+        f"Reply with a corrected ```python block for lines {target_start}-{target_end} "
+        "(the complete text of the range)."
+    )
+    return "\n\n".join(parts)
+
+
+def extraction_feedback(reason: str, target_start: int, target_end: int) -> str:
+    return (
+        f"Your answer could not be used: {reason}.\n\nReply with one ```python block holding the "
+        f"complete new text of lines {target_start}-{target_end}, nothing else."
+    )
