@@ -1,0 +1,166 @@
+"""The `bwrap` backend: bubblewrap namespaces around the same limited process as `local`.
+
+The program sees a read-only system (/usr and the library and binary directories, a few /etc
+essentials), the read-only interpreter prefixes (base and virtual environment, nothing else from
+$HOME), a read-only scratch copy of the project mounted at the project's real path (so
+tracebacks name real paths and sibling imports work), and a size-limited tmpfs at /tmp that
+also holds HOME. All namespaces are unshared (network too, unless asked for), it runs as an
+unprivileged uid with every capability dropped, in a new session, and dies with its parent;
+bubblewrap always sets no-new-privileges. Limits, cgroup and environment come from `process`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from fixloop.sandbox.base import MIB, RunResult, RunSpec, SandboxProcess, SandboxUnavailable
+from fixloop.sandbox.cgroup import reap_stale
+from fixloop.sandbox.process import (
+    allowed_env,
+    classify,
+    default_python,
+    interpreter_dirs,
+    run_tree,
+)
+from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
+
+SANDBOX_UID = 65534
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_ETC_FILES = (
+    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+    "/etc/localtime", "/etc/nsswitch.conf", "/etc/ssl", "/etc/ca-certificates", "/etc/mime.types",
+)
+_NETWORK_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf")
+_PASSWD = f"sandbox:x:{SANDBOX_UID}:{SANDBOX_UID}:sandbox:/tmp/home:/bin/sh\n"
+_GROUP = f"sandbox:x:{SANDBOX_UID}:\n"
+
+
+@lru_cache(maxsize=1)
+def _probe() -> str | None:
+    """None when bubblewrap works here, else the reason and the remedy."""
+    binary = shutil.which("bwrap")
+    if binary is None:
+        return ("bwrap sandbox unavailable: bubblewrap is not installed "
+                "(install it with `apt-get install bubblewrap`)")
+    try:
+        probe = subprocess.run(
+            [binary, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+            capture_output=True, timeout=10, env={"PATH": "/usr/bin:/bin"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap sandbox unavailable: running bwrap failed ({exc})"
+    if probe.returncode != 0:
+        detail = probe.stderr.decode(errors="replace").strip() or f"exit {probe.returncode}"
+        return (
+            f"bwrap sandbox unavailable: bubblewrap cannot create namespaces here ({detail}); "
+            "enable unprivileged user namespaces (sysctl -w kernel.unprivileged_userns_clone=1 "
+            "and user.max_user_namespaces > 0) or, in a container, allow them (e.g. seccomp/"
+            "AppArmor profile), or choose --sandbox docker"
+        )
+    return None
+
+
+@lru_cache(maxsize=8)
+def _interpreter_paths(python: str) -> tuple[str, ...]:
+    """Directories the interpreter needs: its prefixes (venv and base) and its own directory."""
+    try:
+        out = subprocess.run(
+            [python, "-I", "-S", "-c", "import sys; print(sys.prefix); print(sys.base_prefix)"],
+            capture_output=True, text=True, timeout=20, env={"PATH": "/usr/bin:/bin"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxUnavailable(f"cannot run the interpreter {python}: {exc}") from exc
+    # -S skips site, so a venv's prefix is found from pyvenv.cfg next to the executable.
+    paths = {line.strip() for line in out.stdout.splitlines() if line.strip()}
+    venv_cfg = Path(python).parent.parent / "pyvenv.cfg"
+    if venv_cfg.exists():
+        paths.add(str(venv_cfg.parent))
+    paths.add(str(Path(python).parent))
+    paths.add(str(Path(os.path.realpath(python)).parent))
+    return tuple(sorted(p for p in paths if not p.startswith(_SYSTEM_DIRS) and p != "/"))
+
+
+class BwrapSandbox(ScratchOwner):
+    """Runs each program in fresh bubblewrap namespaces."""
+
+    name = "bwrap"
+    protected = True
+
+    def __init__(self, python: str) -> None:
+        self.python = python
+        self._binds = _interpreter_paths(python)
+        super().__init__("fixloop-bwrap-")
+        (self._base / "passwd").write_text(_PASSWD)
+        (self._base / "group").write_text(_GROUP)
+        reap_stale()
+
+    @classmethod
+    async def open(cls, python: str | None = None) -> BwrapSandbox:
+        problem = await asyncio.to_thread(_probe)
+        if problem is not None:
+            raise SandboxUnavailable(problem)
+        return await asyncio.to_thread(cls, python or default_python())
+
+    def wrap(self, spec: RunSpec, tree_path: Path) -> list[str]:
+        """The bwrap command line for `spec`, with the project copy at the real root path."""
+        root = str(spec.root.resolve())
+        args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+                "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
+        if spec.network:
+            args.append("--share-net")
+        for directory in _SYSTEM_DIRS:
+            if os.path.islink(directory):
+                args += ["--symlink", os.readlink(directory), directory]
+            elif os.path.isdir(directory):
+                args += ["--ro-bind", directory, directory]
+        for path in _ETC_FILES + (_NETWORK_ETC if spec.network else ()):
+            args += ["--ro-bind-try", path, path]
+        args += ["--ro-bind", str(self._base / "passwd"), "/etc/passwd",
+                 "--ro-bind", str(self._base / "group"), "/etc/group",
+                 "--proc", "/proc", "--dev", "/dev",
+                 "--size", str(spec.limits.scratch_mb * MIB), "--tmpfs", "/tmp",
+                 "--dir", "/tmp/home"]
+        for path in self._binds:
+            args += ["--ro-bind", path, path]
+        args += ["--ro-bind", str(tree_path), root, "--chdir", root, "--"]
+        command = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+        return args + command
+
+    def _env(self, spec: RunSpec) -> dict[str, str]:
+        return allowed_env(
+            home="/tmp/home", tmp="/tmp", path_dirs=interpreter_dirs(self.python),
+            extra=spec.env, marker=uuid.uuid4().hex,
+        )
+
+    async def run(self, spec: RunSpec) -> RunResult:
+        for relative in spec.overlay:
+            check_overlay_path(relative)
+        async with self._pool(spec.root).tree(spec.overlay) as tree:
+            outcome = await run_tree(
+                self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec),
+                limits=spec.limits, stdin=spec.stdin,
+            )
+        return classify(
+            outcome, sandbox=self.name, roots=[str(spec.root.resolve())], protected=True,
+            signal_offset=128,
+        )
+
+    async def start_process(self, spec: RunSpec) -> SandboxProcess:
+        from fixloop.sandbox.longlived import start_long_lived
+
+        pool = self._pool(spec.root)
+        tree = pool.take()
+        await asyncio.to_thread(tree.prepare, spec.overlay)
+        process = await start_long_lived(
+            self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec), limits=spec.limits,
+            on_exit=lambda: pool.give_back(tree),
+        )
+        self._processes.add(process)
+        return process
+

@@ -1,0 +1,147 @@
+"""Process-count limits and whole-tree cleanup through a cgroup `pids` controller.
+
+`RLIMIT_NPROC` counts processes per real user, and the kernel ignores it for root, so as root it
+cannot stop a fork bomb (inside bwrap too: the user namespace maps back to root). A `pids` cgroup
+counts only the processes of one run, whoever owns them, and lists them all, including ones that
+escaped the process group with `setsid` or a double fork, so cleanup can kill every one of them.
+Used when the machine offers a writable `pids` hierarchy (cgroup v1 as root, or a delegated v2
+subtree); otherwise callers fall back to rlimits and an environment marker scan.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+from pathlib import Path
+
+_V1_ROOT = Path("/sys/fs/cgroup/pids")
+_V2_ROOT = Path("/sys/fs/cgroup")
+_PARENT_NAME = "fixloop"
+
+
+def _v2_base() -> Path | None:
+    """Our own v2 cgroup, when the pids controller is delegated to it and writable."""
+    if not (_V2_ROOT / "cgroup.controllers").exists():
+        return None
+    try:
+        own = Path("/proc/self/cgroup").read_text().strip().splitlines()
+    except OSError:
+        return None
+    for entry in own:
+        if entry.startswith("0::"):
+            base = _V2_ROOT / entry[3:].lstrip("/")
+            try:
+                enabled = (base / "cgroup.subtree_control").read_text().split()
+            except OSError:
+                return None
+            if "pids" in enabled and os.access(base, os.W_OK):
+                return base
+    return None
+
+
+def _base() -> Path | None:
+    if (_V1_ROOT / "cgroup.procs").exists() and os.access(_V1_ROOT, os.W_OK):
+        return _V1_ROOT
+    return _v2_base()
+
+
+class PidsCgroup:
+    """One run's cgroup. Create with `create()`; the child joins it with `join_self()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._procs = str(path / "cgroup.procs")
+
+    @classmethod
+    def create(cls, max_pids: int) -> PidsCgroup | None:
+        """A fresh cgroup limited to `max_pids` tasks, or None when the machine offers none."""
+        base = _base()
+        if base is None:
+            return None
+        parent = base / _PARENT_NAME if base == _V1_ROOT else base
+        name = f"fixloop-run-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        try:
+            parent.mkdir(exist_ok=True)
+            path = parent / name
+            path.mkdir()
+            (path / "pids.max").write_text(str(max_pids))
+        except OSError:
+            return None
+        return cls(path)
+
+    def join_self(self) -> None:
+        """Move the calling process into the cgroup (called in the child before exec)."""
+        fd = os.open(self._procs, os.O_WRONLY)
+        try:
+            os.write(fd, b"0")
+        finally:
+            os.close(fd)
+
+    def pids(self) -> list[int]:
+        try:
+            text = Path(self._procs).read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def limit_hit(self) -> bool:
+        """True when a fork was refused because the limit was reached."""
+        try:
+            events = (self.path / "pids.events").read_text()
+        except OSError:
+            return False
+        for line in events.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "max" and value.strip() not in ("", "0"):
+                return True
+        return False
+
+    def kill_all(self) -> None:
+        """SIGKILL every member; first freeze forking so a fork bomb cannot outrun the loop."""
+        try:
+            (self.path / "pids.max").write_text("1")
+        except OSError:
+            pass
+        for _ in range(200):
+            members = self.pids()
+            if not members:
+                return
+            for pid in members:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.002)
+
+    def remove(self) -> None:
+        """Kill what is left and remove the directory (retrying while zombies are reaped)."""
+        self.kill_all()
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.01)
+
+
+def reap_stale() -> None:
+    """Remove cgroups left by crashed fixloop processes (their owner pid is gone)."""
+    base = _base()
+    if base is None:
+        return
+    parent = base / _PARENT_NAME if base == _V1_ROOT else base
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith("fixloop-run-"):
+            continue
+        owner = entry.name.split("-")[2]
+        if owner.isdigit() and Path(f"/proc/{owner}").exists():
+            continue
+        PidsCgroup(entry).remove()

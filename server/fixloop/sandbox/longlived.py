@@ -1,0 +1,82 @@
+"""Long-lived sandboxed processes with piped stdin/stdout (`Sandbox.start_process`).
+
+The repair loop keeps a warm worker running inside the sandbox and talks to it over stdin and
+stdout. It gets the same session, limits, cgroup and environment as a one-shot run, but no wall
+clock: the caller times each request itself and calls `kill()`, which takes down the whole tree
+(including anything that left the process group). stderr is drained into a capped buffer so a
+chatty worker can never block on a full pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from fixloop.sandbox.base import Limits
+from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.process import MARKER_VAR, ProcessTree, spawn
+
+
+class LongLivedProcess:
+    """Implements `SandboxProcess`. `kill()` is idempotent and always reaps the tree."""
+
+    def __init__(
+        self, process: asyncio.subprocess.Process, tree: ProcessTree, stderr_cap: int,
+        on_exit: Callable[[], None] | None,
+    ) -> None:
+        assert process.stdin is not None and process.stdout is not None
+        self.stdin: asyncio.StreamWriter = process.stdin
+        self.stdout: asyncio.StreamReader = process.stdout
+        self.pid = process.pid
+        self._process = process
+        self._tree = tree
+        self._stderr = bytearray()
+        self._stderr_cap = stderr_cap
+        self._on_exit = on_exit
+        self._released = False
+        self._stderr_task = asyncio.create_task(self._drain_stderr())
+
+    async def _drain_stderr(self) -> None:
+        stream = self._process.stderr
+        if stream is None:
+            return
+        while chunk := await stream.read(65536):
+            room = self._stderr_cap - len(self._stderr)
+            if room > 0:
+                self._stderr.extend(chunk[:room])
+
+    @property
+    def stderr_text(self) -> str:
+        return bytes(self._stderr).decode("utf-8", errors="replace")
+
+    async def kill(self) -> None:
+        if self._released:
+            return
+        self._released = True
+        await asyncio.to_thread(self._tree.kill_everything)
+        await self._process.wait()
+        await asyncio.to_thread(self._tree.release)
+        self._stderr_task.cancel()
+        if self._on_exit is not None:
+            await asyncio.to_thread(self._on_exit)
+
+    async def wait(self) -> int | None:
+        code = await self._process.wait()
+        await self.kill()  # the worker is gone: nothing it started may outlive it
+        return code
+
+
+async def start_long_lived(
+    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
+    on_exit: Callable[[], None] | None = None, memory_rlimit: bool = True,
+) -> LongLivedProcess:
+    cgroup = await asyncio.to_thread(PidsCgroup.create, limits.processes)
+    process = await spawn(
+        argv, cwd=cwd, env=env, limits=limits, cgroup=cgroup,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, memory_rlimit=memory_rlimit,
+    )
+    tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
+    return LongLivedProcess(process, tree, limits.output_bytes, on_exit)

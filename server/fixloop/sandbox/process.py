@@ -1,0 +1,352 @@
+"""Start, watch and kill one sandboxed process tree; shared by the `local` and `bwrap` backends.
+
+The child gets its own session (so signals to its group never reach the server), resource
+limits set between fork and exec, an environment built from an allow-list, empty stdin, and a
+cgroup when the machine has one (see `cgroup`). Both output pipes are drained concurrently into
+one capped buffer; going over the cap or the wall clock kills the whole tree: SIGTERM, a short
+grace, then SIGKILL to the process group, to every cgroup member and to every process that
+carries this run's environment marker (catching daemons that left the group with `setsid`).
+The outcome is classified into the `Status` words of `RunResult`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import resource
+import signal
+import sys
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fixloop.sandbox.base import MIB, Limits, RunResult, Status
+from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.tracebacks import parse_traceback
+
+MARKER_VAR = "FIXLOOP_RUN_MARKER"
+# Variables copied from the server's environment when present; everything else is dropped.
+_COPIED_VARS = ("LANG", "LANGUAGE", "TZ")
+# A caller-supplied variable whose name looks like this is refused: it may carry a secret.
+_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH", "COOKIE")
+
+
+def looks_secret(name: str) -> bool:
+    upper = name.upper()
+    return any(hint in upper for hint in _SECRET_HINTS)
+
+
+def allowed_env(
+    *, home: str, tmp: str, path_dirs: Sequence[str], extra: Mapping[str, str], marker: str
+) -> dict[str, str]:
+    """The complete environment of a sandboxed run: never a copy of ours, never a secret."""
+    env = {
+        "PATH": ":".join([*path_dirs, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": home,
+        "TMPDIR": tmp,
+        "TERM": "dumb",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONNOUSERSITE": "1",
+        MARKER_VAR: marker,
+    }
+    for name, value in os.environ.items():
+        if name in _COPIED_VARS or name.startswith("LC_"):
+            env[name] = value
+    for name, value in extra.items():
+        if looks_secret(name) or "\x00" in name + value or "=" in name:
+            continue
+        env[name] = value
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def cpu_seconds(limits: Limits) -> int:
+    """CPU limit: a little above the wall limit, so busy loops die even if the wall timer lags."""
+    return max(1, math.ceil(limits.wall_seconds) + 1)
+
+
+def make_preexec(
+    limits: Limits, cgroup: PidsCgroup | None, *, memory: bool = True
+) -> Callable[[], None]:
+    """The function run in the child between fork and exec: cgroup, then rlimits."""
+    cpu = cpu_seconds(limits)
+    nproc: int | None = None
+    if cgroup is None and os.geteuid() != 0:
+        # Per-user counter: allow what the user already runs plus this run's budget.
+        nproc = _user_process_count() + limits.processes
+
+    def preexec() -> None:
+        if cgroup is not None:
+            cgroup.join_self()
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        file_bytes = limits.file_size_mb * MIB
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+        if memory:
+            address_space = limits.memory_mb * MIB
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        if nproc is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+    return preexec
+
+
+def _user_process_count() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    return count
+
+
+def marked_pids(marker: str) -> list[int]:
+    """Processes whose initial environment carries `marker` (found via /proc)."""
+    needle = f"{MARKER_VAR}={marker}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if needle in handle.read().split(b"\0"):
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+@dataclass
+class ProcessTree:
+    """Everything needed to signal every process one run started."""
+
+    pid: int
+    marker: str
+    cgroup: PidsCgroup | None
+    scan_marker: bool = True
+
+    def signal_all(self, sig: int) -> None:
+        try:
+            os.killpg(self.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        members = self.cgroup.pids() if self.cgroup is not None else []
+        if self.cgroup is None and self.scan_marker:
+            members = marked_pids(self.marker)
+        for pid in members:
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def kill_everything(self) -> None:
+        """SIGKILL the group and every member; with a cgroup this also catches escapees."""
+        self.signal_all(signal.SIGKILL)
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
+
+    def release(self) -> None:
+        self.kill_everything()
+        if self.cgroup is not None:
+            self.cgroup.remove()
+
+
+@dataclass
+class _Capture:
+    """Output of both pipes, capped together."""
+
+    cap: int
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    truncated: bool = False
+    over: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def drain(self, stream: asyncio.StreamReader | None, sink: bytearray) -> None:
+        if stream is None:
+            return
+        while True:
+            chunk = await stream.read(65536)
+            if not chunk:
+                return
+            room = self.cap - len(self.stdout) - len(self.stderr)
+            if len(chunk) > room:
+                sink.extend(chunk[: max(room, 0)])
+                self.truncated = True
+                self.over.set()
+                continue  # keep reading (and discarding) so the writer never blocks
+            sink.extend(chunk)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Raw facts about a finished run, before classification."""
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+    truncated: bool
+    timed_out: bool
+    duration_ms: int
+    processes_limited: bool
+
+
+async def spawn(
+    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
+    cgroup: PidsCgroup | None, stdin: int | None, stdout: int, stderr: int,
+    memory_rlimit: bool = True,
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *argv, cwd=str(cwd), env=dict(env), stdin=stdin, stdout=stdout, stderr=stderr,
+        start_new_session=True, close_fds=True,
+        preexec_fn=make_preexec(limits, cgroup, memory=memory_rlimit),
+    )
+
+
+async def run_tree(
+    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, stdin: bytes,
+    memory_rlimit: bool = True,
+) -> Outcome:
+    """Run `argv` to completion under `limits`; never leaves a process behind."""
+    marker = env.get(MARKER_VAR) or uuid.uuid4().hex
+    cgroup = await asyncio.to_thread(PidsCgroup.create, limits.processes)
+    capture = _Capture(cap=limits.output_bytes)
+    started = time.monotonic()
+    process = await spawn(
+        argv, cwd=cwd, env=env, limits=limits, cgroup=cgroup,
+        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        memory_rlimit=memory_rlimit,
+    )
+    tree = ProcessTree(process.pid, marker, cgroup)
+    drains = asyncio.gather(
+        capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)
+    )
+    feeder = asyncio.create_task(_feed(process, stdin)) if stdin else None
+    timed_out = False
+    try:
+        waiter = asyncio.ensure_future(process.wait())
+        overflow = asyncio.ensure_future(capture.over.wait())
+        done, _ = await asyncio.wait(
+            {waiter, overflow}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        overflow.cancel()
+        if waiter not in done:
+            timed_out = not capture.over.is_set()
+            await _terminate(tree, process, limits.kill_grace_seconds)
+        # Anything still alive after the main process ended is a leftover daemon: kill it so
+        # the pipes close and nothing outlives the run.
+        await asyncio.to_thread(tree.kill_everything)
+        try:
+            await asyncio.wait_for(asyncio.shield(drains), timeout=2.0)
+        except asyncio.TimeoutError:
+            pass  # a pipe held open by something we could not find; give up on its tail
+        await process.wait()
+    finally:
+        if feeder is not None:
+            feeder.cancel()
+        if process.returncode is None:
+            await asyncio.to_thread(tree.kill_everything)
+            await process.wait()
+        limited = cgroup.limit_hit() if cgroup is not None else False
+        await asyncio.to_thread(tree.release)
+        drains.cancel()
+    return Outcome(
+        returncode=process.returncode,
+        stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
+        stderr=bytes(capture.stderr).decode("utf-8", errors="replace"),
+        truncated=capture.truncated,
+        timed_out=timed_out,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        processes_limited=limited,
+    )
+
+
+async def _feed(process: asyncio.subprocess.Process, data: bytes) -> None:
+    assert process.stdin is not None
+    try:
+        process.stdin.write(data)
+        await process.stdin.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    finally:
+        process.stdin.close()
+
+
+async def _terminate(tree: ProcessTree, process: asyncio.subprocess.Process, grace: float) -> None:
+    tree.signal_all(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), timeout=grace)
+    except asyncio.TimeoutError:
+        pass
+    await asyncio.to_thread(tree.kill_everything)
+
+
+def classify(
+    outcome: Outcome, *, sandbox: str, roots: Sequence[str], protected: bool, note: str = "",
+    signal_offset: int | None = None,
+) -> RunResult:
+    """Turn raw facts into a `RunResult`: status, which limit was hit, the parsed error.
+
+    `signal_offset` is set by wrappers (bwrap) that report a child killed by signal N as
+    exit code offset+N.
+    """
+    code = outcome.returncode
+    signum: int | None = -code if code is not None and code < 0 else None
+    if signal_offset is not None and code is not None and code > signal_offset:
+        candidate = code - signal_offset
+        if candidate in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGSEGV,
+                         signal.SIGTERM, signal.SIGABRT):
+            signum = candidate
+    error = parse_traceback(outcome.stderr, roots)
+    tail = outcome.stderr.rstrip().rsplit("\n", 1)[-1] if outcome.stderr.strip() else ""
+    limit: str | None = None
+    if outcome.timed_out:
+        status, limit = Status.TIMEOUT, "wall"
+    elif outcome.truncated:
+        status, limit = Status.OUTPUT_LIMIT, "output"
+    elif signum == signal.SIGXCPU:
+        status, limit = Status.TIMEOUT, "cpu"
+    elif (error is not None and error.type == "MemoryError") or tail.startswith("MemoryError"):
+        status, limit = Status.MEMORY, "memory"
+    elif code == 0:
+        status = Status.OK
+    elif signum is not None:
+        status = Status.KILLED
+        if signum == signal.SIGXFSZ:
+            limit = "file_size"
+    else:
+        status = Status.ERROR
+    if status in (Status.ERROR, Status.KILLED) and limit is None:
+        if "[Errno 27] File too large" in outcome.stderr:
+            limit = "file_size"
+        elif outcome.processes_limited or "[Errno 11] Resource temporarily unavailable" in (
+            outcome.stderr
+        ) or "can't start new thread" in outcome.stderr:
+            limit = "processes"
+    if status is Status.OK:
+        error = None
+    return RunResult(
+        status=status, exit_code=code if signum is None or code is None else -signum,
+        stdout=outcome.stdout, stderr=outcome.stderr, truncated=outcome.truncated,
+        duration_ms=outcome.duration_ms, sandbox=sandbox, error=error, limit_hit=limit,
+        protected=protected, note=note,
+    )
+
+
+def interpreter_dirs(python: str) -> list[str]:
+    """Directories to put first on PATH so `python`/`python3` mean the chosen interpreter."""
+    return [str(Path(python).parent)] if os.path.isabs(python) else []
+
+
+def default_python() -> str:
+    return sys.executable

@@ -1,0 +1,238 @@
+"""Scratch copies of the user's project, so a sandboxed run never touches the real workspace.
+
+A `ScratchTree` is a copy of the project root (skipping VCS data, virtual environments, caches
+and `node_modules`, within a size cap) made once per sandbox instance. Each run applies its
+overlay (unsaved buffers, candidate patches) to the copy; before the next run the copy is reset
+cheaply by comparing each file's size and mtime with the manifest taken after copying, instead
+of copying the whole project again. Symlinks are followed only when they stay inside the
+project, so a link can never lead a run to the user's real files. `TreePool` hands out one tree
+per concurrent run or long-lived process and reuses them afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import stat
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fixloop.sandbox.base import MIB, SandboxUnavailable
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache",
+     ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".eggs"}
+)
+MAX_PROJECT_BYTES = 256 * MIB
+MAX_PROJECT_FILES = 20_000
+
+
+def check_overlay_path(relative: str) -> PurePosixPath:
+    """A safe relative path for an overlay entry, or ValueError naming what is wrong."""
+    if not relative or "\x00" in relative or "\n" in relative or "\r" in relative:
+        raise ValueError(f"invalid overlay path {relative!r}")
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or any(part in ("..", "") for part in pure.parts):
+        raise ValueError(f"overlay path must stay inside the project: {relative!r}")
+    return pure
+
+
+class ScratchTree:
+    """One copy of `root` at `path`, resettable to the pristine copy plus a new overlay."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.root = root.resolve()
+        self.path = path
+        self._manifest: dict[str, tuple[int, int]] = {}  # relative file -> (size, mtime_ns)
+        self._dirs: set[str] = set()
+        self._overlaid: set[str] = set()
+        self._copied = False
+
+    def _copy(self) -> None:
+        total_bytes = 0
+        self.path.mkdir(parents=True, exist_ok=True)
+        for current, dirnames, filenames in os.walk(self.root):
+            here = Path(current)
+            rel_dir = here.relative_to(self.root)
+            keep = []
+            for name in sorted(dirnames):
+                full = here / name
+                if name in SKIP_DIRS or full.is_symlink() or (full / "pyvenv.cfg").exists():
+                    continue
+                keep.append(name)
+                (self.path / rel_dir / name).mkdir(exist_ok=True)
+                self._dirs.add((rel_dir / name).as_posix())
+            dirnames[:] = keep
+            for name in filenames:
+                source = here / name
+                if source.is_symlink():
+                    target = source.resolve()
+                    if not target.is_file() or not target.is_relative_to(self.root):
+                        continue  # a link leading out of the project is never followed
+                    source = target
+                elif not source.is_file():
+                    continue  # sockets, fifos, devices
+                rel = (rel_dir / name).as_posix()
+                dest = self.path / rel
+                shutil.copy2(source, dest)
+                info = dest.stat()
+                total_bytes += info.st_size
+                self._manifest[rel] = (info.st_size, info.st_mtime_ns)
+                if len(self._manifest) > MAX_PROJECT_FILES or total_bytes > MAX_PROJECT_BYTES:
+                    raise SandboxUnavailable(
+                        f"the project at {self.root} is too large to copy into a sandbox "
+                        f"(over {MAX_PROJECT_FILES} files or {MAX_PROJECT_BYTES // MIB} MiB); "
+                        "use --root to point at the directory that holds the code"
+                    )
+        self._copied = True
+
+    def prepare(self, overlay: Mapping[str, str]) -> None:
+        """Make the copy equal to the project plus `overlay` (blocking; run in a thread)."""
+        if not self._copied:
+            self._copy()
+        else:
+            try:
+                self._reset()
+            except OSError:
+                self._rebuild()
+        for relative, text in overlay.items():
+            rel = check_overlay_path(relative).as_posix()
+            dest = self.path / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.is_symlink() or dest.is_dir():
+                raise ValueError(f"overlay path is not a regular file: {relative!r}")
+            dest.write_text(text, encoding="utf-8")
+            self._overlaid.add(rel)
+
+    def _rebuild(self) -> None:
+        _force_remove(self.path)
+        self._manifest.clear()
+        self._dirs.clear()
+        self._overlaid.clear()
+        self._copy()
+
+    def _reset(self) -> None:
+        """Undo whatever the last run or overlay changed, comparing against the manifest."""
+        stale = set(self._overlaid)
+        self._overlaid.clear()
+        seen: set[str] = set()
+        for current, dirnames, filenames in os.walk(self.path):
+            rel_dir = Path(current).relative_to(self.path)
+            for name in list(dirnames):
+                rel = (rel_dir / name).as_posix()
+                full = Path(current) / name
+                if rel not in self._dirs or full.is_symlink():
+                    _force_remove(full)
+                    dirnames.remove(name)
+            for name in filenames:
+                rel = (rel_dir / name).as_posix()
+                full = Path(current) / name
+                expected = self._manifest.get(rel)
+                info = full.lstat()
+                if expected is None or not stat.S_ISREG(info.st_mode):
+                    full.unlink()
+                    continue
+                seen.add(rel)
+                if rel in stale or (info.st_size, info.st_mtime_ns) != expected:
+                    self._restore(rel)
+        for rel in self._manifest.keys() - seen:
+            self._restore(rel)
+
+    def _restore(self, rel: str) -> None:
+        dest = self.path / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists() or dest.is_symlink():
+            dest.unlink()
+        source = (self.root / rel).resolve()
+        shutil.copy2(source, dest)
+        info = dest.stat()
+        self._manifest[rel] = (info.st_size, info.st_mtime_ns)
+
+    def remove(self) -> None:
+        _force_remove(self.path)
+
+
+def _force_remove(path: Path) -> None:
+    """Delete a file or tree even when a hostile run removed permissions from it."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+        return
+
+    def _retry(func, target, _exc):  # type: ignore[no-untyped-def]
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+        except OSError:
+            pass
+        func(target)
+
+    if path.exists():
+        shutil.rmtree(path, onerror=_retry)
+
+
+class TreePool:
+    """Scratch trees of one project under `base`; one per concurrent user, reused afterwards."""
+
+    def __init__(self, root: Path, base: Path) -> None:
+        self.root = root.resolve()
+        self.base = base
+        self._free: list[ScratchTree] = []
+        self._all: list[ScratchTree] = []
+
+    @asynccontextmanager
+    async def tree(self, overlay: Mapping[str, str]) -> AsyncIterator[ScratchTree]:
+        tree = self.take()
+        try:
+            await asyncio.to_thread(tree.prepare, overlay)
+        except BaseException:
+            self.give_back(tree)
+            raise
+        try:
+            yield tree
+        finally:
+            self.give_back(tree)
+
+    def take(self) -> ScratchTree:
+        if self._free:
+            return self._free.pop()
+        tree = ScratchTree(self.root, self.base / f"tree{len(self._all)}" / self.root.name)
+        self._all.append(tree)
+        return tree
+
+    def give_back(self, tree: ScratchTree) -> None:
+        self._free.append(tree)
+
+    def remove_all(self) -> None:
+        for tree in self._all:
+            tree.remove()
+        self._all.clear()
+        self._free.clear()
+
+
+class ScratchOwner:
+    """What the local and bwrap backends share: a private base dir, tree pools per project,
+    and the long-lived processes to kill on close."""
+
+    def __init__(self, prefix: str) -> None:
+        import tempfile
+
+        self._base = Path(tempfile.mkdtemp(prefix=prefix))
+        self._pools: dict[Path, TreePool] = {}
+        self._processes: set[Any] = set()
+
+    def _pool(self, root: Path) -> TreePool:
+        key = root.resolve()
+        if key not in self._pools:
+            self._pools[key] = TreePool(key, self._base / f"project{len(self._pools)}")
+        return self._pools[key]
+
+    async def close(self) -> None:
+        for process in list(self._processes):
+            await process.kill()
+        self._processes.clear()
+        for pool in self._pools.values():
+            await asyncio.to_thread(pool.remove_all)
+        await asyncio.to_thread(shutil.rmtree, self._base, True)
