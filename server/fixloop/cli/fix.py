@@ -1,0 +1,132 @@
+"""`fixloop fix FILE`: find a fix the sandbox proved, print it as a diff, optionally apply it.
+
+A thin adapter over `fixloop.loop.run_fix`. FILE and `--test` paths are relative to the current
+directory (as a shell user types them) and must lie inside `--root` (default: the current
+directory), where everything runs. stdout gets only the unified diff (or the `--json` object);
+stderr gets the summary. `--write` replaces FILE atomically with the verified text, keeping its
+encoding and line endings. Exit codes: 0 verified fix, 1 none within the budget, 2 usage, sandbox
+or configuration error, 3 nothing to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fixloop.settings import ENGINES, SANDBOXES, Settings
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "fix", help="find a fix proved in the sandbox and print it as a diff",
+        description="Reproduce a failure in the sandbox, search for a fix, prove it, print the diff.",
+    )
+    parser.add_argument("file", help="the Python file to fix (relative to the current directory)")
+    parser.add_argument("--lines", metavar="A-B", help="only edit lines A to B (1-based, inclusive)")
+    parser.add_argument("--test", action="append", default=[], metavar="TEST",
+                        help="pytest file or node id that must pass (repeatable)")
+    parser.add_argument("--cmd", metavar="COMMAND", help="a command that must exit 0")
+    parser.add_argument("--root", metavar="DIR", default=".", help="project root (default: cwd)")
+    parser.add_argument("--engine", choices=ENGINES, default=None)
+    parser.add_argument("--sandbox", choices=SANDBOXES, default=None)
+    parser.add_argument("--python", metavar="PATH", default=None, help="interpreter for the code")
+    parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                        help="time for the whole search (default 60)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="S", help="per-run limit")
+    parser.add_argument("--write", action="store_true", help="apply the verified fix to FILE")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--model", default=None, help="model name for the llm engine")
+    parser.add_argument("--base-url", default=None, help="OpenAI-compatible server for the model")
+    parser.add_argument("--allow-shell", action="store_true",
+                        help="allow shell syntax in --cmd (and shell tools for the model)")
+    parser.set_defaults(handler=handle)
+
+
+def _fail(message: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"verified": False, "diff": "", "reason": message, "error": True}))
+    print(f"fixloop fix: {message}", file=sys.stderr)
+    return 2
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
+    raw: dict[str, Any] = {}
+    for name in ("engine", "sandbox", "python", "budget", "timeout", "model", "base_url"):
+        value = getattr(args, name)
+        if value is not None:
+            raw[name] = value
+    if args.allow_shell:
+        raw["allow_shell"] = True
+    settings, problems = Settings.from_mapping(raw)
+    return settings, problems
+
+
+def handle(args: argparse.Namespace) -> int:
+    from fixloop.fixes import FixRequest
+    from fixloop.loop import FixUsageError, run_fix, summary_line
+    from fixloop.repair.engine import LineRange
+    from fixloop.sandbox.base import SandboxUnavailable
+
+    if args.budget is not None and not args.budget > 0:
+        return _fail("--budget must be a positive number of seconds", args.json)
+    if args.timeout is not None and not args.timeout > 0:
+        return _fail("--timeout must be a positive number of seconds", args.json)
+    settings, problems = _settings(args)
+    if problems:
+        return _fail("; ".join(problems), args.json)
+    line_range = None
+    if args.lines:
+        try:
+            first, _, last = args.lines.partition("-")
+            line_range = LineRange(int(first), int(last or first))
+        except ValueError:
+            return _fail(f"--lines must look like A-B with 1 <= A <= B, got {args.lines!r}", args.json)
+    root = Path(args.root).resolve()
+    file = _cwd_or_root(args.file, root)
+    tests = tuple(_relative_test(test, root) for test in args.test)
+    request = FixRequest(path=file, root=root, settings=settings, line_range=line_range,
+                         tests=tests, command=args.cmd, allow_shell=args.allow_shell)
+    try:
+        result = asyncio.run(run_fix(request, progress=None))
+    except FixUsageError as exc:
+        return _fail(str(exc), args.json)
+    except SandboxUnavailable as exc:
+        return _fail(f"sandbox unavailable: {exc}", args.json)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    elif result.verified:
+        sys.stdout.write(result.diff)
+    print(f"fixloop fix: {summary_line(result)}", file=sys.stderr)
+    if result.transcript and not args.json:
+        print(f"fixloop fix: transcript {result.transcript}", file=sys.stderr)
+    if result.nothing_to_fix:
+        return 3
+    if not result.verified:
+        return 1
+    if args.write and result.fixed is not None:
+        from fixloop.patch import read_source, write_atomically
+
+        current, encoding = read_source(file)
+        if current != result.original:
+            return _fail(f"{args.file} changed while fixloop ran; not written", args.json)
+        write_atomically(file, result.fixed, encoding)
+        print(f"fixloop fix: wrote {args.file}", file=sys.stderr)
+    return 0
+
+
+def _relative_test(test: str, root: Path) -> str:
+    """A test path typed relative to the cwd, as an absolute path the loop can place in root."""
+    file_part, sep, rest = test.partition("::")
+    return str(_cwd_or_root(file_part, root)) + sep + rest
+
+
+def _cwd_or_root(path: str, root: Path) -> Path:
+    """Paths are relative to the cwd; one that only exists relative to --root is taken from there."""
+    from_cwd = Path(path).resolve()
+    if not from_cwd.exists() and (root / path).exists():
+        return (root / path).resolve()
+    return from_cwd

@@ -1,0 +1,143 @@
+"""Guards: reject candidates that would pass the oracle by cheating instead of fixing.
+
+A candidate is refused when it changes lines outside the target range (a new top-level import is
+allowed when the range was inferred), swallows exceptions (a new `except` whose body is only
+`pass`/`...`, or a new bare / `Exception` / `BaseException` handler), adds a call that ends the
+process (`sys.exit`, `os._exit`, `exit`, `quit`, `os.abort`, `os.kill`), deletes the failing
+statement or empties a function body, makes the failing statement unreachable, or starts
+poking at the test harness (`pytest`, `sys._getframe`, `inspect`, `unittest.mock`). The tests
+are never edited: the loop only ever writes candidates for the target file.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections import Counter
+
+from fixloop.repair.engine import LineRange
+
+EXIT_CALLS = {"sys.exit", "os._exit", "exit", "quit", "os.abort", "os.kill", "os.killpg"}
+HARNESS_NAMES = {"pytest", "_getframe", "inspect", "mock", "unittest", "settrace", "__builtins__"}
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return ""
+
+
+def _fingerprint(tree: ast.AST) -> Counter[str]:
+    marks: Counter[str] = Counter()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler):
+            broad = node.type is None or (
+                isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")
+            )
+            empty = all(
+                isinstance(s, (ast.Pass, ast.Continue))
+                or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+                for s in node.body
+            )
+            if broad:
+                marks["broad except"] += 1
+            if empty:
+                marks["except: pass"] += 1
+        elif isinstance(node, ast.Call) and _call_name(node) in EXIT_CALLS:
+            marks[f"call {_call_name(node)}"] += 1
+        elif isinstance(node, ast.Name) and node.id in HARNESS_NAMES:
+            marks[f"use of {node.id}"] += 1
+        elif isinstance(node, ast.Attribute) and node.attr in HARNESS_NAMES:
+            marks[f"use of {node.attr}"] += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                root = (getattr(node, "module", None) or alias.name).split(".")[0]
+                if root in HARNESS_NAMES or alias.name in HARNESS_NAMES:
+                    marks[f"import {root}"] += 1
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            for statement in body[:-1]:
+                if isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+                    marks["unreachable code"] += 1
+                    break
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_empty_body(node.body):
+            marks["empty function body"] += 1
+    return marks
+
+
+def _is_empty_body(body: list[ast.stmt]) -> bool:
+    for statement in body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if isinstance(statement, ast.Return) and (
+            statement.value is None or isinstance(statement.value, ast.Constant)
+        ):
+            continue
+        return False
+    return True
+
+
+class GuardSet:
+    """Checks candidates against one original text and one target range."""
+
+    def __init__(self, original: str, target: LineRange, *, failing_lines: set[int],
+                 allow_header_imports: bool) -> None:
+        self.original = original
+        self.target = target
+        self.failing_lines = failing_lines
+        self.allow_header_imports = allow_header_imports
+        self.original_lines = original.splitlines(keepends=True)
+        try:
+            self.original_marks = _fingerprint(ast.parse(original))
+        except SyntaxError:
+            self.original_marks = Counter()
+
+    def check(self, candidate: str, tree: ast.AST | None) -> str | None:
+        """None when the candidate may be validated, else the reason it is refused."""
+        reason = self._check_range(candidate)
+        if reason:
+            return reason
+        if tree is not None:
+            added = _fingerprint(tree) - self.original_marks
+            if added:
+                return f"refused: adds {', '.join(sorted(added))}"
+        return None
+
+    def _check_range(self, candidate: str) -> str | None:
+        new_lines = candidate.splitlines(keepends=True)
+        matcher = difflib.SequenceMatcher(None, self.original_lines, new_lines, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            inserted = new_lines[j1:j2]
+            if tag == "insert" and self.allow_header_imports and all(
+                line.startswith(("import ", "from ")) for line in inserted
+            ):
+                if all(
+                    not ln.strip() or ln.startswith(("import ", "from ", "#", '"""', "'''"))
+                    for ln in self.original_lines[:i1]
+                ):
+                    continue
+            first, last = (i1 + 1, i2) if i2 > i1 else (i1, i1 + 1)
+            if tag == "insert":
+                # Inserting between lines k and k+1 is inside the range when either neighbour is.
+                if not (self.target.start - 1 <= i1 <= self.target.end):
+                    return f"refused: edits line {i1 + 1}, outside the target lines {self.target.start}-{self.target.end}"
+                continue
+            if first < self.target.start or last > self.target.end:
+                return f"refused: edits lines {first}-{last}, outside the target lines {self.target.start}-{self.target.end}"
+            if tag == "delete":
+                deleted = set(range(i1 + 1, i2 + 1))
+                if deleted & self.failing_lines:
+                    return "refused: deletes the failing statement"
+            elif tag == "replace" and all(
+                not ln.strip() or ln.strip() in ("pass", "...") for ln in inserted
+            ):
+                if set(range(i1 + 1, i2 + 1)) & self.failing_lines:
+                    return "refused: replaces the failing statement with nothing"
+        return None

@@ -1,0 +1,94 @@
+"""The offline engine: failure-driven rules first, then a mutation search guided by localisation.
+
+No model and no network. Rules come from the error (see `rules.py`); then every one-edit mutant
+(see `mutate.py`) of the most suspicious lines is validated, cheapest first, line by line in the
+order fault localisation gave. The order is fully deterministic. Candidates go through the
+loop's session, which guards, validates and proves them; the engine only proposes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fixloop.repair import rules
+from fixloop.repair.engine import RepairSession
+from fixloop.repair.mutate import Mutant, MutantGenerator
+from fixloop.repair.source import SourceView
+
+# Lines searched with the full operator set; lines further down the ranking get the cheap ones.
+DEEP_LINES = 12
+MAX_LINES = 60
+
+
+class OfflineEngine:
+    name = "offline"
+
+    async def search(self, session: RepairSession) -> None:
+        try_source = getattr(session, "try_source", None)
+        if try_source is None:
+            return  # the offline engine edits on positions; it needs the loop's own session
+        for text, origin in self._candidates(session):
+            if session.solved or session.remaining_seconds() <= 0:
+                return
+            await try_source(text, origin=origin)
+        session.progress("offline search exhausted")
+
+    def _candidates(self, session: RepairSession) -> Iterator[tuple[str, str]]:
+        source = session.source
+        failure = session.failure
+        try:
+            view = SourceView(source)
+        except SyntaxError as exc:
+            reported = failure.error_line or exc.lineno or 1
+            for candidate in rules.syntax_candidates(source, reported, failure.error_message or exc.msg or ""):
+                yield candidate.text, candidate.origin
+            return
+        except ValueError:
+            return
+        allow_header = not getattr(session, "explicit_range", True)
+        error_type = failure.error_type or ""
+        line: int | None = failure.error_line
+        yield from ((c.text, c.origin) for c in rules.error_candidates(
+            view, error_type, failure.error_message or "", line, allow_header))
+        if error_type == "TypeError" and line:
+            yield from ((c.text, c.origin) for c in rules.type_conversion_candidates(view, line))
+        if error_type == "RecursionError":
+            for name in self._recursing_functions(session):
+                yield from ((c.text, c.origin) for c in rules.base_case_candidates(view, name))
+        generator = MutantGenerator(view)
+        ranked = [line_ for line_, _ in getattr(session, "suspicious", [])]
+        target = session.target
+        if line and target.start <= line <= target.end and line not in ranked:
+            ranked.insert(0, line)
+        if not ranked:
+            ranked = list(range(target.start, target.end + 1))
+        ranked = [n for n in ranked if target.start <= n <= target.end][:MAX_LINES]
+        # Cheap operators over the top lines first, then everything line by line.
+        top = ranked[:DEEP_LINES]
+        for mutant in self._sorted(generator, top, deep=False, max_cost=2):
+            yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
+        for index, line_ in enumerate(ranked):
+            deep = index < DEEP_LINES
+            for mutant in sorted(generator.for_line(line_, deep=deep), key=lambda m: m.cost):
+                yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
+
+    def _sorted(self, generator: MutantGenerator, lines: list[int], *, deep: bool, max_cost: int) -> list[Mutant]:
+        chosen: list[tuple[int, int, Mutant]] = []
+        for rank, line in enumerate(lines):
+            for mutant in generator.for_line(line, deep=deep):
+                if mutant.cost <= max_cost:
+                    chosen.append((mutant.cost, rank, mutant))
+        chosen.sort(key=lambda item: (item[0], item[1]))
+        return [m for _, _, m in chosen]
+
+    def _recursing_functions(self, session: RepairSession) -> list[str]:
+        baseline = getattr(session, "baseline", None)
+        names: dict[str, int] = {}
+        if baseline is not None:
+            for outcome in baseline.outcomes:
+                if outcome.error is None:
+                    continue
+                for frame in outcome.error.frames:
+                    if frame.file == str(session.path.as_posix()):
+                        names[frame.function] = names.get(frame.function, 0) + 1
+        return [n for n, _ in sorted(names.items(), key=lambda item: -item[1])][:3]

@@ -1,0 +1,341 @@
+"""Candidate validation for one repair loop: the baseline, the warm path, the fresh proof.
+
+`Validator` owns the sandbox and the warm worker of one loop. `reproduce()` runs the full oracle
+once in a fresh process (real pytest, the script, or the command) to see the failure and to
+reject unusable oracles, then once more in the worker with line coverage for localisation.
+`LoopSession` is what engines see (the `RepairSession` contract plus `try_source` for whole-file
+edits): each candidate is parsed, guarded, run in a forked worker child with the previously
+failing tests first and stop-on-first-failure, and, if it passes everything, proven by a fresh
+full-oracle run. Every verdict goes to the transcript.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fixloop.fixes import OracleSide, ProgressCallback
+from fixloop.guards import GuardSet
+from fixloop.oracle import (
+    Observation,
+    OracleError,
+    TestOutcome,
+    command_spec,
+    observation_from_response,
+    observation_from_run,
+    observe_fresh_worker,
+    run_pytest_fresh,
+    worker_request,
+)
+from fixloop.patch import changed_lines, line_count, range_text, replace_lines
+from fixloop.repair.engine import CandidateVerdict, Failure, LineRange
+from fixloop.repair.localise import rank_lines
+from fixloop.repair.warm import WarmWorker
+from fixloop.sandbox.base import Limits, Sandbox, Status
+from fixloop.settings import Settings
+from fixloop.transcript import Transcript
+
+if TYPE_CHECKING:
+    from fixloop.loop import PreparedRequest
+
+# Modules the worker imports once so that forked children start warm.
+WARM_MODULES = ("pytest", "json", "re", "math", "collections", "itertools", "functools", "typing",
+                "dataclasses", "datetime", "decimal", "fractions", "statistics", "heapq", "bisect",
+                "string", "random", "copy", "enum", "pathlib", "tempfile")
+
+
+@dataclass(frozen=True)
+class Winner:
+    text: str
+    origin: str
+    after: OracleSide
+
+
+class Validator:
+    def __init__(self, prepared: PreparedRequest, settings: Settings, transcript: Transcript,
+                 started: float) -> None:
+        self.prepared = prepared
+        self.settings = settings
+        self.transcript = transcript
+        self.started = started
+        self.deadline = started + settings.budget
+        self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
+        self.sandbox: Sandbox | None = None
+        self.worker: WarmWorker | None = None
+        self.baseline: Observation | None = None
+        self.fresh_before: Observation | None = None
+        self.winner: Winner | None = None
+        self.tried = 0
+        self.engine_name = ""
+        self.candidate_timeout = settings.timeout
+        self.runner = "light"
+
+    async def open(self) -> None:
+        from fixloop.sandbox import open_sandbox
+
+        self.sandbox = await open_sandbox(
+            self.settings.sandbox, python=self.settings.python or None, image=self.settings.docker_image
+        )
+
+    async def close(self) -> None:
+        if self.worker is not None:
+            await self.worker.close()
+            self.worker = None
+        if self.sandbox is not None:
+            await self.sandbox.close()
+            self.sandbox = None
+
+    # ---- runs -------------------------------------------------------------------------------
+
+    async def fresh(self, text: str) -> Observation:
+        """The full oracle in a fresh sandbox process, with `text` as the target file."""
+        assert self.sandbox is not None
+        oracle, root = self.prepared.oracle, self.prepared.root
+        overlay = {oracle.target: text}
+        if oracle.kind == "command":
+            result = await self.sandbox.run(command_spec(oracle, root, overlay, self.limits))
+            if result.status is Status.SANDBOX_ERROR:
+                raise OracleError(f"the command could not run: {result.note or result.stderr[-300:]}")
+            return observation_from_run(result, "command")
+        if oracle.kind == "script":
+            request = worker_request(oracle, overlay=overlay, timeout=self.settings.timeout,
+                                     memory_mb=self.settings.memory)
+            return await observe_fresh_worker(self.sandbox, root, request, self.limits)
+        result, passed, failed = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, self.limits)
+        if result.status is Status.TIMEOUT:
+            return Observation((TestOutcome("pytest", "timeout", "timed out"),), result.duration_ms,
+                               result.stdout[-3000:], runner="fresh")
+        if result.exit_code in (0, 1) or (result.exit_code == 2 and self._collection_blames_target(result.stdout)):
+            outcomes = tuple(TestOutcome(f"passed#{i}", "passed") for i in range(passed))
+            outcomes += tuple(TestOutcome(f"failed#{i}", "failed") for i in range(max(failed, int(result.exit_code != 0))))
+            return Observation(outcomes, result.duration_ms, result.stdout[-3000:], runner="fresh")
+        if result.exit_code == 5:
+            raise OracleError(f"pytest collected no tests from {' '.join(oracle.tests)}")
+        raise OracleError(
+            f"the tests could not run (pytest exit {result.exit_code}):\n{(result.stdout + result.stderr)[-1500:]}"
+        )
+
+    def _collection_blames_target(self, output: str) -> bool:
+        target = self.prepared.oracle.target
+        name = Path(target).name
+        try:
+            ast.parse(self.prepared.source)
+        except SyntaxError:
+            return True
+        return name in output and "Error" in output
+
+    async def reproduce(self) -> Observation:
+        assert self.sandbox is not None
+        fresh = await self.fresh(self.prepared.source)
+        self.fresh_before = fresh
+        self.transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
+        if fresh.ok:
+            self.baseline = fresh
+            return fresh
+        if self.prepared.oracle.kind == "command":
+            self.baseline = fresh
+            return fresh
+        self.worker = WarmWorker(self.sandbox, self.prepared.root,
+                                 Limits(wall_seconds=self.settings.budget + 60, memory_mb=self.settings.memory))
+        if not await self.worker.start(WARM_MODULES):
+            self.transcript.write("worker", status="unavailable", reason=self.worker.reason)
+        baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
+                                       timeout=self.settings.timeout)
+        if baseline.ok and self.runner == "light" and self.prepared.oracle.kind == "tests":
+            # The small runner disagrees with pytest: use pytest inside the worker from now on.
+            self.runner = "pytest"
+            baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
+                                           timeout=self.settings.timeout)
+        if baseline.ok:
+            baseline = fresh  # the worker cannot see this failure; keep the fresh verdict
+        self.runner = baseline.runner if baseline.runner in ("light", "pytest") else self.runner
+        self.baseline = baseline
+        hung = sum(1 for o in baseline.outcomes if o.outcome == "timeout")
+        measured = max(0.0, baseline.duration_ms / 1000 - hung * self.settings.timeout)
+        self.candidate_timeout = min(self.settings.timeout, max(1.0, 3 * measured + 1.0))
+        self.transcript.write("baseline", summary=baseline.summary(), runner=self.runner,
+                              failing=sorted(baseline.failed), passing=sorted(baseline.passed),
+                              candidate_timeout=self.candidate_timeout)
+        return fresh
+
+    async def _observe(self, text: str, *, coverage: bool = False, isolate_hangs: bool = False,
+                       stop_on_fail: bool = False, order: Sequence[str] = (),
+                       timeout: float) -> Observation:
+        assert self.sandbox is not None
+        request = worker_request(
+            self.prepared.oracle, overlay={self.prepared.oracle.target: text}, timeout=timeout,
+            coverage=coverage, stop_on_fail=stop_on_fail, order=order,
+            isolate_hangs=isolate_hangs, runner=self.runner, memory_mb=self.settings.memory,
+        )
+        if self.worker is not None and not self.worker.broken:
+            answer = await self.worker.request(request, timeout=timeout * max(1, len(self.prepared.oracle.tests) + 2))
+            if answer is not None:
+                return observation_from_response(answer)
+            self.transcript.write("worker", status="broken", reason=self.worker.reason)
+        limits = Limits(wall_seconds=timeout + 5, memory_mb=self.settings.memory)
+        return await observe_fresh_worker(self.sandbox, self.prepared.root, request, limits)
+
+    async def session(self, explicit: LineRange | None, progress: ProgressCallback | None) -> LoopSession:
+        from fixloop.repair.target import choose_target
+
+        assert self.baseline is not None
+        target, inferred = choose_target(self.prepared.source, self.baseline, self.prepared.oracle.target, explicit)
+        failure = failure_of(self.baseline, self.prepared.oracle.target)
+        allowed = range(target.start, target.end + 1)
+        suspicious = rank_lines(self.baseline, self.prepared.oracle.target, allowed)
+        if failure.error_line and target.start <= failure.error_line <= target.end:
+            failing_lines = {failure.error_line}
+        else:
+            failing_lines = set()
+        guards = GuardSet(self.prepared.source, target, failing_lines=failing_lines,
+                          allow_header_imports=inferred)
+        self.transcript.write("target", start=target.start, end=target.end, inferred=inferred,
+                              suspicious=suspicious[:20], failure=failure.summary)
+        return LoopSession(self, target, failure, suspicious, guards, progress)
+
+    # ---- one candidate ------------------------------------------------------------------------
+
+    async def validate(self, text: str, origin: str, guards: GuardSet) -> CandidateVerdict:
+        started = time.monotonic()
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError) as exc:
+            return self._record(origin, text, CandidateVerdict(False, "syntax", f"does not parse: {exc}"), started)
+        refusal = guards.check(text, tree)
+        if refusal:
+            return self._record(origin, text, CandidateVerdict(False, "guard", refusal), started)
+        self.tried += 1
+        verdict, after = await self._run_candidate(text)
+        if verdict.verified and after is not None:
+            self.winner = Winner(text, origin, after)
+        return self._record(origin, text, verdict, started)
+
+    async def _run_candidate(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
+        assert self.baseline is not None
+        baseline = self.baseline
+        if self.prepared.oracle.kind == "command":
+            observation = await self.fresh(text)
+            if not observation.ok:
+                return CandidateVerdict(False, "fails", observation.summary(), observation.output[-1500:]), None
+            return CandidateVerdict(True, "verified", "the command exits 0"), observation.side()
+        order = sorted(baseline.failed) + sorted(baseline.passed)
+        observation = await self._observe(text, stop_on_fail=True, order=order, timeout=self.candidate_timeout)
+        if observation.timed_out:
+            return CandidateVerdict(False, "timeout", "timed out", observation.report_text(1500)), None
+        still_failing = observation.failed & baseline.failed
+        broken = observation.failed - baseline.failed
+        if still_failing or (observation.failed and not broken):
+            return CandidateVerdict(False, "fails", observation.summary(), observation.report_text(1500)), None
+        if broken:
+            return CandidateVerdict(False, "regression", f"breaks {', '.join(sorted(broken)[:3])}",
+                                    observation.report_text(1500)), None
+        if not observation.outcomes or len(observation.passed) < len(baseline.passed):
+            return CandidateVerdict(False, "fails", "not every test ran", observation.report_text(1500)), None
+        proof = await self.fresh(text)
+        if not proof.ok:
+            return CandidateVerdict(False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]), None
+        return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), proof.side()
+
+    def _record(self, origin: str, text: str, verdict: CandidateVerdict, started: float) -> CandidateVerdict:
+        span = changed_lines(self.prepared.source, text)
+        snippet = ""
+        if span:
+            start, end = span
+            snippet = "".join(text.splitlines(keepends=True)[start - 1: end + 1])[:2000]
+        self.transcript.write("candidate", origin=origin, outcome=verdict.outcome, reason=verdict.reason,
+                              lines=list(span) if span else None, text=snippet,
+                              ms=int((time.monotonic() - started) * 1000))
+        return verdict
+
+
+def failure_of(observation: Observation, target: str) -> Failure:
+    failing = [o for o in observation.outcomes if o.outcome in ("failed", "timeout")]
+    error = observation.first_error()
+    error_line = None
+    if error is not None:
+        for frame in reversed(error.frames):
+            if frame.file == target:
+                error_line = frame.line
+                break
+    return Failure(
+        summary=observation.summary(),
+        output=observation.report_text(),
+        error_type=error.type if error else None,
+        error_message=error.message if error else None,
+        error_line=error_line,
+        failing_tests=tuple(o.id for o in failing if o.id not in ("script", "command")),
+    )
+
+
+class LoopSession:
+    """The `RepairSession` the engines see, plus whole-file candidates for the offline engine."""
+
+    def __init__(self, validator: Validator, target: LineRange, failure: Failure,
+                 suspicious: list[tuple[int, float]], guards: GuardSet,
+                 progress: ProgressCallback | None) -> None:
+        prepared = validator.prepared
+        self.validator = validator
+        self.path = Path(prepared.path)
+        self.root = prepared.root
+        self.source = prepared.source
+        self.target = target
+        self.failure = failure
+        self.oracle_description = prepared.oracle.describe()
+        self.suspicious = suspicious
+        self.guards = guards
+        self.baseline = validator.baseline
+        self.explicit_range = prepared.explicit_range is not None
+        self._progress = progress
+        self._seen: set[str] = set()
+        self._rejected: list[tuple[str, CandidateVerdict]] = []
+
+    @property
+    def solved(self) -> bool:
+        return self.validator.winner is not None
+
+    def remaining_seconds(self) -> float:
+        return max(0.0, self.validator.deadline - time.monotonic())
+
+    def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
+        return list(self._rejected)
+
+    def progress(self, message: str) -> None:
+        if self._progress is not None:
+            try:
+                self._progress(message)
+            except Exception:  # a broken progress sink must not stop the loop
+                pass
+
+    @property
+    def tried(self) -> int:
+        return self.validator.tried
+
+    async def try_replacement(self, new_text: str, *, origin: str) -> CandidateVerdict:
+        if len(new_text) > 200 * max(1, len(range_text(self.source, self.target))) + 100_000:
+            return CandidateVerdict(False, "guard", "refused: replacement is far larger than the range")
+        text = replace_lines(self.source, self.target, new_text)
+        verdict = await self.try_source(text, origin=origin)
+        if not verdict.verified and verdict.outcome != "duplicate":
+            self._rejected.append((new_text, verdict))
+        return verdict
+
+    async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
+        if self.solved:
+            return CandidateVerdict(False, "solved", "already solved")
+        if self.remaining_seconds() <= 0:
+            return CandidateVerdict(False, "budget", "the time budget is spent")
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if digest in self._seen or text == self.source:
+            return CandidateVerdict(False, "duplicate", "already tried")
+        self._seen.add(digest)
+        await asyncio.sleep(0)  # let cancellation in between candidates
+        return await self.validator.validate(text, origin, self.guards)
+
+    def line_count(self) -> int:
+        return line_count(self.source)
