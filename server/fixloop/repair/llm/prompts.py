@@ -45,7 +45,7 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
 def scrub(text: str, *, root: Path | None = None, extra_secrets: Sequence[str] = ()) -> str:
     """Remove secrets, the project's absolute path and the home directory from `text`."""
     for secret in [*extra_secrets, *secret_values()]:
-        if secret:
+        if len(secret) >= 6:  # shorter values would mangle ordinary words
             text = text.replace(secret, "[redacted]")
     if root is not None:
         for form in {str(root), str(root.resolve())}:
