@@ -1,0 +1,329 @@
+"""The fixloop language server: pygls wiring, settings, code actions and document events.
+
+Handlers here are short: they parse the request, read or update per-document state, and call
+`features` for the commands. Code actions read cached state only (no sandbox, no model, no
+parsing), so they stay fast on huge documents. The protocol subclass answers requests that
+arrive before `initialize` with ServerNotInitialized and turns unreadable messages into JSON-RPC
+parse / invalid-request errors instead of popups, so a misbehaving client cannot stop the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from fixloop import __version__
+from fixloop.lsp import features
+from fixloop.lsp.config import SECTION, parse_settings, settings_section
+from fixloop.lsp.documents import DocumentStates, document_root
+from fixloop.lsp.edits import UTF16
+from fixloop.settings import ModelConfig, Settings, model_config
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    "fixloop.fix",
+    "fixloop.runFile",
+    "fixloop.runTests",
+    "fixloop.generateTests",
+    "fixloop.task",
+    "fixloop.cancel",
+    "fixloop.transcript",
+)
+_SERVER_NOT_INITIALIZED = -32002
+
+
+class FixloopProtocol(LanguageServerProtocol):
+    """pygls' protocol plus the checks the spec asks of a server before `initialize`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initialize_seen = False
+
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        if method_name == types.INITIALIZE:
+            self.initialize_seen = True
+        elif not self.initialize_seen:
+            self._send_response(
+                msg_id,
+                error=types.ResponseError(code=_SERVER_NOT_INITIALIZED, message="the server is not initialized yet"),
+            )
+            return
+        super()._handle_request(msg_id, method_name, params)
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        if not self.initialize_seen and method_name != types.EXIT:
+            log.warning("dropping %s: the server is not initialized yet", method_name)
+            return
+        super()._handle_notification(method_name, params)
+
+    def send_invalid_message_error(self, error: Exception) -> None:
+        """Answer an unreadable message: -32700 for bad JSON, -32600 for a non-message."""
+        code = -32700 if isinstance(error, ValueError) else -32600
+        kind = "parse error" if code == -32700 else "invalid request"
+        # JSON-RPC 2.0: an error about a message whose id cannot be read carries id null.
+        self._send_response(None, error=types.ResponseError(code=code, message=f"{kind}: {error}"))  # type: ignore[arg-type]
+
+
+class FixloopServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("fixloop", __version__, protocol_cls=FixloopProtocol)
+        self.settings = Settings()
+        self.documents = DocumentStates()
+        self._converter: Any = None
+
+    # ----- errors and logging -------------------------------------------------------------
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        if source is JsonRpcException and isinstance(self.protocol, FixloopProtocol):
+            self.protocol.send_invalid_message_error(error)
+            return
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+
+    def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def apply_settings(self, raw: Any) -> None:
+        self.settings, problems = parse_settings(raw)
+        for problem in problems:
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=problem))
+        self.log_to_client(f"settings: {self.settings}")
+
+    async def pull_settings(self) -> None:
+        workspace = getattr(self.client_capabilities, "workspace", None)
+        if not (workspace and workspace.configuration):
+            return
+        try:
+            items = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            )
+        except Exception as exc:  # a client that cannot answer keeps the settings we have
+            log.info("workspace/configuration failed: %s", exc)
+            return
+        if items and isinstance(items[0], Mapping):
+            self.apply_settings(items[0])
+
+    # ----- documents ----------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or UTF16)
+
+    @property
+    def supports_document_changes(self) -> bool:
+        workspace = getattr(self.client_capabilities, "workspace", None)
+        edit = workspace.workspace_edit if workspace else None
+        return bool(edit and edit.document_changes)
+
+    def path_of(self, uri: str) -> str:
+        parsed = urlparse(uri)
+        if parsed.scheme not in ("file", ""):
+            raise features.CommandError(f"only files on disk can be run, not {parsed.scheme}: documents")
+        return unquote(parsed.path) if parsed.scheme else uri
+
+    def folders(self) -> list[Path]:
+        roots = [Path(self.path_of(folder.uri)) for folder in self.workspace.folders.values()]
+        if self.workspace.root_path:
+            roots.append(Path(self.workspace.root_path))
+        return roots
+
+    def default_folder(self) -> Path:
+        folders = self.folders()
+        return folders[0] if folders else Path.cwd()
+
+    def target(self, raw: Mapping[str, Any]) -> features.Target:
+        uri = raw.get("uri")
+        if not isinstance(uri, str):
+            raise features.CommandError("expected {uri: string, ...}")
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            raise features.CommandError(f"{uri} is not open")
+        path = Path(self.path_of(uri)).resolve()
+        root = document_root(path, [folder.resolve() for folder in self.folders()])
+        return features.Target(uri, document.version, document.source, path, root, document.language_id)
+
+    def file_text(self, path: Path) -> str:
+        document = self.workspace.text_documents.get(path.as_uri())
+        if document is not None:
+            return document.source
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def publish(self, owner: str, by_uri: Mapping[str, list[types.Diagnostic]], version: int | None) -> None:
+        """Publish diagnostics found for `owner`; clear the ones it published before elsewhere."""
+        state = self.documents.get(owner)
+        for uri in state.published - set(by_uri):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        for uri, diagnostics in by_uri.items():
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version if uri == owner else None)
+            )
+        state.published = {uri for uri, diagnostics in by_uri.items() if diagnostics}
+
+    def invalidate(self, uri: str, reason: str) -> None:
+        """Forget everything computed for `uri`: running work, the fix and its diagnostics."""
+        state = self.documents.peek(uri)
+        if state is None:
+            return
+        state.cancel(reason)
+        state.fix = None
+        if state.published:
+            self.publish(uri, {}, None)
+
+    def model(self) -> ModelConfig | None:
+        config = model_config(self.settings)
+        return config if config.configured else None
+
+    def to_json(self, value: Any) -> Any:
+        if self._converter is None:
+            from lsprotocol.converters import get_converter
+
+            self._converter = get_converter()
+        return self._converter.unstructure(value)
+
+
+def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Cheap by design: reads the request and cached state, never runs or parses anything."""
+    uri = params.text_document.uri
+    document = server.workspace.text_documents.get(uri)
+    if document is None:
+        return []
+    actions: list[types.CodeAction] = []
+    ours = [d for d in params.context.diagnostics if d.source == "fixloop"]
+    state = server.documents.peek(uri)
+    fix = state.fix_for(document.version) if state else None
+    if fix is not None:
+        actions.append(
+            types.CodeAction(
+                title=fix.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=ours or None,
+                is_preferred=True,
+                edit=fix.edit,
+            )
+        )
+    for diagnostic in ours[:1] if fix is None else []:
+        title = f"Debug and fix: {diagnostic.code}"
+        argument = {"uri": uri, "version": document.version, "range": server.to_json(diagnostic.range), "scope": "function"}
+        actions.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=types.Command(title=title, command="fixloop.fix", arguments=[argument]),
+            )
+        )
+    selection = params.range
+    is_python = document.language_id == "python" or uri.endswith(".py")
+    if is_python and selection.start != selection.end:
+        argument = {"uri": uri, "version": document.version, "range": server.to_json(selection)}
+        for title, kind, command in (
+            ("Debug and fix selection", types.CodeActionKind.RefactorRewrite, "fixloop.fix"),
+            ("Generate tests for selection", types.CodeActionKind.Refactor, "fixloop.generateTests"),
+        ):
+            actions.append(
+                types.CodeAction(title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument]))
+            )
+    only = params.context.only
+    if only:
+        actions = [a for a in actions if any(str(a.kind) == k or str(a.kind).startswith(f"{k}.") for k in only)]
+    return actions
+
+
+def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> None:
+    """Register `handler` as a command; a `CommandError` becomes `{ok: false, reason}`."""
+
+    async def run(ls: FixloopServer, *args: Any) -> Any:
+        try:
+            result = handler(ls, args)
+            if isinstance(result, Awaitable):
+                result = await result
+            return result
+        except features.CommandError as exc:
+            return features.failure(str(exc))
+
+    server.command(name)(run)
+
+
+def build_server() -> FixloopServer:
+    server = FixloopServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: FixloopServer, params: types.InitializeParams) -> None:
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: FixloopServer, params: types.InitializedParams) -> None:
+        await ls.pull_settings()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def changed_configuration(ls: FixloopServer, params: types.DidChangeConfigurationParams) -> None:
+        # Push-style clients send the section; pull-style ones (VS Code) send null: ask back.
+        section = settings_section(params.settings)
+        if section and _SETTING_KEYS.intersection(section):
+            ls.apply_settings(section)
+        else:
+            await ls.pull_settings()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: FixloopServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.documents.get(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: FixloopServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.invalidate(params.text_document.uri, features.STALE)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: FixloopServer, params: types.DidSaveTextDocumentParams) -> None:
+        if ls.settings.run_on_save:
+            task = asyncio.ensure_future(features.run_file_command(ls, ({"uri": params.text_document.uri},)))
+            task.add_done_callback(_log_failure)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: FixloopServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.invalidate(params.text_document.uri, "the document was closed")
+        ls.documents.forget(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[
+                types.CodeActionKind.QuickFix,
+                types.CodeActionKind.Refactor,
+                types.CodeActionKind.RefactorRewrite,
+            ]
+        ),
+    )
+    def code_action(ls: FixloopServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return code_actions(ls, params)
+
+    for name, handler in (
+        ("fixloop.fix", features.fix_command),
+        ("fixloop.runFile", features.run_file_command),
+        ("fixloop.runTests", features.run_tests_command),
+        ("fixloop.generateTests", features.generate_tests_command),
+        ("fixloop.task", features.task_command),
+        ("fixloop.cancel", features.cancel_command),
+        ("fixloop.transcript", features.transcript_command),
+    ):
+        _command(server, name, handler)
+    return server
+
+
+_SETTING_KEYS = frozenset(
+    "engine sandbox python timeout memory budget maxTurns model baseUrl testCommand runOnSave network dockerImage allowShell".split()
+) | frozenset(Settings.__dataclass_fields__)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background run failed: %s", task.exception())
