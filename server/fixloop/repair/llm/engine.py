@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fixloop.repair.engine import RepairSession
 from fixloop.repair.llm.errors import ModelConfigError, ModelUnavailableError
@@ -58,6 +58,18 @@ class ModelEngine:
 
         return ModelConversation(self.model, system_message=FIX_SYSTEM)
 
+    @staticmethod
+    def _record(session: RepairSession, kind: str, **fields: Any) -> None:
+        """Add a model entry to the loop's transcript when the session exposes one.
+
+        The engine contract has no transcript hook; `fixloop.loop`'s session carries its
+        validator's transcript, so model turns and usage land in the same JSON-lines file.
+        """
+        transcript = getattr(getattr(session, "validator", None), "transcript", None)
+        write = getattr(transcript, "write", None)
+        if callable(write):
+            write(kind, **fields)
+
     def _scrub(self, session: RepairSession, text: str) -> str:
         secrets = [self.model.api_key] if self.model.api_key else []
         return scrub(text, root=session.root, extra_secrets=secrets)
@@ -90,6 +102,9 @@ class ModelEngine:
                     self.stop_reason = "the wall-time budget ran out while waiting for the model"
                     return
                 self._count(conversation)
+                self._record(session, "model_turn", turn=turn, finish_reason=answer.finish_reason,
+                             prompt_tokens=answer.prompt_tokens,
+                             completion_tokens=answer.completion_tokens)
                 extraction = extract_code(
                     answer.text,
                     finish_reason=answer.finish_reason,
@@ -99,6 +114,7 @@ class ModelEngine:
                 if extraction.code is None:
                     note = f"model turn {turn}: answer rejected: {extraction.reason}"
                     self.notes.append(note)
+                    self._record(session, "model_rejected", turn=turn, reason=extraction.reason)
                     session.progress(note)
                     message = extraction_feedback(extraction.reason, target.start, target.end)
                     continue
@@ -108,13 +124,19 @@ class ModelEngine:
                     return
                 message = verdict_feedback(verdict, target.start, target.end)
             self.stop_reason = f"no verified fix within {self.max_turns} model turns"
-        except ModelConfigError:
+        except ModelConfigError as error:
+            self.stop_reason = str(error)
+            session.progress(f"model error: {error}")
             raise
         except ModelUnavailableError as error:
             self.stop_reason = str(error)
             session.progress(f"model stopped: {error}")
         finally:
             self._count(conversation)
+            self._record(session, "model_usage", model=self.model.model, turns=conversation.turns,
+                         prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
+                         tokens=self.tokens, cost_usd=round(self.cost_usd, 6),
+                         stop_reason=self.stop_reason)
             self.notes.append(
                 f"model: {conversation.turns} turns, {self.tokens} tokens, "
                 f"{time.monotonic() - started:.1f} s"
