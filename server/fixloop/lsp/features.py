@@ -213,6 +213,8 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     )
     progress = LoopProgress(server, "Fixloop: debug and fix", on_cancel=lambda: _cancel(state))
     await progress.begin(f"running {target.path.name}")
+    where = f"lines {request.line_range.start}-{request.line_range.end}" if request.line_range else "the failing code"
+    progress.report(f"reproducing the failure, then searching {where} of {target.path.name}")
     try:
         result = await run_tracked(server, target, run_fix(request, progress=progress.report))
     except CommandError as exc:
