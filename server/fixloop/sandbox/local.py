@@ -28,6 +28,7 @@ from fixloop.sandbox.process import (
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
 
+_TIMEOUT_BINARY = shutil.which("timeout")
 UNPROTECTED_NOTE = (
     "local sandbox: UNPROTECTED - the program ran with your user's rights and could read or "
     "change your files and use the network; choose bwrap or docker to contain it"
@@ -55,7 +56,14 @@ class LocalSandbox(ScratchOwner):
         return home, tmp
 
     def command(self, spec: RunSpec) -> list[str]:
-        return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+        program = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+        if _TIMEOUT_BINARY is None:
+            return program
+        # coreutils `timeout` stands between the server and the program: a program that kills
+        # its parent kills this shim, not the server. It is also a second wall-clock backstop.
+        backstop = spec.limits.wall_seconds + spec.limits.kill_grace_seconds + 2
+        grace = max(spec.limits.kill_grace_seconds, 0.1)
+        return [_TIMEOUT_BINARY, "-s", "TERM", "-k", f"{grace:g}", f"{backstop:g}", *program]
 
     async def run(self, spec: RunSpec) -> RunResult:
         for relative in spec.overlay:

@@ -110,9 +110,9 @@ def _user_process_count() -> int:
     return count
 
 
-def marked_pids(marker: str) -> list[int]:
-    """Processes whose initial environment carries `marker` (found via /proc)."""
-    needle = f"{MARKER_VAR}={marker}".encode()
+def marked_pids(marker: str, variable: str = MARKER_VAR) -> list[int]:
+    """Processes whose initial environment has `variable=marker` (found via /proc)."""
+    needle = f"{variable}={marker}".encode()
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
@@ -234,7 +234,7 @@ async def run_tree(
     feeder = asyncio.create_task(_feed(process, stdin)) if stdin else None
     timed_out = False
     try:
-        waiter = asyncio.ensure_future(process.wait())
+        waiter = asyncio.ensure_future(main_exit(process))
         overflow = asyncio.ensure_future(capture.over.wait())
         done, _ = await asyncio.wait(
             {waiter, overflow}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
@@ -269,6 +269,32 @@ async def run_tree(
         duration_ms=int((time.monotonic() - started) * 1000),
         processes_limited=limited,
     )
+
+
+async def main_exit(process: asyncio.subprocess.Process) -> None:
+    """Resolve when the main process exits, even if a leftover child keeps its pipes open.
+
+    (`Process.wait()` also waits for the pipes to close, which a daemon can delay forever.)
+    """
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
+        while process.returncode is None:  # noqa: ASYNC110 - no pidfd: poll the exit status
+            await asyncio.sleep(0.01)
+        return
+    loop = asyncio.get_running_loop()
+    exited: asyncio.Future[None] = loop.create_future()
+
+    def readable() -> None:
+        if not exited.done():
+            exited.set_result(None)
+
+    loop.add_reader(pidfd, readable)
+    try:
+        await exited
+    finally:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
 
 
 async def _feed(process: asyncio.subprocess.Process, data: bytes) -> None:
