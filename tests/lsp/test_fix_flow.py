@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from conftest import BUGGY, open_document
+from conftest import BUGGY, STATE_DIR, descendants, open_document, running
+from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from test_session import code_actions, run_command, span
-
-from fixloop.lsp.edits import apply_text_edit
+from test_session import code_actions, run_command
 
 # Each run sleeps, so a loop lasts long enough to be interrupted in the middle.
-SLOW_BUGGY = "import time\n\n\ndef mean(xs):\n    time.sleep(0.4)\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"
+SLOW_BUGGY = "import time\n\n\ndef mean(xs):\n    time.sleep(1.0)\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"
 
 
 def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
@@ -66,4 +65,98 @@ async def test_run_debug_fix_apply_run_clean(client: LanguageClient, workspace: 
     assert path.read_text() == BUGGY
     transcript = await run_command(client, "fixloop.transcript", {"uri": uri})
     assert transcript["ok"] is True and transcript["entries"], transcript
-    assert Path(transcript["path"]).resolve().is_relative_to(Path("/tmp/fixloop-lsp-tests").resolve())
+    assert transcript["path"].startswith(f"{STATE_DIR}/")  # never inside the user's workspace
+
+
+async def start_slow_fix(client: LanguageClient, workspace: Path) -> tuple[str, asyncio.Future, set[int]]:
+    """Open a slow buggy file, start fixloop.fix and wait until the loop is running user code."""
+    uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
+    request = asyncio.ensure_future(run_command(client, "fixloop.fix", {"uri": uri, "version": 1}))
+    server_pid = client._server.pid
+    seen: set[int] = set()
+    for _ in range(200):
+        seen |= descendants(server_pid)
+        if seen and client.progress_reports:
+            break
+        await asyncio.sleep(0.02)
+    assert client.progress_reports, "the loop never reported progress"
+    assert seen, "the loop never started a sandboxed process"
+    assert not request.done()
+    return uri, request, seen
+
+
+async def no_survivors(pids: set[int]) -> set[int]:
+    for _ in range(100):
+        if not running(pids):
+            break
+        await asyncio.sleep(0.05)
+    return running(pids)
+
+
+def progress_ended(client: LanguageClient) -> bool:
+    (token,) = client.progress_reports
+    return type(client.progress_reports[token][-1]).__name__ == "WorkDoneProgressEnd"
+
+
+async def test_cancel_command_stops_the_loop_and_its_processes(client: LanguageClient, workspace: Path) -> None:
+    uri, request, seen = await start_slow_fix(client, workspace)
+    cancelled = await run_command(client, "fixloop.cancel", {"uri": uri})
+    assert cancelled == {"ok": True, "cancelled": 1}
+    result = await request
+    assert result["ok"] is False and result["verified"] is False
+    assert result["reason"] == "cancelled by the user"
+    assert progress_ended(client)
+    assert await no_survivors(seen | descendants(client._server.pid)) == set()
+    assert await code_actions(client, uri, types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), []) == []
+
+
+async def test_progress_cancel_button_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
+    uri, request, seen = await start_slow_fix(client, workspace)
+    (token,) = client.progress_reports
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    result = await request
+    assert result["reason"] == "cancelled by the user"
+    assert progress_ended(client)
+    assert await no_survivors(seen) == set()
+
+
+async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
+    uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
+    params = types.ExecuteCommandParams(command="fixloop.fix", arguments=[{"uri": uri, "version": 1}])
+    request = client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1")
+    seen: set[int] = set()
+    for _ in range(200):
+        seen |= descendants(client._server.pid)
+        if seen:
+            break
+        await asyncio.sleep(0.02)
+    client.cancel_request(types.CancelParams(id="fix-1"))
+    try:
+        await request
+        raise AssertionError("the cancelled request returned a result")
+    except Exception as exc:  # pygls turns the RequestCancelled error response into an exception
+        assert "cancel" in str(exc).lower(), exc
+    assert await no_survivors(seen) == set()
+
+
+async def test_edit_during_the_loop_drops_its_result(client: LanguageClient, workspace: Path) -> None:
+    uri, request, _ = await start_slow_fix(client, workspace)
+    change(client, uri, 2, SLOW_BUGGY.replace("time.sleep(1.0)", "time.sleep(1.1)"))
+    result = await request
+    assert result["verified"] is False and result["stale"] is True and result["edit"] is None
+    cursor = types.Range(types.Position(line=5, character=4), types.Position(line=5, character=4))
+    assert await code_actions(client, uri, cursor, []) == []
+
+
+async def test_hundred_requests_during_a_loop_are_all_answered(client: LanguageClient, workspace: Path) -> None:
+    uri, request, _ = await start_slow_fix(client, workspace)
+    selection = types.Range(types.Position(line=3, character=0), types.Position(line=6, character=0))
+    answers = await asyncio.gather(
+        *[code_actions(client, uri, selection, []) for _ in range(90)],
+        *[run_command(client, "fixloop.transcript", {"uri": uri}) for _ in range(10)],
+    )
+    assert not request.done()  # all hundred were answered while the loop was still running
+    assert all(len(a) == 2 for a in answers[:90])
+    assert all(isinstance(a, dict) for a in answers[90:])
+    result = await request
+    assert result["verified"] is True, result
