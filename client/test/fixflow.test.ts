@@ -1,0 +1,171 @@
+/** The fix flow and the diff preview state: verified -> preview -> apply/discard; stale; no fix; cancel. */
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import { FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONTEXT } from '../src/diffPreview';
+import { FixRunner } from '../src/fixRunner';
+import { StatusIndicator } from '../src/status';
+import { capturingLogger, RecordingServer, settle } from './helpers';
+import * as vscode from './vscode-stub';
+
+const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n\nprint(mean([]))\n';
+const FIXED_LINE = '    return sum(xs) / len(xs) if xs else 0.0';
+const URI = 'file:///ws/stats.py';
+
+function verifiedResult(version: number) {
+    return {
+        ok: true,
+        verified: true,
+        summary: 'guard empty xs',
+        proof: 'ZeroDivisionError -> exit 0',
+        diff: '...',
+        transcript: '/state/transcripts/1.jsonl',
+        edit: { documentChanges: [{ textDocument: { uri: URI, version }, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 28 } }, newText: FIXED_LINE }] }] },
+    };
+}
+
+let server: RecordingServer;
+let previews: FixPreviews;
+let runner: FixRunner;
+let status: StatusIndicator;
+let failures: unknown[];
+let transcripts: unknown[];
+let document: vscode.FakeDocument;
+
+beforeEach(() => {
+    vscode.stub.reset();
+    server = new RecordingServer();
+    const { log } = capturingLogger();
+    previews = new FixPreviews((edit) => server.toWorkspaceEdit(edit), log);
+    previews.register();
+    status = new StatusIndicator('fixloop.showTranscript');
+    failures = [];
+    transcripts = [];
+    runner = new FixRunner(server, previews, status, log, (error) => failures.push(error), async (transcript) => {
+        transcripts.push(transcript);
+    });
+    document = vscode.fakeDocument('/ws/stats.py', ORIGINAL, 3);
+    vscode.workspace.textDocuments = [document];
+    vscode.commands.registerCommand('fixloop.applyPreviewedFix', () => previews.apply());
+});
+
+test('a verified fix opens a diff titled with the proof and sends the selection', async () => {
+    server.responses.set('fixloop.fix', (_arg: object, options?: { onProgress?: (m: string) => void }) => {
+        options?.onProgress?.('trying 3 candidates');
+        return verifiedResult(3);
+    });
+    const outcome = await runner.fixDocument(document as never, new vscode.Range(0, 0, 1, 28) as never);
+    assert.equal(outcome, 'verified');
+    assert.deepEqual(server.calls[0]?.argument, { uri: URI, version: 3, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 28 } } });
+    assert.deepEqual(vscode.stub.progress[0]?.messages, ['trying 3 candidates']);
+    const diff = vscode.stub.executed.find((call) => call.command === 'vscode.diff');
+    assert.ok(diff, 'diff editor opened');
+    const [left, right, title] = diff.args as [vscode.Uri, vscode.Uri, string];
+    assert.equal(left.scheme, ORIGINAL_SCHEME);
+    assert.equal(right.scheme, FIXED_SCHEME);
+    assert.match(title, /stats\.py: verified fix \(ZeroDivisionError -> exit 0\)/);
+    assert.equal(vscode.stub.providers.get(ORIGINAL_SCHEME)?.provideTextDocumentContent(left), ORIGINAL);
+    assert.equal(vscode.stub.providers.get(FIXED_SCHEME)?.provideTextDocumentContent(right), ORIGINAL.replace('    return sum(xs) / len(xs)', FIXED_LINE));
+    assert.equal(vscode.stub.contexts.get(PREVIEW_CONTEXT), true);
+    assert.equal(status.state, 'verified');
+    const prompt = vscode.stub.messages.find((m) => m.text.includes('verified a fix'));
+    assert.deepEqual(prompt?.buttons, ['Apply', 'Discard']);
+    assert.equal(vscode.stub.appliedEdits.length, 0, 'nothing applied without the user');
+});
+
+test('Apply (title bar command) applies the server edit and closes the preview', async () => {
+    server.responses.set('fixloop.fix', verifiedResult(3));
+    await runner.fixDocument(document as never, undefined);
+    const fixedUri = (vscode.stub.executed.find((c) => c.command === 'vscode.diff')?.args[1]) as vscode.Uri;
+    vscode.window.tabGroups.all = [{ tabs: [{ input: new vscode.TabInputTextDiff(fixedUri.with({ scheme: ORIGINAL_SCHEME }), fixedUri) }] }];
+    assert.equal(await vscode.commands.executeCommand('fixloop.applyPreviewedFix'), 'applied');
+    assert.deepEqual(vscode.stub.appliedEdits, [{ converted: verifiedResult(3).edit }]);
+    assert.equal(vscode.stub.contexts.get(PREVIEW_CONTEXT), false);
+    assert.equal(vscode.stub.closedTabs.length, 1);
+    assert.equal(previews.current, undefined);
+    assert.equal(await previews.apply(), 'nothing', 'a second apply does nothing');
+});
+
+test('Apply from the notification button works too', async () => {
+    vscode.stub.answers.push('Apply');
+    server.responses.set('fixloop.fix', verifiedResult(3));
+    await runner.fixDocument(document as never, undefined);
+    await settle();
+    assert.equal(vscode.stub.appliedEdits.length, 1);
+});
+
+test('a document edited after the fix is not applied; the user is offered a re-run', async () => {
+    server.responses.set('fixloop.fix', verifiedResult(3));
+    await runner.fixDocument(document as never, undefined);
+    document.version = 4;
+    vscode.stub.answers.push('Re-run');
+    assert.equal(await previews.apply(), 'stale');
+    assert.equal(vscode.stub.appliedEdits.length, 0);
+    assert.ok(vscode.stub.messages.some((m) => m.level === 'warn' && m.text.includes('changed after Fixloop computed this fix') && m.buttons.includes('Re-run')));
+    await settle();
+    assert.equal(server.commandsCalled().filter((c) => c === 'fixloop.fix').length, 2, 're-run started');
+    assert.equal((server.calls[1]?.argument as { version: number }).version, 4);
+});
+
+test('Discard forgets the fix and applies nothing', async () => {
+    server.responses.set('fixloop.fix', verifiedResult(3));
+    await runner.fixDocument(document as never, undefined);
+    await previews.discard();
+    assert.equal(previews.current, undefined);
+    assert.equal(vscode.stub.contexts.get(PREVIEW_CONTEXT), false);
+    assert.equal(vscode.stub.appliedEdits.length, 0);
+});
+
+test('no fix: a message with the reason and a link to the transcript', async () => {
+    vscode.stub.answers.push('Show Transcript');
+    server.responses.set('fixloop.fix', { ok: true, verified: false, reason: 'budget of 60 s used up', transcript: '/state/t.jsonl' });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'no-fix');
+    const message = vscode.stub.messages.find((m) => m.level === 'warn');
+    assert.match(message?.text ?? '', /no verified fix for stats\.py: budget of 60 s used up/);
+    assert.deepEqual(message?.buttons, ['Show Transcript']);
+    await settle();
+    assert.deepEqual(transcripts, ['/state/t.jsonl']);
+    assert.equal(status.state, 'no-fix');
+});
+
+test('a stale result from the server is reported as stale, not as no fix', async () => {
+    server.responses.set('fixloop.fix', { ok: false, stale: true, verified: false, reason: 'the document changed' });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'stale');
+    assert.ok(vscode.stub.messages.some((m) => m.text.includes('changed while Fixloop was working')));
+});
+
+test('the document changing during the loop drops the result', async () => {
+    server.responses.set('fixloop.fix', () => {
+        document.version = 9;
+        return verifiedResult(3);
+    });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'stale');
+    assert.equal(vscode.stub.executed.filter((c) => c.command === 'vscode.diff').length, 0);
+});
+
+test('a missing sandbox is a problem to fix, not "no fix"', async () => {
+    server.responses.set('fixloop.fix', { ok: false, verified: false, reason: 'SandboxUnavailable: bwrap is not installed' });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'failed');
+    assert.equal(failures.length, 1);
+    assert.equal(status.state, 'error');
+});
+
+test('Cancel in the notification calls fixloop.cancel for the document', async () => {
+    vscode.stub.cancelProgressImmediately = true;
+    server.responses.set('fixloop.fix', async () => {
+        await settle();
+        return { ok: false, verified: false, reason: 'cancelled by the user' };
+    });
+    server.responses.set('fixloop.cancel', { ok: true, cancelled: 1 });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'cancelled');
+    const cancel = server.calls.find((c) => c.command === 'fixloop.cancel');
+    assert.deepEqual(cancel?.argument, { uri: URI });
+    assert.equal(status.state, 'idle');
+});
+
+test('a quick-fix run offers the fix without opening a diff', async () => {
+    server.responses.set('fixloop.fix', verifiedResult(3));
+    assert.equal(await runner.run({ uri: URI, version: 3, range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } } }, 'quickfix'), 'verified');
+    assert.equal(vscode.stub.executed.filter((c) => c.command === 'vscode.diff').length, 0);
+    const prompt = vscode.stub.messages.find((m) => m.text.includes('verified a fix'));
+    assert.deepEqual(prompt?.buttons, ['Apply', 'Show Diff', 'Discard']);
+});
