@@ -1,0 +1,80 @@
+"""The language-server rows of hostile-inputs.md, fed as raw bytes over the server's pipes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from conftest import SANDBOX, descendants, running
+from rawrpc import RawServer
+
+SLOW = "import time\n\n\ndef f(xs):\n    time.sleep(1.0)\n    return xs[3]\n\n\nprint(f([]))\n"
+
+
+@pytest.fixture
+async def raw() -> RawServer:
+    server = await RawServer.start()
+    yield server
+    server.kill()
+    await server.process.wait()
+
+
+async def test_requests_before_initialize_and_bad_messages_get_errors(raw: RawServer, tmp_path: Path) -> None:
+    early = await raw.request(7, "shutdown")
+    assert early["error"]["code"] == -32002
+    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}})  # dropped, not fatal
+    await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX}})
+
+    raw.send_body(b'{"jsonrpc": "2.0", "id": 9, "method": ')  # malformed JSON
+    assert (await raw.response(None))["error"]["code"] == -32700
+    for body in (b"[1, 2, 3]", b"42", b'"text"', b'{"id": 10, "method": "shutdown"}'):
+        raw.send_body(body)
+        assert (await raw.response(None if body[0:1] != b"{" else 10))["error"]["code"] == -32600
+    raw.send({"jsonrpc": "1.0", "id": 12, "method": "shutdown", "params": None})
+    assert (await raw.response(12))["error"]["code"] == -32600
+    unknown = await raw.request(13, "fixloop/noSuchMethod", {})
+    assert unknown["error"]["code"] == -32601
+    raw.send({"jsonrpc": "2.0", "method": "fixloop/noSuchNotification", "params": {}})
+    bad_params = await raw.request(14, "textDocument/codeAction", {"textDocument": 5})
+    assert bad_params["error"]["code"] in (-32602, -32603)
+    bad_command = await raw.request(15, "workspace/executeCommand", {"command": "fixloop.runFile", "arguments": [1, 2]})
+    assert bad_command["result"] == {"ok": False, "reason": "expected exactly one object argument"}
+    # Still alive and answering after all of that.
+    alive = await raw.request(16, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]})
+    assert alive["result"] == {"ok": True, "cancelled": 0}
+    assert raw.process.returncode is None
+    assert (await raw.request(17, "shutdown"))["result"] is None
+    raw.send({"jsonrpc": "2.0", "method": "exit"})
+    assert await asyncio.wait_for(raw.process.wait(), 10) == 0
+
+
+@pytest.mark.parametrize("header", [b"Content-Length: 99999999999999999999\r\n\r\n{", b"Content-Length: 1000\r\n\r\n{\"jsonrpc\""])
+async def test_absurd_length_or_truncated_body_ends_cleanly(raw: RawServer, tmp_path: Path, header: bytes) -> None:
+    await raw.initialize(tmp_path.as_uri())
+    raw.send_bytes(header)
+    assert await raw.close_stdin_and_wait() == 0
+
+
+async def test_client_gone_mid_run_kills_the_sandbox(raw: RawServer, tmp_path: Path) -> None:
+    path = tmp_path / "slow.py"
+    path.write_text(SLOW)
+    await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
+    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": SLOW}}})
+    raw.send({"jsonrpc": "2.0", "id": 2, "method": "workspace/executeCommand", "params": {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]}})
+    seen: set[int] = set()
+    for _ in range(300):
+        seen |= descendants(raw.process.pid)
+        if seen:
+            break
+        await asyncio.sleep(0.02)
+    assert seen, "the loop never started a sandboxed process"
+    await asyncio.sleep(0.3)
+    seen |= descendants(raw.process.pid)
+    assert await raw.close_stdin_and_wait() == 0
+    for _ in range(100):
+        if not running(seen):
+            break
+        await asyncio.sleep(0.05)
+    assert running(seen) == set()
+    assert path.read_text() == SLOW
