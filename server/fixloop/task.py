@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import shutil
 import tempfile
@@ -47,10 +46,11 @@ directory; input files named in the task are there; write every output file ther
 name the task gives. It must not read from stdin or ask questions. Print a short summary of what \
 it did. If it fails, you get the error and write a corrected complete program."""
 
-# Runs the model's program with runpy, then lists what it created or changed as base64 JSON after
-# a marker line. Exceptions and sys.exit still propagate, so the run's status stays the program's.
+# Runs the model's program, then lists what it created or changed after marker lines (hex name,
+# base64 data). Exceptions and sys.exit still propagate, so the run's status stays the program's.
+# It imports only C-level modules: every millisecond here is paid on every turn.
 _RUNNER_SOURCE = f'''
-import base64, json, os, runpy, shutil, subprocess, sys, tempfile
+import binascii, os, sys
 
 def _snapshot():
     found = {{}}
@@ -65,44 +65,63 @@ def _snapshot():
             found[path] = (info.st_size, info.st_mtime_ns)
     return found
 
-# The project copy may be read-only (bwrap, docker): work in a private writable directory.
-_work = tempfile.mkdtemp(prefix="fixloop-task-")
+def _copy_tree(source, target):
+    for folder, dirs, files in os.walk(source):
+        here = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(here, exist_ok=True)
+        for name in files:
+            if folder == source and name in ({RUNNER!r}, {SHELL_SCRIPT!r}):
+                continue
+            with open(os.path.join(folder, name), "rb") as src, open(os.path.join(here, name), "wb") as dst:
+                dst.write(src.read())
+
+def _remove_tree(top):
+    for folder, dirs, files in os.walk(top, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            os.rmdir(os.path.join(folder, name))
+    os.rmdir(top)
+
 _shell = os.path.abspath({SHELL_SCRIPT!r}) if os.path.exists({SHELL_SCRIPT!r}) else None
-for _name in os.listdir("."):
-    if _name in ({RUNNER!r}, {SHELL_SCRIPT!r}):
-        continue
-    if os.path.isdir(_name):
-        shutil.copytree(_name, os.path.join(_work, _name))
-    else:
-        shutil.copy2(_name, _work)
-os.chdir(_work)
-sys.path[0] = _work
+_work = None
+if not os.access(".", os.W_OK):  # a read-only project copy (bwrap, docker): work on a private copy
+    _work = os.path.join(os.environ.get("TMPDIR") or "/tmp", "fixloop-task-%d" % os.getpid())
+    _copy_tree(".", _work)
+    os.chdir(_work)
+    sys.path[0] = _work
 _script = sys.argv[1]
 _before = _snapshot()
 sys.argv = sys.argv[1:]
 try:
     if _shell:  # allowed shell blocks run first, in the same directory
+        import subprocess
         sys.stdout.flush()
         _code = subprocess.run(["sh", "-e", _shell]).returncode
         if _code:
-            raise SystemExit(f"the shell block failed with exit code {{_code}}")
-    runpy.run_path(_script, run_name="__main__")
+            raise SystemExit("the shell block failed with exit code %d" % _code)
+    with open(_script, "rb") as _handle:
+        _program = compile(_handle.read(), _script, "exec")
+    exec(_program, {{"__name__": "__main__", "__file__": _script, "__builtins__": __builtins__}})
 finally:
-    _files, _skipped, _total = {{}}, [], 0
+    _lines, _total = [], 0
     for _path, _stat in sorted(_snapshot().items()):
-        if _path == _script or _before.get(_path) == _stat:
+        if _path in (_script, {RUNNER!r}, {SHELL_SCRIPT!r}) or _before.get(_path) == _stat:
             continue
+        _name = binascii.hexlify(_path.encode()).decode()
         if _stat[0] > {MAX_FILE_BYTES} or _total + _stat[0] > {MAX_TOTAL_BYTES}:
-            _skipped.append(_path)
+            _lines.append("{MANIFEST_MARK}skip " + _name)
             continue
         with open(_path, "rb") as _handle:
-            _files[_path] = base64.b64encode(_handle.read()).decode()
+            _data = binascii.b2a_base64(_handle.read(), newline=False).decode()
+        _lines.append("{MANIFEST_MARK}file " + _name + " " + _data)
         _total += _stat[0]
     sys.stdout.flush()
-    sys.stdout.write("\\n{MANIFEST_MARK}" + json.dumps({{"files": _files, "skipped": _skipped}}) + "\\n")
+    sys.stdout.write("\\n" + "\\n".join(_lines + ["{MANIFEST_MARK}end"]) + "\\n")
     sys.stdout.flush()
-    os.chdir("/")
-    shutil.rmtree(_work, ignore_errors=True)
+    if _work:
+        os.chdir("/")
+        _remove_tree(_work)
 '''
 
 
@@ -129,6 +148,7 @@ class TaskResult:
     sandbox: str = ""
     skipped: tuple[str, ...] = field(default=())  # produced files too large to bring back
     written: tuple[Path, ...] = field(default=())  # host paths, when solve_task got an out_dir
+    model_seconds: float = 0.0  # time spent waiting for the model (the rest is fixloop's overhead)
 
 
 def safe_relative_name(name: str, *, max_length: int = 255) -> PurePosixPath:
@@ -155,29 +175,37 @@ def expected_outputs(task: str, inputs: Sequence[str]) -> tuple[str, ...]:
 
 
 def split_manifest(stdout: str) -> tuple[str, dict[str, bytes], list[str]]:
-    """Separate the runner's manifest from the program's own stdout."""
-    index = stdout.rfind("\n" + MANIFEST_MARK)
-    if index < 0:
-        return stdout, {}, []
-    line = stdout[index + 1 + len(MANIFEST_MARK) :].split("\n", 1)[0]
-    try:
-        manifest = json.loads(line)
-        files = {str(k): base64.b64decode(v) for k, v in manifest.get("files", {}).items()}
-        skipped = [str(s) for s in manifest.get("skipped", [])]
-    except (ValueError, TypeError, binascii.Error):
-        return stdout, {}, []
+    """Separate the runner's manifest lines from the program's own stdout."""
+    index = stdout.find("\n" + MANIFEST_MARK)
+    if index < 0 or not stdout.rstrip("\n").endswith(MANIFEST_MARK + "end"):
+        return stdout, {}, []  # no complete manifest: the run was killed or printed the mark itself
+    files: dict[str, bytes] = {}
+    skipped: list[str] = []
+    for line in stdout[index + 1 :].splitlines():
+        if not line.startswith(MANIFEST_MARK):
+            continue
+        kind, _, rest = line[len(MANIFEST_MARK) :].partition(" ")
+        name_hex, _, data = rest.partition(" ")
+        try:
+            name = binascii.unhexlify(name_hex).decode("utf-8", "replace")
+            if kind == "file":
+                files[name] = base64.b64decode(data)
+            elif kind == "skip":
+                skipped.append(name)
+        except (ValueError, binascii.Error):
+            continue
     return stdout[:index], files, skipped
 
 
 def _without_runner_frames(output: str) -> str:
-    """Drop the runner's and runpy's traceback frames: the model should see only its program."""
+    """Drop the runner's traceback frame: the model should see only its own program."""
     lines, skip_source = [], False
     for line in output.splitlines():
         if skip_source:
             skip_source = False
             if line.startswith("    ") and not line.startswith("  File "):
                 continue
-        if line.startswith('  File "<frozen runpy>"') or (line.startswith("  File ") and RUNNER in line):
+        if line.startswith("  File ") and RUNNER in line:
             skip_source = True
             continue
         lines.append(line)
@@ -294,6 +322,7 @@ async def _converse(
         return TaskResult(
             solved, script_name, script, produced, output, why, conversation.turns,
             conversation.tokens, conversation.cost_usd(), sandbox.name, tuple(skipped),
+            model_seconds=conversation.model_seconds,
         )
 
     try:

@@ -166,6 +166,7 @@ class _RetryingClient(ChatCompletionClient):
         self.deadline = float("inf")  # monotonic time after which no retry starts
         self.last_result: CreateResult | None = None
         self.retries = 0
+        self.model_seconds = 0.0  # time spent waiting for the endpoint (benchmarks subtract it)
 
     @property
     def _endpoint(self) -> str:
@@ -233,6 +234,7 @@ class _RetryingClient(ChatCompletionClient):
         attempt = 0
         while True:
             attempt += 1
+            started = time.perf_counter()
             try:
                 result = await self._inner.create(
                     messages,
@@ -243,6 +245,7 @@ class _RetryingClient(ChatCompletionClient):
                     cancellation_token=cancellation_token,
                 )
             except openai.APIError as error:
+                self.model_seconds += time.perf_counter() - started
                 fatal = self._fatal(error)
                 if fatal is not None:
                     raise fatal from None
@@ -268,6 +271,7 @@ class _RetryingClient(ChatCompletionClient):
                 log.info("model call failed (%s); retry %d in %.2f s", type(error).__name__, attempt, wait)
                 await asyncio.sleep(wait)
                 continue
+            self.model_seconds += time.perf_counter() - started
             self.last_result = result
             return result
 
@@ -311,6 +315,22 @@ def check_config(config: ModelConfig) -> None:
         raise ModelConfigError(f"--base-url must start with http:// or https://, got {config.base_url!r}")
 
 
+def retrying_client(config: ModelConfig, limits: ModelLimits | None = None) -> _RetryingClient:
+    """The AutoGen chat client fixloop uses: OpenAIChatCompletionClient behind our retry policy."""
+    check_config(config)
+    limits = limits or ModelLimits.from_env()
+    inner = OpenAIChatCompletionClient(
+        model=config.model,
+        base_url=config.base_url or "https://api.openai.com/v1",
+        # Local servers (Ollama, llama.cpp) ignore the key but the client requires one.
+        api_key=config.api_key or "unused",
+        timeout=limits.request_timeout,
+        max_retries=0,  # _RetryingClient owns the retry policy
+        model_info=model_info_for(config.model),
+    )
+    return _RetryingClient(inner, config, limits)
+
+
 class ModelConversation:
     """An AssistantAgent conversation: `ask(text)` sends one user turn and returns the answer."""
 
@@ -322,19 +342,9 @@ class ModelConversation:
         limits: ModelLimits | None = None,
         name: str = "fixloop",
     ) -> None:
-        check_config(config)
         self.config = config
         self.limits = limits or ModelLimits.from_env()
-        inner = OpenAIChatCompletionClient(
-            model=config.model,
-            base_url=config.base_url or "https://api.openai.com/v1",
-            # Local servers (Ollama, llama.cpp) ignore the key but the client requires one.
-            api_key=config.api_key or "unused",
-            timeout=self.limits.request_timeout,
-            max_retries=0,  # _RetryingClient owns the retry policy
-            model_info=model_info_for(config.model),
-        )
-        self._client = _RetryingClient(inner, config, self.limits)
+        self._client = retrying_client(config, self.limits)
         self._agent = AssistantAgent(name, model_client=self._client, system_message=system_message)
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -347,6 +357,10 @@ class ModelConversation:
     @property
     def retries(self) -> int:
         return self._client.retries
+
+    @property
+    def model_seconds(self) -> float:
+        return self._client.model_seconds
 
     def cost_usd(self) -> float:
         prompt_price, completion_price = price_per_mtok(self.config.model)

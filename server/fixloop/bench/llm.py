@@ -1,0 +1,154 @@
+"""`fixloop bench llm`: our model loop's overhead per turn against AutoGen's own, in one run.
+
+Both sides talk to the same instant, scripted OpenAI-compatible server on 127.0.0.1 (started
+here, stdlib only) and play the same conversation: the model first writes a program that fails,
+then one that writes fibonacci.txt; AutoGen's team then needs one more model turn to hear
+"TERMINATE". Ours is `fixloop.task.solve_task` (sandbox, file checks, feedback); the baseline is
+AutoGen's `RoundRobinGroupChat` of an `AssistantAgent` and a `CodeExecutorAgent` with
+`LocalCommandLineCodeExecutor`. Time spent inside the HTTP call to the model is measured on both
+sides by the same client wrapper and subtracted; what is left, divided by the code executions
+(two on each side), is the overhead per turn. The command prints medians and the ratio and
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import threading
+import time
+import warnings
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+TASK = "Write a Python script that generates a Fibonacci sequence up to 100 and saves it to fibonacci.txt"
+BROKEN = "```python\nnumbers = fibonacci(100)\n```"
+GOOD = """```python
+a, b = 0, 1
+numbers = []
+while a <= 100:
+    numbers.append(a)
+    a, b = b, a + b
+with open("fibonacci.txt", "w") as handle:
+    handle.write(" ".join(map(str, numbers)))
+print(numbers)
+```"""
+EXECUTIONS_PER_CONVERSATION = 2
+
+
+def _reply_for(body: dict[str, Any]) -> str:
+    """The scripted turn: broken code, then good code, then TERMINATE (AutoGen's stop word)."""
+    answered = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+    return (BROKEN, GOOD)[answered] if answered < 2 else "The file is written. TERMINATE"
+
+
+class _InstantModel(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server API)
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        payload = json.dumps({
+            "id": "bench", "object": "chat.completion", "created": 0, "model": body.get("model", "bench"),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": _reply_for(body)}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+async def _ours(config: Any, sandbox: str) -> tuple[float, float]:
+    from fixloop.settings import Settings
+    from fixloop.task import solve_task
+
+    started = time.perf_counter()
+    result = await solve_task(TASK, settings=Settings(sandbox=sandbox), model=config)
+    total = time.perf_counter() - started
+    if not result.solved or result.turns != 2:
+        raise RuntimeError(f"our loop did not follow the script: {result.reason}")
+    return total, result.model_seconds
+
+
+async def _autogen(config: Any) -> tuple[float, float]:
+    from autogen_agentchat.agents import AssistantAgent, CodeExecutorAgent
+    from autogen_agentchat.conditions import MaxMessageTermination, TextMentionTermination
+    from autogen_agentchat.teams import RoundRobinGroupChat
+    from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
+
+    from fixloop.repair.llm.client import retrying_client
+
+    client = retrying_client(config)
+    with tempfile.TemporaryDirectory(prefix="fixloop-bench-autogen-") as work_dir:
+        started = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # AutoGen warns that local execution is unsafe
+            executor = LocalCommandLineCodeExecutor(work_dir=work_dir)
+        team = RoundRobinGroupChat(
+            [AssistantAgent("coder", model_client=client), CodeExecutorAgent("executor", code_executor=executor)],
+            termination_condition=TextMentionTermination("TERMINATE") | MaxMessageTermination(8),
+        )
+        await team.run(task=TASK)
+        total = time.perf_counter() - started
+        if not (Path(work_dir) / "fibonacci.txt").exists():
+            raise RuntimeError("AutoGen's team did not follow the script")
+    await client.close()
+    return total, client.model_seconds
+
+
+def _per_turn(samples: list[tuple[float, float]]) -> float:
+    return statistics.median((total - model) / EXECUTIONS_PER_CONVERSATION for total, model in samples)
+
+
+async def _bench(runs: int, sandboxes: list[str]) -> int:
+    from fixloop.settings import ModelConfig
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _InstantModel)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = ModelConfig(model="bench-coder", base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
+                         api_key="bench-not-a-secret")
+    try:
+        await _autogen(config)  # warm-up: imports and first connections are not what we measure
+        baseline = [await _autogen(config) for _ in range(runs)]
+        autogen_turn = _per_turn(baseline)
+        print(f"autogen RoundRobinGroupChat + LocalCommandLineCodeExecutor: "
+              f"{autogen_turn * 1000:.1f} ms overhead per turn (median of {runs}; "
+              f"model wait {statistics.median(m for _, m in baseline) * 1000:.1f} ms per conversation)")
+        for sandbox in sandboxes:
+            await _ours(config, sandbox)
+            ours = [await _ours(config, sandbox) for _ in range(runs)]
+            our_turn = _per_turn(ours)
+            print(f"fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
+                  f"(median of {runs}); ratio fixloop/autogen = {our_turn / autogen_turn:.2f} "
+                  f"(target <= 1.00)")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "llm", help="model-loop overhead per turn vs AutoGen's RoundRobinGroupChat (scripted model)"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="conversations per side (default 5)")
+    parser.add_argument("--sandbox", action="append", choices=("local", "bwrap", "docker"),
+                        help="our sandbox(es) to measure (default: local and bwrap)")
+    parser.add_argument("--quick", action="store_true", help="2 runs, local sandbox only (CI)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    runs = 2 if args.quick else max(1, args.runs)
+    sandboxes = args.sandbox or (["local"] if args.quick else ["local", "bwrap"])
+    return asyncio.run(_bench(runs, sandboxes))
