@@ -1,0 +1,197 @@
+"""`fixloop bench lsp`: the language server's start-up time, code-action latency and idle memory.
+
+Everything is measured in one run against a minimal pygls server (a `LanguageServer` with one
+code-action handler that returns nothing), so the ratios hold on any machine: time from process
+start to the `initialize` response (target: within 1.25x of the baseline), the round trip of
+`textDocument/codeAction` on a 5,000-line document with a diagnostic and a selection (target:
+p95 at most 20 ms), and resident memory once idle (target: at most 80 MB). Runs alternate
+between the two servers so that a busy machine slows both alike. Prints medians; never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any
+
+BASELINE_SERVER = """
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+server = LanguageServer("baseline", "0")
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
+def code_action(ls, params):
+    return []
+
+server.start_io()
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "lsp", help="language server: start-up, code-action latency, idle memory vs bare pygls"
+    )
+    parser.add_argument("--runs", type=int, default=9, help="start-ups per server (default 9)")
+    parser.add_argument("--requests", type=int, default=300, help="code actions per server (default 300)")
+    parser.add_argument("--lines", type=int, default=5000, help="document size in lines (default 5000)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.set_defaults(handler=run)
+
+
+class Connection:
+    """A blocking JSON-RPC client over a child's pipes: enough for timing, nothing more."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self._next_id = 0
+
+    def _write(self, message: dict[str, Any]) -> None:
+        body = json.dumps(message).encode()
+        stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]
+        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        stdin.flush()
+
+    def _read(self) -> dict[str, Any]:
+        stdout: IO[bytes] = self.process.stdout  # type: ignore[assignment]
+        length = 0
+        while True:
+            line = stdout.readline()
+            if not line:
+                raise EOFError("the server closed its output")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+            elif line in (b"\r\n", b"\n") and length:
+                return json.loads(stdout.read(length))
+
+    def notify(self, method: str, params: Any) -> None:
+        self._write({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: Any) -> Any:
+        self._next_id += 1
+        msg_id = self._next_id
+        self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        while True:
+            message = self._read()
+            if message.get("id") == msg_id and "method" not in message:
+                return message.get("result")
+            if "method" in message and "id" in message:  # a server request: decline politely
+                self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
+
+    def initialize(self, root: Path) -> float:
+        self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+        elapsed = time.perf_counter() - self.started
+        self.notify("initialized", {})
+        return elapsed
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.process.wait(timeout=5)
+        except (OSError, EOFError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+
+
+def _document(lines: int) -> str:
+    body = [f"def function_{i}(x):\n    return x * {i}  # some text to make the line realistic\n" for i in range(lines // 2)]
+    return "".join(body) + "print(function_1(1) / 0)\n"
+
+
+def _code_action_latencies(conn: Connection, uri: str, lines: int, requests: int) -> list[float]:
+    last = lines - 1
+    diagnostic = {
+        "range": {"start": {"line": last, "character": 0}, "end": {"line": last, "character": 24}},
+        "message": "division by zero", "severity": 1, "source": "fixloop", "code": "ZeroDivisionError",
+    }
+    params = {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": 10, "character": 0}, "end": {"line": 20, "character": 0}},
+        "context": {"diagnostics": [diagnostic]},
+    }
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        conn.request("textDocument/codeAction", params)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
+    servers = {
+        "fixloop": [sys.executable, "-m", "fixloop", "serve"],
+        "pygls": [sys.executable, "-c", BASELINE_SERVER],
+    }
+    startup: dict[str, list[float]] = {name: [] for name in servers}
+    latency: dict[str, list[float]] = {name: [] for name in servers}
+    rss: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="fixloop-bench-lsp-") as scratch:
+        root = Path(scratch)
+        source = _document(lines)
+        path = root / "big.py"
+        path.write_text(source)
+        for _ in range(runs):
+            for name, command in servers.items():
+                conn = Connection(command)
+                startup[name].append(conn.initialize(root))
+                conn.close()
+        for name, command in servers.items():
+            conn = Connection(command)
+            conn.initialize(root)
+            conn.notify("textDocument/didOpen", {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": source}})
+            _code_action_latencies(conn, path.as_uri(), lines, 20)  # warm up
+            latency[name] = _code_action_latencies(conn, path.as_uri(), lines, requests)
+            time.sleep(1.0)  # idle
+            rss[name] = conn.rss_mb()
+            conn.close()
+    fixloop_start, pygls_start = statistics.median(startup["fixloop"]), statistics.median(startup["pygls"])
+    return {
+        "startup_median_s": {"fixloop": fixloop_start, "pygls": pygls_start},
+        "startup_ratio": fixloop_start / pygls_start,
+        "code_action_ms": {
+            name: {"median": statistics.median(v) * 1000, "p95": _percentile(v, 0.95) * 1000} for name, v in latency.items()
+        },
+        "idle_rss_mb": rss,
+        "document_lines": source.count("\n"),
+        "runs": runs,
+        "requests": requests,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    figures = measure(args.runs, args.requests, args.lines)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    start = figures["startup_median_s"]
+    actions = figures["code_action_ms"]
+    rss = figures["idle_rss_mb"]
+    print(f"start to initialize response (median of {args.runs}):")
+    print(f"  fixloop serve {start['fixloop']:.3f} s   bare pygls {start['pygls']:.3f} s   ratio {figures['startup_ratio']:.2f}x (target <= 1.25x)")
+    print(f"textDocument/codeAction on a {figures['document_lines']}-line document ({args.requests} requests):")
+    for name in ("fixloop", "pygls"):
+        print(f"  {name:8} median {actions[name]['median']:.2f} ms   p95 {actions[name]['p95']:.2f} ms")
+    print("  (target: fixloop p95 <= 20 ms)")
+    print(f"idle resident memory: fixloop {rss['fixloop']:.1f} MB   bare pygls {rss['pygls']:.1f} MB   (target <= 80 MB)")
+    return 0
