@@ -1,23 +1,385 @@
-"""The `docker` backend (work in progress): until it lands, choosing it fails closed."""
+"""The `docker` backend: one locked-down container per sandbox instance, each run an exec.
+
+The container (network none unless asked, memory and pids limits, every capability dropped,
+no-new-privileges, read-only root with sized tmpfs at /tmp and /workspace, an init process,
+capped logs, fixloop labels) is started once and reused; `close()` removes it, and leftovers
+of crashed servers are reaped when a new sandbox opens. The engine is whatever the docker SDK
+finds (DOCKER_HOST included), so nothing relies on a shared file system: the project is
+streamed into /workspace as a tar through an exec, and overlays are re-streamed when they
+change. Each run executes as its own unprivileged uid, which makes "kill this run's whole tree"
+exact: `kill -9 -1` issued as that uid reaches every process of the run (even ones that left
+the session) and nothing else, both when the program ends and when the wall clock runs out.
+"""
 
 from __future__ import annotations
 
-from fixloop.sandbox.base import RunResult, RunSpec, SandboxProcess, SandboxUnavailable
+import asyncio
+import io
+import itertools
+import os
+import socket
+import tarfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fixloop.sandbox.base import (
+    Limits,
+    RunResult,
+    RunSpec,
+    SandboxProcess,
+    SandboxUnavailable,
+)
+from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
+from fixloop.sandbox.workspace import check_overlay_path, project_files
+
+LABEL = "fixloop.sandbox"
+WORKSPACE = "/workspace"
+STAGER_UID = 9999  # owns the project copy; runs use other uids and so cannot change it
+_RUN_UIDS = range(20000, 29000)
+# The run wrapper (POSIX sh): fresh private scratch, limits, the program in the background so
+# the wrapper can wait for it and then kill everything else the run's uid started.
+_WRAPPER = r"""
+umask 077
+d="$1"; cwd="$2"; input="$3"; shift 3
+if [ -e "$d" ]; then chmod -R u+rwx "$d" 2>/dev/null; rm -rf "$d" 2>/dev/null; fi
+mkdir -p "$d/home" || exit 125
+ulimit -c 0; ulimit -t "$CPU_S"; ulimit -f "$FILE_BLOCKS"; ulimit -n "$NOFILE"
+ulimit -v "$MEM_KB"; ulimit -p "$NPROC" 2>/dev/null
+unset CPU_S FILE_BLOCKS NOFILE MEM_KB NPROC
+cd "$cwd" || exit 125
+# A background job's stdin is /dev/null before its redirections apply: keep ours on fd 3.
+if [ "$input" = "-" ]; then exec 3<&0; else exec 3< "$input"; fi
+"$@" <&3 3<&- &
+wait $!
+rc=$?
+kill -9 -1 2>/dev/null
+exit $rc
+"""
+
+
+def _docker() -> Any:
+    try:
+        import docker
+    except ImportError as exc:  # the optional extra is missing
+        raise SandboxUnavailable(
+            "docker sandbox unavailable: the docker Python package is not installed "
+            "(pip install 'fixloop[docker]')"
+        ) from exc
+    return docker
+
+
+def _engine_name() -> str:
+    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
 
 
 class DockerSandbox:
+    """Runs each program as an exec in one long-lived, locked-down container."""
+
     name = "docker"
     protected = True
 
+    def __init__(self, client: Any, image: str, limits: Limits) -> None:
+        self.client = client
+        self.image = image
+        self.limits = limits
+        self._containers: dict[bool, Any] = {}  # network on/off -> container
+        self._projects: dict[tuple[bool, Path], str] = {}  # -> directory in the container
+        self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
+        self._uids = itertools.cycle(_RUN_UIDS)
+        self._lock = asyncio.Lock()
+        self._processes: set[SandboxProcess] = set()
+
     @classmethod
-    async def open(cls, image: str | None = None, quick_check: bool = False) -> DockerSandbox:
-        raise SandboxUnavailable("docker sandbox unavailable: not built in this checkout yet")
+    async def open(
+        cls, image: str | None = None, quick_check: bool = False, limits: Limits | None = None
+    ) -> DockerSandbox:
+        from fixloop.settings import DEFAULT_DOCKER_IMAGE
+
+        docker = _docker()
+        image = image or DEFAULT_DOCKER_IMAGE
+
+        def connect() -> Any:
+            try:
+                client = docker.from_env(timeout=3 if quick_check else 60)
+                client.ping()
+            except Exception as exc:
+                raise SandboxUnavailable(
+                    f"docker sandbox unavailable: cannot reach the Docker engine at "
+                    f"{_engine_name()} ({type(exc).__name__}: {exc}); start it (dockerd, or "
+                    "`systemctl start docker`) or point DOCKER_HOST at a running engine"
+                ) from None
+            try:
+                client.images.get(image)
+            except docker.errors.ImageNotFound:
+                raise SandboxUnavailable(
+                    f"docker sandbox unavailable: image {image!r} is not on the engine at "
+                    f"{_engine_name()}; run `docker pull {image}` or choose another with --image"
+                ) from None
+            if quick_check:
+                client.api.timeout = 60
+            _reap_leftovers(client)
+            return client
+
+        client = await asyncio.to_thread(connect)
+        sandbox = cls(client, image, limits or Limits())
+        await asyncio.to_thread(sandbox._container, False)
+        return sandbox
+
+    def _container(self, network: bool) -> Any:
+        """The container for this network mode, started on first use (blocking)."""
+        if network in self._containers:
+            return self._containers[network]
+        docker = _docker()
+        limits = self.limits
+        try:
+            container = self.client.containers.run(
+                self.image, command=["sleep", "infinity"], detach=True, init=True,
+                user="65534:65534", network_mode="bridge" if network else "none",
+                mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
+                pids_limit=limits.processes, cap_drop=["ALL"],
+                security_opt=["no-new-privileges"], read_only=True,
+                tmpfs={
+                    "/tmp": f"rw,nosuid,nodev,size={limits.scratch_mb}m,mode=1777",
+                    WORKSPACE: "rw,nosuid,nodev,size=512m,mode=1777",
+                },
+                labels={LABEL: "1", "fixloop.host": socket.gethostname(),
+                        "fixloop.pid": str(os.getpid())},
+                log_config=docker.types.LogConfig(
+                    type="json-file", config={"max-size": "1m", "max-file": "1"}),
+                environment={}, stdin_open=False,
+                name=f"fixloop-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+            )
+        except docker.errors.APIError as exc:
+            raise SandboxUnavailable(
+                f"docker sandbox unavailable: cannot start a container from {self.image!r} "
+                f"({exc.explanation or exc})"
+            ) from None
+        self._containers[network] = container
+        return container
+
+    # -- staging -------------------------------------------------------------------------
+
+    def _exec_with_input(
+        self, container: Any, command: list[str], data: bytes, user: str
+    ) -> tuple[int, bytes]:
+        """Run `command` in the container with `data` on stdin; return (exit code, output)."""
+        exec_id = self.client.api.exec_create(
+            container.id, command, stdin=True, stdout=True, stderr=True, user=user)["Id"]
+        sock = self.client.api.exec_start(exec_id, socket=True)
+        raw = getattr(sock, "_sock", sock)
+        output = bytearray()
+        try:
+            raw.sendall(data)
+            raw.shutdown(socket.SHUT_WR)
+            while chunk := raw.recv(65536):
+                output.extend(chunk[:4096])
+        finally:
+            raw.close()
+        return int(self.client.api.exec_inspect(exec_id)["ExitCode"] or 0), bytes(output)
+
+    def _stage(self, spec: RunSpec, stdin_name: str | None) -> tuple[str, str]:
+        """Bring the project copy in the container up to date with `spec.overlay` (blocking).
+
+        Returns (project directory, stdin file) inside the container.
+        """
+        container = self._container(spec.network)
+        root = spec.root.resolve()
+        key = (spec.network, root)
+        deletions: list[str] = []
+        members = 0
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as archive:
+            if key not in self._projects:
+                self._projects[key] = f"{WORKSPACE}/p{len(self._projects)}/{_safe_name(root)}"
+                for rel, source in project_files(root):
+                    info = tarfile.TarInfo(rel)
+                    members += 1
+                    if source is None:
+                        info.type, info.mode = tarfile.DIRTYPE, 0o755
+                        archive.addfile(info)
+                    else:
+                        data = source.read_bytes()
+                        info.size, info.mode = len(data), 0o644
+                        archive.addfile(info, io.BytesIO(data))
+                self._overlays[key] = {}
+            previous = self._overlays[key]
+            overlay = dict(spec.overlay)
+            for rel in previous.keys() - overlay.keys():
+                original = root / rel
+                if original.is_file():
+                    overlay.setdefault(rel, original.read_text(encoding="utf-8", errors="replace"))
+                else:
+                    deletions.append(rel)
+            changed = {rel: text for rel, text in overlay.items() if previous.get(rel) != text}
+            for rel, text in changed.items():
+                check_overlay_path(rel)
+                data = text.encode("utf-8")
+                members += 1
+                info = tarfile.TarInfo(rel)
+                info.size, info.mode = len(data), 0o644
+                archive.addfile(info, io.BytesIO(data))
+            if stdin_name is not None:
+                members += 1
+                info = tarfile.TarInfo(f".stdin/{stdin_name}")
+                info.size, info.mode = len(spec.stdin), 0o644
+                archive.addfile(info, io.BytesIO(spec.stdin))
+        directory = self._projects[key]
+        self._overlays[key] = {rel: text for rel, text in spec.overlay.items()}
+        if members or deletions:  # unchanged overlay: no exec at all
+            script = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
+            code, output = self._exec_with_input(
+                container, ["sh", "-c", script, "sh", directory, *deletions],
+                buffer.getvalue(), user=f"{STAGER_UID}:{STAGER_UID}")
+            if code != 0:
+                detail = output.decode("utf-8", errors="replace")[-500:]
+                raise SandboxUnavailable(
+                    f"docker sandbox: copying the project failed (exit {code}): {detail}")
+        stdin_file = f"{directory}/.stdin/{stdin_name}" if stdin_name else "/dev/null"
+        return directory, stdin_file
+
+    # -- running -------------------------------------------------------------------------
+
+    def _command(self, spec: RunSpec, uid: int, directory: str, stdin_file: str) -> list[str]:
+        limits = spec.limits
+        scratch = f"/tmp/u{uid}"
+        env = allowed_env(home=f"{scratch}/home", tmp=scratch, path_dirs=[], extra=spec.env,
+                          marker=uuid.uuid4().hex)
+        env.update(CPU_S=str(cpu_seconds(limits)), FILE_BLOCKS=str(limits.file_size_mb * 2048),
+                   NOFILE=str(limits.open_files), MEM_KB=str(limits.memory_mb * 1024),
+                   NPROC=str(limits.processes))
+        program = ["python3", *spec.argv] if spec.use_python else list(spec.argv)
+        assignments = [f"{k}={v}" for k, v in env.items()]
+        return ["env", "-i", *assignments, "sh", "-c", _WRAPPER, "fixloop-run", scratch,
+                directory, stdin_file, *program]
 
     async def run(self, spec: RunSpec) -> RunResult:
-        raise SandboxUnavailable("docker sandbox unavailable")
+        for relative in spec.overlay:
+            check_overlay_path(relative)
+        uid = next(self._uids)
+        async with self._lock:  # staging and the run share the project copy
+            directory, stdin_file = await asyncio.to_thread(
+                self._stage, spec, uuid.uuid4().hex if spec.stdin else None)
+            outcome = await self._run_exec(spec, uid, directory, stdin_file)
+        real = str(spec.root.resolve())
+        outcome = _replace_paths(outcome, directory, real)
+        return classify(outcome, sandbox=self.name, roots=[real], protected=True,
+                        signal_offset=128)
+
+    async def _run_exec(self, spec: RunSpec, uid: int, directory: str, stdin_file: str) -> Outcome:
+        container = self._container(spec.network)
+        limits = spec.limits
+        started = time.monotonic()
+        exec_id = (await asyncio.to_thread(
+            self.client.api.exec_create, container.id,
+            self._command(spec, uid, directory, stdin_file), user=f"{uid}:{uid}"))["Id"]
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        stdout, stderr = bytearray(), bytearray()
+        state = {"truncated": False}
+
+        def settle() -> None:
+            if not finished.done():
+                finished.set_result(None)
+
+        def pump() -> None:
+            try:
+                stream = self.client.api.exec_start(exec_id, stream=True, demux=True)
+                for out, err in stream:
+                    for chunk, sink in ((out, stdout), (err, stderr)):
+                        if not chunk:
+                            continue
+                        room = limits.output_bytes - len(stdout) - len(stderr)
+                        if len(chunk) > room:
+                            sink.extend(chunk[: max(room, 0)])
+                            if not state["truncated"]:
+                                state["truncated"] = True
+                                loop.call_soon_threadsafe(settle)
+                        else:
+                            sink.extend(chunk)
+            finally:
+                loop.call_soon_threadsafe(settle)
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        timed_out = False
+        try:
+            await asyncio.wait_for(asyncio.shield(finished), timeout=limits.wall_seconds)
+        except asyncio.TimeoutError:
+            timed_out = True
+        if timed_out or state["truncated"]:
+            await asyncio.to_thread(self._kill_uid, container, uid, limits.kill_grace_seconds)
+        await asyncio.to_thread(reader.join, 5.0)
+        info = await asyncio.to_thread(self.client.api.exec_inspect, exec_id)
+        if info.get("Running"):
+            await asyncio.to_thread(self._kill_uid, container, uid, 0)
+        code = info.get("ExitCode")
+        return Outcome(
+            returncode=None if info.get("Running") else code,
+            stdout=bytes(stdout).decode("utf-8", errors="replace"),
+            stderr=bytes(stderr).decode("utf-8", errors="replace"),
+            truncated=state["truncated"], timed_out=timed_out,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            processes_limited=False,
+        )
+
+    def _kill_uid(self, container: Any, uid: int, grace: float) -> None:
+        """Kill every process of one run: they all run as `uid` and nothing else does."""
+        script = "kill -9 -1" if grace <= 0 else f"kill -TERM -1; sleep {grace:g}; kill -9 -1"
+        container.exec_run(["sh", "-c", script + " 2>/dev/null; true"], user=f"{uid}:{uid}")
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
-        raise SandboxUnavailable("docker sandbox unavailable")
+        from fixloop.sandbox.dockerproc import start_docker_process
+
+        uid = next(self._uids)
+        async with self._lock:
+            directory, _ = await asyncio.to_thread(self._stage, spec, None)
+        container = self._container(spec.network)
+        command = self._command(spec, uid, directory, "-")
+        process = await start_docker_process(
+            self.client, container, command, uid=uid,
+            kill=lambda: self._kill_uid(container, uid, 0), stderr_cap=spec.limits.output_bytes)
+        self._processes.add(process)
+        return process
 
     async def close(self) -> None:
-        return None
+        for process in list(self._processes):
+            await process.kill()
+        self._processes.clear()
+        for container in list(self._containers.values()):
+            await asyncio.to_thread(_remove, container)
+        self._containers.clear()
+
+
+def _remove(container: Any) -> None:
+    try:
+        container.remove(force=True)
+    except Exception:  # already gone, or the engine went away: nothing left to clean
+        pass
+
+
+def _reap_leftovers(client: Any) -> None:
+    """Remove fixloop containers whose server process on this host no longer exists."""
+    host = socket.gethostname()
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        labels = container.labels or {}
+        owner = labels.get("fixloop.pid", "")
+        if labels.get("fixloop.host") != host or not owner.isdigit():
+            continue
+        if not Path(f"/proc/{owner}").exists():
+            _remove(container)
+
+
+def _safe_name(root: Path) -> str:
+    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in root.name)
+    return name.strip(".") or "project"
+
+
+def _replace_paths(outcome: Outcome, inside: str, real: str) -> Outcome:
+    from dataclasses import replace
+
+    return replace(outcome, stdout=outcome.stdout.replace(inside, real),
+                   stderr=outcome.stderr.replace(inside, real))
+

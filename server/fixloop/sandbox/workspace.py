@@ -15,7 +15,7 @@ import asyncio
 import os
 import shutil
 import stat
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,6 +40,49 @@ def check_overlay_path(relative: str) -> PurePosixPath:
     return pure
 
 
+def project_files(
+    root: Path, dirs: set[str] | None = None
+) -> Iterator[tuple[str, Path | None]]:
+    """(relative path, source) for what a sandbox copy of `root` holds, parents first.
+
+    Directories come with source None. Skips VCS data, virtual environments, caches, special
+    files and symlinks that lead out of the project; raises SandboxUnavailable over the cap.
+    """
+    total_bytes = files = 0
+    for current, dirnames, filenames in os.walk(root):
+        here = Path(current)
+        rel_dir = here.relative_to(root)
+        keep = []
+        for name in sorted(dirnames):
+            full = here / name
+            if name in SKIP_DIRS or full.is_symlink() or (full / "pyvenv.cfg").exists():
+                continue
+            keep.append(name)
+            rel = (rel_dir / name).as_posix()
+            if dirs is not None:
+                dirs.add(rel)
+            yield rel, None
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            source = here / name
+            if source.is_symlink():
+                target = source.resolve()
+                if not target.is_file() or not target.is_relative_to(root):
+                    continue  # a link leading out of the project is never followed
+                source = target
+            elif not source.is_file():
+                continue  # sockets, fifos, devices
+            files += 1
+            total_bytes += source.stat().st_size
+            if files > MAX_PROJECT_FILES or total_bytes > MAX_PROJECT_BYTES:
+                raise SandboxUnavailable(
+                    f"the project at {root} is too large to copy into a sandbox "
+                    f"(over {MAX_PROJECT_FILES} files or {MAX_PROJECT_BYTES // MIB} MiB); "
+                    "use --root to point at the directory that holds the code"
+                )
+            yield (rel_dir / name).as_posix(), source
+
+
 class ScratchTree:
     """One copy of `root` at `path`, resettable to the pristine copy plus a new overlay."""
 
@@ -52,41 +95,15 @@ class ScratchTree:
         self._copied = False
 
     def _copy(self) -> None:
-        total_bytes = 0
         self.path.mkdir(parents=True, exist_ok=True)
-        for current, dirnames, filenames in os.walk(self.root):
-            here = Path(current)
-            rel_dir = here.relative_to(self.root)
-            keep = []
-            for name in sorted(dirnames):
-                full = here / name
-                if name in SKIP_DIRS or full.is_symlink() or (full / "pyvenv.cfg").exists():
-                    continue
-                keep.append(name)
-                (self.path / rel_dir / name).mkdir(exist_ok=True)
-                self._dirs.add((rel_dir / name).as_posix())
-            dirnames[:] = keep
-            for name in filenames:
-                source = here / name
-                if source.is_symlink():
-                    target = source.resolve()
-                    if not target.is_file() or not target.is_relative_to(self.root):
-                        continue  # a link leading out of the project is never followed
-                    source = target
-                elif not source.is_file():
-                    continue  # sockets, fifos, devices
-                rel = (rel_dir / name).as_posix()
-                dest = self.path / rel
-                shutil.copy2(source, dest)
-                info = dest.stat()
-                total_bytes += info.st_size
-                self._manifest[rel] = (info.st_size, info.st_mtime_ns)
-                if len(self._manifest) > MAX_PROJECT_FILES or total_bytes > MAX_PROJECT_BYTES:
-                    raise SandboxUnavailable(
-                        f"the project at {self.root} is too large to copy into a sandbox "
-                        f"(over {MAX_PROJECT_FILES} files or {MAX_PROJECT_BYTES // MIB} MiB); "
-                        "use --root to point at the directory that holds the code"
-                    )
+        for rel, source in project_files(self.root, dirs=self._dirs):
+            dest = self.path / rel
+            if source is None:
+                dest.mkdir(exist_ok=True)
+                continue
+            shutil.copy2(source, dest)
+            info = dest.stat()
+            self._manifest[rel] = (info.st_size, info.st_mtime_ns)
         self._copied = True
 
     def prepare(self, overlay: Mapping[str, str]) -> None:

@@ -1,0 +1,100 @@
+"""Long-lived processes inside the docker sandbox (`DockerSandbox.start_process`).
+
+An exec is started with stdin attached and its raw socket handed to asyncio. Docker multiplexes
+stdout and stderr on that socket in frames (an 8-byte header: stream number, then a big-endian
+length); a pump task splits them, feeding stdout into the `StreamReader` callers read and
+keeping a capped copy of stderr. `kill()` kills every process of the run's uid, which is the
+whole tree of this process and nothing else, then closes the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import struct
+from collections.abc import Callable
+from typing import Any
+
+_HEADER = struct.Struct(">BxxxL")
+
+
+class DockerProcess:
+    """Implements `SandboxProcess` over a docker exec socket."""
+
+    def __init__(
+        self, client: Any, exec_id: str, reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter, kill: Callable[[], None], stderr_cap: int,
+    ) -> None:
+        self.stdin: asyncio.StreamWriter = writer
+        self.stdout = asyncio.StreamReader()
+        self._client = client
+        self._exec_id = exec_id
+        self._raw = reader
+        self._kill = kill
+        self._stderr = bytearray()
+        self._stderr_cap = stderr_cap
+        self._killed = False
+        self._pump_task = asyncio.create_task(self._pump())
+
+    async def _pump(self) -> None:
+        try:
+            while True:
+                header = await self._raw.readexactly(_HEADER.size)
+                stream, size = _HEADER.unpack(header)
+                payload = await self._raw.readexactly(size)
+                if stream == 1:
+                    self.stdout.feed_data(payload)
+                elif stream == 2:
+                    room = self._stderr_cap - len(self._stderr)
+                    self._stderr.extend(payload[: max(room, 0)])
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            self.stdout.feed_eof()
+
+    @property
+    def stderr_text(self) -> str:
+        return bytes(self._stderr).decode("utf-8", errors="replace")
+
+    async def kill(self) -> None:
+        if self._killed:
+            return
+        self._killed = True
+        await asyncio.to_thread(self._kill)
+        self.stdin.close()
+        try:
+            await asyncio.wait_for(self._pump_task, timeout=5)
+        except asyncio.TimeoutError:
+            self._pump_task.cancel()
+
+    async def wait(self) -> int | None:
+        await asyncio.shield(self._pump_task)
+        for _ in range(100):
+            info = await asyncio.to_thread(self._client.api.exec_inspect, self._exec_id)
+            if not info.get("Running"):
+                await self.kill()  # the worker is gone: nothing it started may outlive it
+                return info.get("ExitCode")
+            await asyncio.sleep(0.02)
+        await self.kill()
+        return None
+
+
+async def start_docker_process(
+    client: Any, container: Any, command: list[str], *, uid: int, kill: Callable[[], None],
+    stderr_cap: int,
+) -> DockerProcess:
+    def start() -> tuple[str, socket.socket]:
+        exec_id = client.api.exec_create(container.id, command, stdin=True, stdout=True,
+                                         stderr=True, user=f"{uid}:{uid}")["Id"]
+        sock = client.api.exec_start(exec_id, socket=True)
+        raw = getattr(sock, "_sock", sock)
+        # Our own descriptor: the SDK's wrapper closes its socket when it is collected.
+        own = socket.socket(fileno=os.dup(raw.fileno()))
+        sock.close()
+        own.setblocking(False)
+        return exec_id, own
+
+    exec_id, raw = await asyncio.to_thread(start)
+    reader, writer = await asyncio.open_connection(sock=raw)
+    return DockerProcess(client, exec_id, reader, writer, kill, stderr_cap)
