@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from conftest import server_command, server_env
+from .conftest import server_command, server_env
 
 
 class RawServer:

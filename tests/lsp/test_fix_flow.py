@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from conftest import BUGGY, STATE_DIR, descendants, open_document, running
 from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-from test_session import code_actions, run_command
+
+from .conftest import BUGGY, STATE_DIR, descendants, open_document, running
+from .test_session import code_actions, run_command
 
 # Each run sleeps, so a loop lasts long enough to be interrupted in the middle.
 SLOW_BUGGY = "import time\n\n\ndef mean(xs):\n    time.sleep(1.0)\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"

@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import SANDBOX, descendants, running
-from rawrpc import RawServer
+
+from .conftest import SANDBOX, descendants, running
+from .rawrpc import RawServer
 
 SLOW = "import time\n\n\ndef f(xs):\n    time.sleep(1.0)\n    return xs[3]\n\n\nprint(f([]))\n"
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from conftest import (
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .conftest import (
     BUGGY,
     open_document,
     server_command,
@@ -13,8 +16,6 @@ from conftest import (
     start_session,
     structure_code_actions_faithfully,
 )
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
 
 
 async def run_command(client: LanguageClient, name: str, argument: dict) -> dict:

@@ -166,6 +166,19 @@ def workspace_edit(
     return types.WorkspaceEdit(changes={uri: [edit]})
 
 
+def creation_edit(uri: str, text: str) -> types.WorkspaceEdit:
+    """Create a new file `uri` holding `text` (fails on the client if the file already exists)."""
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)),
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                edits=[types.TextEdit(range=types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), new_text=text)],
+            ),
+        ]
+    )
+
+
 def selection_lines(selection: types.Range) -> LineRange:
     """The 1-based lines a selection covers; a selection ending at column 0 excludes that line."""
     start = selection.start.line + 1

@@ -23,7 +23,13 @@ from lsprotocol import types
 
 from fixloop.lsp.diagnostics import DocumentPlace, failing_test_diagnostics, run_diagnostics
 from fixloop.lsp.documents import VerifiedFix
-from fixloop.lsp.edits import enclosing_function, minimal_text_edit, selection_lines, workspace_edit
+from fixloop.lsp.edits import (
+    creation_edit,
+    enclosing_function,
+    minimal_text_edit,
+    selection_lines,
+    workspace_edit,
+)
 from fixloop.lsp.progress import LoopProgress
 from fixloop.repair.engine import LineRange
 
@@ -85,16 +91,16 @@ def _cap(text: str) -> str:
     return text if len(text) <= _MAX_OUTPUT_CHARS else text[:_MAX_OUTPUT_CHARS] + "\n[truncated]"
 
 
-async def run_tracked(server: FixloopServer, target: Target, work: Any) -> Any:
-    """Run `work` as a task the document owns; a change to the document cancels it.
+async def run_tracked(server: FixloopServer, owner: str, work: Any) -> Any:
+    """Run `work` as a task `owner` (a document uri) holds; a change to the document cancels it.
 
     Returns the work's result. Raises `asyncio.CancelledError` out of this request when the
     request itself was cancelled ($/cancelRequest), after the work has been stopped; raises
-    `CommandError` when the document's own state cancelled the work.
+    `CommandError` when the owner's state cancelled the work (an edit, fixloop.cancel, Cancel).
     """
-    state = server.documents.get(target.uri)
+    state = server.documents.get(owner)
     task = asyncio.ensure_future(work)
-    server.documents.track(target.uri, task)
+    server.documents.track(owner, task)
     try:
         await asyncio.wait({task})
     except asyncio.CancelledError:
@@ -117,7 +123,7 @@ async def run_file_command(server: FixloopServer, args: tuple[Any, ...]) -> dict
     from fixloop.execution import run_file
 
     result = await run_tracked(
-        server, target, run_file(target.path, root=target.root, settings=server.settings, source=target.text)
+        server, target.uri, run_file(target.path, root=target.root, settings=server.settings, source=target.text)
     )
     if not is_current(server, target):
         return failure(STALE, stale=True)
@@ -149,7 +155,7 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
         return failure("no pytest file under the workspace imports this module; set fixloop.testCommand")
     report = await run_tracked(
         server,
-        target,
+        target.uri,
         oracle.run_tests(
             target.root, tests, settings=server.settings, overlay={target.relative_path: target.text}, command=command
         ),
@@ -216,7 +222,7 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     where = f"lines {request.line_range.start}-{request.line_range.end}" if request.line_range else "the failing code"
     progress.report(f"reproducing the failure, then searching {where} of {target.path.name}")
     try:
-        result = await run_tracked(server, target, run_fix(request, progress=progress.report))
+        result = await run_tracked(server, target.uri, run_fix(request, progress=progress.report))
     except CommandError as exc:
         progress.end(str(exc))
         return {**result_shape, "ok": False, "reason": str(exc), "stale": not is_current(server, target)}
@@ -278,45 +284,82 @@ async def generate_tests_command(server: FixloopServer, args: tuple[Any, ...]) -
     if model is None:
         return failure(generate_tests)
     line_range = selection_lines(selection) if selection else None
+    progress = LoopProgress(server, "Fixloop: generate tests", on_cancel=lambda: _cancel(server.documents.get(target.uri)))
+    await progress.begin(f"writing tests for {target.path.name}")
     try:
         generated = await run_tracked(
-            server, target, generate_tests(target.path, target.root, target.text, line_range, server.settings, model)
+            server,
+            target.uri,
+            generate_tests(
+                target.path, target.root, target.text, line_range, server.settings, model, progress=progress.report
+            ),
         )
     except Exception as exc:
+        progress.end("stopped")
         if isinstance(exc, CommandError):
             raise
         return failure(f"{type(exc).__name__}: {exc}")
+    progress.end(generated.reason or f"{generated.passed} passed, {generated.failed} failed")
+    test_uri = (target.root / generated.path).as_uri()
+    edit = None
+    if generated.text and server.supports_create_files:
+        # A new file the client creates when the user accepts it; the server writes nothing.
+        edit = server.to_json(creation_edit(test_uri, generated.text))
     return {
-        "ok": not getattr(generated, "reason", None),
-        "path": str(getattr(generated, "path", "") or ""),
-        "text": getattr(generated, "text", ""),
-        "diff": getattr(generated, "diff", ""),
-        "bugsFound": list(getattr(generated, "bugs_found", ()) or ()),
-        "reason": getattr(generated, "reason", None),
+        "ok": generated.reason is None,
+        "path": str(generated.path),
+        "uri": test_uri,
+        "text": generated.text,
+        "diff": generated.diff,
+        "passed": generated.passed,
+        "failed": generated.failed,
+        "bugsFound": [str(bug) for bug in generated.bugs],
+        "edit": edit,
+        "reason": generated.reason,
     }
+
+
+TASK_OWNER = "fixloop:task"  # tasks belong to no document; fixloop.cancel {} reaches them here
 
 
 async def task_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
     raw = argument(args)
-    text, folder = raw.get("text"), raw.get("folder")
+    text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
         raise CommandError("fixloop.task needs a non-empty `text`")
     model, solve_task = _model_feature(server, "task mode", "fixloop.task", "solve_task")
     if model is None:
         return failure(solve_task)
-    folder_path = Path(server.path_of(folder)) if isinstance(folder, str) and folder else server.default_folder()
+    progress = LoopProgress(server, "Fixloop: solve task", on_cancel=lambda: _cancel(server.documents.get(TASK_OWNER)))
+    await progress.begin(text[:80])
     try:
-        solved = await solve_task(text, folder_path, server.settings, model)
+        # No out_dir: the server never writes files; the client saves what the user keeps.
+        solved = await run_tracked(server, TASK_OWNER, solve_task(text, None, server.settings, model, progress=progress.report))
     except Exception as exc:
+        progress.end("stopped")
+        if isinstance(exc, CommandError):
+            raise
         return failure(f"{type(exc).__name__}: {exc}")
-    files = getattr(solved, "files", ()) or ()
+    progress.end("solved" if solved.solved else solved.reason)
     return {
-        "ok": not getattr(solved, "reason", None),
-        "script": getattr(solved, "script", ""),
-        "files": [str(f) for f in files],
-        "output": _cap(str(getattr(solved, "output", "") or "")),
-        "reason": getattr(solved, "reason", None),
+        "ok": bool(solved.solved),
+        "scriptName": solved.script_name,
+        "script": solved.script or "",
+        "files": [_produced_file(f) for f in solved.files],
+        "output": _cap(solved.output),
+        "folder": raw.get("folder"),
+        "reason": solved.reason or None,
     }
+
+
+def _produced_file(produced: Any) -> dict[str, Any]:
+    try:
+        text: str | None = produced.data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None  # binary output: the client offers to save it, it cannot show it
+    if text is not None and len(text) > _MAX_OUTPUT_CHARS * 50:
+        text = None
+    return {"name": produced.name, "size": len(produced.data), "text": text}
 
 
 def cancel_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:

@@ -152,6 +152,13 @@ class FixloopServer(LanguageServer):
         edit = workspace.workspace_edit if workspace else None
         return bool(edit and edit.document_changes)
 
+    @property
+    def supports_create_files(self) -> bool:
+        workspace = getattr(self.client_capabilities, "workspace", None)
+        edit = workspace.workspace_edit if workspace else None
+        operations = (edit.resource_operations or []) if edit else []
+        return bool(edit and edit.document_changes and types.ResourceOperationKind.Create in operations)
+
     def path_of(self, uri: str) -> str:
         parsed = urlparse(uri)
         if parsed.scheme not in ("file", ""):

@@ -1,0 +1,115 @@
+"""fixloop.runTests, runOnSave, and the model-backed commands against a scripted model on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from llm.scripted_server import ScriptedServer
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .conftest import SANDBOX, open_document, server_command, server_env, start_session
+from .test_session import run_command
+
+PRICES = "def discount(price, percent):\n    return price - price * percent / 10\n"
+PRICE_TESTS = (
+    "from prices import discount\n\n\n"
+    "def test_no_discount():\n    assert discount(100, 0) == 100\n\n\n"
+    "def test_half_price():\n    assert discount(80, 50) == 40\n"
+)
+GENERATED = (
+    "```python\nfrom prices import discount\n\n\n"
+    "def test_no_discount():\n    assert discount(100, 0) == 100\n\n\n"
+    "def test_half_price():\n    assert discount(80, 50) == 40\n```\n"
+    "BUG: test_half_price: the percentage is divided by 10 instead of 100\n"
+)
+TASK_PROGRAM = "```python\nwith open('squares.txt', 'w') as f:\n    f.write(' '.join(str(i * i) for i in range(5)))\nprint('done')\n```\n"
+CANARY = "sk-canary-lsp-5c2e9d"
+
+
+async def test_run_tests_marks_the_failing_test_line(client: LanguageClient, workspace: Path) -> None:
+    (workspace / "test_prices.py").write_text(PRICE_TESTS)
+    uri = open_document(client, workspace / "prices.py", PRICES)
+    result = await run_command(client, "fixloop.runTests", {"uri": uri})
+    assert (result["passed"], result["failed"]) == (1, 1), result
+    (failure,) = result["failures"]
+    assert failure["nodeid"].endswith("test_half_price")
+    test_uri = (workspace / "test_prices.py").as_uri()
+    # The failing assertion is line 9 of the test file (0-based 8).
+    flagged = [d for uri_, ds in client.diagnostics.items() for d in ds if uri_ in (uri, test_uri)]
+    assert flagged and all(d.code == "test-failure" for d in flagged)
+    assert any(d.range.start.line == failure["line"] - 1 for d in flagged)
+    # Fixing the module in the buffer (unsaved) and running again clears them.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=PRICES.replace("/ 10", "/ 100"))],
+        )
+    )
+    again = await run_command(client, "fixloop.runTests", {"uri": uri})
+    assert (again["passed"], again["failed"]) == (2, 0), again
+    assert all(list(client.diagnostics.get(u, [])) == [] for u in (uri, test_uri))
+
+
+async def test_run_on_save(client: LanguageClient, workspace: Path) -> None:
+    uri = open_document(client, workspace / "saved.py", "import json\njson.loads('{')\n")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await asyncio.sleep(1.0)
+    assert uri not in client.diagnostics  # runOnSave is off by default
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"fixloop": {"runOnSave": True, "sandbox": SANDBOX}})
+    )
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    (diagnostic,) = client.diagnostics[uri]
+    assert diagnostic.code == "json.decoder.JSONDecodeError" and diagnostic.range.start.line == 1
+
+
+def file_exists(uri: str) -> bool:
+    return os.path.exists(uri.removeprefix("file://"))
+
+
+@pytest.fixture
+async def model_session(workspace: Path) -> AsyncIterator[tuple[LanguageClient, ScriptedServer]]:
+    """A server whose model is the scripted one (configured through its environment, as a user would)."""
+    scripted = ScriptedServer().start()
+    env = {**server_env(), "FIXLOOP_MODEL": "scripted-coder", "FIXLOOP_BASE_URL": scripted.base_url, "FIXLOOP_API_KEY": CANARY}
+    client = await ClientServerConfig(server_command=server_command(), server_env=env).start()
+    try:
+        client.set_configuration({"sandbox": SANDBOX}, section="fixloop")
+        await start_session(client, workspace)
+        yield client, scripted
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+        scripted.stop()
+
+
+async def test_generate_tests_returns_a_new_file_edit(model_session: tuple, workspace: Path) -> None:
+    model_client, scripted = model_session
+    scripted.push(GENERATED)
+    uri = open_document(model_client, workspace / "prices.py", PRICES)
+    selection = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
+    result = await run_command(model_client, "fixloop.generateTests", {"uri": uri, "version": 1, "range": selection})
+    assert result["ok"] is True, result
+    assert "def test_half_price" in result["text"]
+    assert result["bugsFound"] and "test_half_price" in result["bugsFound"][0]
+    create, fill = result["edit"]["documentChanges"]
+    assert create["kind"] == "create" and create["uri"] == result["uri"]
+    assert fill["edits"][0]["newText"] == result["text"]
+    assert not file_exists(result["uri"])  # the client creates it when the user accepts, not us
+    assert scripted.requests and all(CANARY not in r.text() for r in scripted.requests)
+
+
+async def test_task_returns_script_and_files_without_writing(model_session: tuple, workspace: Path) -> None:
+    model_client, scripted = model_session
+    scripted.push(TASK_PROGRAM)
+    result = await run_command(model_client, "fixloop.task", {"text": "write the first five squares to squares.txt", "folder": str(workspace)})
+    assert result["ok"] is True, result
+    assert "squares.txt" in result["script"]
+    assert {"name": "squares.txt", "size": 10, "text": "0 1 4 9 16"} in result["files"]
+    assert os.listdir(workspace) == []  # produced files come back in the result, not on disk
