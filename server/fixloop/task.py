@@ -12,8 +12,7 @@ only when allowed; `pip install` only with the network on; model file names stay
 
 from __future__ import annotations
 
-import base64
-import binascii
+import asyncio
 import re
 import shutil
 import tempfile
@@ -26,18 +25,14 @@ from typing import TYPE_CHECKING
 from fixloop.repair.llm.errors import ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import head_tail, scrub
-from fixloop.sandbox.base import RunResult, RunSpec
+from fixloop.sandbox.base import RunResult
 from fixloop.settings import ModelConfig, Settings, model_config
 
 if TYPE_CHECKING:
     from fixloop.repair.llm.client import ModelConversation
+    from fixloop.repair.llm.executor import ProgramExecutor
 
-RUNNER = "_fixloop_task_runner.py"
-SHELL_SCRIPT = "_fixloop_task_shell.sh"
 DEFAULT_SCRIPT = "task_script.py"
-MANIFEST_MARK = "@@fixloop-produced-files@@ "
-MAX_FILE_BYTES = 256 * 1024
-MAX_TOTAL_BYTES = 512 * 1024
 OUTPUT_SUFFIXES = ("txt", "csv", "json", "md", "png", "jpg", "svg", "html", "xlsx", "pdf", "log", "tsv", "xml", "yaml")
 
 TASK_SYSTEM = """You solve tasks by writing one complete Python program. Reply with exactly one \
@@ -45,85 +40,6 @@ TASK_SYSTEM = """You solve tasks by writing one complete Python program. Reply w
 directory; input files named in the task are there; write every output file there, under the \
 name the task gives. It must not read from stdin or ask questions. Print a short summary of what \
 it did. If it fails, you get the error and write a corrected complete program."""
-
-# Runs the model's program, then lists what it created or changed after marker lines (hex name,
-# base64 data). Exceptions and sys.exit still propagate, so the run's status stays the program's.
-# It imports only C-level modules: every millisecond here is paid on every turn.
-_RUNNER_SOURCE = f'''
-import binascii, os, sys
-
-def _snapshot():
-    found = {{}}
-    for folder, dirs, files in os.walk("."):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in files:
-            path = os.path.normpath(os.path.join(folder, name))
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            found[path] = (info.st_size, info.st_mtime_ns)
-    return found
-
-def _copy_tree(source, target):
-    for folder, dirs, files in os.walk(source):
-        here = os.path.join(target, os.path.relpath(folder, source))
-        os.makedirs(here, exist_ok=True)
-        for name in files:
-            if folder == source and name in ({RUNNER!r}, {SHELL_SCRIPT!r}):
-                continue
-            with open(os.path.join(folder, name), "rb") as src, open(os.path.join(here, name), "wb") as dst:
-                dst.write(src.read())
-
-def _remove_tree(top):
-    for folder, dirs, files in os.walk(top, topdown=False):
-        for name in files:
-            os.unlink(os.path.join(folder, name))
-        for name in dirs:
-            os.rmdir(os.path.join(folder, name))
-    os.rmdir(top)
-
-_shell = os.path.abspath({SHELL_SCRIPT!r}) if os.path.exists({SHELL_SCRIPT!r}) else None
-_work = None
-if not os.access(".", os.W_OK):  # a read-only project copy (bwrap, docker): work on a private copy
-    _work = os.path.join(os.environ.get("TMPDIR") or "/tmp", "fixloop-task-%d" % os.getpid())
-    _copy_tree(".", _work)
-    os.chdir(_work)
-    sys.path[0] = _work
-_script = sys.argv[1]
-_before = _snapshot()
-sys.argv = sys.argv[1:]
-try:
-    if _shell:  # allowed shell blocks run first, in the same directory
-        import subprocess
-        sys.stdout.flush()
-        _code = subprocess.run(["sh", "-e", _shell]).returncode
-        if _code:
-            raise SystemExit("the shell block failed with exit code %d" % _code)
-    with open(_script, "rb") as _handle:
-        _program = compile(_handle.read(), _script, "exec")
-    exec(_program, {{"__name__": "__main__", "__file__": _script, "__builtins__": __builtins__}})
-finally:
-    _lines, _total = [], 0
-    for _path, _stat in sorted(_snapshot().items()):
-        if _path in (_script, {RUNNER!r}, {SHELL_SCRIPT!r}) or _before.get(_path) == _stat:
-            continue
-        _name = binascii.hexlify(_path.encode()).decode()
-        if _stat[0] > {MAX_FILE_BYTES} or _total + _stat[0] > {MAX_TOTAL_BYTES}:
-            _lines.append("{MANIFEST_MARK}skip " + _name)
-            continue
-        with open(_path, "rb") as _handle:
-            _data = binascii.b2a_base64(_handle.read(), newline=False).decode()
-        _lines.append("{MANIFEST_MARK}file " + _name + " " + _data)
-        _total += _stat[0]
-    sys.stdout.flush()
-    sys.stdout.write("\\n" + "\\n".join(_lines + ["{MANIFEST_MARK}end"]) + "\\n")
-    sys.stdout.flush()
-    if _work:
-        os.chdir("/")
-        _remove_tree(_work)
-'''
-
 
 @dataclass(frozen=True)
 class ProducedFile:
@@ -149,6 +65,8 @@ class TaskResult:
     skipped: tuple[str, ...] = field(default=())  # produced files too large to bring back
     written: tuple[Path, ...] = field(default=())  # host paths, when solve_task got an out_dir
     model_seconds: float = 0.0  # time spent waiting for the model (the rest is fixloop's overhead)
+    warm_runs: int = 0  # programs run by the warm worker (a fork each)
+    cold_runs: int = 0  # programs run as a fresh sandbox run (shell blocks, no warm worker)
 
 
 def safe_relative_name(name: str, *, max_length: int = 255) -> PurePosixPath:
@@ -172,44 +90,6 @@ def expected_outputs(task: str, inputs: Sequence[str]) -> tuple[str, ...]:
         if name not in inputs and Path(name).name not in inputs and name not in names:
             names.append(name)
     return tuple(names)
-
-
-def split_manifest(stdout: str) -> tuple[str, dict[str, bytes], list[str]]:
-    """Separate the runner's manifest lines from the program's own stdout."""
-    index = stdout.find("\n" + MANIFEST_MARK)
-    if index < 0 or not stdout.rstrip("\n").endswith(MANIFEST_MARK + "end"):
-        return stdout, {}, []  # no complete manifest: the run was killed or printed the mark itself
-    files: dict[str, bytes] = {}
-    skipped: list[str] = []
-    for line in stdout[index + 1 :].splitlines():
-        if not line.startswith(MANIFEST_MARK):
-            continue
-        kind, _, rest = line[len(MANIFEST_MARK) :].partition(" ")
-        name_hex, _, data = rest.partition(" ")
-        try:
-            name = binascii.unhexlify(name_hex).decode("utf-8", "replace")
-            if kind == "file":
-                files[name] = base64.b64decode(data)
-            elif kind == "skip":
-                skipped.append(name)
-        except (ValueError, binascii.Error):
-            continue
-    return stdout[:index], files, skipped
-
-
-def _without_runner_frames(output: str) -> str:
-    """Drop the runner's traceback frame: the model should see only its own program."""
-    lines, skip_source = [], False
-    for line in output.splitlines():
-        if skip_source:
-            skip_source = False
-            if line.startswith("    ") and not line.startswith("  File "):
-                continue
-        if line.startswith("  File ") and RUNNER in line:
-            skip_source = True
-            continue
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def _shell_refusal(shell: Sequence[str], settings: Settings, allow_shell: bool) -> str:
@@ -262,9 +142,9 @@ async def solve_task(
 
     With `out_dir`, a solved task's script and produced files are saved there (`written`).
     """
-    settings = settings or Settings()
     from fixloop.repair.llm.client import ModelConversation
-    from fixloop.sandbox import open_sandbox
+
+    settings = settings or Settings()
 
     config = model or model_config(settings)
     conversation = ModelConversation(config, system_message=TASK_SYSTEM)
@@ -277,24 +157,68 @@ async def solve_task(
         root = Path(private)
         for data in data_files:
             shutil.copyfile(data, root / Path(data).name)
-        sandbox = await open_sandbox(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+        runs = _Runs(settings, root)  # the sandbox opens while the model writes its first answer
         try:
-            result = await _converse(
-                task, conversation, sandbox, root, settings, inputs, wanted, shell_ok, deadline, report
-            )
+            result = await _converse(task, conversation, runs, settings, inputs, wanted, shell_ok, deadline, report)
         finally:
-            await sandbox.close()
+            await runs.close()
             await conversation.close()
     if out_dir is not None and result.solved:
         result = replace(result, written=tuple(save_outputs(result, out_dir)))
     return result
 
 
+class _Runs:
+    """Opens the sandbox and the program executor in the background; `get()` waits for them."""
+
+    def __init__(self, settings: Settings, root: Path) -> None:
+        self.settings = settings
+        self.root = root
+        self._opening: asyncio.Future[ProgramExecutor] = asyncio.ensure_future(self._open())
+
+    async def _open(self) -> ProgramExecutor:
+        from fixloop.repair.llm.executor import ProgramExecutor
+        from fixloop.sandbox import open_sandbox
+
+        settings = self.settings
+        sandbox = await open_sandbox(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+        executor = ProgramExecutor(sandbox, self.root, settings)
+        executor.prepare()
+        return executor
+
+    async def get(self) -> ProgramExecutor:
+        return await self._opening
+
+    def _opened(self) -> ProgramExecutor | None:
+        if self._opening.done() and not self._opening.cancelled() and self._opening.exception() is None:
+            return self._opening.result()
+        return None
+
+    def sandbox_name(self) -> str:
+        executor = self._opened()
+        return executor.sandbox.name if executor else self.settings.sandbox
+
+    def counts(self) -> tuple[int, int]:
+        executor = self._opened()
+        return (executor.warm_runs, executor.cold_runs) if executor else (0, 0)
+
+    async def close(self) -> None:
+        if not self._opening.done():
+            self._opening.cancel()
+        try:
+            executor = await self._opening
+        except (asyncio.CancelledError, Exception):
+            return  # never opened: nothing to release (an open error was reported by get())
+        try:
+            await executor.close()
+        finally:
+            await executor.sandbox.close()
+
+
 async def _converse(
     task: str,
     conversation: ModelConversation,
-    sandbox: object,
-    root: Path,
+    runs: _Runs,
     settings: Settings,
     inputs: Sequence[str],
     wanted: Sequence[str],
@@ -302,10 +226,9 @@ async def _converse(
     deadline: float,
     report: Callable[[str], None],
 ) -> TaskResult:
-    from fixloop.execution import limits_for
-    from fixloop.sandbox.base import Sandbox
+    from fixloop.repair.llm.executor import INTERNAL, without_runner_frames
 
-    assert isinstance(sandbox, Sandbox)
+    root = runs.root
     secrets = [conversation.config.api_key] if conversation.config.api_key else []
     message = f"Task: {task}"
     if inputs:
@@ -321,8 +244,8 @@ async def _converse(
         produced = tuple(ProducedFile(name, data) for name, data in sorted(files.items()))
         return TaskResult(
             solved, script_name, script, produced, output, why, conversation.turns,
-            conversation.tokens, conversation.cost_usd(), sandbox.name, tuple(skipped),
-            model_seconds=conversation.model_seconds,
+            conversation.tokens, conversation.cost_usd(), runs.sandbox_name(), tuple(skipped),
+            model_seconds=conversation.model_seconds, warm_runs=runs.counts()[0], cold_runs=runs.counts()[1],
         )
 
     try:
@@ -344,22 +267,17 @@ async def _converse(
             name = extraction.filename or DEFAULT_SCRIPT
             try:
                 safe_relative_name(name)
-                if not name.endswith(".py") or name == RUNNER:
-                    raise ValueError(f"the program must be a .py file other than {RUNNER}")
+                if not name.endswith(".py") or name in INTERNAL:
+                    raise ValueError("the program must be a .py file with a name of its own")
             except ValueError as error:
                 message = f"Your answer could not be used: {error}. Use a plain relative file name."
                 report(f"turn {turn}: {error}")
                 continue
             script_name, script = name, extraction.code
-            spec = RunSpec(
-                argv=(RUNNER, name), root=root, limits=limits_for(settings),
-                overlay={RUNNER: _RUNNER_SOURCE, name: extraction.code}, network=settings.network,
-            )
-            if extraction.shell and not refusal:
-                spec = replace(spec, overlay={**spec.overlay, SHELL_SCRIPT: "\n".join(extraction.shell) + "\n"})
-            run = await sandbox.run(spec)
-            stdout, files, skipped = split_manifest(run.stdout)
-            output = (stdout + ("\n" + _without_runner_frames(run.stderr) if run.stderr else "")).strip("\n")
+            shell = "\n".join(extraction.shell) + "\n" if extraction.shell and not refusal else None
+            executor = await runs.get()
+            run, files, skipped = await executor.run(name, extraction.code, shell)
+            output = (run.stdout + ("\n" + without_runner_frames(run.stderr) if run.stderr else "")).strip("\n")
             present = set(files) | set(inputs)
             missing = [w for w in wanted if w not in present]
             report(f"turn {turn}: run {run.status.value}" + (f", missing {', '.join(missing)}" if run.ok and missing else ""))

@@ -7,7 +7,9 @@ then one that writes fibonacci.txt; AutoGen's team then needs one more model tur
 AutoGen's `RoundRobinGroupChat` of an `AssistantAgent` and a `CodeExecutorAgent` with
 `LocalCommandLineCodeExecutor`. Time spent inside the HTTP call to the model is measured on both
 sides by the same client wrapper and subtracted; what is left, divided by the code executions
-(two on each side), is the overhead per turn. The command prints medians and the ratio and
+(two on each side), is the overhead per turn. The headline uses an instant model; a second run
+with a realistic model latency (300 ms by default) shows the steady state, where our sandbox and
+warm worker start while the model is still writing. The command prints medians and ratios and
 asserts nothing.
 """
 
@@ -48,12 +50,15 @@ def _reply_for(body: dict[str, Any]) -> str:
 
 class _InstantModel(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    latency = 0.0  # seconds before each answer (0: the instant model of the headline figure)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
 
     def do_POST(self) -> None:  # noqa: N802 (http.server API)
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        if self.latency:
+            time.sleep(self.latency)
         payload = json.dumps({
             "id": "bench", "object": "chat.completion", "created": 0, "model": body.get("model", "bench"),
             "choices": [{"index": 0, "finish_reason": "stop",
@@ -109,7 +114,29 @@ def _per_turn(samples: list[tuple[float, float]]) -> float:
     return statistics.median((total - model) / EXECUTIONS_PER_CONVERSATION for total, model in samples)
 
 
-async def _bench(runs: int, sandboxes: list[str]) -> int:
+async def _compare(config: Any, runs: int, sandboxes: list[str], label: str) -> None:
+    # Warm-up first (imports, first connections), then interleave the sides so that load from
+    # other processes on the machine falls on both alike.
+    await _autogen(config)
+    for sandbox in sandboxes:
+        await _ours(config, sandbox)
+    baseline: list[tuple[float, float]] = []
+    ours: dict[str, list[tuple[float, float]]] = {sandbox: [] for sandbox in sandboxes}
+    for _ in range(runs):
+        baseline.append(await _autogen(config))
+        for sandbox in sandboxes:
+            ours[sandbox].append(await _ours(config, sandbox))
+    autogen_turn = _per_turn(baseline)
+    print(f"[{label}] autogen RoundRobinGroupChat + LocalCommandLineCodeExecutor: "
+          f"{autogen_turn * 1000:.1f} ms overhead per turn (median of {runs}; "
+          f"model wait {statistics.median(m for _, m in baseline) * 1000:.0f} ms per conversation)")
+    for sandbox in sandboxes:
+        our_turn = _per_turn(ours[sandbox])
+        print(f"[{label}] fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
+              f"(median of {runs}); ratio fixloop/autogen = {our_turn / autogen_turn:.2f} (target <= 1.00)")
+
+
+async def _bench(runs: int, sandboxes: list[str], latencies: list[float]) -> int:
     from fixloop.settings import ModelConfig
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _InstantModel)
@@ -118,19 +145,10 @@ async def _bench(runs: int, sandboxes: list[str]) -> int:
     config = ModelConfig(model="bench-coder", base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
                          api_key="bench-not-a-secret")
     try:
-        await _autogen(config)  # warm-up: imports and first connections are not what we measure
-        baseline = [await _autogen(config) for _ in range(runs)]
-        autogen_turn = _per_turn(baseline)
-        print(f"autogen RoundRobinGroupChat + LocalCommandLineCodeExecutor: "
-              f"{autogen_turn * 1000:.1f} ms overhead per turn (median of {runs}; "
-              f"model wait {statistics.median(m for _, m in baseline) * 1000:.1f} ms per conversation)")
-        for sandbox in sandboxes:
-            await _ours(config, sandbox)
-            ours = [await _ours(config, sandbox) for _ in range(runs)]
-            our_turn = _per_turn(ours)
-            print(f"fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
-                  f"(median of {runs}); ratio fixloop/autogen = {our_turn / autogen_turn:.2f} "
-                  f"(target <= 1.00)")
+        for latency in latencies:
+            _InstantModel.latency = latency
+            label = "instant model" if not latency else f"model answering in {latency * 1000:.0f} ms"
+            await _compare(config, runs, sandboxes, label)
     finally:
         server.shutdown()
         server.server_close()
@@ -141,14 +159,17 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "llm", help="model-loop overhead per turn vs AutoGen's RoundRobinGroupChat (scripted model)"
     )
-    parser.add_argument("--runs", type=int, default=5, help="conversations per side (default 5)")
+    parser.add_argument("--runs", type=int, default=9, help="conversations per side (default 9)")
     parser.add_argument("--sandbox", action="append", choices=("local", "bwrap", "docker"),
                         help="our sandbox(es) to measure (default: local and bwrap)")
-    parser.add_argument("--quick", action="store_true", help="2 runs, local sandbox only (CI)")
+    parser.add_argument("--latency", type=float, action="append",
+                        help="model latency in ms to measure besides the instant model (default: 300)")
+    parser.add_argument("--quick", action="store_true", help="2 runs, local sandbox, instant model only (CI)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     runs = 2 if args.quick else max(1, args.runs)
     sandboxes = args.sandbox or (["local"] if args.quick else ["local", "bwrap"])
-    return asyncio.run(_bench(runs, sandboxes))
+    extra = [] if args.quick else [ms / 1000 for ms in (args.latency or [300.0]) if ms > 0]
+    return asyncio.run(_bench(runs, sandboxes, [0.0, *extra]))

@@ -18,6 +18,7 @@ import logging
 import os
 import random
 import time
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -279,7 +280,7 @@ class _RetryingClient(ChatCompletionClient):
         return self._inner.create_stream(*args, **kwargs)
 
     async def close(self) -> None:
-        await self._inner.close()
+        pass  # the inner client is shared by the conversations of this event loop
 
     def actual_usage(self) -> RequestUsage:
         return self._inner.actual_usage()
@@ -315,20 +316,40 @@ def check_config(config: ModelConfig) -> None:
         raise ModelConfigError(f"--base-url must start with http:// or https://, got {config.base_url!r}")
 
 
+# One OpenAI client per event loop and endpoint: creating one loads the CA bundle (tens of ms)
+# and opens fresh connections, which a server running many conversations should pay only once.
+_SHARED_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], OpenAIChatCompletionClient]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shared_inner(config: ModelConfig, limits: ModelLimits) -> OpenAIChatCompletionClient:
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    key = (config.model, config.base_url, config.api_key, limits.request_timeout)
+    cache = _SHARED_CLIENTS.setdefault(loop, {}) if loop is not None else {}
+    inner = cache.get(key)
+    if inner is None:
+        inner = OpenAIChatCompletionClient(
+            model=config.model,
+            base_url=config.base_url or "https://api.openai.com/v1",
+            # Local servers (Ollama, llama.cpp) ignore the key but the client requires one.
+            api_key=config.api_key or "unused",
+            timeout=limits.request_timeout,
+            max_retries=0,  # _RetryingClient owns the retry policy
+            model_info=model_info_for(config.model),
+        )
+        cache[key] = inner
+    return inner
+
+
 def retrying_client(config: ModelConfig, limits: ModelLimits | None = None) -> _RetryingClient:
     """The AutoGen chat client fixloop uses: OpenAIChatCompletionClient behind our retry policy."""
     check_config(config)
     limits = limits or ModelLimits.from_env()
-    inner = OpenAIChatCompletionClient(
-        model=config.model,
-        base_url=config.base_url or "https://api.openai.com/v1",
-        # Local servers (Ollama, llama.cpp) ignore the key but the client requires one.
-        api_key=config.api_key or "unused",
-        timeout=limits.request_timeout,
-        max_retries=0,  # _RetryingClient owns the retry policy
-        model_info=model_info_for(config.model),
-    )
-    return _RetryingClient(inner, config, limits)
+    return _RetryingClient(_shared_inner(config, limits), config, limits)
 
 
 class ModelConversation:
