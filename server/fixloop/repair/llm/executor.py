@@ -19,6 +19,7 @@ import asyncio
 import base64
 import binascii
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +36,8 @@ MANIFEST_MARK = "@@fixloop-produced-files@@ "
 MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 512 * 1024
 HOST_GRACE_SECONDS = 3.0
+
+log = logging.getLogger(__name__)
 
 # Shared by the runner and the worker: find what a program produced, copy and remove trees.
 # Only C-level modules are imported: every millisecond here is paid on every turn.
@@ -195,6 +198,12 @@ def _serve(request, number):
         pass
     _, wait_status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(wait_status)
+    for _ in range(100):  # SIGKILL is asynchronous: let the rest of the group die before answering
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            break
+        time.sleep(0.002)
     stdout, out_cut = _read(out_path, request["output_bytes"])
     stderr, err_cut = _read(err_path, request["output_bytes"])
     files, skipped = _produced(work, before, script)
@@ -299,13 +308,15 @@ class ProgramExecutor:
                        network=self.settings.network)
         try:
             process = await self.sandbox.start_process(spec)
-        except Exception:  # no warm worker on this backend: cold runs still work
+        except Exception as error:  # no warm worker on this backend: cold runs still work
+            log.info("no warm task worker (%s); programs run cold", error)
             return None
         try:
             ready = await asyncio.wait_for(_read_line(process, 1024), 10 + HOST_GRACE_SECONDS)
             if json.loads(ready).get("ready") is not True:
                 raise WorkerBroken("unexpected greeting")
-        except (asyncio.TimeoutError, WorkerBroken, ValueError):
+        except (asyncio.TimeoutError, WorkerBroken, ValueError) as error:
+            log.info("the warm task worker did not start (%r); programs run cold", error)
             await process.kill()
             return None
         return process
@@ -350,6 +361,8 @@ class ProgramExecutor:
         exit_code = answer["exit_code"]
         if answer["timed_out"]:
             status, limit = Status.TIMEOUT, "wall"
+        elif answer["truncated"]:
+            status, limit = Status.OUTPUT_LIMIT, "output"
         elif exit_code == 0:
             status, limit = Status.OK, None
         elif error is not None and error.type == "MemoryError":
