@@ -34,7 +34,7 @@ async def executor(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 
 PROGRAM = """
 numbers = [int(line) for line in open("data.txt")]
-with open("out/sum.txt", "w") if False else open("sum.txt", "w") as handle:
+with open("sum.txt", "w") as handle:
     handle.write(str(sum(numbers)))
 print("sum", sum(numbers))
 """
@@ -46,7 +46,7 @@ async def test_warm_and_cold_runs_agree(executor: ProgramExecutor, tmp_path: Pat
     assert executor.warm_runs == 1
     assert warm.ok and cold.ok and warm.stdout == cold.stdout == "sum 7\n"
     assert warm_files == cold_files == {"sum.txt": b"7"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.txt"]  # the project is untouched
+    assert sorted(os.listdir(tmp_path)) == ["data.txt"]  # the project is untouched
 
 
 async def test_errors_are_parsed_on_the_warm_path(executor: ProgramExecutor) -> None:
