@@ -47,6 +47,8 @@ class RawServer:
                 length = int(line.split(b":")[1])
             elif line == b"\r\n" and length is not None:
                 break
+            elif not line.lower().startswith(b"content-type:"):
+                raise AssertionError(f"not JSON-RPC framing on the server's stdout: {line[:200]!r}")
         return json.loads(await asyncio.wait_for(self.process.stdout.readexactly(length), timeout))
 
     async def response(self, msg_id: Any, timeout: float = 15) -> dict[str, Any]:

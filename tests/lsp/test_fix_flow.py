@@ -9,7 +9,7 @@ from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import BUGGY, STATE_DIR, descendants, open_document, running
+from .conftest import BUGGY, STATE_DIR, command_line, descendants, open_document, running
 from .test_session import code_actions, run_command
 
 # Each run sleeps, so a loop lasts long enough to be interrupted in the middle.
@@ -86,12 +86,13 @@ async def start_slow_fix(client: LanguageClient, workspace: Path) -> tuple[str, 
     return uri, request, seen
 
 
-async def no_survivors(pids: set[int]) -> set[int]:
+async def no_survivors(pids: set[int]) -> dict[int, str]:
+    """The processes among `pids` still running after a grace period, with their command lines."""
     for _ in range(100):
         if not running(pids):
             break
         await asyncio.sleep(0.05)
-    return running(pids)
+    return {pid: command_line(pid) for pid in running(pids)}
 
 
 def progress_ended(client: LanguageClient) -> bool:
@@ -107,7 +108,8 @@ async def test_cancel_command_stops_the_loop_and_its_processes(client: LanguageC
     assert result["ok"] is False and result["verified"] is False
     assert result["reason"] == "cancelled by the user"
     assert progress_ended(client)
-    assert await no_survivors(seen | descendants(client._server.pid)) == set()
+    survivors = await no_survivors(seen | descendants(client._server.pid))
+    assert survivors == {}, "\n".join(survivors.values())
     assert await code_actions(client, uri, types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), []) == []
 
 
@@ -118,7 +120,7 @@ async def test_progress_cancel_button_stops_the_loop(client: LanguageClient, wor
     result = await request
     assert result["reason"] == "cancelled by the user"
     assert progress_ended(client)
-    assert await no_survivors(seen) == set()
+    assert await no_survivors(seen) == {}
 
 
 async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
@@ -137,7 +139,7 @@ async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: 
         raise AssertionError("the cancelled request returned a result")
     except Exception as exc:  # pygls turns the RequestCancelled error response into an exception
         assert "cancel" in str(exc).lower(), exc
-    assert await no_survivors(seen) == set()
+    assert await no_survivors(seen) == {}
 
 
 async def test_edit_during_the_loop_drops_its_result(client: LanguageClient, workspace: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import SANDBOX, descendants, running
+from .conftest import SANDBOX, descendants, running, server_env
 from .rawrpc import RawServer
 
 SLOW = "import time\n\n\ndef f(xs):\n    time.sleep(1.0)\n    return xs[3]\n\n\nprint(f([]))\n"
@@ -79,3 +80,45 @@ async def test_client_gone_mid_run_kills_the_sandbox(raw: RawServer, tmp_path: P
         await asyncio.sleep(0.05)
     assert running(seen) == set()
     assert path.read_text() == SLOW
+
+
+STRAY_OUTPUT_SERVER = """
+import os, sys, threading, time
+from fixloop.cli import main
+
+real_stdout = sys.stdout
+
+def stray():
+    while sys.stdout is real_stdout:  # make the noise once the server is serving
+        time.sleep(0.01)
+    print("stray print from a library")
+    os.write(1, b"stray write to file descriptor 1\\n")
+    os.system("echo stray output from a child process")
+    ready.set()
+
+ready = threading.Event()
+threading.Thread(target=stray, daemon=True).start()
+sys.exit(main(["serve"]))
+"""
+
+
+async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", STRAY_OUTPUT_SERVER,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=server_env(),
+    )
+    raw = RawServer(process)
+    try:
+        await asyncio.sleep(1.5)  # the noise has been made by now
+        await raw.initialize(tmp_path.as_uri())
+        alive = await raw.request(2, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]})
+        assert alive["result"] == {"ok": True, "cancelled": 0}
+        assert (await raw.request(3, "shutdown"))["result"] is None
+        raw.send({"jsonrpc": "2.0", "method": "exit"})
+        assert await asyncio.wait_for(process.wait(), 10) == 0
+        stderr = await process.stderr.read()  # type: ignore[union-attr]
+        for noise in (b"stray print", b"stray write", b"stray output from a child"):
+            assert noise in stderr
+    finally:
+        raw.kill()

@@ -8,14 +8,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fixloop.lsp.edits import apply_text_edit
 from llm.scripted_server import ScriptedServer
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .conftest import SANDBOX, open_document, server_command, server_env, start_session
-from .test_session import run_command
+from .test_fix_flow import change
+from .test_session import code_actions, run_command
 
-PRICES = "def discount(price, percent):\n    return price - price * percent / 10\n"
+PRICES = "def discount(price, percent):\n    return price + price * percent / 100\n"
+FIXED_PRICES = PRICES.replace("+", "-")
 PRICE_TESTS = (
     "from prices import discount\n\n\n"
     "def test_no_discount():\n    assert discount(100, 0) == 100\n\n\n"
@@ -43,13 +46,23 @@ async def test_run_tests_marks_the_failing_test_line(client: LanguageClient, wor
     flagged = [d for uri_, ds in client.diagnostics.items() for d in ds if uri_ in (uri, test_uri)]
     assert flagged and all(d.code == "test-failure" for d in flagged)
     assert any(d.range.start.line == failure["line"] - 1 for d in flagged)
-    # Fixing the module in the buffer (unsaved) and running again clears them.
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=PRICES.replace("/ 10", "/ 100"))],
-        )
-    )
+    # The module gets a summary diagnostic whose action fixes it against the tests.
+    (summary,) = client.diagnostics[uri]
+    assert summary.message == "1 failing test: test_half_price"
+    cursor = types.Range(summary.range.start, summary.range.start)
+    (debug,) = await code_actions(client, uri, cursor, [summary])
+    assert debug.title == "Debug and fix: failing test"
+    test_side = list(client.diagnostics[test_uri])
+    open_document(client, workspace / "test_prices.py", PRICE_TESTS)
+    assert await code_actions(client, test_uri, cursor, test_side) == []  # tests are never the fix
+    fixed = await run_command(client, "fixloop.fix", debug.command.arguments[0])
+    assert fixed["verified"] is True, fixed
+    assert fixed["proof"] == "1 failing -> 2/2 tests pass", fixed
+    (apply,) = await code_actions(client, uri, cursor, [summary])
+    new_text = apply_text_edit(PRICES, apply.edit.document_changes[0].edits[0])
+    assert new_text == FIXED_PRICES
+    # Applying it (as the editor would) and running the tests again clears every diagnostic.
+    change(client, uri, 2, new_text)
     again = await run_command(client, "fixloop.runTests", {"uri": uri})
     assert (again["passed"], again["failed"]) == (2, 0), again
     assert all(list(client.diagnostics.get(u, [])) == [] for u in (uri, test_uri))

@@ -21,6 +21,7 @@ from fixloop.lsp.edits import UTF16, line_content_range
 from fixloop.sandbox.base import Frame, RunResult, Status
 
 SOURCE = "fixloop"
+TEST_FAILURE = "test-failure"
 _LIMIT_MESSAGES = {
     Status.TIMEOUT: "the run was stopped at the time limit",
     Status.MEMORY: "the run was stopped at the memory limit",
@@ -127,7 +128,20 @@ def failing_test_diagnostics(
                 message=f"{getattr(failure, 'nodeid', 'test')} failed: {getattr(failure, 'message', '')}".strip(),
                 severity=types.DiagnosticSeverity.Error,
                 source=SOURCE,
-                code="test-failure",
+                code=TEST_FAILURE,
             )
         )
     return by_uri
+
+
+def module_summary_diagnostic(failures: Iterable[Any], failed: int, text: str, encoding: str = UTF16) -> types.Diagnostic:
+    """One warning on the module's first line naming the failing tests that exercise it."""
+    names = [str(getattr(f, "nodeid", "")).rsplit("::", 1)[-1] for f in failures]
+    listed = ", ".join(n for n in names[:5] if n) + (", ..." if len(names) > 5 else "")
+    return types.Diagnostic(
+        range=line_content_range(text, 0, encoding),
+        message=f"{failed} failing test{'s' if failed != 1 else ''}" + (f": {listed}" if listed else ""),
+        severity=types.DiagnosticSeverity.Warning,
+        source=SOURCE,
+        code=TEST_FAILURE,
+    )

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from fixloop.lsp.diagnostics import DocumentPlace, failing_test_diagnostics, run_diagnostics
+from fixloop.lsp.diagnostics import (
+    DocumentPlace,
+    failing_test_diagnostics,
+    module_summary_diagnostic,
+    run_diagnostics,
+)
 from fixloop.lsp.documents import VerifiedFix
 from fixloop.lsp.edits import (
     creation_edit,
@@ -168,6 +173,9 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
         if file and file not in texts:
             texts[file] = server.file_text(target.root / file)
     by_uri = failing_test_diagnostics(report.failures, target.place(), texts, server.encoding)
+    if report.failed and not by_uri.get(target.uri):
+        # The failures point into the tests; the module still needs a place to offer the fix.
+        by_uri[target.uri] = [module_summary_diagnostic(report.failures, report.failed, target.text, server.encoding)]
     by_uri.setdefault(target.uri, [])
     server.publish(target.uri, by_uri, target.version)
     return {
@@ -209,12 +217,20 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     state = server.documents.get(target.uri)
     state.cancel("a newer fix request replaced this one")
     state.fix = None
+    command = tests = None
+    if raw.get("oracle") == "tests":
+        from fixloop import oracle
+
+        command = server.settings.test_command or None
+        tests = None if command else tuple(oracle.discover_tests_for(target.path, target.root))
     request = FixRequest(
         path=Path(target.relative_path),
         root=target.root,
         settings=server.settings,
         source=target.text,
         line_range=_fix_range(target, raw),
+        tests=tests or (),
+        command=command,
         allow_shell=server.settings.allow_shell,
     )
     progress = LoopProgress(server, "Fixloop: debug and fix", on_cancel=lambda: _cancel(state))

@@ -24,6 +24,7 @@ from pygls.protocol import LanguageServerProtocol
 from fixloop import __version__
 from fixloop.lsp import features
 from fixloop.lsp.config import SECTION, parse_settings, settings_section
+from fixloop.lsp.diagnostics import TEST_FAILURE
 from fixloop.lsp.documents import DocumentStates, document_root
 from fixloop.lsp.edits import UTF16
 from fixloop.settings import ModelConfig, Settings, model_config
@@ -248,9 +249,18 @@ def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[
                 edit=fix.edit,
             )
         )
-    for diagnostic in ours[:1] if fix is None else []:
-        title = f"Debug and fix: {diagnostic.code}"
-        argument = {"uri": uri, "version": document.version, "range": server.to_json(diagnostic.range), "scope": "function"}
+    is_test_file = Path(uri).name.startswith("test_") or uri.endswith("_test.py")
+    fixable = [d for d in ours if not (is_test_file and d.code == TEST_FAILURE)]  # tests are never edited
+    for diagnostic in fixable[:1] if fix is None else []:
+        title = f"Debug and fix: {'failing test' if diagnostic.code == TEST_FAILURE else diagnostic.code}"
+        argument = {
+            "uri": uri,
+            "version": document.version,
+            "range": server.to_json(diagnostic.range),
+            "scope": "function",
+            # A failing test is fixed against the tests, not against running the file.
+            "oracle": "tests" if diagnostic.code == TEST_FAILURE else "run",
+        }
         actions.append(
             types.CodeAction(
                 title=title,
@@ -287,6 +297,10 @@ def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> N
             return result
         except features.CommandError as exc:
             return features.failure(str(exc))
+        except Exception as exc:  # SandboxUnavailable, a domain bug: say so, keep serving
+            log.exception("%s failed", name)
+            ls.log_to_client(f"{name} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            return features.failure(f"{type(exc).__name__}: {exc}")
 
     server.command(name)(run)
 
