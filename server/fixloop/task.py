@@ -2,12 +2,12 @@
 
 This is AutoGen's code-writing agent with our sandbox as the executor and a stricter stop: the
 conversation ends when a run exits 0 and every file the task asked for exists, not when the
-model says it is done. Each run happens in a scratch copy of a private temporary directory that
-holds only the user's `--data` files; a small runner script executes the model's program and then
-reports, after a marker line on stdout, the files the program created or changed, so produced files
-come back the same way from every backend (local, bwrap, docker). Only the final script and those
-files are ever written on the host, by `save_outputs`, into the output directory. Shell blocks run
-only when allowed; `pip install` only with the network on; model file names stay relative.
+model says it is done. Programs run through `fixloop.repair.llm.executor.ProgramExecutor` (a
+warm worker inside the sandbox, or one sandbox run each) in a copy of a private temporary
+directory that holds only the user's `--data` files; the files a program produces come back from
+every backend the same way. Only the final script and those files are ever written on the host,
+by `save_outputs`, into the output directory. Shell blocks run only when allowed; `pip install`
+only with the network on; model file names are checked before anything is written or run.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from fixloop.repair.llm.errors import ModelUnavailableError
+from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import head_tail, scrub
 from fixloop.sandbox.base import RunResult
@@ -266,6 +266,9 @@ async def _converse(
                 continue
             name = extraction.filename or DEFAULT_SCRIPT
             try:
+                from fixloop.sandbox.autogen_executor import check_model_filename
+
+                check_model_filename(name, "python")  # the sandbox's own rule for model file names
                 safe_relative_name(name)
                 if not name.endswith(".py") or name in INTERNAL:
                     raise ValueError("the program must be a .py file with a name of its own")
@@ -289,7 +292,7 @@ async def _converse(
                     f"The program ran, but {refusal}. Reply with the same program without shell blocks."
                 )
         return result(False, reason)
-    except ModelUnavailableError as error:
+    except (ModelUnavailableError, ModelBudgetExhausted) as error:
         return result(False, str(error))
 
 

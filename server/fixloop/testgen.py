@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from fixloop.repair.engine import LineRange
-from fixloop.repair.llm.errors import ModelUnavailableError
+from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import head_tail, numbered, scrub
 from fixloop.settings import ModelConfig, Settings, model_config
@@ -248,7 +248,7 @@ async def generate_tests(
             message = _failure_feedback(open_failures, report)
         return _with_reason(best, best.reason or f"no passing test file within {settings.max_turns} turns",
                             conversation)
-    except ModelUnavailableError as error:
+    except (ModelUnavailableError, ModelBudgetExhausted) as error:
         return _with_reason(best, str(error), conversation)
     finally:
         await conversation.close()

@@ -39,6 +39,7 @@ from autogen_ext.models.openai import OpenAIChatCompletionClient
 
 from fixloop.repair.llm.errors import (
     HOW_TO_CONFIGURE,
+    ModelBudgetExhausted,
     ModelConfigError,
     ModelUnavailableError,
 )
@@ -394,8 +395,17 @@ class ModelConversation:
         """Send `text` as the next user turn; no retry starts after monotonic `deadline`."""
         self._client.deadline = deadline
         token = CancellationToken()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ModelBudgetExhausted("the wall-time budget ran out before the model was asked")
         try:
-            response = await self._agent.on_messages([TextMessage(content=text, source="user")], token)
+            response = await asyncio.wait_for(
+                self._agent.on_messages([TextMessage(content=text, source="user")], token),
+                None if remaining == float("inf") else remaining,
+            )
+        except asyncio.TimeoutError:
+            token.cancel()
+            raise ModelBudgetExhausted("the wall-time budget ran out while waiting for the model") from None
         except asyncio.CancelledError:
             token.cancel()  # stops the in-flight HTTP request too
             raise

@@ -12,12 +12,11 @@ ends the search with `stop_reason` set instead of crashing the loop.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
 from fixloop.repair.engine import RepairSession
-from fixloop.repair.llm.errors import ModelConfigError, ModelUnavailableError
+from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelConfigError, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code, fit_to_range
 from fixloop.repair.llm.prompts import (
     FIX_SYSTEM,
@@ -93,14 +92,7 @@ class ModelEngine:
                     return
                 session.progress(f"model turn {turn}/{self.max_turns}")
                 deadline = time.monotonic() + remaining
-                try:
-                    answer = await asyncio.wait_for(
-                        conversation.ask(self._scrub(session, message), deadline=deadline),
-                        timeout=remaining,
-                    )
-                except asyncio.TimeoutError:
-                    self.stop_reason = "the wall-time budget ran out while waiting for the model"
-                    return
+                answer = await conversation.ask(self._scrub(session, message), deadline=deadline)
                 self._count(conversation)
                 self._record(session, "model_turn", turn=turn, finish_reason=answer.finish_reason,
                              prompt_tokens=answer.prompt_tokens,
@@ -128,7 +120,7 @@ class ModelEngine:
             self.stop_reason = str(error)
             session.progress(f"model error: {error}")
             raise
-        except ModelUnavailableError as error:
+        except (ModelUnavailableError, ModelBudgetExhausted) as error:
             self.stop_reason = str(error)
             session.progress(f"model stopped: {error}")
         finally:

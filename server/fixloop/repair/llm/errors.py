@@ -22,6 +22,10 @@ class ModelUnavailableError(ModelError):
     """The endpoint kept failing after bounded retries (429, 5xx, timeouts)."""
 
 
+class ModelBudgetExhausted(ModelError):
+    """The wall-time budget ran out while waiting for the model."""
+
+
 HOW_TO_CONFIGURE = (
     "configure a model with --model NAME (or FIXLOOP_MODEL), --base-url URL for a non-OpenAI "
     "endpoint (or FIXLOOP_BASE_URL / OPENAI_BASE_URL), and the key in FIXLOOP_API_KEY or "
