@@ -16,7 +16,7 @@ from fixloop.settings import ModelConfig, Settings
 from fixloop.task import solve_task
 
 from .scripted_server import Reply, ScriptedServer
-from .test_fix import STATS, TESTS, WRONG
+from .test_fix import STATS, TESTS, WRONG, transcript_text
 
 BROKEN = "```python\nprint(undefined_name)\n```"
 
@@ -69,7 +69,7 @@ async def test_token_budget_stops_the_fix_engine(scripted: ScriptedServer, model
                          line_range=LineRange(1, 2), tests=("test_stats.py",))
     result = await run_fix(request)
     assert not result.verified and len(scripted.requests) == 3  # 150 tokens a turn: 450 >= 400 after 3
-    assert result.transcript and "token budget (400)" in Path(result.transcript).read_text()
+    assert "token budget (400)" in transcript_text(result)
 
 
 async def test_cancelling_a_fix_stops_the_model_call(scripted: ScriptedServer, model_env: ModelConfig,
