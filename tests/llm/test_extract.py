@@ -76,3 +76,11 @@ def test_fit_cuts_a_whole_file_answer_down_to_the_range() -> None:
     whole = SOURCE.replace("return sum(xs) / len(xs)", "return sum(xs) / len(xs) if xs else 0.0")
     fitted = fit_to_range(whole, SOURCE, 5, 6)
     assert fitted == "    def mean(self, xs):\n        return sum(xs) / len(xs) if xs else 0.0\n"
+
+
+def test_redefining_a_function_outside_the_range_is_detected() -> None:
+    source = "def a():\n    return 1\n\n\ndef b():\n    return 2\n"
+    from fixloop.repair.llm.extract import redefined_outside
+
+    assert redefined_outside("def a():\n    return 3\n\n\ndef b():\n    return 4\n", source, 1, 2) == ["b"]
+    assert redefined_outside("def a():\n    return 3\n", source, 1, 2) == []

@@ -115,16 +115,26 @@ async def test_hazardous_answers_never_reach_the_file(scripted: ScriptedServer, 
         "```diff\n-    return sum(values) / len(values)\n+    return sum(values) / len(values) if values else 0.0\n```",
         "```javascript\nfunction mean(v) { return 0 }\n```",
         "```python\nimport sys\ndef mean(values):\n    sys.exit(0)\n```",
+        "```python\n" + "total = 0\n" * 10_000 + "```",
+        "```python\ndef mean(values):\n    return sum(values) / len(values) if values else 0.0\n\n\n"
+        "def spread(values):\n    return 4\n```",
+        "```python\npass\n```",
+        "No code needed; the function is fine as it is.",
         GOOD,
     )
-    result = await fix(project)
-    assert result.verified and len(scripted.requests) == 6
-    reasons = [scripted.requests[i].last_user_text() for i in range(1, 6)]
+    result = await fix(project, max_turns=10)
+    assert result.verified and len(scripted.requests) == 10
+    reasons = [scripted.requests[i].last_user_text() for i in range(1, 10)]
     assert "cut off" in reasons[0]
     assert "placeholder" in reasons[1]
     assert "diff" in reasons[2]
     assert "wrong language" in reasons[3]
-    assert "rejected (" in reasons[4]
+    assert "rejected (" in reasons[4]  # sys.exit: the guards or the oracle refuse it
+    assert "too large" in reasons[5]
+    assert "redefines spread" in reasons[6]  # an edit outside the range
+    assert "rejected (" in reasons[7]  # the function deleted
+    assert "prose only" in reasons[8]
+    assert "def spread(values):\n    return max(values) - min(values)" in result.fixed
 
 
 async def test_unavailable_endpoint_stops_the_model_without_crashing(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from fixloop.repair.engine import RepairSession
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelConfigError, ModelUnavailableError
-from fixloop.repair.llm.extract import extract_code, fit_to_range
+from fixloop.repair.llm.extract import extract_code, fit_to_range, redefined_outside
 from fixloop.repair.llm.prompts import (
     FIX_SYSTEM,
     extraction_feedback,
@@ -111,6 +111,14 @@ class ModelEngine:
                     message = extraction_feedback(extraction.reason, target.start, target.end)
                     continue
                 replacement = fit_to_range(extraction.code, session.source, target.start, target.end)
+                outside = redefined_outside(replacement, session.source, target.start, target.end)
+                if outside:
+                    reason = (f"the answer redefines {', '.join(outside)}, which lie outside lines "
+                              f"{target.start}-{target.end}; change only the target range")
+                    self.notes.append(f"model turn {turn}: answer rejected: {reason}")
+                    self._record(session, "model_rejected", turn=turn, reason=reason)
+                    message = extraction_feedback(reason, target.start, target.end)
+                    continue
                 verdict = await session.try_replacement(replacement, origin=f"llm turn {turn}")
                 if verdict.verified:
                     return

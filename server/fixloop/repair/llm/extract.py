@@ -186,3 +186,28 @@ def fit_to_range(code: str, source: str, start: int, end: int) -> str:
     if len(wanted) > len(got) and wanted.startswith(got):
         text = textwrap.indent(text, wanted[len(got) :])
     return text if text.endswith("\n") else text + "\n"
+
+
+def _top_level_names(tree: ast.Module) -> dict[str, int]:
+    """Top-level function and class names with their first line (1-based, decorators included)."""
+    names = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            names[node.name] = first
+    return names
+
+
+def redefined_outside(code: str, source: str, start: int, end: int) -> list[str]:
+    """Top-level names the replacement defines that the file defines outside lines start..end.
+
+    Such an answer edits code outside the target range (usually a whole-file answer with other
+    changes): spliced into the range it would leave two definitions, so it is refused.
+    """
+    try:
+        answer = ast.parse(textwrap.dedent(code))
+        original = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    outside = {name for name, line in _top_level_names(original).items() if not start <= line <= end}
+    return sorted(outside & set(_top_level_names(answer)))
