@@ -202,3 +202,29 @@ async def test_configuration_errors_are_reported_not_retried(
     assert not result.verified and len(scripted.requests) == 1
     transcript = transcript_text(result)
     assert words in transcript and CANARY_KEY not in transcript
+
+
+MEDIAN = "def median(values):\n    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n"
+MEDIAN_TESTS = ("from med import median\n\n\ndef test_odd():\n    assert median([3, 1, 2]) == 2\n\n\n"
+                "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n")
+MEDIAN_FIX = ("```python\ndef median(values):\n    ordered = sorted(values)\n    middle = len(ordered) // 2\n"
+              "    if len(ordered) % 2 == 0:\n        return (ordered[middle - 1] + ordered[middle]) / 2\n"
+              "    return ordered[middle]\n```")
+
+
+async def test_auto_runs_offline_first_then_the_model(scripted: ScriptedServer, model_env: ModelConfig,
+                                                      tmp_path: Path) -> None:
+    (tmp_path / "med.py").write_text(MEDIAN)
+    (tmp_path / "test_med.py").write_text(MEDIAN_TESTS)
+    scripted.push(MEDIAN_FIX)
+    request = FixRequest(path=Path("med.py"), root=tmp_path, settings=Settings(engine="auto", sandbox="local"),
+                         line_range=LineRange(1, 3), tests=("test_med.py",))
+    result = await run_fix(request)
+    assert result.verified and result.engine == "llm" and len(scripted.requests) == 1
+    assert result.candidates_tried > 1  # the offline engine had its go first
+
+
+async def test_auto_does_not_call_the_model_when_offline_fixes_it(scripted: ScriptedServer, model_env: ModelConfig,
+                                                                  project: Path) -> None:
+    result = await fix(project, engine="auto")
+    assert result.verified and result.engine == "offline" and scripted.requests == []
