@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-    { ignores: ['client/bundled/**', 'out/**', 'node_modules/**', '.cache/**', 'test-output/**', 'tests/e2e/workspace*/**'] },
+    { ignores: ['client/bundled/**', 'out/**', 'node_modules/**', '.cache/**', 'test-output/**', 'tests/e2e/e2e_workspace/**'] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -54,6 +54,8 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
     private readonly crashes: number[] = [];
     private readonly progressSinks: Array<(message: string) => void> = [];
     private readonly ownTokens = new Set<string>();
+    /** Documents whose didOpen reached the server; a command on one must wait for it. */
+    private readonly synced = new Set<string>();
     private readonly reportedMissing = new Set<string>();
 
     constructor(private readonly host: ServerHost) {}
@@ -99,6 +101,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
         if (!client) {
             throw new Error('the Fixloop server is not running (see the "Fixloop" output)');
         }
+        await this.documentSynced(argument);
         const sink = options.onProgress;
         const workDoneToken = sink ? randomUUID() : undefined;
         if (sink && workDoneToken) {
@@ -117,6 +120,21 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
             if (sink) {
                 this.progressSinks.splice(this.progressSinks.indexOf(sink), 1);
             }
+        }
+    }
+
+    /**
+     * Right after a start, the language client sends didOpen for the already open documents
+     * only after `start()` resolved, so a command sent at once could reach the server first.
+     */
+    private async documentSynced(argument: object): Promise<void> {
+        const uri = (argument as { uri?: unknown }).uri;
+        if (typeof uri !== 'string' || this.synced.has(uri)) {
+            return;
+        }
+        const open = vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === uri && doc.languageId === 'python');
+        for (let waited = 0; open && !this.synced.has(uri) && waited < 5000; waited += 25) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
         }
     }
 
@@ -176,6 +194,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.host.extensionPath,
             },
         };
+        this.synced.clear();
         const client = new LanguageClient('fixloop', 'Fixloop', serverOptions, this.clientOptions(settings));
         this.client = client;
         try {
@@ -211,6 +230,14 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 closed: () => this.onClosed(),
             },
             middleware: {
+                didOpen: async (document, next) => {
+                    await next(document);
+                    this.synced.add(document.uri.toString());
+                },
+                didClose: async (document, next) => {
+                    this.synced.delete(document.uri.toString());
+                    await next(document);
+                },
                 executeCommand: (command, args, next) => this.host.interceptCommand(command, args, async (c, a) => next(c, a)),
                 handleWorkDoneProgress: (token, params, next) => {
                     // Our own notification shows the loop; the status-bar spinner would repeat it.

@@ -1,0 +1,305 @@
+// A real VS Code for the end-to-end test: code-server 4.96.4 (VS Code 1.96) with the built .vsix
+// installed into a throw-away extensions dir, a temp user-data dir and XDG_CONFIG_HOME, driven
+// by Playwright in Debian's Chromium. This module owns the lifecycle (install, start, stop) and
+// small UI helpers (palette, quick open, notifications, screenshots); the scenarios live in
+// run.mjs and bench.mjs.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURE = join(ROOT, 'tests', 'e2e', 'e2e_workspace');
+export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e');
+const CODE_SERVER_DIR = process.env.FIXLOOP_CODE_SERVER_DIR ?? join(ROOT, '.cache', 'code-server');
+const ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = process.env.FIXLOOP_CHROMIUM ?? '/usr/bin/chromium';
+
+export function vsixPath() {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    return join(ROOT, `fixloop-${version}.vsix`);
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(check, { timeout = 30000, interval = 200, what = 'condition' } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        const value = await check();
+        if (value) {
+            return value;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+        }
+        await sleep(interval);
+    }
+}
+
+/** Every file under `dir` (recursively), for "the key is nowhere on disk" checks. */
+export function filesUnder(dir) {
+    const out = [];
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) {
+            out.push(...filesUnder(full));
+        } else if (entry.isFile()) {
+            out.push(full);
+        }
+    }
+    return out;
+}
+
+/**
+ * A running code-server with the extension installed, a copy of the fixture workspace, and a
+ * Chromium page on it. `settings` are merged into the user settings.
+ */
+export class VsCode {
+    static async start({ settings = {}, label = 'e2e' } = {}) {
+        if (!existsSync(ENTRY)) {
+            throw new Error(`code-server is not installed in ${CODE_SERVER_DIR}: run scripts/install-code-server.sh`);
+        }
+        const vsix = vsixPath();
+        if (!existsSync(vsix)) {
+            throw new Error(`${vsix} is missing: run scripts/build-client.sh`);
+        }
+        const vscode = new VsCode();
+        vscode.base = mkdtempSync(join(tmpdir(), `fixloop-${label}-`));
+        vscode.workspace = join(vscode.base, 'workspace');
+        vscode.userData = join(vscode.base, 'user-data');
+        vscode.extensions = join(vscode.base, 'extensions');
+        vscode.stateDir = join(vscode.base, 'state');
+        cpSync(FIXTURE, vscode.workspace, { recursive: true });
+        mkdirSync(join(vscode.userData, 'User'), { recursive: true });
+        writeFileSync(
+            join(vscode.userData, 'User', 'settings.json'),
+            JSON.stringify(
+                {
+                    'workbench.startupEditor': 'none',
+                    'extensions.autoCheckUpdates': false,
+                    'extensions.autoUpdate': false,
+                    'telemetry.telemetryLevel': 'off',
+                    'update.mode': 'none',
+                    'security.workspace.trust.enabled': false,
+                    'workbench.tips.enabled': false,
+                    'editor.minimap.enabled': false,
+                    'chat.commandCenter.enabled': false,
+                    'files.autoSave': 'off',
+                    ...settings,
+                },
+                null,
+                2,
+            ),
+        );
+        vscode.env = {
+            ...process.env,
+            XDG_CONFIG_HOME: join(vscode.base, 'config'),
+            XDG_DATA_HOME: join(vscode.base, 'data'),
+            FIXLOOP_STATE_DIR: vscode.stateDir,
+        };
+        delete vscode.env.FIXLOOP_API_KEY;
+        const installStarted = Date.now();
+        execFileSync(process.execPath, [ENTRY, '--extensions-dir', vscode.extensions, '--user-data-dir', vscode.userData, '--install-extension', vsix], {
+            env: vscode.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        vscode.installMs = Date.now() - installStarted;
+        await vscode.launch();
+        return vscode;
+    }
+
+    async launch() {
+        this.port = await freePort();
+        this.url = `http://127.0.0.1:${this.port}`;
+        this.serverLog = [];
+        this.process = spawn(
+            process.execPath,
+            [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${this.port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', this.extensions, '--user-data-dir', this.userData, this.workspace],
+            { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        this.process.stdout.on('data', (chunk) => this.serverLog.push(chunk.toString()));
+        this.process.stderr.on('data', (chunk) => this.serverLog.push(chunk.toString()));
+        await waitFor(
+            async () => {
+                try {
+                    return (await fetch(`${this.url}/healthz`)).ok;
+                } catch {
+                    return false;
+                }
+            },
+            { what: 'code-server /healthz' },
+        );
+        this.browser = await chromium.launch({
+            executablePath: CHROMIUM,
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        });
+        this.page = await this.browser.newPage({ viewport: { width: 1400, height: 860 } });
+        this.openedAt = Date.now();
+        await this.page.goto(`${this.url}/?folder=${encodeURIComponent(this.workspace)}`);
+        await this.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    }
+
+    async stop() {
+        await this.browser?.close().catch(() => undefined);
+        if (this.process && this.process.exitCode === null) {
+            this.process.kill('SIGTERM');
+            await Promise.race([new Promise((resolve) => this.process.once('exit', resolve)), sleep(5000)]);
+            if (this.process.exitCode === null) {
+                this.process.kill('SIGKILL');
+            }
+        }
+        // The language server is a child of the extension host; make sure none outlives the test.
+        for (const pid of this.serverPids()) {
+            try {
+                process.kill(pid, 'SIGKILL');
+            } catch {
+                // already gone
+            }
+        }
+    }
+
+    cleanup() {
+        if (!process.env.FIXLOOP_E2E_KEEP) {
+            rmSync(this.base, { recursive: true, force: true });
+        }
+    }
+
+    /** PIDs of fixloop language servers started from this instance's extensions dir. */
+    serverPids() {
+        const pids = [];
+        for (const entry of readdirSync('/proc')) {
+            if (!/^\d+$/.test(entry)) {
+                continue;
+            }
+            try {
+                const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+                if (cmdline.some((arg) => arg.startsWith(this.extensions) && arg.endsWith('bootstrap.py'))) {
+                    pids.push(Number(entry));
+                }
+            } catch {
+                // the process ended while we looked
+            }
+        }
+        return pids;
+    }
+
+    /** The environment of a running language server, as the kernel sees it. */
+    serverEnvironment(pid) {
+        const env = new Map();
+        for (const item of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+            const eq = item.indexOf('=');
+            if (eq > 0) {
+                env.set(item.slice(0, eq), item.slice(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    /** The text of the "Fixloop" output channel as VS Code logged it to disk. */
+    outputChannelLog() {
+        const logs = join(this.userData, 'logs');
+        if (!existsSync(logs)) {
+            return '';
+        }
+        return filesUnder(logs)
+            .filter((file) => /Fixloop\.log$/.test(file))
+            .map((file) => readFileSync(file, 'utf8'))
+            .join('\n');
+    }
+
+    file(name) {
+        return join(this.workspace, name);
+    }
+
+    async screenshot(name) {
+        mkdirSync(OUTPUT_DIR, { recursive: true });
+        const path = join(OUTPUT_DIR, `${name}.png`);
+        await this.page.screenshot({ path });
+        return path;
+    }
+
+    /** Run a command from the palette by its full title, e.g. "Fixloop: Run File". */
+    async palette(title) {
+        const page = this.page;
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(`>${title}`);
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+        await row.waitFor({ state: 'visible', timeout: 20000 });
+        await page.keyboard.press('Enter');
+    }
+
+    /** Open a workspace file with Quick Open and wait for its editor. */
+    async open(name) {
+        const page = this.page;
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(name);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 20000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+    }
+
+    /** Put the cursor at a 1-based line and column of the active editor. */
+    async goTo(line, column = 1) {
+        const page = this.page;
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(`:${line}:${column}`);
+        await sleep(150);
+        await page.keyboard.press('Enter');
+        await sleep(150);
+    }
+
+    /** Wait for a notification toast containing `text`; returns its locator. */
+    async toast(text, timeout = 90000) {
+        const item = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+        await item.waitFor({ state: 'visible', timeout });
+        await sleep(800); // toasts slide in; let the screenshot catch them at rest
+        return item;
+    }
+
+    /**
+     * Choose an entry of the open quick-fix menu by keyboard (the menu's pointer block swallows
+     * clicks): move the focus down to the row with `text`, then Enter.
+     */
+    async chooseAction(text) {
+        const page = this.page;
+        const rows = page.locator('.action-widget .monaco-list-row.action');
+        await rows.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 20000 });
+        const count = await rows.count();
+        for (let step = 0; step <= count; step++) {
+            const focused = page.locator('.action-widget .monaco-list-row.focused');
+            if (((await focused.textContent().catch(() => '')) ?? '').includes(text)) {
+                await page.keyboard.press('Enter');
+                return;
+            }
+            await page.keyboard.press('ArrowDown');
+        }
+        throw new Error(`quick-fix menu has no focusable entry "${text}"`);
+    }
+
+    async save() {
+        await this.page.keyboard.press('Control+S');
+    }
+}
+
+export { sleep, statSync };
