@@ -9,9 +9,7 @@ from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import open_document
-from .test_fix_flow import change
-from .test_session import code_actions, run_command
+from .helpers import change, code_actions, open_document, run_command
 
 
 async def test_fifty_megabytes_with_a_million_character_line(client: LanguageClient, workspace: Path) -> None:

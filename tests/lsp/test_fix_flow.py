@@ -9,20 +9,19 @@ from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import BUGGY, STATE_DIR, command_line, descendants, open_document, running
-from .test_session import code_actions, run_command
+from .conftest import BUGGY, STATE_DIR
+from .helpers import (
+    change,
+    code_actions,
+    descendants,
+    open_document,
+    run_command,
+    survivors,
+    watch_descendants,
+)
 
 # Each run sleeps, so a loop lasts long enough to be interrupted in the middle.
 SLOW_BUGGY = "import time\n\n\ndef mean(xs):\n    time.sleep(1.0)\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"
-
-
-def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-        )
-    )
 
 
 async def test_run_debug_fix_apply_run_clean(client: LanguageClient, workspace: Path) -> None:
@@ -73,26 +72,11 @@ async def start_slow_fix(client: LanguageClient, workspace: Path) -> tuple[str, 
     """Open a slow buggy file, start fixloop.fix and wait until the loop is running user code."""
     uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
     request = asyncio.ensure_future(run_command(client, "fixloop.fix", {"uri": uri, "version": 1}))
-    server_pid = client._server.pid
-    seen: set[int] = set()
-    for _ in range(200):
-        seen |= descendants(server_pid)
-        if seen and client.progress_reports:
-            break
-        await asyncio.sleep(0.02)
+    seen = await watch_descendants(client._server.pid, lambda: bool(client.progress_reports))
     assert client.progress_reports, "the loop never reported progress"
     assert seen, "the loop never started a sandboxed process"
     assert not request.done()
     return uri, request, seen
-
-
-async def no_survivors(pids: set[int]) -> dict[int, str]:
-    """The processes among `pids` still running after a grace period, with their command lines."""
-    for _ in range(100):
-        if not running(pids):
-            break
-        await asyncio.sleep(0.05)
-    return {pid: command_line(pid) for pid in running(pids)}
 
 
 def progress_ended(client: LanguageClient) -> bool:
@@ -108,8 +92,8 @@ async def test_cancel_command_stops_the_loop_and_its_processes(client: LanguageC
     assert result["ok"] is False and result["verified"] is False
     assert result["reason"] == "cancelled by the user"
     assert progress_ended(client)
-    survivors = await no_survivors(seen | descendants(client._server.pid))
-    assert survivors == {}, "\n".join(survivors.values())
+    left = await survivors(seen | descendants(client._server.pid))
+    assert left == {}, "\n".join(left.values())
     assert await code_actions(client, uri, types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), []) == []
 
 
@@ -120,26 +104,21 @@ async def test_progress_cancel_button_stops_the_loop(client: LanguageClient, wor
     result = await request
     assert result["reason"] == "cancelled by the user"
     assert progress_ended(client)
-    assert await no_survivors(seen) == {}
+    assert await survivors(seen) == {}
 
 
 async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
     params = types.ExecuteCommandParams(command="fixloop.fix", arguments=[{"uri": uri, "version": 1}])
     request = client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1")
-    seen: set[int] = set()
-    for _ in range(200):
-        seen |= descendants(client._server.pid)
-        if seen:
-            break
-        await asyncio.sleep(0.02)
+    seen = await watch_descendants(client._server.pid)
     client.cancel_request(types.CancelParams(id="fix-1"))
     try:
         await request
         raise AssertionError("the cancelled request returned a result")
     except Exception as exc:  # pygls turns the RequestCancelled error response into an exception
         assert "cancel" in str(exc).lower(), exc
-    assert await no_survivors(seen) == {}
+    assert await survivors(seen) == {}
 
 
 async def test_edit_during_the_loop_drops_its_result(client: LanguageClient, workspace: Path) -> None:

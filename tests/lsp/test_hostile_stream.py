@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SANDBOX, descendants, running, server_env
+from .conftest import SANDBOX, server_env
+from .helpers import descendants, survivors, watch_descendants
 from .rawrpc import RawServer
 
 SLOW = "import time\n\n\ndef f(xs):\n    time.sleep(1.0)\n    return xs[3]\n\n\nprint(f([]))\n"
@@ -64,21 +65,12 @@ async def test_client_gone_mid_run_kills_the_sandbox(raw: RawServer, tmp_path: P
     await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
     raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": SLOW}}})
     raw.send({"jsonrpc": "2.0", "id": 2, "method": "workspace/executeCommand", "params": {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]}})
-    seen: set[int] = set()
-    for _ in range(300):
-        seen |= descendants(raw.process.pid)
-        if seen:
-            break
-        await asyncio.sleep(0.02)
+    seen = await watch_descendants(raw.process.pid)
     assert seen, "the loop never started a sandboxed process"
     await asyncio.sleep(0.3)
     seen |= descendants(raw.process.pid)
     assert await raw.close_stdin_and_wait() == 0
-    for _ in range(100):
-        if not running(seen):
-            break
-        await asyncio.sleep(0.05)
-    assert running(seen) == set()
+    assert await survivors(seen) == {}
     assert path.read_text() == SLOW
 
 

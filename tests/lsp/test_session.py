@@ -10,33 +10,12 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .conftest import (
     BUGGY,
-    open_document,
     server_command,
     server_env,
     start_session,
     structure_code_actions_faithfully,
 )
-
-
-async def run_command(client: LanguageClient, name: str, argument: dict) -> dict:
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=[argument]))
-    assert isinstance(result, dict), result
-    return result
-
-
-async def code_actions(client: LanguageClient, uri: str, where: types.Range, diagnostics: list) -> list:
-    result = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=where,
-            context=types.CodeActionContext(diagnostics=diagnostics),
-        )
-    )
-    return list(result or [])
-
-
-def span(line: int, start: int, end_line: int, end: int) -> types.Range:
-    return types.Range(types.Position(line=line, character=start), types.Position(line=end_line, character=end))
+from .helpers import code_actions, open_document, run_command, span
 
 
 async def test_run_file_reports_the_deepest_frame(client: LanguageClient, workspace: Path) -> None:

@@ -13,9 +13,8 @@ from llm.scripted_server import ScriptedServer
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import SANDBOX, open_document, server_command, server_env, start_session
-from .test_fix_flow import change
-from .test_session import code_actions, run_command
+from .conftest import SANDBOX, server_command, server_env, start_session
+from .helpers import change, code_actions, open_document, run_command
 
 PRICES = "def discount(price, percent):\n    return price + price * percent / 100\n"
 FIXED_PRICES = PRICES.replace("+", "-")
