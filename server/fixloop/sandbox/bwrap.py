@@ -29,6 +29,7 @@ from fixloop.sandbox.process import (
     run_tree,
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
+from fixloop.sandbox.zygote import ZygotePool, empty_network_namespace
 
 SANDBOX_UID = 65534
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -96,6 +97,12 @@ class BwrapSandbox(ScratchOwner):
         self.python = python
         self._binds = _interpreter_paths(python)
         super().__init__("fixloop-bwrap-")
+        # As root, runs join one prepared empty network namespace instead of paying for a new
+        # one each time; runs that asked for the network use plain zygotes on the host network.
+        self._netns = empty_network_namespace()
+        self._networked = self._zygotes
+        if self._netns is not None:
+            self._zygotes = ZygotePool(netns=self._netns)
         (self._base / "passwd").write_text(_PASSWD)
         (self._base / "group").write_text(_GROUP)
         reap_stale()
@@ -110,10 +117,14 @@ class BwrapSandbox(ScratchOwner):
     def wrap(self, spec: RunSpec, tree_path: Path) -> list[str]:
         """The bwrap command line for `spec`, with the project copy at the real root path."""
         root = str(spec.root.resolve())
-        args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+        if spec.network or self._netns is not None:
+            # Network: the host's when asked for, else the shared empty one the zygote joined.
+            namespaces = ["--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
+                          "--unshare-cgroup-try"]
+        else:
+            namespaces = ["--unshare-all"]
+        args = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
                 "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
-        if spec.network:
-            args.append("--share-net")
         for directory in _SYSTEM_DIRS:
             if os.path.islink(directory):
                 args += ["--symlink", os.readlink(directory), directory]
@@ -132,6 +143,9 @@ class BwrapSandbox(ScratchOwner):
         command = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
         return args + command
 
+    def _pool_for(self, spec: RunSpec) -> ZygotePool:
+        return self._networked if spec.network else self._zygotes
+
     def _env(self, spec: RunSpec) -> dict[str, str]:
         return allowed_env(
             home="/tmp/home", tmp="/tmp", path_dirs=interpreter_dirs(self.python),
@@ -144,7 +158,7 @@ class BwrapSandbox(ScratchOwner):
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             outcome = await run_tree(
                 self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec),
-                limits=spec.limits, stdin=spec.stdin,
+                limits=spec.limits, stdin=spec.stdin, pool=self._pool_for(spec),
             )
         return classify(
             outcome, sandbox=self.name, roots=[str(spec.root.resolve())], protected=True,
@@ -159,7 +173,7 @@ class BwrapSandbox(ScratchOwner):
         await asyncio.to_thread(tree.prepare, spec.overlay)
         process = await start_long_lived(
             self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec), limits=spec.limits,
-            on_exit=lambda: pool.give_back(tree),
+            on_exit=lambda: pool.give_back(tree), pool=self._pool_for(spec),
         )
         self._processes.add(process)
         return process

@@ -79,6 +79,20 @@ class PidsCgroup:
         finally:
             os.close(fd)
 
+    def adopt(self, pid: int) -> bool:
+        """Move a (waiting) process into the cgroup from outside; False if that failed."""
+        try:
+            Path(self._procs).write_text(str(pid))
+        except OSError:
+            return False
+        return True
+
+    def set_max(self, max_pids: int) -> None:
+        try:
+            (self.path / "pids.max").write_text(str(max_pids))
+        except OSError:
+            pass
+
     def pids(self) -> list[int]:
         try:
             text = Path(self._procs).read_text()

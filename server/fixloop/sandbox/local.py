@@ -11,6 +11,7 @@ warn about it.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import uuid
 from dataclasses import replace
@@ -28,11 +29,22 @@ from fixloop.sandbox.process import (
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
 
-_TIMEOUT_BINARY = shutil.which("timeout")
 UNPROTECTED_NOTE = (
     "local sandbox: UNPROTECTED - the program ran with your user's rights and could read or "
     "change your files and use the network; choose bwrap or docker to contain it"
 )
+
+
+async def remove_scratch(run_dir: Path) -> None:
+    """Delete a run's HOME/TMPDIR; on the loop when the run left them empty (the usual case)."""
+    try:
+        if not any(os.scandir(run_dir / "home")) and not any(os.scandir(run_dir / "tmp")):
+            for leaf in (run_dir / "home", run_dir / "tmp", run_dir):
+                leaf.rmdir()
+            return
+    except OSError:
+        pass
+    await asyncio.to_thread(shutil.rmtree, run_dir, True)
 
 
 class LocalSandbox(ScratchOwner):
@@ -56,14 +68,7 @@ class LocalSandbox(ScratchOwner):
         return home, tmp
 
     def command(self, spec: RunSpec) -> list[str]:
-        program = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
-        if _TIMEOUT_BINARY is None:
-            return program
-        # coreutils `timeout` stands between the server and the program: a program that kills
-        # its parent kills this shim, not the server. It is also a second wall-clock backstop.
-        backstop = spec.limits.wall_seconds + spec.limits.kill_grace_seconds + 2
-        grace = max(spec.limits.kill_grace_seconds, 0.1)
-        return [_TIMEOUT_BINARY, "-s", "TERM", "-k", f"{grace:g}", f"{backstop:g}", *program]
+        return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
 
     async def run(self, spec: RunSpec) -> RunResult:
         for relative in spec.overlay:
@@ -77,10 +82,12 @@ class LocalSandbox(ScratchOwner):
                         home=str(home), tmp=str(tmp), path_dirs=interpreter_dirs(self.python),
                         extra=spec.env, marker=uuid.uuid4().hex,
                     ),
-                    limits=spec.limits, stdin=spec.stdin,
+                    limits=spec.limits, stdin=spec.stdin, pool=self._zygotes,
+                    # the zygote shell stays as parent: killing the parent spares the server
+                    supervise=True,
                 )
             finally:
-                await asyncio.to_thread(shutil.rmtree, home.parent, True)
+                await remove_scratch(home.parent)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
         outcome = replace(
@@ -89,7 +96,7 @@ class LocalSandbox(ScratchOwner):
         )
         return classify(
             outcome, sandbox=self.name, roots=[real],
-            protected=False, note=self.note,
+            protected=False, note=self.note, signal_offset=128,
         )
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
@@ -109,7 +116,8 @@ class LocalSandbox(ScratchOwner):
             shutil.rmtree(home.parent, ignore_errors=True)
 
         process = await start_long_lived(
-            self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup
+            self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup,
+            pool=self._zygotes, supervise=True,
         )
         self._processes.add(process)
         return process

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fixloop.sandbox.base import Limits
-from fixloop.sandbox.cgroup import PidsCgroup
 from fixloop.sandbox.process import MARKER_VAR, ProcessTree, spawn
+from fixloop.sandbox.zygote import ZygotePool
 
 
 class LongLivedProcess:
@@ -69,14 +69,11 @@ class LongLivedProcess:
 
 
 async def start_long_lived(
-    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
+    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, pool: ZygotePool,
     on_exit: Callable[[], None] | None = None, memory_rlimit: bool = True,
+    supervise: bool = False,
 ) -> LongLivedProcess:
-    cgroup = await asyncio.to_thread(PidsCgroup.create, limits.processes)
-    process = await spawn(
-        argv, cwd=cwd, env=env, limits=limits, cgroup=cgroup,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, memory_rlimit=memory_rlimit,
-    )
+    process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
+                                  memory_rlimit=memory_rlimit, supervise=supervise)
     tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
     return LongLivedProcess(process, tree, limits.output_bytes, on_exit)

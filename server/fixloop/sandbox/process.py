@@ -1,12 +1,13 @@
 """Start, watch and kill one sandboxed process tree; shared by the `local` and `bwrap` backends.
 
-The child gets its own session (so signals to its group never reach the server), resource
-limits set between fork and exec, an environment built from an allow-list, empty stdin, and a
-cgroup when the machine has one (see `cgroup`). Both output pipes are drained concurrently into
-one capped buffer; going over the cap or the wall clock kills the whole tree: SIGTERM, a short
-grace, then SIGKILL to the process group, to every cgroup member and to every process that
-carries this run's environment marker (catching daemons that left the group with `setsid`).
-The outcome is classified into the `Status` words of `RunResult`.
+The process comes from a zygote (see `zygote`): it has its own session (signals to its group
+never reach the server), a `pids` cgroup when the machine has one, resource limits, an
+environment built from an allow-list, and stdin that is empty unless the spec says otherwise.
+Both output pipes are drained concurrently into one capped buffer; going over the cap or the
+wall clock kills the whole tree: SIGTERM, a short grace, then SIGKILL to the process group, to
+every cgroup member and (without a cgroup) to every process carrying this run's environment
+marker, which catches daemons that left the group with `setsid`. The outcome is classified into
+the `Status` words of `RunResult`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import resource
 import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fixloop.sandbox.base import MIB, Limits, RunResult, Status
+from fixloop.sandbox.base import Limits, RunResult, Status
 from fixloop.sandbox.cgroup import PidsCgroup
 from fixloop.sandbox.tracebacks import parse_traceback
+from fixloop.sandbox.zygote import ZygotePool, nproc_rlimit, rlimits_for
 
 MARKER_VAR = "FIXLOOP_RUN_MARKER"
 # Variables copied from the server's environment when present; everything else is dropped.
@@ -68,46 +69,6 @@ def allowed_env(
 def cpu_seconds(limits: Limits) -> int:
     """CPU limit: a little above the wall limit, so busy loops die even if the wall timer lags."""
     return max(1, math.ceil(limits.wall_seconds) + 1)
-
-
-def make_preexec(
-    limits: Limits, cgroup: PidsCgroup | None, *, memory: bool = True
-) -> Callable[[], None]:
-    """The function run in the child between fork and exec: cgroup, then rlimits."""
-    cpu = cpu_seconds(limits)
-    nproc: int | None = None
-    if cgroup is None and os.geteuid() != 0:
-        # Per-user counter: allow what the user already runs plus this run's budget.
-        nproc = _user_process_count() + limits.processes
-
-    def preexec() -> None:
-        if cgroup is not None:
-            cgroup.join_self()
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        file_bytes = limits.file_size_mb * MIB
-        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-        if memory:
-            address_space = limits.memory_mb * MIB
-            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-        if nproc is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-
-    return preexec
-
-
-def _user_process_count() -> int:
-    uid = os.getuid()
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
-            except OSError:
-                continue
-    return count
 
 
 def marked_pids(marker: str, variable: str = MARKER_VAR) -> list[int]:
@@ -160,6 +121,35 @@ class ProcessTree:
         if self.cgroup is not None:
             self.cgroup.remove()
 
+    async def reap(self) -> None:
+        """`kill_everything` without leaving the event loop in the common case: a cgroup
+        that is already empty needs one read, not a thread."""
+        if self.cgroup is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if not self.cgroup.pids():
+                return
+        await asyncio.to_thread(self.kill_everything)
+
+    async def finish(self) -> None:
+        """Reap, then drop the cgroup in the background (nothing is left in it to wait for)."""
+        await self.reap()
+        if self.cgroup is not None:
+            future = asyncio.get_running_loop().run_in_executor(None, self.cgroup.remove)
+            _BACKGROUND.add(future)
+            future.add_done_callback(_BACKGROUND.discard)
+
+
+_BACKGROUND: set[asyncio.Future[None]] = set()
+
+
+async def settle_background() -> None:
+    """Wait for background cgroup removals (called when a sandbox closes)."""
+    if _BACKGROUND:
+        await asyncio.gather(*list(_BACKGROUND), return_exceptions=True)
+
 
 @dataclass
 class _Capture:
@@ -202,36 +192,32 @@ class Outcome:
 
 async def spawn(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
-    cgroup: PidsCgroup | None, stdin: int | None, stdout: int, stderr: int,
-    memory_rlimit: bool = True,
-) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        *argv, cwd=str(cwd), env=dict(env), stdin=stdin, stdout=stdout, stderr=stderr,
-        start_new_session=True, close_fds=True,
-        preexec_fn=make_preexec(limits, cgroup, memory=memory_rlimit),
-    )
+    pool: ZygotePool, memory_rlimit: bool = True, supervise: bool = False,
+) -> tuple[asyncio.subprocess.Process, PidsCgroup | None]:
+    """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
+    zygote = await pool.take()
+    rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
+    await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes,
+                        supervise=supervise)
+    pool.prepare_next()
+    return zygote.process, zygote.cgroup
 
 
 async def run_tree(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, stdin: bytes,
-    memory_rlimit: bool = True,
+    pool: ZygotePool, memory_rlimit: bool = True, supervise: bool = False,
 ) -> Outcome:
     """Run `argv` to completion under `limits`; never leaves a process behind."""
     marker = env.get(MARKER_VAR) or uuid.uuid4().hex
-    cgroup = await asyncio.to_thread(PidsCgroup.create, limits.processes)
     capture = _Capture(cap=limits.output_bytes)
     started = time.monotonic()
-    process = await spawn(
-        argv, cwd=cwd, env=env, limits=limits, cgroup=cgroup,
-        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        memory_rlimit=memory_rlimit,
-    )
+    process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
+                                  memory_rlimit=memory_rlimit, supervise=supervise)
     tree = ProcessTree(process.pid, marker, cgroup)
     drains = asyncio.gather(
         capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)
     )
-    feeder = asyncio.create_task(_feed(process, stdin)) if stdin else None
+    feeder = asyncio.create_task(_feed(process, stdin))
     timed_out = False
     try:
         waiter = asyncio.ensure_future(main_exit(process))
@@ -245,20 +231,19 @@ async def run_tree(
             await _terminate(tree, process, limits.kill_grace_seconds)
         # Anything still alive after the main process ended is a leftover daemon: kill it so
         # the pipes close and nothing outlives the run.
-        await asyncio.to_thread(tree.kill_everything)
+        await tree.reap()
         try:
             await asyncio.wait_for(asyncio.shield(drains), timeout=2.0)
         except asyncio.TimeoutError:
             pass  # a pipe held open by something we could not find; give up on its tail
         await process.wait()
     finally:
-        if feeder is not None:
-            feeder.cancel()
+        feeder.cancel()
         if process.returncode is None:
             await asyncio.to_thread(tree.kill_everything)
             await process.wait()
         limited = cgroup.limit_hit() if cgroup is not None else False
-        await asyncio.to_thread(tree.release)
+        await tree.finish()
         drains.cancel()
     return Outcome(
         returncode=process.returncode,
@@ -298,10 +283,12 @@ async def main_exit(process: asyncio.subprocess.Process) -> None:
 
 
 async def _feed(process: asyncio.subprocess.Process, data: bytes) -> None:
+    """Write the run's stdin (often nothing) and close it, so reads see EOF, never block."""
     assert process.stdin is not None
     try:
-        process.stdin.write(data)
-        await process.stdin.drain()
+        if data:
+            process.stdin.write(data)
+            await process.stdin.drain()
     except (BrokenPipeError, ConnectionResetError):
         pass
     finally:

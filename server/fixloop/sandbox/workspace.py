@@ -124,6 +124,11 @@ class ScratchTree:
             dest.write_text(text, encoding="utf-8")
             self._overlaid.add(rel)
 
+    @property
+    def small(self) -> bool:
+        """Copied already and small enough to reset on the event loop without noticeable delay."""
+        return self._copied and len(self._manifest) <= 50 and len(self._dirs) <= 20
+
     def _rebuild(self) -> None:
         _force_remove(self.path)
         self._manifest.clear()
@@ -203,7 +208,10 @@ class TreePool:
     async def tree(self, overlay: Mapping[str, str]) -> AsyncIterator[ScratchTree]:
         tree = self.take()
         try:
-            await asyncio.to_thread(tree.prepare, overlay)
+            if tree.small:
+                tree.prepare(overlay)  # a few stats: cheaper than a thread hop
+            else:
+                await asyncio.to_thread(tree.prepare, overlay)
         except BaseException:
             self.give_back(tree)
             raise
@@ -236,9 +244,12 @@ class ScratchOwner:
     def __init__(self, prefix: str) -> None:
         import tempfile
 
+        from fixloop.sandbox.zygote import ZygotePool
+
         self._base = Path(tempfile.mkdtemp(prefix=prefix))
         self._pools: dict[Path, TreePool] = {}
         self._processes: set[Any] = set()
+        self._zygotes = ZygotePool()
 
     def _pool(self, root: Path) -> TreePool:
         key = root.resolve()
@@ -250,6 +261,13 @@ class ScratchOwner:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()
+        await self._zygotes.close()
+        networked = getattr(self, "_networked", None)
+        if networked is not None and networked is not self._zygotes:
+            await networked.close()
+        from fixloop.sandbox.process import settle_background
+
+        await settle_background()
         for pool in self._pools.values():
             await asyncio.to_thread(pool.remove_all)
         await asyncio.to_thread(shutil.rmtree, self._base, True)

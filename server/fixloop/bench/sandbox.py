@@ -1,0 +1,204 @@
+"""`fixloop bench sandbox`: per-run cost of each backend against baselines measured in the same run.
+
+For a `print(1)` program and a small failing program it measures the median wall time of one
+run for: the bare interpreter (an asyncio subprocess, no limits), fixloop's local, bwrap and
+docker backends (sandbox opened once, warm), and AutoGen's LocalCommandLineCodeExecutor and
+DockerCommandLineCodeExecutor on the same interpreter and image; plus the start-up of our
+docker sandbox against AutoGen's `start()`. It prints medians and the ratios the targets are
+stated in. Backends that are unavailable are reported as such, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+PROGRAMS = {
+    "print(1)": "print(1)\n",
+    "failing": "def f(xs):\n    return sum(xs) / len(xs)\n\nprint(f([]))\n",
+}
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "sandbox", help="per-run time of each sandbox vs the bare interpreter and AutoGen")
+    parser.add_argument("--runs", type=int, default=20, help="runs per measurement (default 20)")
+    parser.add_argument("--image", help="Docker image (default: $FIXLOOP_TEST_IMAGE or settings)")
+    parser.add_argument("--skip-docker", action="store_true", help="leave out both docker rows")
+    parser.set_defaults(handler=handle)
+
+
+Runner = Callable[[], Awaitable[Any]]
+
+
+async def _interleaved(runs: int, runners: dict[tuple[str, str], Runner]) -> dict[tuple[str, str], float]:
+    """Median ms per runner, measured round-robin so load changes hit every runner alike."""
+    for once in runners.values():
+        await once()  # warm-up: caches, first container exec, imports
+    samples: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
+    for _ in range(runs):
+        for key, once in runners.items():
+            started = time.perf_counter()
+            await once()
+            samples[key].append((time.perf_counter() - started) * 1000)
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+async def _bare(script: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, script.name, cwd=script.parent, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    await process.communicate()
+
+
+def label_file(label: str) -> str:
+    return "print1" if label == "print(1)" else "failing"
+
+
+async def _measure(args: argparse.Namespace) -> dict[str, dict[str, float | str]]:
+    from contextlib import AsyncExitStack
+
+    image = args.image or os.environ.get("FIXLOOP_TEST_IMAGE")
+    table: dict[str, dict[str, float | str]] = {}
+    runners: dict[tuple[str, str], Runner] = {}
+    with tempfile.TemporaryDirectory(prefix="fixloop-bench-") as tmp:
+        root = Path(tmp)
+        for label, code in PROGRAMS.items():
+            (root / f"{label_file(label)}.py").write_text(code)
+            runners[("bare python", label)] = _bare_runner(root / f"{label_file(label)}.py")
+        table["bare python"] = {}
+        async with AsyncExitStack() as stack:
+            await _our_runners(args, root, image, table, runners, stack)
+            await _autogen_runners(args, root, image, table, runners, stack)
+            medians = await _interleaved(args.runs, runners)
+        for (row, label), value in medians.items():
+            table[row][label] = value
+    return table
+
+
+def _bare_runner(script: Path) -> Runner:
+    return lambda: _bare(script)
+
+
+def _sandbox_runner(sandbox: Any, spec: Any) -> Runner:
+    return lambda: sandbox.run(spec)
+
+
+def _executor_runner(executor: Any, blocks: list[Any], token: Any) -> Runner:
+    return lambda: executor.execute_code_blocks(blocks, token)
+
+
+async def _our_runners(
+    args: argparse.Namespace, root: Path, image: str | None,
+    table: dict[str, dict[str, float | str]], runners: dict[tuple[str, str], Runner], stack: Any,
+) -> None:
+    from fixloop.sandbox import RunSpec, SandboxUnavailable, open_sandbox
+
+    kinds = ["local", "bwrap"] + ([] if args.skip_docker else ["docker"])
+    for kind in kinds:
+        row = f"fixloop {kind}"
+        try:
+            started = time.perf_counter()
+            sandbox = await open_sandbox(kind, image=image)
+            table[row] = {"start": (time.perf_counter() - started) * 1000}
+        except SandboxUnavailable as exc:
+            table[row] = {"unavailable": str(exc)}
+            continue
+        stack.push_async_callback(sandbox.close)
+        for label in PROGRAMS:
+            spec = RunSpec(argv=(f"{label_file(label)}.py",), root=root)
+            runners[(row, label)] = _sandbox_runner(sandbox, spec)
+
+
+async def _autogen_runners(
+    args: argparse.Namespace, root: Path, image: str | None,
+    table: dict[str, dict[str, float | str]], runners: dict[tuple[str, str], Runner], stack: Any,
+) -> None:
+    try:
+        from autogen_core import CancellationToken
+        from autogen_core.code_executor import CodeBlock
+        from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
+    except ImportError as exc:
+        table["autogen local"] = {"unavailable": f"autogen not installed ({exc})"}
+        return
+    import warnings
+
+    local_dir = root / "autogen-local"
+    local_dir.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its "may execute code on the local machine" notice
+        local = LocalCommandLineCodeExecutor(work_dir=local_dir, timeout=30)
+    await local.start()
+    stack.push_async_callback(local.stop)
+    table["autogen local"] = {}
+    for label in PROGRAMS:
+        blocks = [CodeBlock(code=PROGRAMS[label], language="python")]
+        runners[("autogen local", label)] = _executor_runner(local, blocks, CancellationToken())
+    if args.skip_docker:
+        return
+    try:
+        from autogen_ext.code_executors.docker import DockerCommandLineCodeExecutor
+    except ImportError as exc:
+        table["autogen docker"] = {"unavailable": f"autogen docker extra missing ({exc})"}
+        return
+    from fixloop.settings import DEFAULT_DOCKER_IMAGE
+
+    docker_dir = root / "autogen-docker"
+    docker_dir.mkdir()
+    executor = DockerCommandLineCodeExecutor(
+        image=image or DEFAULT_DOCKER_IMAGE, work_dir=docker_dir, timeout=30)
+    started = time.perf_counter()
+    try:
+        await executor.start()
+    except Exception as exc:  # engine down, image missing: report, do not hide
+        table["autogen docker"] = {"unavailable": f"{type(exc).__name__}: {exc}"}
+        return
+    table["autogen docker"] = {"start": (time.perf_counter() - started) * 1000}
+    stack.push_async_callback(executor.stop)
+    for label in PROGRAMS:
+        blocks = [CodeBlock(code=PROGRAMS[label], language="python")]
+        runners[("autogen docker", label)] = _executor_runner(executor, blocks, CancellationToken())
+
+
+def _ratio(table: dict[str, dict[str, float | str]], row: str, base: str, column: str) -> str:
+    value, reference = table.get(row, {}).get(column), table.get(base, {}).get(column)
+    if not isinstance(value, float) or not isinstance(reference, float) or reference == 0:
+        return "n/a"
+    return f"{value / reference:.2f}x"
+
+
+def report(table: dict[str, dict[str, float | str]]) -> str:
+    lines = [f"{'runner':<16} {'print(1) ms':>12} {'failing ms':>12} {'start ms':>10}"]
+    for row, values in table.items():
+        if "unavailable" in values:
+            lines.append(f"{row:<16} unavailable: {values['unavailable']}")
+            continue
+        cells = [values.get(c) for c in ("print(1)", "failing", "start")]
+        shown = [f"{c:.1f}" if isinstance(c, float) else "-" for c in cells]
+        lines.append(f"{row:<16} {shown[0]:>12} {shown[1]:>12} {shown[2]:>10}")
+    lines.append("")
+    lines.append("ratios (target):")
+    for label in PROGRAMS:
+        lines.append(f"  {label}: local/bare {_ratio(table, 'fixloop local', 'bare python', label)} (<= 1.1x), "
+                     f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', label)} (<= 1.3x), "
+                     f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', label)} (<= 1x), "
+                     f"local/autogen-local {_ratio(table, 'fixloop local', 'autogen local', label)}")
+    lines.append(f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)")
+    return "\n".join(lines)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        print("fixloop bench sandbox: --runs must be at least 1", file=sys.stderr)
+        return 2
+    table = asyncio.run(_measure(args))
+    print(report(table))
+    return 0
