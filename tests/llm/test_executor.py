@@ -1,5 +1,6 @@
 """The executor side of task mode: warm worker and cold runs give the same answers, and survive
-hostile programs (hangs, killing the worker, floods, leftovers) on the real local and bwrap sandboxes."""
+hostile programs (hangs, killing the worker, floods, leftovers) on the real local, bwrap and Docker
+sandboxes (Docker uses FIXLOOP_TEST_IMAGE and skips only when FIXLOOP_SKIP_DOCKER=1)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from fixloop.settings import Settings
 SETTINGS = Settings(timeout=2.0, memory=512)
 
 
-@pytest.fixture(params=["local", "bwrap"])
+@pytest.fixture(params=["local", "bwrap", pytest.param("docker", marks=pytest.mark.docker)])
 async def executor(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ProgramExecutor]:
+    if request.param == "docker" and os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
+        pytest.skip("FIXLOOP_SKIP_DOCKER=1")
     (tmp_path / "data.txt").write_text("3\n4\n")
-    sandbox = await open_sandbox(request.param)
+    image = os.environ.get("FIXLOOP_TEST_IMAGE")  # built by scripts/install-docker.sh
+    sandbox = await open_sandbox(request.param, image=image)
     runner = ProgramExecutor(sandbox, tmp_path, replace(SETTINGS, sandbox=request.param))
     runner.prepare()
     assert runner._worker_start is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 import threading
@@ -72,12 +73,16 @@ class _InstantModel(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
+IMAGE: list[str] = []  # --image for the docker sandbox
+
+
 async def _ours(config: Any, sandbox: str) -> tuple[float, float]:
     from fixloop.settings import Settings
     from fixloop.task import solve_task
 
+    settings = Settings(sandbox=sandbox, docker_image=IMAGE[0]) if IMAGE else Settings(sandbox=sandbox)
     started = time.perf_counter()
-    result = await solve_task(TASK, settings=Settings(sandbox=sandbox), model=config)
+    result = await solve_task(TASK, settings=settings, model=config)
     total = time.perf_counter() - started
     if not result.solved or result.turns != 2:
         raise RuntimeError(f"our loop did not follow the script: {result.reason}")
@@ -162,6 +167,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--runs", type=int, default=9, help="conversations per side (default 9)")
     parser.add_argument("--sandbox", action="append", choices=("local", "bwrap", "docker"),
                         help="our sandbox(es) to measure (default: local and bwrap)")
+    parser.add_argument("--image", default=os.environ.get("FIXLOOP_TEST_IMAGE", ""),
+                        help="Docker image for --sandbox docker (default: FIXLOOP_TEST_IMAGE)")
     parser.add_argument("--latency", type=float, action="append",
                         help="model latency in ms to measure besides the instant model (default: 300)")
     parser.add_argument("--quick", action="store_true", help="2 runs, local sandbox, instant model only (CI)")
@@ -169,6 +176,8 @@ def register(subparsers: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if args.image:
+        IMAGE[:] = [args.image]
     runs = 2 if args.quick else max(1, args.runs)
     sandboxes = args.sandbox or (["local"] if args.quick else ["local", "bwrap"])
     extra = [] if args.quick else [ms / 1000 for ms in (args.latency or [300.0]) if ms > 0]
