@@ -228,3 +228,14 @@ async def test_auto_does_not_call_the_model_when_offline_fixes_it(scripted: Scri
                                                                   project: Path) -> None:
     result = await fix(project, engine="auto")
     assert result.verified and result.engine == "offline" and scripted.requests == []
+
+
+def test_fixloop_fix_with_a_model_but_no_key_is_a_configuration_error(project: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FIXLOOP_", "OPENAI_"))}
+    env.update(PYTHONPATH=os.pathsep.join(sys.path), FIXLOOP_MODEL="gpt-4o")
+    completed = subprocess.run(
+        [sys.executable, "-m", "fixloop", "fix", "stats.py", "--test", "test_stats.py", "--engine", "llm"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+    assert "no API key" in completed.stderr

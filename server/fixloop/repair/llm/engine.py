@@ -39,7 +39,14 @@ class ModelEngine:
     def __init__(self, model: ModelConfig, settings: Settings) -> None:
         from fixloop.repair.llm.client import check_config
 
-        check_config(model)  # fail before the loop spends time on a model it cannot call
+        try:
+            check_config(model)  # fail before the loop spends time on a model it cannot call
+        except ModelConfigError as error:
+            # The loop constructs engines; its usage error is what the CLI and the server report
+            # as a configuration problem (exit 2), so say it in those terms.
+            from fixloop.loop import FixUsageError
+
+            raise FixUsageError(str(error)) from None
         self.model = model
         self.settings = settings
         self.max_turns = settings.max_turns
