@@ -1,16 +1,18 @@
-"""The fixloop language server: pygls wiring, settings, code actions and document events.
+"""The fixloop language server: pygls wiring, settings and document events.
 
-Handlers here are short: they parse the request, read or update per-document state, and call
-`features` for the commands. Code actions read cached state only (no sandbox, no model, no
-parsing), so they stay fast on huge documents. The protocol subclass answers requests that
-arrive before `initialize` with ServerNotInitialized and turns unreadable messages into JSON-RPC
-parse / invalid-request errors instead of popups, so a misbehaving client cannot stop the server.
+`FixloopServer` holds what the handlers share (settings, per-document state, the client's
+capabilities) and `build_server` wires the LSP methods and `fixloop.*` commands onto it. Handlers
+are short: they parse the request, read or update per-document state, and hand over to
+`features` (commands) or `actions` (code actions). Unreadable input is answered by
+`protocol.FixloopProtocol`; log records at warning and above also reach the client as
+window/logMessage, so a user sees what went wrong without opening a terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,91 +21,17 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 
 from fixloop import __version__
 from fixloop.lsp import features
+from fixloop.lsp.actions import code_actions
 from fixloop.lsp.config import SECTION, parse_settings, settings_section
-from fixloop.lsp.diagnostics import TEST_FAILURE
 from fixloop.lsp.documents import DocumentStates, document_root
 from fixloop.lsp.edits import UTF16
+from fixloop.lsp.protocol import FixloopProtocol
 from fixloop.settings import ModelConfig, Settings, model_config
 
 log = logging.getLogger(__name__)
-
-COMMANDS = (
-    "fixloop.fix",
-    "fixloop.runFile",
-    "fixloop.runTests",
-    "fixloop.generateTests",
-    "fixloop.task",
-    "fixloop.cancel",
-    "fixloop.transcript",
-)
-_SERVER_NOT_INITIALIZED = -32002
-_ANSWERED = object()  # a message whose error response was already sent while reading it
-
-
-class FixloopProtocol(LanguageServerProtocol):
-    """pygls' protocol plus the checks the spec asks of a server before `initialize`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initialize_seen = False
-
-    def structure_message(self, data: dict[str, Any]) -> Any:
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as exc:
-            # Bad params in a request we can identify: answer that request, not an anonymous error.
-            if isinstance(data.get("method"), str) and isinstance(data.get("id"), (str, int)):
-                self._send_response(data["id"], error=exc.to_response_error())
-                return _ANSWERED
-            raise
-
-    def handle_message(self, message: Any) -> None:
-        if message is _ANSWERED:
-            return
-        if isinstance(message, Mapping):  # an object without "jsonrpc"
-            msg_id = message.get("id")
-            self.send_invalid_message_error(TypeError("missing \"jsonrpc\": \"2.0\""), msg_id if isinstance(msg_id, (str, int)) else None)
-            return
-        if not hasattr(message, "jsonrpc"):
-            raise TypeError("not a JSON-RPC 2.0 message object")
-        if message.jsonrpc != "2.0":
-            msg_id = getattr(message, "id", None)
-            if msg_id is not None and hasattr(message, "method"):
-                self._send_response(
-                    msg_id, error=types.ResponseError(code=-32600, message="invalid request: jsonrpc must be \"2.0\"")
-                )
-            return
-        super().handle_message(message)
-
-    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
-        if method_name == types.INITIALIZE:
-            self.initialize_seen = True
-        elif not self.initialize_seen:
-            self._send_response(
-                msg_id,
-                error=types.ResponseError(code=_SERVER_NOT_INITIALIZED, message="the server is not initialized yet"),
-            )
-            return
-        super()._handle_request(msg_id, method_name, params)
-
-    def _handle_notification(self, method_name: str, params: Any) -> None:
-        if not self.initialize_seen and method_name != types.EXIT:
-            log.warning("dropping %s: the server is not initialized yet", method_name)
-            return
-        super()._handle_notification(method_name, params)
-
-    def send_invalid_message_error(self, error: Exception, msg_id: str | int | None = None) -> None:
-        """Answer an unreadable message: -32700 for bad JSON, -32600 for a non-message."""
-        code = -32700 if isinstance(error, ValueError) else -32600
-        kind = "parse error" if code == -32700 else "invalid request"
-        # JSON-RPC 2.0: an error about a message whose id cannot be read carries `"id": null`
-        # (pygls' response type would drop a None id, so this one is written as a plain object).
-        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": f"{kind}: {error}"}})
-
 
 class FixloopServer(LanguageServer):
     def __init__(self) -> None:
@@ -229,63 +157,6 @@ class FixloopServer(LanguageServer):
         return self._converter.unstructure(value)
 
 
-def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """Cheap by design: reads the request and cached state, never runs or parses anything."""
-    uri = params.text_document.uri
-    document = server.workspace.text_documents.get(uri)
-    if document is None:
-        return []
-    actions: list[types.CodeAction] = []
-    ours = [d for d in params.context.diagnostics if d.source == "fixloop"]
-    state = server.documents.peek(uri)
-    fix = state.fix_for(document.version) if state else None
-    if fix is not None:
-        actions.append(
-            types.CodeAction(
-                title=fix.title,
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=ours or None,
-                is_preferred=True,
-                edit=fix.edit,
-            )
-        )
-    is_test_file = Path(uri).name.startswith("test_") or uri.endswith("_test.py")
-    fixable = [d for d in ours if not (is_test_file and d.code == TEST_FAILURE)]  # tests are never edited
-    for diagnostic in fixable[:1] if fix is None else []:
-        title = f"Debug and fix: {'failing test' if diagnostic.code == TEST_FAILURE else diagnostic.code}"
-        argument = {
-            "uri": uri,
-            "version": document.version,
-            "range": server.to_json(diagnostic.range),
-            "scope": "function",
-            # A failing test is fixed against the tests, not against running the file.
-            "oracle": "tests" if diagnostic.code == TEST_FAILURE else "run",
-        }
-        actions.append(
-            types.CodeAction(
-                title=title,
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                command=types.Command(title=title, command="fixloop.fix", arguments=[argument]),
-            )
-        )
-    selection = params.range
-    is_python = document.language_id == "python" or uri.endswith(".py")
-    if is_python and selection.start != selection.end:
-        argument = {"uri": uri, "version": document.version, "range": server.to_json(selection)}
-        for title, kind, command in (
-            ("Debug and fix selection", types.CodeActionKind.RefactorRewrite, "fixloop.fix"),
-            ("Generate tests for selection", types.CodeActionKind.Refactor, "fixloop.generateTests"),
-        ):
-            actions.append(
-                types.CodeAction(title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument]))
-            )
-    only = params.context.only
-    if only:
-        actions = [a for a in actions if any(str(a.kind) == k or str(a.kind).startswith(f"{k}.") for k in only)]
-    return actions
-
-
 def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> None:
     """Register `handler` as a command; a `CommandError` becomes `{ok: false, reason}`."""
 
@@ -305,8 +176,35 @@ def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> N
     server.command(name)(run)
 
 
+class ClientLogHandler(logging.Handler):
+    """Forward fixloop's warnings and errors to the client as window/logMessage."""
+
+    def __init__(self, server: FixloopServer) -> None:
+        super().__init__(logging.WARNING)
+        self._server = server
+        self._sending = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only from the event loop's thread (the writer is not thread-safe), never re-entrantly.
+        if self._sending or threading.current_thread() is not threading.main_thread():
+            return
+        protocol = self._server.protocol
+        # Before `initialize` the spec allows the server to send nothing at all.
+        if getattr(protocol, "writer", None) is None or not getattr(protocol, "initialize_seen", False):
+            return
+        self._sending = True
+        try:
+            kind = types.MessageType.Error if record.levelno >= logging.ERROR else types.MessageType.Warning
+            self._server.log_to_client(self.format(record), kind)
+        except Exception:  # logging must never take the server down
+            pass
+        finally:
+            self._sending = False
+
+
 def build_server() -> FixloopServer:
     server = FixloopServer()
+    logging.getLogger("fixloop").addHandler(ClientLogHandler(server))
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: FixloopServer, params: types.InitializeParams) -> None:

@@ -1,0 +1,86 @@
+"""JSON-RPC hygiene pygls leaves to the server: what to answer when the input is wrong.
+
+`FixloopProtocol` answers a request that arrives before `initialize` with ServerNotInitialized
+(-32002) and drops early notifications; answers a request with unreadable params under its own
+id; and turns bytes that are not JSON (-32700) or JSON that is not a JSON-RPC 2.0 message
+(-32600) into error responses with `"id": null`, instead of pygls' default error popup. None of
+these stop the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import LanguageServerProtocol
+
+log = logging.getLogger(__name__)
+
+_SERVER_NOT_INITIALIZED = -32002
+_ANSWERED = object()  # a message whose error response was already sent while reading it
+
+
+class FixloopProtocol(LanguageServerProtocol):
+    """pygls' protocol plus the checks the spec asks of a server before `initialize`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initialize_seen = False
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            # Bad params in a request we can identify: answer that request, not an anonymous error.
+            if isinstance(data.get("method"), str) and isinstance(data.get("id"), (str, int)):
+                self._send_response(data["id"], error=exc.to_response_error())
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if message is _ANSWERED:
+            return
+        if isinstance(message, Mapping):  # an object without "jsonrpc"
+            msg_id = message.get("id")
+            self.send_invalid_message_error(TypeError("missing \"jsonrpc\": \"2.0\""), msg_id if isinstance(msg_id, (str, int)) else None)
+            return
+        if not hasattr(message, "jsonrpc"):
+            raise TypeError("not a JSON-RPC 2.0 message object")
+        if message.jsonrpc != "2.0":
+            msg_id = getattr(message, "id", None)
+            if msg_id is not None and hasattr(message, "method"):
+                self._send_response(
+                    msg_id, error=types.ResponseError(code=-32600, message="invalid request: jsonrpc must be \"2.0\"")
+                )
+            return
+        super().handle_message(message)
+
+    def _handle_request(self, msg_id: Any, method_name: str, params: Any) -> None:
+        if method_name == types.INITIALIZE:
+            self.initialize_seen = True
+        elif not self.initialize_seen:
+            self._send_response(
+                msg_id,
+                error=types.ResponseError(code=_SERVER_NOT_INITIALIZED, message="the server is not initialized yet"),
+            )
+            return
+        super()._handle_request(msg_id, method_name, params)
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        if not self.initialize_seen and method_name != types.EXIT:
+            log.warning("dropping %s: the server is not initialized yet", method_name)
+            return
+        super()._handle_notification(method_name, params)
+
+    def send_invalid_message_error(self, error: Exception, msg_id: str | int | None = None) -> None:
+        """Answer an unreadable message: -32700 for bad JSON, -32600 for a non-message."""
+        code = -32700 if isinstance(error, ValueError) else -32600
+        kind = "parse error" if code == -32700 else "invalid request"
+        # JSON-RPC 2.0: an error about a message whose id cannot be read carries `"id": null`
+        # (pygls' response type would drop a None id, so this one is written as a plain object).
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": f"{kind}: {error}"}})
+
+
