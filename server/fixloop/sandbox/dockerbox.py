@@ -120,12 +120,13 @@ class DockerSandbox:
                 ) from None
             if quick_check:
                 client.api.timeout = 60
-            _reap_leftovers(client)
             return client
 
         client = await asyncio.to_thread(connect)
         sandbox = cls(client, image, limits or Limits())
-        await asyncio.to_thread(sandbox._container, False)
+        # Reaping leftovers and starting our container are independent: overlap them.
+        await asyncio.gather(asyncio.to_thread(_reap_leftovers, client),
+                             asyncio.to_thread(sandbox._container, False))
         return sandbox
 
     def _container(self, network: bool) -> Any:
@@ -135,9 +136,9 @@ class DockerSandbox:
         docker = _docker()
         limits = self.limits
         try:
-            container = self.client.containers.run(
-                self.image, command=["sleep", "infinity"], detach=True, init=True,
-                user="65534:65534", network_mode="bridge" if network else "none",
+            # The low-level calls skip the inspections the high-level `run` adds.
+            host_config = self.client.api.create_host_config(
+                init=True, network_mode="bridge" if network else "none",
                 mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
                 pids_limit=limits.processes, cap_drop=["ALL"],
                 security_opt=["no-new-privileges"], read_only=True,
@@ -145,13 +146,22 @@ class DockerSandbox:
                     "/tmp": f"rw,nosuid,nodev,size={limits.scratch_mb}m,mode=1777",
                     WORKSPACE: "rw,nosuid,nodev,size=512m,mode=1777",
                 },
-                labels={LABEL: "1", "fixloop.host": socket.gethostname(),
-                        "fixloop.pid": str(os.getpid())},
                 log_config=docker.types.LogConfig(
                     type="json-file", config={"max-size": "1m", "max-file": "1"}),
-                environment={}, stdin_open=False,
+            )
+            created = self.client.api.create_container(
+                self.image, command=["sleep", "infinity"], user="65534:65534",
+                labels={LABEL: "1", "fixloop.host": socket.gethostname(),
+                        "fixloop.pid": str(os.getpid())},
+                environment={}, host_config=host_config,
                 name=f"fixloop-{os.getpid()}-{uuid.uuid4().hex[:8]}",
             )
+            container = self.client.containers.prepare_model({"Id": created["Id"]})
+            try:
+                self.client.api.start(created["Id"])
+            except docker.errors.APIError:
+                _remove(container)
+                raise
         except docker.errors.APIError as exc:
             raise SandboxUnavailable(
                 f"docker sandbox unavailable: cannot start a container from {self.image!r} "
@@ -179,6 +189,11 @@ class DockerSandbox:
         finally:
             raw.close()
         return int(self.client.api.exec_inspect(exec_id)["ExitCode"] or 0), bytes(output)
+
+    def _staged(self, spec: RunSpec) -> bool:
+        """True when the container already holds this project with exactly this overlay."""
+        key = (spec.network, spec.root.resolve())
+        return key in self._projects and self._overlays.get(key) == dict(spec.overlay)
 
     def _stage(self, spec: RunSpec, stdin_name: str | None) -> tuple[str, str]:
         """Bring the project copy in the container up to date with `spec.overlay` (blocking).
@@ -260,8 +275,11 @@ class DockerSandbox:
             check_overlay_path(relative)
         uid = next(self._uids)
         async with self._lock:  # staging and the run share the project copy
-            directory, stdin_file = await asyncio.to_thread(
-                self._stage, spec, uuid.uuid4().hex if spec.stdin else None)
+            stdin_name = uuid.uuid4().hex if spec.stdin else None
+            if self._staged(spec) and stdin_name is None:
+                directory, stdin_file = self._projects[(spec.network, spec.root.resolve())], "/dev/null"
+            else:
+                directory, stdin_file = await asyncio.to_thread(self._stage, spec, stdin_name)
             outcome = await self._run_exec(spec, uid, directory, stdin_file)
         real = str(spec.root.resolve())
         outcome = _replace_paths(outcome, directory, real)
@@ -271,21 +289,23 @@ class DockerSandbox:
     async def _run_exec(self, spec: RunSpec, uid: int, directory: str, stdin_file: str) -> Outcome:
         container = self._container(spec.network)
         limits = spec.limits
+        command = self._command(spec, uid, directory, stdin_file)
         started = time.monotonic()
-        exec_id = (await asyncio.to_thread(
-            self.client.api.exec_create, container.id,
-            self._command(spec, uid, directory, stdin_file), user=f"{uid}:{uid}"))["Id"]
         loop = asyncio.get_running_loop()
-        finished: asyncio.Future[None] = loop.create_future()
+        # `settled`: the run is over or over its output cap; `completed`: the thread is done.
+        settled: asyncio.Future[None] = loop.create_future()
+        completed: asyncio.Future[None] = loop.create_future()
         stdout, stderr = bytearray(), bytearray()
-        state = {"truncated": False}
+        state: dict[str, Any] = {"truncated": False, "info": {}}
 
-        def settle() -> None:
-            if not finished.done():
-                finished.set_result(None)
+        def resolve(future: asyncio.Future[None]) -> None:
+            if not future.done():
+                future.set_result(None)
 
-        def pump() -> None:
+        def execute() -> None:
+            """One thread for create, stream and inspect: fewer hops on the critical path."""
             try:
+                exec_id = self.client.api.exec_create(container.id, command, user=f"{uid}:{uid}")["Id"]
                 stream = self.client.api.exec_start(exec_id, stream=True, demux=True)
                 for out, err in stream:
                     for chunk, sink in ((out, stdout), (err, stderr)):
@@ -296,28 +316,31 @@ class DockerSandbox:
                             sink.extend(chunk[: max(room, 0)])
                             if not state["truncated"]:
                                 state["truncated"] = True
-                                loop.call_soon_threadsafe(settle)
+                                loop.call_soon_threadsafe(resolve, settled)
                         else:
                             sink.extend(chunk)
+                state["info"] = self.client.api.exec_inspect(exec_id)
             finally:
-                loop.call_soon_threadsafe(settle)
+                loop.call_soon_threadsafe(resolve, settled)
+                loop.call_soon_threadsafe(resolve, completed)
 
-        reader = threading.Thread(target=pump, daemon=True)
-        reader.start()
+        threading.Thread(target=execute, daemon=True).start()
         timed_out = False
         try:
-            await asyncio.wait_for(asyncio.shield(finished), timeout=limits.wall_seconds)
+            await asyncio.wait_for(asyncio.shield(settled), timeout=limits.wall_seconds)
         except asyncio.TimeoutError:
             timed_out = True
         if timed_out or state["truncated"]:
             await asyncio.to_thread(self._kill_uid, container, uid, limits.kill_grace_seconds)
-        await asyncio.to_thread(reader.join, 5.0)
-        info = await asyncio.to_thread(self.client.api.exec_inspect, exec_id)
-        if info.get("Running"):
+        try:
+            await asyncio.wait_for(asyncio.shield(completed), timeout=10)
+        except asyncio.TimeoutError:
+            pass
+        info = state["info"]
+        if info.get("Running", True):
             await asyncio.to_thread(self._kill_uid, container, uid, 0)
-        code = info.get("ExitCode")
         return Outcome(
-            returncode=None if info.get("Running") else code,
+            returncode=None if info.get("Running", True) else info.get("ExitCode"),
             stdout=bytes(stdout).decode("utf-8", errors="replace"),
             stderr=bytes(stderr).decode("utf-8", errors="replace"),
             truncated=state["truncated"], timed_out=timed_out,
