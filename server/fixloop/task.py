@@ -31,6 +31,7 @@ from fixloop.settings import ModelConfig, Settings, model_config
 if TYPE_CHECKING:
     from fixloop.repair.llm.client import ModelConversation
     from fixloop.repair.llm.executor import ProgramExecutor
+    from fixloop.transcript import Transcript
 
 DEFAULT_SCRIPT = "task_script.py"
 OUTPUT_SUFFIXES = ("txt", "csv", "json", "md", "png", "jpg", "svg", "html", "xlsx", "pdf", "log", "tsv", "xml", "yaml")
@@ -67,6 +68,7 @@ class TaskResult:
     model_seconds: float = 0.0  # time spent waiting for the model (the rest is fixloop's overhead)
     warm_runs: int = 0  # programs run by the warm worker (a fork each)
     cold_runs: int = 0  # programs run as a fresh sandbox run (shell blocks, no warm worker)
+    transcript: str | None = None  # JSON-lines record of every turn, outside the workspace
 
 
 def safe_relative_name(name: str, *, max_length: int = 255) -> PurePosixPath:
@@ -153,16 +155,21 @@ async def solve_task(
     inputs = [Path(p).name for p in data_files]
     wanted = tuple(expected_files) if expected_files is not None else expected_outputs(task, inputs)
     deadline = time.monotonic() + settings.budget
+    from fixloop.transcript import Transcript
+
+    transcript = Transcript("task")
     with tempfile.TemporaryDirectory(prefix="fixloop-task-") as private:
         root = Path(private)
         for data in data_files:
             shutil.copyfile(data, root / Path(data).name)
         runs = _Runs(settings, root)  # the sandbox opens while the model writes its first answer
         try:
-            result = await _converse(task, conversation, runs, settings, inputs, wanted, shell_ok, deadline, report)
+            result = await _converse(task, conversation, runs, settings, inputs, wanted, shell_ok, deadline,
+                                     report, transcript)
         finally:
             await runs.close()
             await conversation.close()
+            transcript.close()
     if out_dir is not None and result.solved:
         result = replace(result, written=tuple(save_outputs(result, out_dir)))
     return result
@@ -225,11 +232,19 @@ async def _converse(
     shell_ok: bool,
     deadline: float,
     report: Callable[[str], None],
+    transcript: Transcript,
 ) -> TaskResult:
     from fixloop.repair.llm.executor import INTERNAL, without_runner_frames
 
     root = runs.root
     secrets = [conversation.config.api_key] if conversation.config.api_key else []
+
+    def record(kind: str, **fields: object) -> None:
+        transcript.write(kind, **{k: scrub(v, root=root, extra_secrets=secrets) if isinstance(v, str) else v
+                                  for k, v in fields.items()})
+
+    record("task", text=task, inputs=list(inputs), wanted=list(wanted), sandbox=settings.sandbox,
+           model=conversation.config.model)
     message = f"Task: {task}"
     if inputs:
         message += f"\n\nInput files in the working directory: {', '.join(inputs)}"
@@ -242,10 +257,15 @@ async def _converse(
 
     def result(solved: bool, why: str) -> TaskResult:
         produced = tuple(ProducedFile(name, data) for name, data in sorted(files.items()))
+        record("result", solved=solved, reason=why, script=script_name, files=sorted(files),
+               turns=conversation.turns, prompt_tokens=conversation.prompt_tokens,
+               completion_tokens=conversation.completion_tokens, tokens=conversation.tokens,
+               cost_usd=round(conversation.cost_usd(), 6))
         return TaskResult(
             solved, script_name, script, produced, output, why, conversation.turns,
             conversation.tokens, conversation.cost_usd(), runs.sandbox_name(), tuple(skipped),
             model_seconds=conversation.model_seconds, warm_runs=runs.counts()[0], cold_runs=runs.counts()[1],
+            transcript=transcript.location,
         )
 
     try:
@@ -257,11 +277,14 @@ async def _converse(
                 return result(False, f"the token budget ({conversation.limits.token_budget}) ran out")
             report(f"model turn {turn}/{settings.max_turns}")
             answer = await conversation.ask(scrub(message, root=root, extra_secrets=secrets), deadline=deadline)
+            record("model_turn", turn=turn, finish_reason=answer.finish_reason, prompt_tokens=answer.prompt_tokens,
+                   completion_tokens=answer.completion_tokens)
             extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
                                       max_chars=conversation.limits.max_answer_chars)
             refusal = _shell_refusal(extraction.shell, settings, shell_ok)
             if extraction.code is None:
                 message = f"Your answer could not be used: {extraction.reason}." + (f" Also: {refusal}." if refusal else "")
+                record("model_rejected", turn=turn, reason=extraction.reason)
                 report(f"turn {turn}: {extraction.reason}")
                 continue
             name = extraction.filename or DEFAULT_SCRIPT
@@ -274,6 +297,7 @@ async def _converse(
                     raise ValueError("the program must be a .py file with a name of its own")
             except ValueError as error:
                 message = f"Your answer could not be used: {error}. Use a plain relative file name."
+                record("model_rejected", turn=turn, reason=str(error))
                 report(f"turn {turn}: {error}")
                 continue
             script_name, script = name, extraction.code
@@ -281,6 +305,9 @@ async def _converse(
             executor = await runs.get()
             run, files, skipped = await executor.run(name, extraction.code, shell)
             output = (run.stdout + ("\n" + without_runner_frames(run.stderr) if run.stderr else "")).strip("\n")
+            record("run", turn=turn, script=name, code=extraction.code, status=run.status.value,
+                   exit_code=run.exit_code, output=head_tail(output, 2000), files=sorted(files),
+                   refused=refusal, sandbox=run.sandbox, duration_ms=run.duration_ms)
             present = set(files) | set(inputs)
             missing = [w for w in wanted if w not in present]
             report(f"turn {turn}: run {run.status.value}" + (f", missing {', '.join(missing)}" if run.ok and missing else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -157,7 +158,10 @@ async def test_canary_key_never_reaches_sandbox_or_prompt(scripted: ScriptedServ
     dump = "```python\nimport os\nfor k, v in sorted(os.environ.items()):\n    print(k, '=', v)\nraise SystemExit(1)\n```"
     scripted.push(dump, "```python\nprint('ok')\n```")
     result = await solve_task("show the environment", settings=Settings(sandbox="local"), model=model_env)
-    assert result.solved
+    assert result.solved and result.transcript is not None
+    transcript = await asyncio.to_thread(Path(result.transcript).read_text)
+    assert '"kind": "run"' in transcript and CANARY_KEY not in transcript and "tok-canary-99887766" not in transcript
+    assert '"tokens": 300' in transcript
     shown = scripted.requests[1].last_user_text()
     assert "PATH =" in shown  # the environment really was printed and sent back
     for request in scripted.requests:
