@@ -66,7 +66,8 @@ async def run_file(
     spec = file_spec(path, root=root, settings=settings, source=source, args=args, limits=limits)
     try:
         sandbox = await open_sandbox(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image
+            settings.sandbox, python=settings.python or None, image=settings.docker_image,
+            limits=spec.limits,
         )
     except SandboxUnavailable as exc:
         return sandbox_error(settings.sandbox, str(exc))

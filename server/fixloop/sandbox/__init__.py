@@ -31,10 +31,13 @@ __all__ = [
 
 
 async def open_sandbox(
-    kind: str = "auto", *, python: str | None = None, image: str | None = None
+    kind: str = "auto", *, python: str | None = None, image: str | None = None,
+    limits: Limits | None = None,
 ) -> Sandbox:
     """Open a backend. `python` is the interpreter for user code (local/bwrap; default: ours);
-    `image` the Docker image (default: Settings().docker_image). Raises SandboxUnavailable."""
+    `image` the Docker image (default: Settings().docker_image); `limits` sizes what a backend
+    fixes when it opens (the docker container's memory, pids and /tmp), default `Limits()`;
+    each run's own limits still apply within it. Raises SandboxUnavailable."""
     if kind not in KINDS:
         raise SandboxUnavailable(
             f"unknown sandbox {kind!r}; choose one of {', '.join(KINDS)}"
@@ -52,11 +55,11 @@ async def open_sandbox(
     if kind == "docker":
         from fixloop.sandbox.dockerbox import DockerSandbox
 
-        return await DockerSandbox.open(image=image)
-    return await _open_auto(python=python, image=image)
+        return await DockerSandbox.open(image=image, limits=limits)
+    return await _open_auto(python=python, image=image, limits=limits)
 
 
-async def _open_auto(*, python: str | None, image: str | None) -> Sandbox:
+async def _open_auto(*, python: str | None, image: str | None, limits: Limits | None) -> Sandbox:
     """bwrap, then docker, then local; the reasons for skipping are kept for the local note."""
     reasons: list[str] = []
     try:
@@ -68,7 +71,7 @@ async def _open_auto(*, python: str | None, image: str | None) -> Sandbox:
     try:
         from fixloop.sandbox.dockerbox import DockerSandbox
 
-        return await DockerSandbox.open(image=image, quick_check=True)
+        return await DockerSandbox.open(image=image, quick_check=True, limits=limits)
     except SandboxUnavailable as exc:
         reasons.append(str(exc))
     from fixloop.sandbox.local import LocalSandbox
