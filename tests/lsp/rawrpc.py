@@ -15,8 +15,8 @@ class RawServer:
         self.notifications: list[dict[str, Any]] = []
 
     @classmethod
-    async def start(cls) -> RawServer:
-        command = server_command()
+    async def start(cls, command: list[str] | None = None) -> RawServer:
+        command = command or server_command()
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,

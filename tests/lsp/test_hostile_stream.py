@@ -114,3 +114,14 @@ async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) ->
             assert noise in stderr
     finally:
         raw.kill()
+
+
+async def test_entry_point_without_the_cli_registry(tmp_path: Path) -> None:
+    raw = await RawServer.start([sys.executable, "-m", "fixloop.lsp"])
+    try:
+        await raw.initialize(tmp_path.as_uri())
+        assert (await raw.request(2, "shutdown"))["result"] is None
+        raw.send({"jsonrpc": "2.0", "method": "exit"})
+        assert await asyncio.wait_for(raw.process.wait(), 10) == 0
+    finally:
+        raw.kill()
