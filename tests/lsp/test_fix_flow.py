@@ -142,3 +142,14 @@ async def test_hundred_requests_during_a_loop_are_all_answered(client: LanguageC
     assert all(isinstance(a, dict) for a in answers[90:])
     result = await request
     assert result["verified"] is True, result
+
+
+async def test_nothing_to_fix_and_stale_request(client: LanguageClient, workspace: Path) -> None:
+    uri = open_document(client, workspace / "clean.py", "print(sum([1, 2]))\n")
+    result = await run_command(client, "fixloop.fix", {"uri": uri, "version": 1})
+    assert result["ok"] is True and result["verified"] is False and result["nothingToFix"] is True, result
+    assert result["edit"] is None and "nothing to fix" in result["reason"]
+    # A request for a version the document has moved past is refused before any work starts.
+    change(client, uri, 2, "print(1 / 0)\n")
+    stale = await run_command(client, "fixloop.fix", {"uri": uri, "version": 1})
+    assert stale["stale"] is True and stale["verified"] is False

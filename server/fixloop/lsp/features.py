@@ -269,10 +269,13 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     if not is_current(server, target):
         progress.end("dropped: the document changed")
         return {**payload, "ok": False, "verified": False, "diff": "", "stale": True, "reason": STALE}
-    edit = minimal_text_edit(target.text, result.fixed, server.encoding) if result.verified and result.fixed else None
-    if edit is None:
+    if not result.verified:
         progress.end(result.reason or "no verified fix")
-        return {**payload, "verified": False if result.verified and result.fixed is None else payload["verified"]}
+        return payload
+    edit = minimal_text_edit(target.text, result.fixed or "", server.encoding) if result.fixed is not None else None
+    if edit is None:  # a "fix" with no text or no change is nothing to offer
+        progress.end("no change to offer")
+        return {**payload, "verified": False, "diff": "", "reason": "the loop returned no change to apply"}
     document_edit = workspace_edit(target.uri, target.version, edit, document_changes=server.supports_document_changes)
     title = f"Apply verified fix: {result.summary or 'fix'}" + (f" ({proof})" if proof else "")
     state.fix = VerifiedFix(target.version, title, document_edit, result.summary, proof)
