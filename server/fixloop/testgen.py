@@ -16,7 +16,7 @@ import difflib
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from fixloop.settings import ModelConfig, Settings, model_config
 
 if TYPE_CHECKING:
     from fixloop.oracle import TestFailure, TestReport
+    from fixloop.repair.llm.client import ModelConversation
 
 TESTGEN_SYSTEM = """You write pytest tests. Reply with exactly one ```python fenced block holding \
 a complete test file that imports the code under test as shown, with focused test functions \
@@ -64,6 +65,7 @@ class GeneratedTests:
     turns: int = 0
     tokens: int = 0
     cost_usd: float = 0.0
+    transcript: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -194,6 +196,7 @@ async def generate_tests(
 ) -> GeneratedTests:
     """Have the model write pytest tests for `line_range` of `path` until the sandbox agrees."""
     from fixloop.repair.llm.client import ModelConversation
+    from fixloop.transcript import Transcript
 
     settings = settings or Settings()
     root_path, relative, text, target, test_path = _locate(path, root, source, line_range)
@@ -201,61 +204,81 @@ async def generate_tests(
     config = model or model_config(settings)
     conversation = ModelConversation(config, system_message=TESTGEN_SYSTEM)
     secrets = [config.api_key] if config.api_key else []
+    transcript = Transcript(f"tests-{relative.stem}")
+
+    def record(kind: str, **fields: object) -> None:
+        transcript.write(kind, **{k: scrub(v, root=root_path, extra_secrets=secrets) if isinstance(v, str) else v
+                                  for k, v in fields.items()})
+
+    record("tests", file=relative.as_posix(), lines=f"{target.start}-{target.end}", test_file=test_path.as_posix(),
+           model=config.model)
     deadline = time.monotonic() + settings.budget
-    message = _first_prompt(relative, text, target, test_path)
-    best = GeneratedTests(Path(test_path), "", "", 0, 0, reason="the model wrote no usable test file")
 
     def finish(code: str, report: TestReport, bugs: tuple[BugFound, ...], reason: str | None) -> GeneratedTests:
         return GeneratedTests(Path(test_path), code, creation_diff(test_path, code), report.passed,
                               report.failed, bugs, reason, conversation.turns, conversation.tokens,
-                              conversation.cost_usd())
+                              conversation.cost_usd(), transcript.location)
+
+    async def converse() -> GeneratedTests:
+        message = _first_prompt(relative, text, target, test_path)
+        best = GeneratedTests(Path(test_path), "", "", 0, 0, reason="the model wrote no usable test file")
+        try:
+            for turn in range(1, settings.max_turns + 1):
+                if time.monotonic() >= deadline:
+                    return _with_reason(best, "the wall-time budget ran out", conversation)
+                if conversation.over_token_budget():
+                    return _with_reason(best, "the token budget ran out", conversation)
+                report_progress(f"model turn {turn}/{settings.max_turns}")
+                answer = await conversation.ask(scrub(message, root=root_path, extra_secrets=secrets),
+                                                deadline=deadline)
+                extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
+                                          max_chars=conversation.limits.max_answer_chars)
+                if extraction.code is None:
+                    record("model_rejected", turn=turn, reason=extraction.reason)
+                    message = f"Your answer could not be used: {extraction.reason}."
+                    continue
+                code = extraction.code
+                overlay = {test_path.as_posix(): code}
+                if source is not None:
+                    overlay[relative.as_posix()] = source
+                report = await run_test_file(root_path, test_path, overlay, settings)
+                record("run", turn=turn, code=code, passed=report.passed, failed=report.failed,
+                       failures=[f"{f.nodeid}: {f.message}" for f in report.failures],
+                       declared_bugs=sorted(declared_bugs(answer.text)))
+                report_progress(f"turn {turn}: {report.passed} passed, {report.failed} failed")
+                if report.passed + report.failed == 0:
+                    message = (f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
+                               "Reply with a complete, importable pytest file.")
+                    continue
+                claimed = declared_bugs(answer.text)
+                bugs, open_failures = [], []
+                for failure in report.failures:
+                    name = _test_name(failure.nodeid)
+                    if name in claimed and not _is_test_mistake(failure):
+                        bugs.append(BugFound(name, failure.message, claimed[name]))
+                    else:
+                        open_failures.append(failure)
+                if not open_failures:
+                    return finish(code, report, tuple(bugs), None)
+                best = finish(code, report, tuple(bugs), "some generated tests still fail without a declared bug")
+                message = _failure_feedback(open_failures, report)
+            return _with_reason(best, best.reason or f"no passing test file within {settings.max_turns} turns",
+                                conversation)
+        except (ModelUnavailableError, ModelBudgetExhausted) as error:
+            return _with_reason(best, str(error), conversation)
 
     try:
-        for turn in range(1, settings.max_turns + 1):
-            if time.monotonic() >= deadline:
-                return _with_reason(best, "the wall-time budget ran out", conversation)
-            if conversation.over_token_budget():
-                return _with_reason(best, "the token budget ran out", conversation)
-            report_progress(f"model turn {turn}/{settings.max_turns}")
-            answer = await conversation.ask(scrub(message, root=root_path, extra_secrets=secrets),
-                                            deadline=deadline)
-            extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
-                                      max_chars=conversation.limits.max_answer_chars)
-            if extraction.code is None:
-                message = f"Your answer could not be used: {extraction.reason}."
-                continue
-            code = extraction.code
-            overlay = {test_path.as_posix(): code}
-            if source is not None:
-                overlay[relative.as_posix()] = source
-            report = await run_test_file(root_path, test_path, overlay, settings)
-            report_progress(f"turn {turn}: {report.passed} passed, {report.failed} failed")
-            if report.passed + report.failed == 0:
-                message = (f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
-                           "Reply with a complete, importable pytest file.")
-                continue
-            claimed = declared_bugs(answer.text)
-            bugs, open_failures = [], []
-            for failure in report.failures:
-                name = _test_name(failure.nodeid)
-                if name in claimed and not _is_test_mistake(failure):
-                    bugs.append(BugFound(name, failure.message, claimed[name]))
-                else:
-                    open_failures.append(failure)
-            if not open_failures:
-                return finish(code, report, tuple(bugs), None)
-            best = finish(code, report, tuple(bugs), "some generated tests still fail without a declared bug")
-            message = _failure_feedback(open_failures, report)
-        return _with_reason(best, best.reason or f"no passing test file within {settings.max_turns} turns",
-                            conversation)
-    except (ModelUnavailableError, ModelBudgetExhausted) as error:
-        return _with_reason(best, str(error), conversation)
+        result = await converse()
+        record("result", ok=result.ok, reason=result.reason, passed=result.passed, failed=result.failed,
+               bugs=list(result.bugs_found), turns=conversation.turns, prompt_tokens=conversation.prompt_tokens,
+               completion_tokens=conversation.completion_tokens, tokens=conversation.tokens,
+               cost_usd=round(conversation.cost_usd(), 6))
     finally:
         await conversation.close()
+        transcript.close()
+    return replace(result, transcript=transcript.location)
 
 
-def _with_reason(result: GeneratedTests, reason: str, conversation: object) -> GeneratedTests:
-    from dataclasses import replace
-
-    return replace(result, reason=reason, turns=getattr(conversation, "turns", result.turns),
-                   tokens=getattr(conversation, "tokens", result.tokens))
+def _with_reason(result: GeneratedTests, reason: str, conversation: ModelConversation) -> GeneratedTests:
+    return replace(result, reason=reason, turns=conversation.turns, tokens=conversation.tokens,
+                   cost_usd=conversation.cost_usd())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -73,6 +74,8 @@ async def test_wrong_test_is_fixed_and_the_bug_is_reported(
     assert result.diff.startswith("--- /dev/null\n+++ b/test_prices.py\n")
     assert "from prices import discount" in scripted.requests[0].last_user_text()
     assert not (project / "test_prices.py").exists()
+    assert result.transcript
+    assert '"bugs": ["test_half_price' in await asyncio.to_thread(Path(result.transcript).read_text)
 
 
 async def test_a_declared_bug_that_is_a_test_mistake_is_not_accepted(

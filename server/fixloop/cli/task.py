@@ -92,7 +92,7 @@ def handle(args: argparse.Namespace) -> int:
             "solved": result.solved, "reason": result.reason, "script": result.script_name,
             "files": [str(p) for p in written], "skipped": list(result.skipped),
             "turns": result.turns, "tokens": result.tokens, "cost_usd": result.cost_usd,
-            "output": result.output, "sandbox": result.sandbox,
+            "output": result.output, "sandbox": result.sandbox, "transcript": result.transcript,
         }))
     else:
         if result.output:
@@ -102,4 +102,6 @@ def handle(args: argparse.Namespace) -> int:
         for name in result.skipped:
             print(f"not copied (too large): {name}")
     print(f"fixloop: {summary}" + (f": {result.reason}" if result.reason else ""), file=sys.stderr)
+    if result.transcript and not args.json:
+        print(f"fixloop: transcript {result.transcript}", file=sys.stderr)
     return 0 if result.solved else 1

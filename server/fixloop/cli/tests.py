@@ -72,7 +72,7 @@ def handle(args: argparse.Namespace) -> int:
             "ok": result.ok, "path": result.path.as_posix(), "diff": result.diff,
             "passed": result.passed, "failed": result.failed, "bugs_found": list(result.bugs_found),
             "reason": result.reason, "turns": result.turns, "tokens": result.tokens,
-            "cost_usd": result.cost_usd,
+            "cost_usd": result.cost_usd, "transcript": result.transcript,
         }))
     elif result.ok:
         sys.stdout.write(result.diff)
@@ -81,6 +81,8 @@ def handle(args: argparse.Namespace) -> int:
         print(f"fixloop tests: no test file: {result.reason} ({summary})", file=sys.stderr)
         return 1
     print(f"fixloop tests: {result.path.as_posix()}: {summary}", file=sys.stderr)
+    if result.transcript:
+        print(f"fixloop tests: transcript {result.transcript}", file=sys.stderr)
     for bug in result.bugs_found:
         print(f"fixloop tests: bug found: {bug}", file=sys.stderr)
     target = root / result.path
