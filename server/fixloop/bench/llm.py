@@ -101,12 +101,13 @@ async def _autogen(config: Any) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="fixloop-bench-autogen-") as work_dir:
         started = time.perf_counter()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # AutoGen warns that local execution is unsafe
+            # AutoGen warns that local execution is unsafe and unapproved: that is the baseline.
+            warnings.simplefilter("ignore")
             executor = LocalCommandLineCodeExecutor(work_dir=work_dir)
-        team = RoundRobinGroupChat(
-            [AssistantAgent("coder", model_client=client), CodeExecutorAgent("executor", code_executor=executor)],
-            termination_condition=TextMentionTermination("TERMINATE") | MaxMessageTermination(8),
-        )
+            team = RoundRobinGroupChat(
+                [AssistantAgent("coder", model_client=client), CodeExecutorAgent("executor", code_executor=executor)],
+                termination_condition=TextMentionTermination("TERMINATE") | MaxMessageTermination(8),
+            )
         await team.run(task=TASK)
         total = time.perf_counter() - started
         if not (Path(work_dir) / "fibonacci.txt").exists():
