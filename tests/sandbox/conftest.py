@@ -18,6 +18,7 @@ from fixloop.sandbox import Limits, RunResult, RunSpec, Sandbox, open_sandbox
 SMALL = Limits(wall_seconds=2.0, memory_mb=256, processes=64, output_bytes=64 * 1024,
                file_size_mb=8, scratch_mb=32, kill_grace_seconds=0.3)
 BACKENDS = ["local", "bwrap", "docker"]
+ISOLATING = ["bwrap", "docker"]
 
 
 def tree_digest(root: Path) -> str:
@@ -47,15 +48,27 @@ def skip_docker_if_asked(kind: str) -> None:
         pytest.skip("FIXLOOP_SKIP_DOCKER=1")
 
 
-@pytest.fixture(params=BACKENDS)
-async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
-    kind = request.param
+async def _opened(kind: str) -> AsyncIterator[Sandbox]:
     skip_docker_if_asked(kind)
     opened = await open_sandbox(kind, image=os.environ.get("FIXLOOP_TEST_IMAGE"))
     try:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture(params=BACKENDS)
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
+    """Every backend."""
+    async for opened in _opened(request.param):
+        yield opened
+
+
+@pytest.fixture(params=ISOLATING)
+async def isolated(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
+    """The backends that claim isolation (local is documented as unprotected)."""
+    async for opened in _opened(request.param):
+        yield opened
 
 
 async def run_code(
