@@ -3,13 +3,21 @@
 # end-to-end test, without GitHub access: the package comes from the npm registry with its
 # install scripts disabled, and the steps of its postinstall that would download from GitHub are
 # done by hand from registry tarballs and Debian packages (ripgrep). The result lives in a cache
-# directory (FIXLOOP_CODE_SERVER_DIR, default .cache/code-server in this checkout) and the script
-# returns at once when a working install is already there.
+# directory shared by every checkout on the machine (FIXLOOP_CODE_SERVER_DIR, default
+# /var/cache/fixloop/code-server when writable, else .cache/code-server in this checkout; the
+# end-to-end harness looks in the same places) and the script returns at once when a working
+# install is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version=4.96.4
-dest="${FIXLOOP_CODE_SERVER_DIR:-$PWD/.cache/code-server}"
+if [ -n "${FIXLOOP_CODE_SERVER_DIR:-}" ]; then
+  dest="$FIXLOOP_CODE_SERVER_DIR"
+elif mkdir -p /var/cache/fixloop 2>/dev/null && [ -w /var/cache/fixloop ]; then
+  dest=/var/cache/fixloop/code-server
+else
+  dest="$PWD/.cache/code-server"
+fi
 entry="$dest/node_modules/code-server/out/node/entry.js"
 stamp="$dest/.installed-$version"
 # code-server writes a default config file under XDG_CONFIG_HOME even for --version; keep it out

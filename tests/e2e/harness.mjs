@@ -14,7 +14,11 @@ import { chromium } from 'playwright-core';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE = join(ROOT, 'tests', 'e2e', 'e2e_workspace');
 export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e');
-const CODE_SERVER_DIR = process.env.FIXLOOP_CODE_SERVER_DIR ?? join(ROOT, '.cache', 'code-server');
+// The same places scripts/install-code-server.sh installs to, in the same order.
+const CODE_SERVER_DIR =
+    process.env.FIXLOOP_CODE_SERVER_DIR ??
+    [join('/var/cache/fixloop', 'code-server'), join(ROOT, '.cache', 'code-server')].find((dir) => existsSync(join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'))) ??
+    join('/var/cache/fixloop', 'code-server');
 const ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.FIXLOOP_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -6,7 +6,8 @@
 //   2. Run File -> squiggle -> quick fix "Debug and fix" -> quick fix "Apply verified fix" ->
 //      saved file runs clean and passes its tests;
 //   3. Set API Key -> the key is in the server process's environment only: not in settings.json,
-//      the logs or the output channel; Clear API Key removes it from the restarted server.
+//      the logs or the output channel; Clear API Key removes it from the restarted server;
+//   4. a server interpreter that does not exist -> one clear message naming the setting.
 // Screenshots of each step go to test-output/e2e/; with --update-screenshots the key ones are
 // copied to docs/screenshots/ for the README. Prints "e2e: N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -18,11 +19,11 @@ const SERVER_PYTHON = process.env.FIXLOOP_E2E_SERVER_PYTHON ?? '/usr/bin/python3
 const TEST_PYTHON = process.env.FIXLOOP_E2E_TEST_PYTHON ?? join(ROOT, '.venv', 'bin', 'python');
 const FIX_TIMEOUT = 120000;
 const README_SHOTS = {
-    '01-selection': 'selection.png',
     '02-diff-preview': 'diff-preview.png',
     '05-squiggle': 'run-file-squiggle.png',
     '06-quick-fix-debug': 'quick-fix-debug.png',
     '08-quick-fix-apply': 'quick-fix-apply.png',
+    '11-missing-interpreter': 'missing-interpreter.png',
 };
 
 function check(condition, message) {
@@ -162,6 +163,36 @@ async function apiKeyFlow(vscode) {
     return 'key only in the server environment; cleared again';
 }
 
+async function missingInterpreterFlow(vscode) {
+    const page = vscode.page;
+    await vscode.open('stats.py');
+    const running = await waitFor(() => (vscode.serverPids().length > 0 ? vscode.serverPids() : undefined), { timeout: 60000, what: 'a running language server' });
+    // Change the setting the way a user does, in the Settings editor.
+    await vscode.palette('Preferences: Open User Settings');
+    await page.locator('.settings-editor').waitFor({ timeout: 20000 });
+    await sleep(500);
+    await page.keyboard.type('fixloop.serverPython');
+    // A machine-overridable setting: in code-server (a remote) it lives in the Remote scope.
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+    const field = page.locator('.setting-item-contents', { hasText: 'Server Python' }).locator('input').first();
+    await field.waitFor({ state: 'visible', timeout: 20000 });
+    await field.fill('/nonexistent/bin/python3');
+    await field.press('Tab');
+    try {
+        const toast = await vscode.toast('"/nonexistent/bin/python3" does not exist', 30000);
+        const text = (await toast.textContent()) ?? '';
+        check(text.includes('fixloop.serverPython') && !/Traceback|at .*\.js:\d+/.test(text), `one clear message naming the setting, got: ${text}`);
+        check(await toast.getByRole('button', { name: 'Open Settings' }).isVisible(), 'the message offers Open Settings');
+        await vscode.screenshot('11-missing-interpreter');
+        check(running.every((pid) => !vscode.serverPids().includes(pid)), 'the old server stopped');
+    } finally {
+        await field.fill(SERVER_PYTHON);
+        await field.press('Tab');
+    }
+    await waitFor(() => vscode.serverPids().length > 0, { timeout: 60000, what: 'the server to come back with the right interpreter' });
+    return 'clear message with Open Settings; server back after fixing the setting';
+}
+
 async function main() {
     const update = process.argv.includes('--update-screenshots');
     const results = [];
@@ -174,6 +205,7 @@ async function main() {
             ['debug and fix selection -> diff preview -> apply', debugSelectionFlow],
             ['run file -> squiggle -> quick fixes', quickFixFlow],
             ['API key stays secret', apiKeyFlow],
+            ['missing interpreter -> one clear message', missingInterpreterFlow],
         ];
         // FIXLOOP_E2E_ONLY=1,3 runs a subset while debugging.
         const only = (process.env.FIXLOOP_E2E_ONLY ?? '').split(',').filter(Boolean).map(Number);

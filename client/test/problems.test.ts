@@ -1,0 +1,82 @@
+/** Failure messages: named problem and fix, an action where one helps, never a stack trace. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classifyFailure, interpreterProblem, lastMeaningfulLine, missingPackagesProblem, neededOptionalModules, pipArguments } from '../src/problems';
+import { pythonExtensionProvider } from '../src/interpreter';
+import { renderTaskResult, renderGeneratedTests } from '../src/views';
+
+const TRACEBACK = ['Traceback (most recent call last):', '  File "/x/fixloop/sandbox/bwrap.py", line 40, in open', '    raise SandboxUnavailable(msg)', 'fixloop.sandbox.base.SandboxUnavailable: bwrap is not installed'].join('\n');
+
+test('a bwrap failure names bubblewrap and how to get it, without the traceback', () => {
+    const problem = classifyFailure(TRACEBACK);
+    assert.match(problem.message, /bubblewrap sandbox is not available: .*bwrap is not installed\. Install it/);
+    assert.ok(!problem.message.includes('Traceback') && !problem.message.includes('File "'));
+    assert.deepEqual(problem.actions.map((a) => a.title), ['Choose Sandbox']);
+});
+
+test('a Docker engine failure says to start Docker or pick another sandbox', () => {
+    const problem = classifyFailure('the docker sandbox is unavailable: cannot connect to the Docker engine at unix:///var/run/docker.sock');
+    assert.match(problem.message, /Docker sandbox is not available.*Start the Docker engine/);
+});
+
+test('a missing optional package offers to install it into the server interpreter', () => {
+    const problem = classifyFailure("ModuleNotFoundError: No module named 'openai'", '/venv/bin/python');
+    assert.match(problem.message, /needs openai for the model engine, and \/venv\/bin\/python does not have it/);
+    assert.deepEqual(problem.actions[0], { title: 'Install', command: 'fixloop.installOptionalPackages', args: [['openai']] });
+    assert.match(classifyFailure("No module named 'autogen_ext.models'").message, /autogen-agentchat, autogen-ext, autogen-core/);
+    assert.deepEqual(pipArguments(['docker']), ['-m', 'pip', 'install', '--disable-pip-version-check', 'docker>=7']);
+});
+
+test('settings decide which optional packages are needed', () => {
+    assert.deepEqual(neededOptionalModules({ engine: 'offline', model: 'gpt', sandbox: 'bwrap' }), []);
+    assert.deepEqual(neededOptionalModules({ engine: 'auto', model: '', sandbox: 'auto' }), []);
+    assert.deepEqual(neededOptionalModules({ engine: 'auto', model: 'gpt-4o-mini', sandbox: 'docker' }), ['openai', 'autogen_agentchat', 'docker']);
+    assert.equal(missingPackagesProblem([], '/py'), undefined);
+});
+
+test('interpreter problems name the interpreter and the setting', () => {
+    assert.match(interpreterProblem('not-found', '/nope/python').message, /"\/nope\/python" does not exist.*fixloop\.serverPython/);
+    assert.match(interpreterProblem('too-old', '/usr/bin/python3', '3.8.10').message, /needs Python 3\.10 or newer, but "\/usr\/bin\/python3" is Python 3\.8\.10/);
+    assert.match(interpreterProblem('none', '').message, /no python3 on PATH/);
+});
+
+test('other failures become their last meaningful line', () => {
+    assert.equal(classifyFailure('something odd happened').message, 'Fixloop: something odd happened.');
+    assert.equal(lastMeaningfulLine(''), 'unknown error.');
+});
+
+test('the Python extension adapter reads both API shapes', async () => {
+    const resolved = { executable: { uri: { fsPath: '/venv/bin/python' } } };
+    const modern = {
+        isActive: true,
+        exports: {
+            environments: {
+                getActiveEnvironmentPath: () => ({ id: 'x', path: '/venv' }),
+                resolveEnvironment: async () => resolved,
+                onDidChangeActiveEnvironmentPath: () => ({ dispose() {} }),
+            },
+        },
+    };
+    const provider = await pythonExtensionProvider({ getExtension: () => modern } as never);
+    assert.equal(await provider?.activeInterpreter(), '/venv/bin/python');
+    const legacy = { isActive: false, activate: async () => ({ settings: { getExecutionDetails: () => ({ execCommand: ['/old/python', '-X'] }) } }) };
+    assert.equal(await (await pythonExtensionProvider({ getExtension: () => legacy } as never))?.activeInterpreter(), '/old/python');
+    assert.equal(await pythonExtensionProvider({ getExtension: () => undefined } as never), undefined);
+    const failing = { isActive: false, activate: () => Promise.reject(new Error('no')) };
+    assert.equal(await pythonExtensionProvider({ getExtension: () => failing } as never), undefined);
+});
+
+test('task results show the script, the produced files and the output', () => {
+    const markdown = renderTaskResult('count words', { ok: true, script: 'print(len(open("a.txt").read().split()))', files: ['counts.csv', 'out/summary.txt'], output: '42\n', reason: null });
+    assert.match(markdown, /\*\*Result:\*\* succeeded in the sandbox/);
+    assert.match(markdown, /## Script\n\n```python\nprint\(len/);
+    assert.match(markdown, /- `counts\.csv`\n- `out\/summary\.txt`/);
+    assert.match(markdown, /## Output\n\n```\n42\n```/);
+    const failed = renderTaskResult('x', { ok: false, reason: 'task mode needs a model' });
+    assert.match(failed, /did not succeed: task mode needs a model/);
+});
+
+test('generated tests render when the server returns their text', () => {
+    assert.match(renderGeneratedTests({ ok: true, path: 'test_stats.py', text: 'def test_x():\n    assert True\n' }) ?? '', /For `test_stats\.py`[\s\S]*```python\ndef test_x/);
+    assert.equal(renderGeneratedTests({ ok: false, reason: 'needs a model' }), undefined);
+});
