@@ -33,11 +33,12 @@ from fixloop.sandbox.zygote import ZygotePool, empty_network_namespace
 
 SANDBOX_UID = 65534
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-_ETC_FILES = (
-    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-    "/etc/localtime", "/etc/nsswitch.conf", "/etc/ssl", "/etc/ca-certificates", "/etc/mime.types",
-)
-_NETWORK_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf")
+# Every mount costs time on every run, so only what programs need; name lookup and TLS
+# files only when the network is on.
+_ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")
+_NETWORK_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/nsswitch.conf",
+                "/etc/ssl", "/etc/ca-certificates")
+_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 _PASSWD = f"sandbox:x:{SANDBOX_UID}:{SANDBOX_UID}:sandbox:/tmp/home:/bin/sh\n"
 _GROUP = f"sandbox:x:{SANDBOX_UID}:\n"
 
@@ -84,7 +85,10 @@ def _interpreter_paths(python: str) -> tuple[str, ...]:
         paths.add(str(venv_cfg.parent))
     paths.add(str(Path(python).parent))
     paths.add(str(Path(os.path.realpath(python)).parent))
-    return tuple(sorted(p for p in paths if not p.startswith(_SYSTEM_DIRS) and p != "/"))
+    wanted = sorted(p for p in paths if not p.startswith(_SYSTEM_DIRS) and p != "/")
+    # A directory inside another bound one is visible already: one mount each, no more.
+    return tuple(p for p in wanted
+                 if not any(p != q and Path(p).is_relative_to(q) for q in wanted))
 
 
 class BwrapSandbox(ScratchOwner):
@@ -134,7 +138,10 @@ class BwrapSandbox(ScratchOwner):
             args += ["--ro-bind-try", path, path]
         args += ["--ro-bind", str(self._base / "passwd"), "/etc/passwd",
                  "--ro-bind", str(self._base / "group"), "/etc/group",
-                 "--proc", "/proc", "--dev", "/dev",
+                 "--proc", "/proc", "--dir", "/dev"]
+        for device in _DEVICES:  # a few nodes instead of a whole --dev (no pty, no shm needed)
+            args += ["--dev-bind", device, device]
+        args += [
                  "--size", str(spec.limits.scratch_mb * MIB), "--tmpfs", "/tmp",
                  "--dir", "/tmp/home"]
         for path in self._binds:
