@@ -274,6 +274,8 @@ class DockerSandbox:
         for relative in spec.overlay:
             check_overlay_path(relative)
         uid = next(self._uids)
+        if spec.network not in self._containers:  # start it off the event loop
+            await asyncio.to_thread(self._container, spec.network)
         async with self._lock:  # staging and the run share the project copy
             stdin_name = uuid.uuid4().hex if spec.stdin else None
             if self._staged(spec) and stdin_name is None:
@@ -358,7 +360,7 @@ class DockerSandbox:
 
         uid = next(self._uids)
         async with self._lock:
-            directory, _ = await asyncio.to_thread(self._stage, spec, None)
+            directory, _ = await asyncio.to_thread(self._stage, spec, None)  # starts the container
         container = self._container(spec.network)
         command = self._command(spec, uid, directory, "-")
         process = await start_docker_process(
