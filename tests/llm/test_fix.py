@@ -169,10 +169,12 @@ async def test_canary_key_stays_out_of_prompts_sandbox_transcript_and_logs(
 
 def test_fixloop_fix_engine_llm_cli(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
     scripted.push(GOOD)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # The model comes from the flags here; only the key comes from the environment.
+    env = {k: v for k, v in os.environ.items() if k not in ("FIXLOOP_MODEL", "FIXLOOP_BASE_URL")}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
     completed = subprocess.run(
         [sys.executable, "-m", "fixloop", "fix", "stats.py", "--lines", "1-2", "--test", "test_stats.py",
-         "--engine", "llm", "--sandbox", "bwrap", "--json"],
+         "--engine", "llm", "--sandbox", "bwrap", "--json", "--model", "flag-model", "--base-url", scripted.base_url],
         cwd=project, env=env, capture_output=True, text=True, timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
@@ -180,6 +182,7 @@ def test_fixloop_fix_engine_llm_cli(scripted: ScriptedServer, model_env: ModelCo
     assert report["verified"] and report["engine"] == "llm"
     assert "+    if not values:" in report["diff"]
     assert CANARY_KEY not in completed.stdout + completed.stderr
+    assert scripted.requests[0].body["model"] == "flag-model"
 
 
 def test_fixloop_fix_engine_llm_without_a_model_says_how_to_configure(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
