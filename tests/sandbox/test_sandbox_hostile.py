@@ -19,6 +19,9 @@ from fixloop.sandbox.process import marked_pids
 
 from .conftest import SMALL, tree_digest
 
+# Not a speed check: a run that outlived its wall clock by this much was not killed at all.
+NOT_HUNG_SECONDS = 5.0
+
 
 def survivors(marker: str) -> list[int]:
     return marked_pids(marker, "HOSTILE_MARKER")
@@ -53,7 +56,7 @@ async def hostile(sandbox: Sandbox, project: Path, code: str, **spec_fields: obj
 async def test_busy_loop_times_out(sandbox: Sandbox, project: Path) -> None:
     result = await hostile(sandbox, project, "while True:\n    pass\n")
     assert result.status is Status.TIMEOUT and result.limit_hit in ("wall", "cpu")
-    assert result.duration_ms < (SMALL.wall_seconds + 1.5) * 1000
+    assert result.duration_ms < (SMALL.wall_seconds + NOT_HUNG_SECONDS) * 1000
 
 
 @pytest.mark.parametrize("code", ["import time\ntime.sleep(10**9)\n", "input()\nimport time\ntime.sleep(10**9)\n"])
@@ -70,7 +73,7 @@ async def test_sleep_and_blocked_input_time_out(sandbox: Sandbox, project: Path,
 async def test_breakpoint_does_not_hang(sandbox: Sandbox, project: Path) -> None:
     result = await hostile(sandbox, project, "breakpoint()\nprint('past')\n")
     assert result.status in (Status.OK, Status.ERROR)
-    assert result.duration_ms < SMALL.wall_seconds * 1000
+    assert result.status is not Status.TIMEOUT  # stdin is empty: pdb reads EOF and goes on
 
 
 async def test_sigterm_ignored_gets_sigkill(sandbox: Sandbox, project: Path) -> None:
@@ -273,7 +276,7 @@ async def test_kill_minus_one_hits_only_the_sandbox(isolated: Sandbox, project: 
 async def test_escaping_children_do_not_survive(sandbox: Sandbox, project: Path, code: str) -> None:
     result = await hostile(sandbox, project, code)
     assert result.stdout.startswith("parent done")
-    assert result.duration_ms < (SMALL.wall_seconds + 1.5) * 1000
+    assert result.duration_ms < (SMALL.wall_seconds + NOT_HUNG_SECONDS) * 1000
 
 
 async def test_no_privilege_gain(isolated: Sandbox, project: Path) -> None:
