@@ -13,6 +13,7 @@ class RawServer:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.notifications: list[dict[str, Any]] = []
+        self.server_requests: list[dict[str, Any]] = []
 
     @classmethod
     async def start(cls, command: list[str] | None = None) -> RawServer:
@@ -57,6 +58,7 @@ class RawServer:
             message = await self.read(timeout)
             if "method" in message:
                 if "id" in message:
+                    self.server_requests.append(message)
                     self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
                 else:
                     self.notifications.append(message)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SANDBOX, server_env
+from .conftest import BUGGY, SANDBOX, server_env
 from .helpers import descendants, survivors, watch_descendants
 from .rawrpc import RawServer
 
@@ -125,3 +125,17 @@ async def test_entry_point_without_the_cli_registry(tmp_path: Path) -> None:
         assert await asyncio.wait_for(raw.process.wait(), 10) == 0
     finally:
         raw.kill()
+
+
+async def test_client_without_progress_support_still_gets_its_fix(raw: RawServer, tmp_path: Path) -> None:
+    path = tmp_path / "stats.py"
+    path.write_text(BUGGY)
+    await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
+    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": BUGGY}}})
+    reply = await raw.request(2, "workspace/executeCommand", {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]})
+    result = reply["result"]
+    assert result["verified"] is True, result
+    # No documentChanges capability: the edit comes as a plain `changes` map.
+    assert list(result["edit"]) == ["changes"] and path.as_uri() in result["edit"]["changes"]
+    assert raw.server_requests == []  # no window/workDoneProgress/create, no workspace/configuration
+    assert not [n for n in raw.notifications if n["method"] == "$/progress"]

@@ -67,6 +67,21 @@ async def test_run_tests_marks_the_failing_test_line(client: LanguageClient, wor
     assert all(list(client.diagnostics.get(u, [])) == [] for u in (uri, test_uri))
 
 
+async def test_run_tests_with_the_configured_command(client: LanguageClient, workspace: Path) -> None:
+    (workspace / "check_prices.py").write_text("from prices import discount\nassert discount(80, 50) == 40\n")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"fixloop": {"sandbox": SANDBOX, "testCommand": "python check_prices.py"}}
+        )
+    )
+    uri = open_document(client, workspace / "prices.py", PRICES)
+    result = await run_command(client, "fixloop.runTests", {"uri": uri})
+    assert result["ok"] is False and result["failed"] >= 1, result
+    change(client, uri, 2, FIXED_PRICES)
+    again = await run_command(client, "fixloop.runTests", {"uri": uri})
+    assert again["ok"] is True, again
+
+
 async def test_run_on_save(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "saved.py", "import json\njson.loads('{')\n")
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))

@@ -38,6 +38,7 @@ class FixloopServer(LanguageServer):
         super().__init__("fixloop", __version__, protocol_cls=FixloopProtocol)
         self.settings = Settings()
         self.documents = DocumentStates()
+        self._settings_generation = 0
         self._converter: Any = None
 
     # ----- errors and logging -------------------------------------------------------------
@@ -51,6 +52,7 @@ class FixloopServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
     def apply_settings(self, raw: Any) -> None:
+        self._settings_generation += 1
         self.settings, problems = parse_settings(raw)
         for problem in problems:
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=problem))
@@ -60,6 +62,7 @@ class FixloopServer(LanguageServer):
         workspace = getattr(self.client_capabilities, "workspace", None)
         if not (workspace and workspace.configuration):
             return
+        generation = self._settings_generation
         try:
             items = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
@@ -67,6 +70,8 @@ class FixloopServer(LanguageServer):
         except Exception as exc:  # a client that cannot answer keeps the settings we have
             log.info("workspace/configuration failed: %s", exc)
             return
+        if generation != self._settings_generation:
+            return  # settings pushed while we asked are newer than this answer
         if items and isinstance(items[0], Mapping):
             self.apply_settings(items[0])
 
