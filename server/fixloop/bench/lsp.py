@@ -169,8 +169,13 @@ def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
             rss[name] = conn.rss_mb()
             conn.close()
     medians = {name: statistics.median(values) for name, values in startup.items()}
+    # The fastest run is the least disturbed by other load on a shared machine: report it too.
+    best = {name: min(values) for name, values in startup.items()}
     return {
         "startup_median_s": medians,
+        "startup_best_s": best,
+        "startup_best_ratio": best["fixloop"] / best["pygls"],
+        "startup_best_ratio_entry_point": best["fixloop.lsp"] / best["pygls"],
         "startup_ratio": medians["fixloop"] / medians["pygls"],
         "startup_ratio_entry_point": medians["fixloop.lsp"] / medians["pygls"],
         "code_action_ms": {
@@ -194,6 +199,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"start to initialize response (median of {args.runs}):")
     print(f"  fixloop serve {start['fixloop']:.3f} s   bare pygls {start['pygls']:.3f} s   ratio {figures['startup_ratio']:.2f}x (target <= 1.25x)")
     print(f"  python -m fixloop.lsp {start['fixloop.lsp']:.3f} s   ratio {figures['startup_ratio_entry_point']:.2f}x")
+    best = figures["startup_best_s"]
+    print(
+        f"  fastest runs: fixloop serve {best['fixloop']:.3f} s ({figures['startup_best_ratio']:.2f}x), "
+        f"python -m fixloop.lsp {best['fixloop.lsp']:.3f} s ({figures['startup_best_ratio_entry_point']:.2f}x), "
+        f"bare pygls {best['pygls']:.3f} s"
+    )
     print(f"textDocument/codeAction on a {figures['document_lines']}-line document ({args.requests} requests):")
     for name in ("fixloop", "pygls"):
         print(f"  {name:8} median {actions[name]['median']:.2f} ms   p95 {actions[name]['p95']:.2f} ms")
