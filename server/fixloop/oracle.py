@@ -57,6 +57,7 @@ class TestOutcome:
     line: int | None = None
     lines: tuple[int, ...] = ()
     error: ErrorInfo | None = None
+    ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def outcome_from_record(record: Mapping[str, object]) -> TestOutcome:
         line=int(line) if isinstance(line, int) else None,
         lines=tuple(int(n) for n in lines) if isinstance(lines, list) else (),
         error=error,
+        ms=ms if isinstance(ms := record.get("ms"), int) else 0,
     )
 
 
@@ -191,7 +193,9 @@ def worker_request(
     isolate_hangs: bool = False,
     runner: str = "light",
     memory_mb: int | None = None,
+    test_timeout: float | None = None,
 ) -> dict[str, object]:
+    """A worker request; `timeout` kills the whole child, `test_timeout` interrupts one test."""
     return {
         "kind": "script" if oracle.kind == "script" else "tests",
         "target": oracle.target,
@@ -199,6 +203,7 @@ def worker_request(
         "args": list(oracle.args),
         "overlay": dict(overlay or {}),
         "timeout": timeout,
+        "test_timeout": test_timeout if test_timeout is not None else timeout,
         "coverage": coverage,
         "stop_on_fail": stop_on_fail,
         "order": list(order),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -323,9 +324,24 @@ class MutantGenerator:
             for constant in RETURN_DEFAULTS:
                 if constant != current:
                     yield Mutant(Edit(a, b, constant), f"return {constant}", line, 3)
+        if isinstance(statement, ast.AugAssign):
+            token = BINOP_TOKENS.get(type(statement.op), "")
+            for new in BINOP_SWAPS.get(token, ()):
+                edit = _replace_token(view, statement.target, statement.value, token + "=", new + "=")
+                if edit:
+                    yield Mutant(edit, f"operator {token}= -> {new}=", line, 1)
+            a, b = _node_token_gap(view, statement.target, statement.value)
+            yield Mutant(Edit(a, b, " = "), f"{token}= -> =", line, 2)
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            a, b = _node_token_gap(view, statement.targets[0], statement.value)
+            for new in ("+=", "-="):
+                yield Mutant(Edit(a, b, f" {new} "), f"= -> {new}", line, 2)
         if isinstance(statement, ast.While) and isinstance(statement.test, ast.Constant):
             a, b = view.span(statement.test)
-            for name in _loaded_names(statement)[:6]:
+            body_names = []
+            for inner in statement.body:
+                body_names += [n for n in _loaded_names(inner) if "." not in n]
+            for name in list(dict.fromkeys(body_names))[:6]:
                 yield Mutant(Edit(a, b, name), f"while {name}", line, 2)
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
@@ -382,30 +398,32 @@ class MutantGenerator:
                     yield Mutant(Edit(a, a, prefix), f"guard condition `{prefix.strip()}`", line, 3)
 
     def _near_copies(self, statement: ast.stmt, line: int, indent: str) -> Iterator[Mutant]:
-        """A missing statement is often a copy of its neighbour with one name changed."""
+        """A missing statement is often a copy of its neighbour with one name changed
+        (every occurrence of it, so `self.x = x` also gives `self.y = y`)."""
         view = self.view
         end_line = statement.end_lineno or line
         text = view.source[view.line_start(line):view.line_end(end_line)]
         if not text.endswith("\n"):
             text += "\n"
-        base = view.line_start(line)
-        replacements: list[tuple[int, int, str]] = []
-        pool = view.names_in_scope(line)
+        words: list[str] = []
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
-                for other in pool[:10]:
-                    if other != node.id:
-                        a, b = view.span(node)
-                        replacements.append((a - base, b - base, other))
+                words.append(node.id)
             elif isinstance(node, ast.Attribute):
-                _, b = view.span(node)
-                for other in view.attribute_names[:10]:
-                    if other != node.attr:
-                        replacements.append((b - len(node.attr) - base, b - base, other))
+                words.append(node.attr)
+        pool = list(dict.fromkeys(view.names_in_scope(line)[:12] + view.attribute_names[:12]))
         after = view.line_end(end_line)
-        for a, b, other in replacements[:40]:
-            copy = text[:a] + other + text[b:]
-            yield Mutant(Edit(after, after, copy), f"add near copy of line {line} with {other}", line, 5)
+        count = 0
+        for word in dict.fromkeys(words):
+            if word in ("self", "cls"):
+                continue
+            pattern = re.compile(rf"\b{re.escape(word)}\b")
+            for other in pool:
+                if other == word or other in ("self", "cls") or count >= 40:
+                    continue
+                copy = pattern.sub(other, text)
+                count += 1
+                yield Mutant(Edit(after, after, copy), f"add near copy of line {line} with {other}", line, 5)
 
     def _reindent(self, statement: ast.stmt, line: int) -> Iterator[Mutant]:
         """Move the last statement of a loop body out of it, or the statement after a loop into it."""

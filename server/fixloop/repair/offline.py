@@ -56,17 +56,27 @@ class OfflineEngine:
             for name in self._recursing_functions(session):
                 yield from ((c.text, c.origin) for c in rules.base_case_candidates(view, name))
         generator = MutantGenerator(view)
-        ranked = [line_ for line_, _ in getattr(session, "suspicious", [])]
+        scored = list(getattr(session, "suspicious", []))
+        ranked = [line_ for line_, _ in scored]
         target = session.target
         if line and target.start <= line <= target.end and line not in ranked:
             ranked.insert(0, line)
         if not ranked:
             ranked = list(range(target.start, target.end + 1))
         ranked = [n for n in ranked if target.start <= n <= target.end][:MAX_LINES]
-        # Cheap operators over the top lines first, then everything line by line.
-        top = ranked[:DEEP_LINES]
-        for mutant in self._sorted(generator, top, deep=False, max_cost=2):
-            yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
+        # Lines with the same score form a tier: within a tier the cheapest mutants of every
+        # line come first; a better tier is exhausted (cheap operators) before the next begins.
+        scores = dict(scored)
+        tiers: list[list[int]] = []
+        for line_ in ranked[:DEEP_LINES]:
+            score = round(scores.get(line_, 0.0), 6)
+            if tiers and round(scores.get(tiers[-1][0], 0.0), 6) == score:
+                tiers[-1].append(line_)
+            else:
+                tiers.append([line_])
+        for tier in tiers:
+            for mutant in self._sorted(generator, tier, deep=False, max_cost=2):
+                yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
         for index, line_ in enumerate(ranked):
             deep = index < DEEP_LINES
             for mutant in sorted(generator.for_line(line_, deep=deep), key=lambda m: m.cost):

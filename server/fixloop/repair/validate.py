@@ -44,10 +44,39 @@ from fixloop.transcript import Transcript
 if TYPE_CHECKING:
     from fixloop.loop import PreparedRequest
 
-# Modules the worker imports once so that forked children start warm.
-WARM_MODULES = ("pytest", "json", "re", "math", "collections", "itertools", "functools", "typing",
-                "dataclasses", "datetime", "decimal", "fractions", "statistics", "heapq", "bisect",
-                "string", "random", "copy", "enum", "pathlib", "tempfile")
+# Modules the worker imports once so that forked children start warm (plus what the code imports).
+WARM_MODULES = ("json", "re", "math", "collections", "itertools", "functools", "typing",
+                "dataclasses", "string", "copy", "enum", "pathlib", "tempfile", "inspect")
+
+
+def warm_modules(root: Path, files: Sequence[str], sources: Sequence[str] = ()) -> list[str]:
+    """WARM_MODULES plus the top-level modules the target and tests import that are not the
+    project's own (those must be re-imported per candidate, never cached in the worker)."""
+    names = list(WARM_MODULES)
+    texts = list(sources)
+    for file in files:
+        try:
+            texts.append((root / file).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    for text in texts:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if (root / f"{top}.py").exists() or (root / top).is_dir():
+                    continue
+                names.append(module)
+    return list(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -73,7 +102,8 @@ class Validator:
         self.winner: Winner | None = None
         self.tried = 0
         self.engine_name = ""
-        self.candidate_timeout = settings.timeout
+        self.candidate_timeout = settings.timeout  # per test, soft (the test is interrupted)
+        self.candidate_hard_timeout = settings.timeout * 2  # per candidate child, hard kill
         self.runner = "light"
 
     async def open(self) -> None:
@@ -131,55 +161,101 @@ class Validator:
         return name in output and "Error" in output
 
     async def reproduce(self) -> Observation:
+        """The fresh full-oracle run and the warm coverage run, side by side (a hanging
+        original then costs one timeout, not two)."""
         assert self.sandbox is not None
-        fresh = await self.fresh(self.prepared.source)
+        fresh_task = asyncio.create_task(self.fresh(self.prepared.source))
+        warm_task = None
+        if self.prepared.oracle.kind != "command":
+            warm_task = asyncio.create_task(self._warm_baseline())
+        try:
+            fresh = await fresh_task
+        except BaseException:
+            if warm_task is not None:
+                warm_task.cancel()
+                await asyncio.gather(warm_task, return_exceptions=True)
+            raise
         self.fresh_before = fresh
         self.transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
-        if fresh.ok:
+        if fresh.ok or warm_task is None:
+            if warm_task is not None:
+                warm_task.cancel()
+                await asyncio.gather(warm_task, return_exceptions=True)
             self.baseline = fresh
             return fresh
-        if self.prepared.oracle.kind == "command":
-            self.baseline = fresh
-            return fresh
+        baseline = await warm_task
+        if baseline.ok:
+            baseline = fresh  # the worker cannot see this failure; keep the fresh verdict
+        self.runner = baseline.runner if baseline.runner in ("light", "pytest") else self.runner
+        self._set_baseline(baseline)
+        return fresh
+
+    async def _warm_baseline(self) -> Observation:
+        assert self.sandbox is not None
         self.worker = WarmWorker(self.sandbox, self.prepared.root,
                                  Limits(wall_seconds=self.settings.budget + 60, memory_mb=self.settings.memory))
-        if not await self.worker.start(WARM_MODULES):
+        oracle = self.prepared.oracle
+        test_files = sorted({t.split("::")[0] for t in oracle.tests})
+        modules = warm_modules(self.prepared.root, test_files, [self.prepared.source])
+        if self.runner == "pytest" or oracle.kind == "tests" and _has_conftest(self.prepared.root, test_files):
+            modules.append("pytest")
+        if not await self.worker.start(modules):
             self.transcript.write("worker", status="unavailable", reason=self.worker.reason)
         baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
-                                       timeout=self.settings.timeout)
+                                       timeout=self.settings.timeout * 2, test_timeout=self.settings.timeout)
         if baseline.ok and self.runner == "light" and self.prepared.oracle.kind == "tests":
             # The small runner disagrees with pytest: use pytest inside the worker from now on.
             self.runner = "pytest"
             baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
-                                           timeout=self.settings.timeout)
-        if baseline.ok:
-            baseline = fresh  # the worker cannot see this failure; keep the fresh verdict
-        self.runner = baseline.runner if baseline.runner in ("light", "pytest") else self.runner
+                                           timeout=self.settings.timeout * 2,
+                                           test_timeout=self.settings.timeout)
+        if baseline.runner == "pytest" and "pytest" not in modules and not self.worker.broken:
+            await self.worker.request({"op": "warm", "modules": ["pytest"]}, timeout=30.0)
+        return baseline
+
+    def _set_baseline(self, baseline: Observation) -> None:
         self.baseline = baseline
-        hung = sum(1 for o in baseline.outcomes if o.outcome == "timeout")
-        measured = max(0.0, baseline.duration_ms / 1000 - hung * self.settings.timeout)
-        self.candidate_timeout = min(self.settings.timeout, max(1.0, 3 * measured + 1.0))
+        finished = [o.ms / 1000 for o in baseline.outcomes if o.outcome != "timeout"]
+        longest, total = max(finished, default=0.0), sum(finished)
+        if baseline.runner != "light" or not finished:
+            longest = total = max(0.0, baseline.duration_ms / 1000)
+        # A candidate may take a few times what the original took, never the whole budget.
+        self.candidate_timeout = min(self.settings.timeout, max(0.25, 4 * longest + 0.2))
+        self.candidate_hard_timeout = self.candidate_timeout + 3 * total + 1.0
         self.transcript.write("baseline", summary=baseline.summary(), runner=self.runner,
                               failing=sorted(baseline.failed), passing=sorted(baseline.passed),
-                              candidate_timeout=self.candidate_timeout)
-        return fresh
+                              candidate_timeout=self.candidate_timeout,
+                              candidate_hard_timeout=self.candidate_hard_timeout)
+
+    def test_order(self) -> list[str]:
+        """Previously failing tests first, fastest first, so a bad candidate fails early."""
+        assert self.baseline is not None
+        outcomes = sorted(self.baseline.outcomes, key=lambda o: (o.ms, o.id))
+        failing = [o.id for o in outcomes if o.outcome in ("failed", "timeout")]
+        return failing + [o.id for o in outcomes if o.outcome == "passed"]
 
     async def _observe(self, text: str, *, coverage: bool = False, isolate_hangs: bool = False,
                        stop_on_fail: bool = False, order: Sequence[str] = (),
-                       timeout: float) -> Observation:
+                       timeout: float, test_timeout: float | None = None) -> Observation:
         assert self.sandbox is not None
         request = worker_request(
             self.prepared.oracle, overlay={self.prepared.oracle.target: text}, timeout=timeout,
             coverage=coverage, stop_on_fail=stop_on_fail, order=order,
             isolate_hangs=isolate_hangs, runner=self.runner, memory_mb=self.settings.memory,
+            test_timeout=test_timeout,
         )
         if self.worker is not None and not self.worker.broken:
-            answer = await self.worker.request(request, timeout=timeout * max(1, len(self.prepared.oracle.tests) + 2))
+            # With isolate_hangs the worker may need one hard timeout per hanging test.
+            wait = max(timeout, self.remaining()) if isolate_hangs else timeout
+            answer = await self.worker.request(request, timeout=wait)
             if answer is not None:
                 return observation_from_response(answer)
             self.transcript.write("worker", status="broken", reason=self.worker.reason)
         limits = Limits(wall_seconds=timeout + 5, memory_mb=self.settings.memory)
         return await observe_fresh_worker(self.sandbox, self.prepared.root, request, limits)
+
+    def remaining(self) -> float:
+        return max(1.0, self.deadline - time.monotonic())
 
     async def session(self, explicit: LineRange | None, progress: ProgressCallback | None) -> LoopSession:
         from fixloop.repair.target import choose_target
@@ -224,8 +300,10 @@ class Validator:
             if not observation.ok:
                 return CandidateVerdict(False, "fails", observation.summary(), observation.output[-1500:]), None
             return CandidateVerdict(True, "verified", "the command exits 0"), observation.side()
-        order = sorted(baseline.failed) + sorted(baseline.passed)
-        observation = await self._observe(text, stop_on_fail=True, order=order, timeout=self.candidate_timeout)
+        order = self.test_order()
+        observation = await self._observe(text, stop_on_fail=True, order=order,
+                                          timeout=self.candidate_hard_timeout,
+                                          test_timeout=self.candidate_timeout)
         if observation.timed_out:
             return CandidateVerdict(False, "timeout", "timed out", observation.report_text(1500)), None
         still_failing = observation.failed & baseline.failed
@@ -252,6 +330,11 @@ class Validator:
                               lines=list(span) if span else None, text=snippet,
                               ms=int((time.monotonic() - started) * 1000))
         return verdict
+
+
+def _has_conftest(root: Path, test_files: Sequence[str]) -> bool:
+    folders = {root} | {(root / f).parent for f in test_files}
+    return any((folder / "conftest.py").exists() for folder in folders)
 
 
 def failure_of(observation: Observation, target: str) -> Failure:

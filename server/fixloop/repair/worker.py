@@ -11,6 +11,7 @@ child's whole process group when it runs away, so a hanging candidate costs one 
 process fallback. This file imports only the standard library (and pytest when tests need it).
 """
 
+import gc
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -29,6 +30,25 @@ ROOT = os.getcwd()
 sys.dont_write_bytecode = True
 _PROTOCOL = None
 _NATIVE_FIXTURES = {"tmp_path", "monkeypatch"}
+_PENDING: list = []  # finished children not reaped yet
+
+
+class _SoftTimeout(BaseException):
+    """Raised inside a test that ran past its limit, so its coverage is still reported."""
+
+
+def _on_alarm(signum, frame):
+    raise _SoftTimeout()
+
+
+def _arm(seconds):
+    if seconds:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(seconds))
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _rel(path):
@@ -61,23 +81,48 @@ class _OverlayFinder(importlib.abc.MetaPathFinder):
 
 
 class _Coverage:
+    """Lines of the target executed by one test. Tracing stops for code that has stopped
+    revealing new lines (hot loops, functions called thousands of times), which keeps a
+    test that runs for seconds from running for minutes under the tracer."""
+
     def __init__(self, target):
         self.target = target
         self.lines = set()
+        self.calls = {}
+        self.seen_at = {}
+        self.saturated = set()
+        self.quiet = 0
 
     def global_trace(self, frame, event, arg):
-        if frame.f_code.co_filename == self.target:
-            self.lines.add(frame.f_lineno)
-            return self.local_trace
-        return None
+        code = frame.f_code
+        if code.co_filename != self.target or code in self.saturated:
+            return None
+        calls = self.calls.get(code, 0) + 1
+        self.calls[code] = calls
+        if calls % 200 == 0:
+            if self.seen_at.get(code) == len(self.lines):
+                self.saturated.add(code)
+                return None
+            self.seen_at[code] = len(self.lines)
+        self._add(frame.f_lineno)
+        return self.local_trace
+
+    def _add(self, line):
+        if line not in self.lines:
+            self.lines.add(line)
+            self.quiet = 0
 
     def local_trace(self, frame, event, arg):
         if event == "line":
-            self.lines.add(frame.f_lineno)
+            self._add(frame.f_lineno)
+            self.quiet += 1
+            if self.quiet > 20000:
+                frame.f_trace_lines = False
         return self.local_trace
 
     def start(self):
         self.lines = set()
+        self.calls, self.seen_at, self.saturated, self.quiet = {}, {}, set(), 0
         sys.settrace(self.global_trace)
 
     def stop(self):
@@ -133,7 +178,13 @@ def _run_script(request, out, coverage):
     if coverage:
         coverage.start()
     try:
-        exec(compile(text, target, "exec", dont_inherit=True), module.__dict__)
+        _arm(request.get("test_timeout"))
+        try:
+            exec(compile(text, target, "exec", dont_inherit=True), module.__dict__)
+        finally:
+            _disarm()
+    except _SoftTimeout:
+        record = {"id": "script", "outcome": "timeout", "message": "timed out"}
     except SystemExit as exc:
         if exc.code not in (None, 0):
             record = {"id": "script", "outcome": "failed", "exit": str(exc.code)[:200]}
@@ -296,11 +347,18 @@ def _run_light(request, out, coverage):
             _emit(out, {"id": node, "outcome": "skipped"})
             continue
         _emit(out, {"start": node})
+        began = time.perf_counter()
         if coverage:
             coverage.start()
         try:
-            _call_light(function, owner, values, extra)
+            _arm(request.get("test_timeout"))
+            try:
+                _call_light(function, owner, values, extra)
+            finally:
+                _disarm()
             record = {"id": node, "outcome": "passed"}
+        except _SoftTimeout:
+            record = {"id": node, "outcome": "timeout", "message": "timed out"}
         except BaseException as exc:  # noqa: B036 - the user's code may raise anything
             if type(exc).__name__ in ("Skipped", "XFailed"):
                 record = {"id": node, "outcome": "skipped"}
@@ -308,8 +366,9 @@ def _run_light(request, out, coverage):
                 record = _failure_record(node, exc, request.get("target"))
         if coverage:
             record["lines"] = coverage.stop()
+        record["ms"] = int((time.perf_counter() - began) * 1000)
         _emit(out, record)
-        if request.get("stop_on_fail") and record["outcome"] == "failed":
+        if request.get("stop_on_fail") and record["outcome"] in ("failed", "timeout"):
             return
 
 
@@ -387,6 +446,7 @@ def _child(request, out):
         _dispatch(request, out)
     except BaseException as exc:  # report, never hang
         _emit(out, {"id": "<worker>", "outcome": "failed", "error": _error_info(exc)})
+    _emit(out, {"done": True})
 
 
 def _dispatch(request, out):
@@ -416,8 +476,9 @@ def _limit_memory(megabytes):
 
 
 def _read_records(fd, pid, deadline):
-    """Read JSON lines from a child until it exits or the deadline passes."""
+    """Read JSON lines from a child until it says done, exits, or the deadline passes."""
     records, buffer, timed_out = [], b"", False
+    _reap()
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -434,6 +495,14 @@ def _read_records(fd, pid, deadline):
         for line in lines:
             if line:
                 records.append(json.loads(line))
+        if records and records[-1].get("done"):
+            # Finished: kill leftovers now, reap later, so teardown stays off the critical path.
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            _PENDING.append(pid)
+            return records[:-1], False, 0
     if timed_out:
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -443,23 +512,71 @@ def _read_records(fd, pid, deadline):
     return records, timed_out, status
 
 
-def _fork_run(request, timeout):
-    read_fd, write_fd = os.pipe()
+def _reap():
+    for pid in list(_PENDING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG if len(_PENDING) < 16 else 0)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _PENDING.remove(pid)
+
+
+_SPARE: list = []  # one child forked ahead of time, waiting for its request
+
+
+def _spawn():
+    """Fork a child that waits for one request on a pipe, so the fork is off the critical path."""
+    request_read, request_write = os.pipe()
+    result_read, result_write = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(read_fd)
-        code = 0
+        # Collections would touch (and so copy) every page shared with the parent.
+        gc.disable()
+        os.close(request_write)
+        os.close(result_read)
+        chunks = []
+        while True:
+            chunk = os.read(request_read, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
         try:
-            _child(request, write_fd)
+            if chunks:
+                _child(json.loads(b"".join(chunks)), result_write)
         finally:
-            os._exit(code)
-    os.close(write_fd)
+            os._exit(0)
+    os.close(request_read)
+    os.close(result_write)
     try:
         os.setpgid(pid, pid)
     except OSError:
         pass  # the child already did it, or already exited
-    records, timed_out, status = _read_records(read_fd, pid, time.monotonic() + timeout)
-    os.close(read_fd)
+    return pid, request_write, result_read
+
+
+def _prepare_spare():
+    if not _SPARE:
+        _SPARE.append(_spawn())
+
+
+def _drop_spare():
+    while _SPARE:
+        pid, request_write, result_read = _SPARE.pop()
+        os.close(request_write)
+        os.close(result_read)
+        os.waitpid(pid, 0)
+
+
+def _fork_run(request, timeout):
+    pid, request_write, result_read = _SPARE.pop() if _SPARE else _spawn()
+    payload = json.dumps(request).encode()
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(request_write, view):]
+    os.close(request_write)
+    records, timed_out, status = _read_records(result_read, pid, time.monotonic() + timeout)
+    os.close(result_read)
     return records, timed_out, status
 
 
@@ -533,6 +650,8 @@ def _warm(modules):
             importlib.import_module(name)
         except BaseException:  # a module that fails to import is simply not warmed
             pass
+    gc.collect()
+    gc.freeze()  # keep the warm objects out of every child's collections
 
 
 def main():
@@ -552,10 +671,14 @@ def main():
             continue
         request = json.loads(line)
         if request.get("op") == "warm":
+            _drop_spare()  # the spare predates these imports
             _warm(request.get("modules", []))
             _emit(protocol, {"id": request.get("id"), "ok": True})
+            _prepare_spare()
             continue
         _emit(protocol, _serve(request, fork=True))
+        _prepare_spare()
+    _drop_spare()
 
 
 if __name__ == "__main__":

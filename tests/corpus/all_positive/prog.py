@@ -1,0 +1,2 @@
+def all_positive(numbers):
+    return any(n > 0 for n in numbers)

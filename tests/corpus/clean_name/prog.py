@@ -1,0 +1,3 @@
+def clean(name):
+    name.strip()
+    return name.title()

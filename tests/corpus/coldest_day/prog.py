@@ -1,0 +1,2 @@
+def coldest(temperatures):
+    return max(temperatures)

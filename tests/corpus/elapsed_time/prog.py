@@ -1,0 +1,3 @@
+def elapsed(start, end):
+    """Seconds between two timestamps, end after start."""
+    return start - end

@@ -1,0 +1,2 @@
+def is_python_file(name):
+    return name.startswith(".py")

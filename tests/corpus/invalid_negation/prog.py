@@ -1,0 +1,4 @@
+def valid_username(name):
+    if not name.isalnum():
+        return True
+    return False

@@ -1,0 +1,4 @@
+from prog import last
+
+def test_last():
+    assert last([1, 2, 3]) == 3

@@ -1,0 +1,4 @@
+from prog import area
+
+def test_area():
+    assert area(3, -4) == 12

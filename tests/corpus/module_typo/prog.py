@@ -1,0 +1,5 @@
+import colections
+
+
+def tally(words):
+    return dict(colections.Counter(words))

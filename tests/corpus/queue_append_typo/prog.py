@@ -1,0 +1,4 @@
+def enqueue_all(queue, items):
+    for item in items:
+        queue.apend(item)
+    return queue

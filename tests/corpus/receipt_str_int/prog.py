@@ -1,0 +1,2 @@
+def receipt_line(item, cents):
+    return item + ": " + cents + " cents"

@@ -1,0 +1,4 @@
+from prog import shout
+
+def test_shout():
+    assert shout("hey") == "HEY!"

@@ -1,0 +1,3 @@
+def stock_value(stock):
+    """Total of quantity for a {name: quantity} dict."""
+    return sum(stock.keys())

@@ -1,0 +1,3 @@
+def truncate(text, limit):
+    """At most `limit` characters of text."""
+    return text[:limit - 1]

@@ -1,0 +1,6 @@
+def unique(items):
+    seen = []
+    for item in items:
+        if item in seen:
+            seen.append(item)
+    return seen
