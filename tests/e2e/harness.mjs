@@ -243,7 +243,8 @@ export class VsCode {
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible' });
         await input.fill(`>${title}`);
-        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+        // Wait until the highlighted row is the command, so Enter cannot pick a stale one.
+        const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
         await row.waitFor({ state: 'visible', timeout: 20000 });
         await page.keyboard.press('Enter');
     }
@@ -251,13 +252,26 @@ export class VsCode {
     /** Open a workspace file with Quick Open and wait for its editor. */
     async open(name) {
         const page = this.page;
-        await page.keyboard.press('Control+P');
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ state: 'visible' });
-        await input.fill(name);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 20000 });
-        await page.keyboard.press('Enter');
-        await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+        const active = page.locator('.tab.active', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}`) });
+        // Enter can land while the list still shows the previous results, so check and retry.
+        for (let attempt = 1; ; attempt++) {
+            await page.keyboard.press('Control+P');
+            const input = page.locator('.quick-input-widget .quick-input-box input');
+            await input.waitFor({ state: 'visible' });
+            await input.fill(name);
+            const focused = page.locator('.quick-input-list .monaco-list-row.focused');
+            await waitFor(async () => ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').split(',')[0]?.trim() === name, { timeout: 20000, what: `Quick Open to focus ${name}` });
+            await page.keyboard.press('Enter');
+            try {
+                await active.waitFor({ timeout: 5000 });
+                break;
+            } catch (error) {
+                if (attempt >= 3) {
+                    throw error;
+                }
+                await page.keyboard.press('Escape');
+            }
+        }
         await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
     }
 
@@ -268,9 +282,9 @@ export class VsCode {
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible' });
         await input.fill(`:${line}:${column}`);
-        await sleep(150);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
         await page.keyboard.press('Enter');
-        await sleep(150);
+        await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 10000 });
     }
 
     /** Wait for a notification toast containing `text`; returns its locator. */
