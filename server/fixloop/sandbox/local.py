@@ -35,18 +35,6 @@ UNPROTECTED_NOTE = (
 )
 
 
-async def remove_scratch(run_dir: Path) -> None:
-    """Delete a run's HOME/TMPDIR; on the loop when the run left them empty (the usual case)."""
-    try:
-        if not any(os.scandir(run_dir / "home")) and not any(os.scandir(run_dir / "tmp")):
-            for leaf in (run_dir / "home", run_dir / "tmp", run_dir):
-                leaf.rmdir()
-            return
-    except OSError:
-        pass
-    await asyncio.to_thread(shutil.rmtree, run_dir, True)
-
-
 class LocalSandbox(ScratchOwner):
     """Runs programs directly on this machine, with limits but without isolation."""
 
@@ -57,15 +45,28 @@ class LocalSandbox(ScratchOwner):
     def __init__(self, python: str | None = None) -> None:
         self.python = python or default_python()
         super().__init__("fixloop-local-")
+        self._clean_runs: list[Path] = []
         reap_stale()
 
     def _scratch_dirs(self) -> tuple[Path, Path]:
-        """A fresh HOME and TMPDIR for one run."""
-        run_dir = self._base / "runs" / uuid.uuid4().hex[:12]
-        home, tmp = run_dir / "home", run_dir / "tmp"
-        home.mkdir(parents=True)
-        tmp.mkdir()
-        return home, tmp
+        """An empty HOME and TMPDIR for one run (reused when the last run left them empty)."""
+        if self._clean_runs:
+            run_dir = self._clean_runs.pop()
+        else:
+            run_dir = self._base / "runs" / uuid.uuid4().hex[:12]
+            (run_dir / "home").mkdir(parents=True)
+            (run_dir / "tmp").mkdir()
+        return run_dir / "home", run_dir / "tmp"
+
+    async def _release_scratch(self, run_dir: Path) -> None:
+        """Keep an untouched scratch pair for the next run; delete anything else off the loop."""
+        try:
+            if not any(os.scandir(run_dir / "home")) and not any(os.scandir(run_dir / "tmp")):
+                self._clean_runs.append(run_dir)
+                return
+        except OSError:
+            pass
+        await asyncio.to_thread(shutil.rmtree, run_dir, True)
 
     def command(self, spec: RunSpec) -> list[str]:
         return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
@@ -87,7 +88,7 @@ class LocalSandbox(ScratchOwner):
                     supervise=True,
                 )
             finally:
-                await remove_scratch(home.parent)
+                await self._release_scratch(home.parent)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
         outcome = replace(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fixloop.sandbox.base import Limits
+from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.process import MARKER_VAR, ProcessTree, spawn
 from fixloop.sandbox.zygote import ZygotePool
 
@@ -23,7 +24,7 @@ class LongLivedProcess:
     """Implements `SandboxProcess`. `kill()` is idempotent and always reaps the tree."""
 
     def __init__(
-        self, process: asyncio.subprocess.Process, tree: ProcessTree, stderr_cap: int,
+        self, process: PipedProcess, tree: ProcessTree, stderr_cap: int,
         on_exit: Callable[[], None] | None,
     ) -> None:
         assert process.stdin is not None and process.stdout is not None

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fixloop.sandbox.base import Limits, RunResult, Status
 from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.tracebacks import parse_traceback
 from fixloop.sandbox.zygote import ZygotePool, nproc_rlimit, rlimits_for
 
@@ -193,7 +194,7 @@ class Outcome:
 async def spawn(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
     pool: ZygotePool, memory_rlimit: bool = True, supervise: bool = False,
-) -> tuple[asyncio.subprocess.Process, PidsCgroup | None]:
+) -> tuple[PipedProcess, PidsCgroup | None]:
     """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
     zygote = await pool.take()
     rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
@@ -220,7 +221,7 @@ async def run_tree(
     feeder = asyncio.create_task(_feed(process, stdin))
     timed_out = False
     try:
-        waiter = asyncio.ensure_future(main_exit(process))
+        waiter = asyncio.ensure_future(process.exited())
         overflow = asyncio.ensure_future(capture.over.wait())
         done, _ = await asyncio.wait(
             {waiter, overflow}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
@@ -256,33 +257,7 @@ async def run_tree(
     )
 
 
-async def main_exit(process: asyncio.subprocess.Process) -> None:
-    """Resolve when the main process exits, even if a leftover child keeps its pipes open.
-
-    (`Process.wait()` also waits for the pipes to close, which a daemon can delay forever.)
-    """
-    try:
-        pidfd = os.pidfd_open(process.pid)
-    except (AttributeError, OSError):
-        while process.returncode is None:  # noqa: ASYNC110 - no pidfd: poll the exit status
-            await asyncio.sleep(0.01)
-        return
-    loop = asyncio.get_running_loop()
-    exited: asyncio.Future[None] = loop.create_future()
-
-    def readable() -> None:
-        if not exited.done():
-            exited.set_result(None)
-
-    loop.add_reader(pidfd, readable)
-    try:
-        await exited
-    finally:
-        loop.remove_reader(pidfd)
-        os.close(pidfd)
-
-
-async def _feed(process: asyncio.subprocess.Process, data: bytes) -> None:
+async def _feed(process: PipedProcess, data: bytes) -> None:
     """Write the run's stdin (often nothing) and close it, so reads see EOF, never block."""
     assert process.stdin is not None
     try:
@@ -295,7 +270,7 @@ async def _feed(process: asyncio.subprocess.Process, data: bytes) -> None:
         process.stdin.close()
 
 
-async def _terminate(tree: ProcessTree, process: asyncio.subprocess.Process, grace: float) -> None:
+async def _terminate(tree: ProcessTree, process: PipedProcess, grace: float) -> None:
     tree.signal_all(signal.SIGTERM)
     try:
         await asyncio.wait_for(process.wait(), timeout=grace)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from fixloop.sandbox.base import MIB, Limits
 from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.piped import PipedProcess, start_piped
 
 SHELL = "/bin/sh"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -98,7 +99,7 @@ def rlimits_for(limits: Limits, *, memory: bool = True) -> list[tuple[str, int, 
 
 @dataclass
 class Zygote:
-    process: asyncio.subprocess.Process
+    process: PipedProcess
     cgroup: PidsCgroup | None
     netns: int | None = None  # network namespace fd the zygote joins before exec
 
@@ -126,63 +127,74 @@ class Zygote:
         except asyncio.TimeoutError:
             self.process.kill()
             await self.process.wait()
+        for reader in (self.process.stdout, self.process.stderr):
+            if reader is not None:
+                reader.feed_eof()
         if self.cgroup is not None:
             await asyncio.to_thread(self.cgroup.remove)
 
 
 async def start_zygote(use_cgroup: bool = True, netns: int | None = None) -> Zygote:
-    process = await asyncio.create_subprocess_exec(
-        SHELL, "-c", _ZYGOTE_SCRIPT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, pass_fds=() if netns is None else (netns,),
-        start_new_session=True, env={}, cwd="/",
-    )
-    cgroup = None
-    if use_cgroup:
-        # Migrating the waiting zygote costs an RCU grace period: done in a thread, early.
-        cgroup = await asyncio.to_thread(PidsCgroup.create, 1024)
-        if cgroup is not None and not await asyncio.to_thread(cgroup.adopt, process.pid):
-            await asyncio.to_thread(cgroup.remove)
+    def prepare() -> tuple[PipedProcess, PidsCgroup | None]:
+        # Everything slow happens here, in a worker thread: the fork and exec, and moving the
+        # waiting zygote into its cgroup (an RCU grace period).
+        process = start_piped([SHELL, "-c", _ZYGOTE_SCRIPT],
+                              pass_fds=() if netns is None else (netns,))
+        cgroup = PidsCgroup.create(1024) if use_cgroup else None
+        if cgroup is not None and not cgroup.adopt(process.pid):
+            cgroup.remove()
             cgroup = None
+        return process, cgroup
+
+    process, cgroup = await asyncio.to_thread(prepare)
+    await process.attach()
     return Zygote(process=process, cgroup=cgroup, netns=netns)
 
 
 class ZygotePool:
-    """Hands out zygotes; after the first, keeps one spare starting in the background."""
+    """Hands out zygotes; from the second run on, keeps `SPARES` more starting in the background.
+
+    Two, because a zygote's move into its cgroup waits for an RCU grace period that can be
+    longer than a short run: with one spare, back-to-back runs would wait for it.
+    """
+
+    SPARES = 2
 
     def __init__(self, netns: int | None = None) -> None:
-        self._spare: asyncio.Future[Zygote] | None = None
-        self._used = False
+        self._spares: list[asyncio.Future[Zygote]] = []
+        self._takes = 0
         self.netns = netns
 
     async def take(self) -> Zygote:
-        zygote: Zygote | None = None
-        if self._spare is not None:
-            spare, self._spare = self._spare, None
+        while self._spares:
+            ready = [spare for spare in self._spares if spare.done()]
+            spare = ready[0] if ready else self._spares[0]
+            self._spares.remove(spare)
             try:
                 zygote = await spare
             except OSError:
-                zygote = None
-            if zygote is not None and not zygote.alive():
-                await zygote.discard()
-                zygote = None
-        if zygote is None:
-            zygote = await start_zygote(netns=self.netns)
-        self._used = True
-        return zygote
+                continue
+            if zygote.alive():
+                self._takes += 1
+                return zygote
+            await zygote.discard()
+        self._takes += 1
+        return await start_zygote(netns=self.netns)
 
     def prepare_next(self) -> None:
-        """Start a spare zygote (after the current run has started, so the two overlap)."""
-        if self._spare is None and self._used:
-            self._spare = asyncio.ensure_future(start_zygote(netns=self.netns))
+        """Start spare zygotes (after the current run has started, so they overlap it)."""
+        if self._takes < 2:
+            return  # one-off runs (`fixloop run`) should not pay for spares
+        while len(self._spares) < self.SPARES:
+            self._spares.append(asyncio.ensure_future(start_zygote(netns=self.netns)))
 
     async def close(self) -> None:
-        if self._spare is not None:
-            spare, self._spare = self._spare, None
+        spares, self._spares = self._spares, []
+        for spare in spares:
             try:
                 zygote = await spare
             except (OSError, asyncio.CancelledError):
-                return
+                continue
             await zygote.discard()
 
 
@@ -203,7 +215,7 @@ def empty_network_namespace() -> int | None:
     try:
         holder = subprocess.Popen(
             ["unshare", "--net", "--", "sleep", "60"], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
     except OSError:
         return None
     try:
