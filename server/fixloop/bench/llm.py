@@ -5,7 +5,8 @@ here, stdlib only) and play the same conversation: the model first writes a prog
 then one that writes fibonacci.txt; AutoGen's team then needs one more model turn to hear
 "TERMINATE". Ours is `fixloop.task.solve_task` (sandbox, file checks, feedback); the baseline is
 AutoGen's `RoundRobinGroupChat` of an `AssistantAgent` and a `CodeExecutorAgent` with
-`LocalCommandLineCodeExecutor`. Time spent inside the HTTP call to the model is measured on both
+`LocalCommandLineCodeExecutor` (or, for our docker sandbox, `DockerCommandLineCodeExecutor` on the
+same image). Time spent inside the HTTP call to the model is measured on both
 sides by the same client wrapper and subtracted; what is left, divided by the code executions
 (two on each side), is the overhead per turn. The headline uses an instant model; a second run
 with a realistic model latency (300 ms by default) shows the steady state, where our sandbox and
@@ -89,11 +90,12 @@ async def _ours(config: Any, sandbox: str) -> tuple[float, float]:
     return total, result.model_seconds
 
 
-async def _autogen(config: Any) -> tuple[float, float]:
+async def _autogen(config: Any, docker_image: str | None = None) -> tuple[float, float]:
+    """One scripted conversation through AutoGen's own team; Docker executor when an image is given."""
     from autogen_agentchat.agents import AssistantAgent, CodeExecutorAgent
     from autogen_agentchat.conditions import MaxMessageTermination, TextMentionTermination
     from autogen_agentchat.teams import RoundRobinGroupChat
-    from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
+    from autogen_core.code_executor import CodeExecutor
 
     from fixloop.repair.llm.client import retrying_client
 
@@ -103,12 +105,25 @@ async def _autogen(config: Any) -> tuple[float, float]:
         with warnings.catch_warnings():
             # AutoGen warns that local execution is unsafe and unapproved: that is the baseline.
             warnings.simplefilter("ignore")
-            executor = LocalCommandLineCodeExecutor(work_dir=work_dir)
+            executor: CodeExecutor
+            if docker_image:
+                from autogen_ext.code_executors.docker import DockerCommandLineCodeExecutor
+
+                executor = DockerCommandLineCodeExecutor(image=docker_image, work_dir=work_dir)
+                await executor.start()
+            else:
+                from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
+
+                executor = LocalCommandLineCodeExecutor(work_dir=work_dir)
             team = RoundRobinGroupChat(
                 [AssistantAgent("coder", model_client=client), CodeExecutorAgent("executor", code_executor=executor)],
                 termination_condition=TextMentionTermination("TERMINATE") | MaxMessageTermination(8),
             )
-        await team.run(task=TASK)
+        try:
+            await team.run(task=TASK)
+        finally:
+            if docker_image:
+                await executor.stop()
         total = time.perf_counter() - started
         if not (Path(work_dir) / "fibonacci.txt").exists():
             raise RuntimeError("AutoGen's team did not follow the script")
@@ -121,25 +136,32 @@ def _per_turn(samples: list[tuple[float, float]]) -> float:
 
 
 async def _compare(config: Any, runs: int, sandboxes: list[str], label: str) -> None:
-    # Warm-up first (imports, first connections), then interleave the sides so that load from
-    # other processes on the machine falls on both alike.
-    await _autogen(config)
+    # Our local and bwrap sandboxes are compared with AutoGen's local executor, our docker sandbox
+    # with AutoGen's Docker executor on the same image. Warm-up first (imports, first connections),
+    # then the sides are interleaved so that load from other processes falls on both alike.
+    image = IMAGE[0] if IMAGE else None
+    baselines = {"local": None, **({"docker": image} if "docker" in sandboxes else {})}
+    for docker_image in baselines.values():
+        await _autogen(config, docker_image)
     for sandbox in sandboxes:
         await _ours(config, sandbox)
-    baseline: list[tuple[float, float]] = []
+    theirs: dict[str, list[tuple[float, float]]] = {name: [] for name in baselines}
     ours: dict[str, list[tuple[float, float]]] = {sandbox: [] for sandbox in sandboxes}
     for _ in range(runs):
-        baseline.append(await _autogen(config))
+        for name, docker_image in baselines.items():
+            theirs[name].append(await _autogen(config, docker_image))
         for sandbox in sandboxes:
             ours[sandbox].append(await _ours(config, sandbox))
-    autogen_turn = _per_turn(baseline)
-    print(f"[{label}] autogen RoundRobinGroupChat + LocalCommandLineCodeExecutor: "
-          f"{autogen_turn * 1000:.1f} ms overhead per turn (median of {runs}; "
-          f"model wait {statistics.median(m for _, m in baseline) * 1000:.0f} ms per conversation)")
+    for name, samples in theirs.items():
+        executor = "DockerCommandLineCodeExecutor" if name == "docker" else "LocalCommandLineCodeExecutor"
+        print(f"[{label}] autogen RoundRobinGroupChat + {executor}: {_per_turn(samples) * 1000:.1f} ms "
+              f"overhead per turn (median of {runs}; model wait "
+              f"{statistics.median(m for _, m in samples) * 1000:.0f} ms per conversation)")
     for sandbox in sandboxes:
-        our_turn = _per_turn(ours[sandbox])
+        baseline = "docker" if sandbox == "docker" else "local"
+        our_turn, their_turn = _per_turn(ours[sandbox]), _per_turn(theirs[baseline])
         print(f"[{label}] fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
-              f"(median of {runs}); ratio fixloop/autogen = {our_turn / autogen_turn:.2f} (target <= 1.00)")
+              f"(median of {runs}); ratio vs autogen {baseline} = {our_turn / their_turn:.2f} (target <= 1.00)")
 
 
 async def _bench(runs: int, sandboxes: list[str], latencies: list[float]) -> int:
