@@ -153,3 +153,23 @@ async def test_cancellation_stops_the_call(scripted: ScriptedServer, model_env: 
 def test_bad_configuration_is_refused_before_any_call(config: ModelConfig, message: str) -> None:
     with pytest.raises(ModelConfigError, match=message):
         conversation(config)
+
+
+def test_cost_estimate_from_the_price_table_and_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixloop.repair.llm.client import price_per_mtok
+
+    monkeypatch.delenv("FIXLOOP_PRICE", raising=False)
+    assert price_per_mtok("gpt-4o-mini-2024-07-18") == (0.15, 0.6)
+    assert price_per_mtok("qwen2.5-coder:7b") == (0.0, 0.0)  # local models are free
+    monkeypatch.setenv("FIXLOOP_PRICE", "1.5,6")
+    assert price_per_mtok("anything") == (1.5, 6.0)
+
+
+async def test_tokens_and_cost_are_counted(scripted: ScriptedServer, model_env: ModelConfig,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIXLOOP_PRICE", "2,8")
+    scripted.push(Reply("a", prompt_tokens=1000, completion_tokens=500))
+    chat = conversation(model_env)
+    await chat.ask("go")
+    await chat.close()
+    assert chat.tokens == 1500 and chat.cost_usd() == pytest.approx((1000 * 2 + 500 * 8) / 1e6)

@@ -151,19 +151,21 @@ def test_save_outputs_refuses_names_outside_the_directory(tmp_path: Path) -> Non
     assert not (tmp_path / "escape.txt").exists()
 
 
+@pytest.mark.parametrize("sandbox", ["local", "bwrap"])
 async def test_canary_key_never_reaches_sandbox_or_prompt(scripted: ScriptedServer, model_env: ModelConfig,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch, sandbox: str) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", CANARY_KEY + "-openai")
     monkeypatch.setenv("SERVICE_TOKEN", "tok-canary-99887766")
     dump = "```python\nimport os\nfor k, v in sorted(os.environ.items()):\n    print(k, '=', v)\nraise SystemExit(1)\n```"
-    scripted.push(dump, "```python\nprint('ok')\n```")
-    result = await solve_task("show the environment", settings=Settings(sandbox="local"), model=model_env)
+    # Two dumps: the first run is usually cold, the second goes through the warm worker.
+    scripted.push(dump, dump, "```python\nprint('ok')\n```")
+    result = await solve_task("show the environment", settings=Settings(sandbox=sandbox), model=model_env)
     assert result.solved and result.transcript is not None
     transcript = await asyncio.to_thread(Path(result.transcript).read_text)
     assert '"kind": "run"' in transcript and CANARY_KEY not in transcript and "tok-canary-99887766" not in transcript
-    assert '"tokens": 300' in transcript
-    shown = scripted.requests[1].last_user_text()
-    assert "PATH =" in shown  # the environment really was printed and sent back
+    assert '"tokens": 450' in transcript
+    for shown in (scripted.requests[1].last_user_text(), scripted.requests[2].last_user_text()):
+        assert "PATH =" in shown  # the environment really was printed and sent back
     for request in scripted.requests:
         body = json.dumps(request.body)
         assert CANARY_KEY not in body and "tok-canary-99887766" not in body
