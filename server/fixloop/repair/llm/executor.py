@@ -138,6 +138,7 @@ os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stray prints can never corrupt t
 def _child(work, script, out_path, err_path, file_limit):
     status = 1
     try:
+        os.close(_answers.fileno())  # the program must not write into the worker's answers
         os.setsid()
         os.chdir(work)
         sys.path[0] = work
