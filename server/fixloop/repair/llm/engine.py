@@ -111,20 +111,14 @@ class ModelEngine:
                     original=original_range,
                 )
                 if extraction.code is None:
-                    note = f"model turn {turn}: answer rejected: {extraction.reason}"
-                    self.notes.append(note)
-                    self._record(session, "model_rejected", turn=turn, reason=extraction.reason)
-                    session.progress(note)
-                    message = extraction_feedback(extraction.reason, target.start, target.end)
+                    message = self._reject(session, turn, extraction.reason)
                     continue
                 replacement = fit_to_range(extraction.code, session.source, target.start, target.end)
                 outside = redefined_outside(replacement, session.source, target.start, target.end)
                 if outside:
-                    reason = (f"the answer redefines {', '.join(outside)}, which lie outside lines "
-                              f"{target.start}-{target.end}; change only the target range")
-                    self.notes.append(f"model turn {turn}: answer rejected: {reason}")
-                    self._record(session, "model_rejected", turn=turn, reason=reason)
-                    message = extraction_feedback(reason, target.start, target.end)
+                    message = self._reject(session, turn, (
+                        f"the answer redefines {', '.join(outside)}, which lie outside lines "
+                        f"{target.start}-{target.end}; change only the target range"))
                     continue
                 verdict = await session.try_replacement(replacement, origin=f"llm turn {turn}")
                 if verdict.verified:
@@ -149,6 +143,14 @@ class ModelEngine:
                 f"{time.monotonic() - started:.1f} s"
             )
             await conversation.close()
+
+    def _reject(self, session: RepairSession, turn: int, reason: str) -> str:
+        """Record an answer that never reached the loop; return the feedback for the model."""
+        note = f"model turn {turn}: answer rejected: {reason}"
+        self.notes.append(note)
+        self._record(session, "model_rejected", turn=turn, reason=reason)
+        session.progress(note)
+        return extraction_feedback(reason, session.target.start, session.target.end)
 
     def _count(self, conversation: ModelConversation) -> None:
         self.turns = conversation.turns
