@@ -54,3 +54,27 @@ async def test_fix_keeps_crlf_and_counts_emoji(client: LanguageClient, workspace
     change(client, uri, 2, fixed)
     again = await run_command(client, "fixloop.runFile", {"uri": uri})
     assert again["ok"] is True, again
+
+
+async def test_incremental_edits_below_form_feeds_and_unicode_separators(client: LanguageClient, workspace: Path) -> None:
+    folder = workspace / "dir with spaces"
+    folder.mkdir()
+    # str.splitlines breaks at \x0c and U+2028; LSP does not. Edits below them must land right.
+    text = "a = 1\n\x0c\nb = 'x\u2028y'\nc = 3 / 1\nprint(c)\n"
+    uri = open_document(client, folder / "page breaks.py", text)
+    assert "%20" in uri
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(line=3, character=8), types.Position(line=3, character=9)), text="0"
+                )
+            ],
+        )
+    )
+    result = await run_command(client, "fixloop.runFile", {"uri": uri})
+    # Had the edit landed a line too high, the file would still print 3.0 (or be a syntax error).
+    assert result["error"] == {"type": "ZeroDivisionError", "message": "division by zero", "line": 4}, result
+    (diagnostic,) = client.diagnostics[uri]
+    assert diagnostic.range.start.line == 3

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     """Cheap by design: reads the request and cached state, never runs or parses anything."""
     uri = params.text_document.uri
-    document = server.workspace.text_documents.get(uri)
+    document = server.open_document(uri)
     if document is None:
         return []
     actions: list[types.CodeAction] = []

@@ -119,7 +119,7 @@ async def run_tracked(server: FixloopServer, owner: str, work: Any) -> Any:
 
 
 def is_current(server: FixloopServer, target: Target) -> bool:
-    document = server.workspace.text_documents.get(target.uri)
+    document = server.open_document(target.uri)
     return document is not None and document.version == target.version
 
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from fixloop.lsp.edits import UTF16, offset_at
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +78,28 @@ class FixloopProtocol(LanguageServerProtocol):
             log.warning("dropping %s: the server is not initialized yet", method_name)
             return
         super()._handle_notification(method_name, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        """Apply incremental changes with LSP's line breaks only (\\n, \\r\\n, \\r).
+
+        pygls splits lines with `str.splitlines`, which also breaks at form feeds, \\x1c-\\x1e,
+        \\x85 and U+2028/9, so an edit below such a character lands on the wrong line and the
+        server's text silently diverges from the editor's. Each change is applied here to the
+        text by offsets and stored as a whole-document change.
+        """
+        uri = params.text_document.uri
+        encoding = str(self.workspace.position_encoding or UTF16)
+        for change in params.content_changes:
+            document = self.workspace.text_documents.get(unquote(uri))
+            if document is not None and isinstance(change, types.TextDocumentContentChangePartial):
+                text = document.source
+                start = offset_at(text, change.range.start, encoding)
+                end = max(start, offset_at(text, change.range.end, encoding))
+                change = types.TextDocumentContentChangeWholeDocument(text=text[:start] + change.text + text[end:])
+            self.workspace.update_text_document(params.text_document, change)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
 
     def send_invalid_message_error(self, error: Exception, msg_id: str | int | None = None) -> None:
         """Answer an unreadable message: -32700 for bad JSON, -32600 for a non-message."""

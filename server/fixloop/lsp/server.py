@@ -109,11 +109,15 @@ class FixloopServer(LanguageServer):
         folders = self.folders()
         return folders[0] if folders else Path.cwd()
 
+    def open_document(self, uri: str) -> Any:
+        """The open document at `uri`, or None (pygls keys documents by the unquoted uri)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def target(self, raw: Mapping[str, Any]) -> features.Target:
         uri = raw.get("uri")
         if not isinstance(uri, str):
             raise features.CommandError("expected {uri: string, ...}")
-        document = self.workspace.text_documents.get(uri)
+        document = self.open_document(uri)
         if document is None:
             raise features.CommandError(f"{uri} is not open")
         path = Path(self.path_of(uri)).resolve()
@@ -121,7 +125,7 @@ class FixloopServer(LanguageServer):
         return features.Target(uri, document.version, document.source, path, root, document.language_id)
 
     def file_text(self, path: Path) -> str:
-        document = self.workspace.text_documents.get(path.as_uri())
+        document = self.open_document(path.as_uri())
         if document is not None:
             return document.source
         try:
