@@ -145,9 +145,9 @@ async def solve_task(
     With `out_dir`, a solved task's script and produced files are saved there (`written`).
     """
     from fixloop.repair.llm.client import ModelConversation
+    from fixloop.transcript import Transcript
 
     settings = settings or Settings()
-
     config = model or model_config(settings)
     conversation = ModelConversation(config, system_message=TASK_SYSTEM)
     shell_ok = settings.allow_shell if allow_shell is None else allow_shell
@@ -155,8 +155,6 @@ async def solve_task(
     inputs = [Path(p).name for p in data_files]
     wanted = tuple(expected_files) if expected_files is not None else expected_outputs(task, inputs)
     deadline = time.monotonic() + settings.budget
-    from fixloop.transcript import Transcript
-
     transcript = Transcript("task")
     with tempfile.TemporaryDirectory(prefix="fixloop-task-") as private:
         root = Path(private)
