@@ -82,6 +82,30 @@ def _is_empty_body(body: list[ast.stmt]) -> bool:
     return True
 
 
+def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Difflib-style opcodes of the changes. Candidates are usually one edit, so the common
+    prefix and suffix are stripped first (cheap even on a 50,000-line file); only the middle is
+    diffed line by line."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    old_mid, new_mid = old[prefix:len(old) - suffix], new[prefix:len(new) - suffix]
+    if not old_mid and not new_mid:
+        return []
+    if len(old_mid) + len(new_mid) > 400:
+        tag = "replace" if old_mid and new_mid else ("delete" if old_mid else "insert")
+        return [(tag, prefix, prefix + len(old_mid), prefix, prefix + len(new_mid))]
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    return [
+        (tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
 class GuardSet:
     """Checks candidates against one original text and one target range."""
 
@@ -110,10 +134,7 @@ class GuardSet:
 
     def _check_range(self, candidate: str) -> str | None:
         new_lines = candidate.splitlines(keepends=True)
-        matcher = difflib.SequenceMatcher(None, self.original_lines, new_lines, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
+        for tag, i1, i2, j1, j2 in _changed_blocks(self.original_lines, new_lines):
             inserted = new_lines[j1:j2]
             if tag == "insert" and self.allow_header_imports and all(
                 line.startswith(("import ", "from ")) for line in inserted

@@ -51,6 +51,8 @@ class Oracle:
 
 @dataclass(frozen=True)
 class TestOutcome:
+    __test__ = False  # a value, not a pytest test class
+
     id: str
     outcome: str  # "passed" | "failed" | "timeout" | "skipped"
     message: str = ""
@@ -281,6 +283,8 @@ def parse_command(command: str, allow_shell: bool) -> tuple[tuple[str, ...], boo
 
 @dataclass(frozen=True)
 class TestFailure:
+    __test__ = False  # a value, not a pytest test class
+
     nodeid: str
     file: str  # relative to root
     line: int | None
@@ -289,6 +293,8 @@ class TestFailure:
 
 @dataclass(frozen=True)
 class TestReport:
+    __test__ = False  # a value, not a pytest test class
+
     passed: int
     failed: int
     failures: tuple[TestFailure, ...] = ()

@@ -89,9 +89,17 @@ class SourceView:
                     best = function
         return best
 
+    @cached_property
+    def _statements_by_line(self) -> dict[int, list[ast.stmt]]:
+        index: dict[int, list[ast.stmt]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.stmt):
+                index.setdefault(node.lineno, []).append(node)
+        return index
+
     def statements_on(self, line: int) -> list[ast.stmt]:
         """Simple-or-compound statements that start on `line`, outermost first."""
-        return [n for n in ast.walk(self.tree) if isinstance(n, ast.stmt) and n.lineno == line]
+        return self._statements_by_line.get(line, [])
 
     def names_in_scope(self, line: int) -> list[str]:
         """Variables visible at `line`: the function's parameters and locals, then globals."""

@@ -132,6 +132,13 @@ class Validator:
             result = await self.sandbox.run(command_spec(oracle, root, overlay, self.limits))
             if result.status is Status.SANDBOX_ERROR:
                 raise OracleError(f"the command could not run: {result.note or result.stderr[-300:]}")
+            program = oracle.command[0] if not oracle.shell else ""
+            missing = result.exit_code == 127 or (
+                program and program in result.stderr
+                and ("execvp" in result.stderr or "not found" in result.stderr)
+            )
+            if self.baseline is None and result.status is Status.ERROR and missing:
+                raise OracleError(f"the command could not run: {result.stderr.strip()[-300:]}")
             return observation_from_run(result, "command")
         if oracle.kind == "script":
             request = worker_request(oracle, overlay=overlay, timeout=self.settings.timeout,

@@ -1,0 +1,110 @@
+"""The Python API other helpers use: run_fix (with cancellation), run_tests, discover_tests_for."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import SANDBOX
+from fixloop.fixes import FixRequest
+from fixloop.loop import run_fix, summary_line
+from fixloop.oracle import discover_tests_for, run_tests
+from fixloop.settings import Settings
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def descendants() -> set[int]:
+    """Live (non-zombie) processes descended from this test process."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, stack = set(), [os.getpid()]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+async def test_run_fix_on_unsaved_source_reports_proof(tmp_path: Path) -> None:
+    write(tmp_path, "shapes.py", "def area(w, h):\n    return w * h\n")
+    write(tmp_path, "test_shapes.py", "from shapes import area\n\ndef test_area():\n    assert area(2, 3) == 6\n")
+    buffer = "def area(w, h):\n    return w + h\n"  # the editor's unsaved text
+    messages: list[str] = []
+    result = await run_fix(
+        FixRequest(path=Path("shapes.py"), root=tmp_path, source=buffer, tests=("test_shapes.py",),
+                   settings=Settings(sandbox=SANDBOX, engine="offline")),
+        progress=messages.append,
+    )
+    assert result.verified and result.fixed == "def area(w, h):\n    return w * h\n"
+    assert result.proof is not None and result.proof.short() == "1 failing -> 1/1 tests pass"
+    assert "verified fix" in summary_line(result)
+    assert (tmp_path / "shapes.py").read_text() == "def area(w, h):\n    return w * h\n"
+
+
+async def test_cancel_kills_sandbox_processes(tmp_path: Path) -> None:
+    write(tmp_path, "spin.py", """
+        def spin(n):
+            while n != 0:
+                n = n + 0
+            return n
+        """)
+    write(tmp_path, "test_spin.py", "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 3\n")
+    before = descendants()
+    task = asyncio.create_task(run_fix(FixRequest(
+        path=Path("spin.py"), root=tmp_path, tests=("test_spin.py",),
+        settings=Settings(sandbox=SANDBOX, timeout=30.0, budget=120.0))))
+    await asyncio.sleep(3)
+    assert not task.done()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(50):
+        if descendants() <= before:
+            break
+        await asyncio.sleep(0.1)
+    assert descendants() <= before
+
+
+def test_discover_tests_for_finds_importers(tmp_path: Path) -> None:
+    write(tmp_path, "pkg/money.py", "def cents(x):\n    return int(x * 100)\n")
+    write(tmp_path, "tests/test_money.py", "from pkg.money import cents\n")
+    write(tmp_path, "tests/test_other.py", "import json\n")
+    write(tmp_path, "test_direct.py", "import money\n")
+    assert discover_tests_for("pkg/money.py", tmp_path) == ["test_direct.py", "tests/test_money.py"]
+
+
+async def test_run_tests_reports_failures_with_lines(tmp_path: Path) -> None:
+    write(tmp_path, "calc.py", "def add(a, b):\n    return a - b\n")
+    write(tmp_path, "test_calc.py", """
+        from calc import add
+
+        def test_zero():
+            assert add(0, 0) == 0
+
+        def test_add():
+            assert add(2, 2) == 4
+        """)
+    report = await run_tests(tmp_path, ["test_calc.py"], settings=Settings(sandbox=SANDBOX))
+    assert (report.passed, report.failed) == (1, 1)
+    failure = report.failures[0]
+    assert failure.nodeid == "test_calc.py::test_add" and failure.file == "test_calc.py"
+    assert failure.line == 7 and "assert" in failure.message
+    fixed = await run_tests(tmp_path, ["test_calc.py"], settings=Settings(sandbox=SANDBOX),
+                            overlay={"calc.py": "def add(a, b):\n    return a + b\n"})
+    assert (fixed.passed, fixed.failed) == (2, 0)

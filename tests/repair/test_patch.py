@@ -1,0 +1,61 @@
+"""Pure text surgery: line replacement, diffs, minimal edit ranges, atomic writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixloop.patch import (
+    Edit,
+    changed_lines,
+    line_ending,
+    read_source,
+    replace_lines,
+    text_edit_range,
+    unified_diff,
+    write_atomically,
+)
+from fixloop.repair.engine import LineRange
+
+
+def test_replace_lines_keeps_crlf_and_other_lines() -> None:
+    source = "a = 1\r\nb = 2\r\nc = 3\r\n"
+    new = replace_lines(source, LineRange(2, 2), "b = 20\n")
+    assert new == "a = 1\r\nb = 20\r\nc = 3\r\n"
+    assert line_ending(new) == "\r\n"
+
+
+def test_replace_lines_adds_missing_trailing_newline() -> None:
+    assert replace_lines("x\ny\nz\n", LineRange(2, 2), "Y") == "x\nY\nz\n"
+
+
+def test_unified_diff_headers_and_no_newline_marker() -> None:
+    diff = unified_diff("a\nb", "a\nc", "pkg/mod.py")
+    assert diff.startswith("--- a/pkg/mod.py\n+++ b/pkg/mod.py\n")
+    assert "-b\n\\ No newline at end of file\n+c\n" in diff
+    assert unified_diff("same", "same", "x.py") == ""
+
+
+def test_text_edit_range_is_minimal() -> None:
+    edit = text_edit_range("def f():\n    return a + b\n", "def f():\n    return a - b\n")
+    assert edit is not None
+    assert (edit.start_line, edit.start_character, edit.end_line, edit.end_character) == (1, 13, 1, 14)
+    assert edit.new_text == "-"
+    assert text_edit_range("x", "x") is None
+
+
+def test_edit_apply_and_changed_lines() -> None:
+    source = "one\ntwo\nthree\n"
+    new = Edit(4, 7, "TWO").apply(source)
+    assert new == "one\nTWO\nthree\n"
+    assert changed_lines(source, new) == (2, 2)
+
+
+def test_write_atomically_keeps_encoding_and_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.py"
+    original = "# -*- coding: latin-1 -*-\r\nname = 'café'\r\n"
+    path.write_bytes(original.encode("latin-1"))
+    text, encoding = read_source(path)
+    assert text == original and encoding == "iso-8859-1"
+    write_atomically(path, text.replace("café", "crème"), encoding)
+    assert path.read_bytes() == "# -*- coding: latin-1 -*-\r\nname = 'crème'\r\n".encode("latin-1")
+    assert [p.name for p in tmp_path.iterdir()] == ["legacy.py"]
