@@ -35,7 +35,7 @@ SANDBOX_UID = 65534
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Every mount costs time on every run, so only what programs need; name lookup and TLS
 # files only when the network is on.
-_ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives")
+_ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 _NETWORK_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/nsswitch.conf",
                 "/etc/ssl", "/etc/ca-certificates")
 _DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
@@ -100,22 +100,25 @@ class BwrapSandbox(ScratchOwner):
     def __init__(self, python: str) -> None:
         self.python = python
         self._binds = _interpreter_paths(python)
-        super().__init__("fixloop-bwrap-")
+        # The copies are read-only inside the sandbox (its writes go to its own sized tmpfs),
+        # so they can live in RAM, where creating and removing files costs microseconds.
+        shm = "/dev/shm"
+        super().__init__("fixloop-bwrap-", shm if os.access(shm, os.W_OK | os.X_OK) else None)
         # As root, runs join one prepared empty network namespace instead of paying for a new
         # one each time; runs that asked for the network use plain zygotes on the host network.
         self._netns = empty_network_namespace()
         self._networked = self._zygotes
         if self._netns is not None:
             self._zygotes = ZygotePool(netns=self._netns)
-        self._etc = {False: self._make_etc("etc", _ETC_FILES),
-                     True: self._make_etc("etc-net", _ETC_FILES + _NETWORK_ETC)}
+        self._etc = {False: self._make_etc("etc", _ETC_FILES)}  # the networked one on demand
         reap_stale()
 
     def _make_etc(self, name: str, wanted: tuple[str, ...]) -> Path:
         """A private /etc with only what programs need, bound with one mount per run instead
-        of one per file. Copied once per sandbox; `alternatives` is kept as its symlinks."""
+        of one per file (plus `alternatives`, hundreds of symlinks, bound as it is)."""
         etc = self._base / name
         etc.mkdir()
+        (etc / "alternatives").mkdir()  # mount point: the real one is bound read-only
         (etc / "passwd").write_text(_PASSWD)
         (etc / "group").write_text(_GROUP)
         for source in map(Path, wanted):
@@ -152,8 +155,11 @@ class BwrapSandbox(ScratchOwner):
                 args += ["--symlink", os.readlink(directory), directory]
             elif os.path.isdir(directory):
                 args += ["--ro-bind", directory, directory]
-        args += ["--ro-bind", str(self._etc[spec.network]), "/etc", "--proc", "/proc",
-                 "--dir", "/dev"]
+        if spec.network not in self._etc:
+            self._etc[True] = self._make_etc("etc-net", _ETC_FILES + _NETWORK_ETC)
+        args += ["--ro-bind", str(self._etc[spec.network]), "/etc",
+                 "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+                 "--proc", "/proc", "--dir", "/dev"]
         for device in _DEVICES:  # a few nodes instead of a whole --dev (no pty, no shm needed)
             args += ["--dev-bind", device, device]
         args += [

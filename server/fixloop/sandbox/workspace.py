@@ -241,12 +241,12 @@ class ScratchOwner:
     """What the local and bwrap backends share: a private base dir, tree pools per project,
     and the long-lived processes to kill on close."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, directory: str | None = None) -> None:
         import tempfile
 
         from fixloop.sandbox.zygote import ZygotePool
 
-        self._base = Path(tempfile.mkdtemp(prefix=prefix))
+        self._base = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
         self._pools: dict[Path, TreePool] = {}
         self._processes: set[Any] = set()
         self._zygotes = ZygotePool()
