@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -39,17 +40,29 @@ def register(subparsers: Any) -> None:
 Runner = Callable[[], Awaitable[Any]]
 
 
-async def _interleaved(runs: int, runners: dict[tuple[str, str], Runner]) -> dict[tuple[str, str], float]:
-    """Median ms per runner, measured round-robin so load changes hit every runner alike."""
+def _cpu_ms() -> float:
+    """CPU time of this process (all threads) and its reaped children, in ms."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime) * 1000
+
+
+async def _interleaved(
+    runs: int, runners: dict[tuple[str, str], Runner]
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """(median wall ms, median CPU ms) per runner, measured round-robin so that load changes
+    on a shared machine hit every runner alike. CPU counts what this process and its
+    children spend (not a Docker engine's work), which load barely changes."""
     for once in runners.values():
         await once()  # warm-up: caches, first container exec, imports
-    samples: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
+    walls: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
+    cpus: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
     for _ in range(runs):
         for key, once in runners.items():
-            started = time.perf_counter()
+            cpu, started = _cpu_ms(), time.perf_counter()
             await once()
-            samples[key].append((time.perf_counter() - started) * 1000)
-    return {key: statistics.median(values) for key, values in samples.items()}
+            walls[key].append((time.perf_counter() - started) * 1000)
+            cpus[key].append(_cpu_ms() - cpu)
+    return {key: (statistics.median(walls[key]), statistics.median(cpus[key])) for key in runners}
 
 
 async def _bare(script: Path) -> None:
@@ -79,8 +92,9 @@ async def _measure(args: argparse.Namespace) -> dict[str, dict[str, float | str]
             await _our_runners(args, root, image, table, runners, stack)
             await _autogen_runners(args, root, image, table, runners, stack)
             medians = await _interleaved(args.runs, runners)
-        for (row, label), value in medians.items():
-            table[row][label] = value
+        for (row, label), (wall, cpu) in medians.items():
+            table[row][label] = wall
+            table[row][f"{label} cpu"] = cpu
     return table
 
 
@@ -176,21 +190,25 @@ def _ratio(table: dict[str, dict[str, float | str]], row: str, base: str, column
 
 
 def report(table: dict[str, dict[str, float | str]]) -> str:
-    lines = [f"{'runner':<16} {'print(1) ms':>12} {'failing ms':>12} {'start ms':>10}"]
+    columns = ("print(1)", "print(1) cpu", "failing", "failing cpu", "start")
+    lines = [f"{'runner':<16} {'print(1) ms':>12} {'(cpu)':>7} {'failing ms':>12} {'(cpu)':>7} "
+             f"{'start ms':>10}"]
     for row, values in table.items():
         if "unavailable" in values:
             lines.append(f"{row:<16} unavailable: {values['unavailable']}")
             continue
-        cells = [values.get(c) for c in ("print(1)", "failing", "start")]
-        shown = [f"{c:.1f}" if isinstance(c, float) else "-" for c in cells]
-        lines.append(f"{row:<16} {shown[0]:>12} {shown[1]:>12} {shown[2]:>10}")
+        shown = [f"{c:.1f}" if isinstance(c, float) else "-" for c in map(values.get, columns)]
+        lines.append(f"{row:<16} {shown[0]:>12} {shown[1]:>7} {shown[2]:>12} {shown[3]:>7} "
+                     f"{shown[4]:>10}")
     lines.append("")
-    lines.append("ratios (target):")
+    lines.append("wall-time ratios (target), then the CPU ratio (bwrap and docker CPU leave out the")
+    lines.append("sandboxed program, reaped inside its namespace or container, so only local compares):")
     for label in PROGRAMS:
-        lines.append(f"  {label}: local/bare {_ratio(table, 'fixloop local', 'bare python', label)} (<= 1.1x), "
-                     f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', label)} (<= 1.3x), "
-                     f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', label)} (<= 1x), "
-                     f"local/autogen-local {_ratio(table, 'fixloop local', 'autogen local', label)}")
+        lines.append(
+            f"  {label}: local/bare {_ratio(table, 'fixloop local', 'bare python', label)} (<= 1.1x), "
+            f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', label)} (<= 1.3x), "
+            f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', label)} (<= 1x); "
+            f"cpu local/bare {_ratio(table, 'fixloop local', 'bare python', label + ' cpu')}")
     lines.append(f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)")
     return "\n".join(lines)
 
