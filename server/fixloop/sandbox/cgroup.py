@@ -48,7 +48,7 @@ def _base() -> Path | None:
 
 
 class PidsCgroup:
-    """One run's cgroup. Create with `create()`; the child joins it with `join_self()`."""
+    """One run's cgroup. Create with `create()`, move a waiting process in with `adopt()`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -70,14 +70,6 @@ class PidsCgroup:
         except OSError:
             return None
         return cls(path)
-
-    def join_self(self) -> None:
-        """Move the calling process into the cgroup (called in the child before exec)."""
-        fd = os.open(self._procs, os.O_WRONLY)
-        try:
-            os.write(fd, b"0")
-        finally:
-            os.close(fd)
 
     def adopt(self, pid: int) -> bool:
         """Move a (waiting) process into the cgroup from outside; False if that failed."""
