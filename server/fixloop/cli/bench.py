@@ -26,4 +26,9 @@ def register(subparsers: Any) -> None:
                 raise
             continue
         module.register(inner)
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
+
+    def show_help(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(handler=show_help)
