@@ -17,6 +17,7 @@ from collections import Counter
 
 from fixloop.repair.engine import LineRange
 
+LARGE_FILE_LINES = 3000
 EXIT_CALLS = {"sys.exit", "os._exit", "exit", "quit", "os.abort", "os.kill", "os.killpg"}
 HARNESS_NAMES = {"pytest", "_getframe", "inspect", "mock", "unittest", "settrace", "__builtins__"}
 
@@ -116,10 +117,61 @@ class GuardSet:
         self.failing_lines = failing_lines
         self.allow_header_imports = allow_header_imports
         self.original_lines = original.splitlines(keepends=True)
+        self.original_tree: ast.Module | None
         try:
-            self.original_marks = _fingerprint(ast.parse(original))
+            self.original_tree = ast.parse(original)
+            self.original_marks = _fingerprint(self.original_tree)
         except SyntaxError:
+            self.original_tree = None
             self.original_marks = Counter()
+
+    def screen(self, candidate: str) -> tuple[str, str] | None:
+        """Parse and guard a candidate: None if it may run, else (outcome, reason).
+
+        On large files only the top-level statements the edit touches are re-parsed and
+        compared, so a candidate for a 50,000-line file costs milliseconds, not a full parse.
+        """
+        reason = self._check_range(candidate)
+        if reason:
+            return "guard", reason
+        block = self._touched_block(candidate)
+        if block is None:
+            try:
+                tree = ast.parse(candidate)
+            except (SyntaxError, ValueError) as exc:
+                return "syntax", f"does not parse: {exc}"
+            added = _fingerprint(tree) - self.original_marks
+        else:
+            old_text, new_text = block
+            try:
+                new_tree = ast.parse(new_text)
+            except (SyntaxError, ValueError) as exc:
+                return "syntax", f"does not parse: {exc}"
+            added = _fingerprint(new_tree) - _fingerprint(ast.parse(old_text))
+        if added:
+            return "guard", f"refused: adds {', '.join(sorted(added))}"
+        return None
+
+    def _touched_block(self, candidate: str) -> tuple[str, str] | None:
+        """(old, new) text of the top-level statements around the change, for big files."""
+        if self.original_tree is None or len(self.original_lines) < LARGE_FILE_LINES:
+            return None
+        new_lines = candidate.splitlines(keepends=True)
+        blocks = _changed_blocks(self.original_lines, new_lines)
+        if not blocks:
+            return None
+        first = min(b[1] for b in blocks) + 1
+        last = max(max(b[2], b[1] + 1) for b in blocks)
+        covering = [n for n in self.original_tree.body
+                    if (n.end_lineno or n.lineno) >= first - 1 and n.lineno <= last + 1]
+        if not covering:
+            return None
+        start = min(n.lineno for n in covering)
+        end = max(n.end_lineno or n.lineno for n in covering)
+        delta = len(new_lines) - len(self.original_lines)
+        old_text = "".join(self.original_lines[start - 1:end])
+        new_text = "".join(new_lines[start - 1:end + delta])
+        return old_text, new_text
 
     def check(self, candidate: str, tree: ast.AST | None) -> str | None:
         """None when the candidate may be validated, else the reason it is refused."""

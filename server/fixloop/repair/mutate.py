@@ -102,6 +102,18 @@ class MutantGenerator:
             yield from self._expressions(statement, line)
             yield from self._statement_level(statement, line, deep)
 
+    def guards_for_line(self, line: int) -> Iterator[Mutant]:
+        """Only the guard mutants of a line: what an IndexError, KeyError, ZeroDivisionError or
+        an attribute of None there asks for first."""
+        for statement in self.view.statements_on(line)[:1]:
+            if self.view.function_at(line) is None:
+                return
+            yield from self._guards(statement, line, self.view.indent_of(line),
+                                    self.view.line_start(line), _inside_loop(self.view, statement))
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Subscript):
+                    yield from self._subscripts(node, line)
+
     # ---- expressions ---------------------------------------------------------------------------
 
     def _expression_nodes(self, statement: ast.stmt, line: int) -> list[ast.AST]:

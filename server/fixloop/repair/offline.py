@@ -15,6 +15,7 @@ from fixloop.repair.engine import RepairSession
 from fixloop.repair.mutate import Mutant, MutantGenerator
 from fixloop.repair.source import SourceView
 
+GUARD_ERRORS = ("IndexError", "KeyError", "ZeroDivisionError")
 # Lines searched with the full operator set; lines further down the ranking get the cheap ones.
 DEEP_LINES = 12
 MAX_LINES = 60
@@ -56,6 +57,10 @@ class OfflineEngine:
             for name in self._recursing_functions(session):
                 yield from ((c.text, c.origin) for c in rules.base_case_candidates(view, name))
         generator = MutantGenerator(view)
+        none_error = "NoneType" in (failure.error_message or "")
+        if line and (error_type in GUARD_ERRORS or none_error):
+            for mutant in sorted(generator.guards_for_line(line), key=lambda m: m.cost):
+                yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
         scored = list(getattr(session, "suspicious", []))
         ranked = [line_ for line_, _ in scored]
         target = session.target

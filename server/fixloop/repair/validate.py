@@ -79,6 +79,9 @@ def warm_modules(root: Path, files: Sequence[str], sources: Sequence[str] = ()) 
     return list(dict.fromkeys(names))
 
 
+PROOF_STARTUP_SECONDS = 10.0
+
+
 @dataclass(frozen=True)
 class Winner:
     text: str
@@ -123,13 +126,21 @@ class Validator:
 
     # ---- runs -------------------------------------------------------------------------------
 
-    async def fresh(self, text: str) -> Observation:
-        """The full oracle in a fresh sandbox process, with `text` as the target file."""
+    async def fresh(self, text: str, *, proof: bool = False) -> Observation:
+        """The full oracle in a fresh sandbox process, with `text` as the target file.
+
+        The proof run of a winner gets extra wall time for interpreter and pytest start-up, so
+        a tight `--timeout` (meant for the code) cannot reject a fix that the warm run passed.
+        """
         assert self.sandbox is not None
         oracle, root = self.prepared.oracle, self.prepared.root
         overlay = {oracle.target: text}
+        limits = self.limits
+        if proof:
+            limits = Limits(wall_seconds=self.settings.timeout + PROOF_STARTUP_SECONDS,
+                            memory_mb=self.settings.memory)
         if oracle.kind == "command":
-            result = await self.sandbox.run(command_spec(oracle, root, overlay, self.limits))
+            result = await self.sandbox.run(command_spec(oracle, root, overlay, limits))
             if result.status is Status.SANDBOX_ERROR:
                 raise OracleError(f"the command could not run: {result.note or result.stderr[-300:]}")
             program = oracle.command[0] if not oracle.shell else ""
@@ -143,8 +154,8 @@ class Validator:
         if oracle.kind == "script":
             request = worker_request(oracle, overlay=overlay, timeout=self.settings.timeout,
                                      memory_mb=self.settings.memory)
-            return await observe_fresh_worker(self.sandbox, root, request, self.limits)
-        result, passed, failed = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, self.limits)
+            return await observe_fresh_worker(self.sandbox, root, request, limits)
+        result, passed, failed = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
         if result.status is Status.TIMEOUT:
             return Observation((TestOutcome("pytest", "timeout", "timed out"),), result.duration_ms,
                                result.stdout[-3000:], runner="fresh")
@@ -286,13 +297,9 @@ class Validator:
 
     async def validate(self, text: str, origin: str, guards: GuardSet) -> CandidateVerdict:
         started = time.monotonic()
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError) as exc:
-            return self._record(origin, text, CandidateVerdict(False, "syntax", f"does not parse: {exc}"), started)
-        refusal = guards.check(text, tree)
+        refusal = guards.screen(text)
         if refusal:
-            return self._record(origin, text, CandidateVerdict(False, "guard", refusal), started)
+            return self._record(origin, text, CandidateVerdict(False, *refusal), started)
         self.tried += 1
         verdict, after = await self._run_candidate(text)
         if verdict.verified and after is not None:
@@ -322,7 +329,7 @@ class Validator:
                                     observation.report_text(1500)), None
         if not observation.outcomes or len(observation.passed) < len(baseline.passed):
             return CandidateVerdict(False, "fails", "not every test ran", observation.report_text(1500)), None
-        proof = await self.fresh(text)
+        proof = await self.fresh(text, proof=True)
         if not proof.ok:
             return CandidateVerdict(False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]), None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), proof.side()
