@@ -14,9 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from fixloop.sandbox import RunResult, RunSpec, SandboxUnavailable, Status, open_sandbox
+from fixloop.sandbox import RunResult, RunSpec, SandboxUnavailable, open_sandbox
 from fixloop.sandbox.base import Limits
+from fixloop.sandbox.process import sandbox_error
 from fixloop.settings import Settings
+
+__all__ = ["file_spec", "limits_for", "relative_to_root", "run_file", "sandbox_error"]
 
 
 def limits_for(settings: Settings, base: Limits | None = None) -> Limits:
@@ -47,14 +50,6 @@ def file_spec(
     return RunSpec(
         argv=(relative, *args), root=root.resolve(), limits=limits or limits_for(settings),
         overlay=files, network=settings.network,
-    )
-
-
-def sandbox_error(kind: str, message: str) -> RunResult:
-    """The RunResult reported when the sandbox itself failed (never the program)."""
-    return RunResult(
-        status=Status.SANDBOX_ERROR, exit_code=None, stdout="", stderr="", truncated=False,
-        duration_ms=0, sandbox=kind, error=None, note=message,
     )
 
 

@@ -108,3 +108,18 @@ async def test_docker_leftovers_are_reaped_and_close_removes_container(project: 
     mine = [c for c in client.containers.list(all=True, filters={"label": "fixloop.sandbox"})
             if c.labels.get("fixloop.pid") == str(os.getpid())]
     assert mine == []
+
+
+def test_user_namespaces_forbidden_fails_closed(project: Path) -> None:
+    # A child user namespace whose own namespace limit is 0: bubblewrap cannot create one.
+    script = (
+        "echo 0 > /proc/sys/user/max_user_namespaces && "
+        f"exec {sys.executable} -m fixloop run main.py --sandbox bwrap"
+    )
+    done = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--mount-proc",
+         "sh", "-c", script], cwd=project, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "bubblewrap cannot create namespaces here" in done.stderr
+    assert "max_user_namespaces" in done.stderr and "choose --sandbox docker" in done.stderr
+    assert "hi" not in done.stdout

@@ -27,11 +27,14 @@ from fixloop.sandbox.process import (
     default_python,
     interpreter_dirs,
     run_tree,
+    sandbox_error,
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
 from fixloop.sandbox.zygote import ZygotePool, empty_network_namespace
 
 SANDBOX_UID = 65534
+_NAMESPACES = ("--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
+               "--unshare-cgroup-try")
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Every mount costs time on every run, so only what programs need; name lookup and TLS
 # files only when the network is on.
@@ -52,7 +55,9 @@ def _probe() -> str | None:
                 "(install it with `apt-get install bubblewrap`)")
     try:
         probe = subprocess.run(
-            [binary, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+            # Exactly the namespaces runs use (`--unshare-all` would quietly skip the user one).
+            [binary, *_NAMESPACES, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
+             "true"],
             capture_output=True, timeout=10, env={"PATH": "/usr/bin:/bin"},
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -142,12 +147,11 @@ class BwrapSandbox(ScratchOwner):
     def wrap(self, spec: RunSpec, tree_path: Path) -> list[str]:
         """The bwrap command line for `spec`, with the project copy at the real root path."""
         root = str(spec.root.resolve())
-        if spec.network or self._netns is not None:
-            # Network: the host's when asked for, else the shared empty one the zygote joined.
-            namespaces = ["--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
-                          "--unshare-cgroup-try"]
-        else:
-            namespaces = ["--unshare-all"]
+        namespaces = list(_NAMESPACES)
+        if not spec.network and self._netns is None:
+            # Otherwise the network is the host's when asked for, or else the shared empty
+            # namespace the zygote joined.
+            namespaces.append("--unshare-net")
         args = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
                 "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
         for directory in _SYSTEM_DIRS:
@@ -188,6 +192,9 @@ class BwrapSandbox(ScratchOwner):
                 self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec),
                 limits=spec.limits, stdin=spec.stdin, pool=self._pool_for(spec),
             )
+        if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
+            # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
+            return sandbox_error(self.name, f"bwrap sandbox failed: {outcome.stderr.strip()}")
         return classify(
             outcome, sandbox=self.name, roots=[str(spec.root.resolve())], protected=True,
             signal_offset=128,

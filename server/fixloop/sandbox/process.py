@@ -331,6 +331,14 @@ def classify(
     )
 
 
+def sandbox_error(kind: str, message: str) -> RunResult:
+    """The RunResult reported when the sandbox itself failed (never the program)."""
+    return RunResult(
+        status=Status.SANDBOX_ERROR, exit_code=None, stdout="", stderr="", truncated=False,
+        duration_ms=0, sandbox=kind, error=None, note=message,
+    )
+
+
 def interpreter_dirs(python: str) -> list[str]:
     """Directories to put first on PATH so `python`/`python3` mean the chosen interpreter."""
     return [str(Path(python).parent)] if os.path.isabs(python) else []
