@@ -98,3 +98,26 @@ async def test_start_process_pipes_and_kill(sandbox: Sandbox, project: Path) -> 
     assert await process.stdout.readline() == b"PING\n"
     await process.kill()
     assert await process.wait() is not None
+
+
+async def test_killing_a_long_lived_process_kills_its_whole_tree(
+    sandbox: Sandbox, project: Path
+) -> None:
+    import uuid
+
+    from fixloop.sandbox.process import marked_pids
+
+    marker = uuid.uuid4().hex
+    worker = (
+        "import os, subprocess, sys\n"
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+        "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(300)\n"
+        "print('ready', flush=True)\nsys.stdin.read()\n"
+    )
+    process = await sandbox.start_process(RunSpec(
+        argv=("tree_worker.py",), root=project, limits=SMALL, overlay={"tree_worker.py": worker},
+        env={"TREE_MARKER": marker}))
+    assert await process.stdout.readline() == b"ready\n"
+    assert len(marked_pids(marker, "TREE_MARKER")) >= 3  # worker, sleep, forked child
+    await process.kill()
+    assert marked_pids(marker, "TREE_MARKER") == []
