@@ -28,11 +28,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"fixloop: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with `only` one sub-command registered: importing every sub-command
+    (benchmarks pull in http.server and more) would cost `fixloop serve` start-up time."""
     parser = _Parser(prog="fixloop", description="Run, debug and fix Python code in a sandbox.")
     parser.add_argument("--version", action="version", version=f"fixloop {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
         try:
             module = importlib.import_module(f"fixloop.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -44,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    first = arguments[0] if arguments else None
+    parser = build_parser(first if first in COMMAND_MODULES else None)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
