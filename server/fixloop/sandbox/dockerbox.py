@@ -226,17 +226,20 @@ class DockerSandbox:
                         archive.addfile(info, io.BytesIO(data))
                 self._overlays[key] = {}
             previous = self._overlays[key]
-            overlay = dict(spec.overlay)
-            for rel in previous.keys() - overlay.keys():
+            # New or changed overlay files, and the originals of files no longer overlaid
+            # (restored byte for byte from the project, or deleted when they never existed).
+            writes: dict[str, bytes] = {
+                rel: text.encode("utf-8") for rel, text in spec.overlay.items()
+                if previous.get(rel) != text
+            }
+            for rel in previous.keys() - spec.overlay.keys():
                 original = root / rel
                 if original.is_file():
-                    overlay.setdefault(rel, original.read_text(encoding="utf-8", errors="replace"))
+                    writes[rel] = original.read_bytes()
                 else:
                     deletions.append(rel)
-            changed = {rel: text for rel, text in overlay.items() if previous.get(rel) != text}
-            for rel, text in changed.items():
+            for rel, data in writes.items():
                 check_overlay_path(rel)
-                data = text.encode("utf-8")
                 members += 1
                 info = tarfile.TarInfo(rel)
                 info.size, info.mode = len(data), 0o644
