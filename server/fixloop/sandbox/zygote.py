@@ -19,6 +19,8 @@ import asyncio
 import os
 import re
 import shlex
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -199,17 +201,21 @@ class ZygotePool:
 
 
 _EMPTY_NETNS: int | None = None
+_NETNS_LOCK = threading.Lock()
 
 
 def empty_network_namespace() -> int | None:
     """An fd of one network namespace with nothing in it (loopback down), made once per
     server process, or None when we lack the privilege. Creating a network namespace per run
     costs several milliseconds; joining an existing one costs microseconds."""
-    global _EMPTY_NETNS
-    if _EMPTY_NETNS is not None:
+    with _NETNS_LOCK:  # sandboxes open in worker threads; make exactly one
+        if _EMPTY_NETNS is None and os.geteuid() == 0:
+            _make_empty_network_namespace()
         return _EMPTY_NETNS
-    if os.geteuid() != 0:
-        return None
+
+
+def _make_empty_network_namespace() -> None:
+    global _EMPTY_NETNS
     import subprocess
 
     try:
@@ -217,7 +223,7 @@ def empty_network_namespace() -> int | None:
             ["unshare", "--net", "--", "sleep", "60"], stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
     except OSError:
-        return None
+        return
     try:
         own = os.readlink("/proc/self/ns/net")
         for _ in range(200):  # wait until `unshare` has moved into its new namespace
@@ -227,20 +233,17 @@ def empty_network_namespace() -> int | None:
             except OSError:
                 break
             if holder.poll() is not None:
-                return None
-            import time
-
+                return
             time.sleep(0.001)
         else:
-            return None
+            return
         fd = os.open(f"/proc/{holder.pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
-        return None
+        return
     finally:
         holder.kill()
         holder.wait()
     _EMPTY_NETNS = fd
-    return fd
 
 
 def user_process_count() -> int:
