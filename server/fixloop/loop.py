@@ -27,6 +27,8 @@ from fixloop.sandbox.base import SandboxUnavailable
 from fixloop.settings import model_config
 from fixloop.transcript import Transcript
 
+OFFLINE_SHARE = 0.4
+
 
 class FixUsageError(Exception):
     """Bad input: the CLI maps it to exit 2, the server to an error message."""
@@ -123,9 +125,13 @@ async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = No
             return _result(prepared, validator, engines, started, transcript, before=before,
                            nothing_to_fix=True, reason=f"nothing to fix: {prepared.oracle.describe()} passes")
         session = await validator.session(prepared.explicit_range, progress)
-        for engine in engines:
-            if session.solved or session.remaining_seconds() <= 0:
+        config_error: str | None = None
+        for index, engine in enumerate(engines):
+            if session.solved or validator.remaining_budget() <= 0:
                 break
+            # The offline engine leaves most of the budget to a model engine that follows it.
+            share = OFFLINE_SHARE if index + 1 < len(engines) else 1.0
+            validator.engine_deadline = time.monotonic() + validator.remaining_budget() * share
             validator.engine_name = engine.name
             transcript.write("engine", name=engine.name)
             try:
@@ -134,12 +140,20 @@ async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = No
                 raise
             except Exception as exc:  # one broken engine must not end the loop
                 transcript.write("engine_error", name=engine.name, error=f"{type(exc).__name__}: {exc}")
+                if type(exc).__name__ == "ModelConfigError":
+                    config_error = str(exc)
+        validator.engine_deadline = None
         winner = validator.winner
         if winner is None:
             reason = (f"no verified fix within the budget of {settings.budget:g}s "
                       f"({validator.tried} candidates tried)")
-            if session.remaining_seconds() > 0:
+            if validator.remaining_budget() > 0:
                 reason = f"no candidate passed the oracle ({validator.tried} candidates tried)"
+            stops = [getattr(e, "stop_reason", "") for e in engines if getattr(e, "stop_reason", "")]
+            if config_error and config_error not in stops:
+                stops.append(config_error)
+            if stops:
+                reason += "; " + "; ".join(stops)
             transcript.write("result", verified=False, reason=reason)
             return _result(prepared, validator, engines, started, transcript, before=before, reason=reason)
         transcript.write("result", verified=True, origin=winner.origin)
@@ -193,6 +207,8 @@ def _result(
     if nothing_to_fix:
         proof = Proof(prepared.oracle.describe(), before, before)
     engine_name = validator.engine_name or (engines[0].name if engines else "offline")
+    tokens = sum(int(getattr(e, "tokens", 0) or 0) for e in engines)
+    cost = sum(float(getattr(e, "cost_usd", 0.0) or 0.0) for e in engines)
     return FixResult(
         verified=fixed is not None,
         engine=engine_name,
@@ -206,6 +222,8 @@ def _result(
         transcript=transcript.location,
         summary=summary,
         nothing_to_fix=nothing_to_fix,
+        tokens=tokens,
+        cost_usd=cost,
     )
 
 

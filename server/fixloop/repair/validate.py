@@ -108,6 +108,7 @@ class Validator:
         self.candidate_timeout = settings.timeout  # per test, soft (the test is interrupted)
         self.candidate_hard_timeout = settings.timeout * 2  # per candidate child, hard kill
         self.runner = "light"
+        self.engine_deadline: float | None = None  # the current engine's share of the budget
 
     async def open(self) -> None:
         from fixloop.sandbox import open_sandbox
@@ -272,6 +273,9 @@ class Validator:
         limits = Limits(wall_seconds=timeout + 5, memory_mb=self.settings.memory)
         return await observe_fresh_worker(self.sandbox, self.prepared.root, request, limits)
 
+    def remaining_budget(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
 
@@ -397,7 +401,10 @@ class LoopSession:
         return self.validator.winner is not None
 
     def remaining_seconds(self) -> float:
-        return max(0.0, self.validator.deadline - time.monotonic())
+        deadline = self.validator.deadline
+        if self.validator.engine_deadline is not None:
+            deadline = min(deadline, self.validator.engine_deadline)
+        return max(0.0, deadline - time.monotonic())
 
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
         return list(self._rejected)
