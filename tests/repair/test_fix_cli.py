@@ -127,6 +127,8 @@ def test_bad_inputs_exit_2_and_write_nothing(fixloop_fix, stats_copy) -> None:
         (("stats.py", "--budget", "0"), "budget"),
         (("stats.py", "--cmd", "no-such-program-xyz"), "could not run"),
         (("stats.py", "--test", "test_broken.py"), "could not run"),
+        (("stats.py", "--python", "/nonexistent/python"), "sandbox unavailable"),
+        (("stats.py", "--lines", "9-x"), "--lines"),
     ]
     for args, message in cases:
         result = fixloop_fix(*args, "--write", cwd=stats_copy)

@@ -15,6 +15,7 @@ from fixloop.repair.engine import RepairSession
 from fixloop.repair.mutate import Mutant, MutantGenerator
 from fixloop.repair.source import SourceView
 
+PROGRESS_EVERY = 50
 GUARD_ERRORS = ("IndexError", "KeyError", "ZeroDivisionError")
 # Lines searched with the full operator set; lines further down the ranking get the cheap ones.
 DEEP_LINES = 12
@@ -28,11 +29,15 @@ class OfflineEngine:
         try_source = getattr(session, "try_source", None)
         if try_source is None:
             return  # the offline engine edits on positions; it needs the loop's own session
+        proposed = 0
         for text, origin in self._candidates(session):
             if session.solved or session.remaining_seconds() <= 0:
                 return
             await try_source(text, origin=origin)
-        session.progress("offline search exhausted")
+            proposed += 1
+            if proposed % PROGRESS_EVERY == 0:
+                session.progress(f"offline: {proposed} candidates proposed, latest {origin}")
+        session.progress(f"offline: search exhausted after {proposed} candidates")
 
     def _candidates(self, session: RepairSession) -> Iterator[tuple[str, str]]:
         source = session.source
