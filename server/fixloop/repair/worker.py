@@ -247,6 +247,8 @@ def _collect_light(files):
             elif attr.startswith("Test") and inspect.isclass(obj):
                 if "__init__" in vars(obj):
                     continue
+                if any(base.__name__ == "TestCase" for base in obj.__mro__):
+                    raise _NeedsPytest("unittest")
                 for method_name, method in vars(obj).items():
                     if method_name.startswith("test") and inspect.isfunction(method):
                         items.extend(_function_items(f"{rel}::{attr}", method_name, method, obj))
@@ -256,6 +258,8 @@ def _collect_light(files):
 
 
 def _function_items(prefix, name, function, owner):
+    if inspect.iscoroutinefunction(function) or inspect.isgeneratorfunction(function):
+        raise _NeedsPytest("async or generator test")
     for mark in getattr(function, "pytestmark", []):
         if mark.name not in ("parametrize", "skip", "slow", "timeout"):
             raise _NeedsPytest(mark.name)
