@@ -80,6 +80,28 @@ def _engine_name() -> str:
     return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
 
 
+def _unreachable(exc: BaseException) -> SandboxUnavailable:
+    return SandboxUnavailable(
+        f"docker sandbox unavailable: cannot reach the Docker engine at {_engine_name()} "
+        f"({type(exc).__name__}: {exc}); start it (dockerd, or `systemctl start docker`) or "
+        "point DOCKER_HOST at a running engine"
+    )
+
+
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _client(docker: Any) -> Any:
+    """One SDK client per engine address for the process: creating one costs a round trip
+    (API version negotiation), and the HTTP connections it pools are worth keeping."""
+    with _CLIENTS_LOCK:
+        key = _engine_name()
+        if key not in _CLIENTS:
+            _CLIENTS[key] = docker.from_env(timeout=60)
+        return _CLIENTS[key]
+
+
 class DockerSandbox:
     """Runs each program as an exec in one long-lived, locked-down container."""
 
@@ -108,28 +130,19 @@ class DockerSandbox:
 
         def connect() -> Any:
             try:
-                client = docker.from_env(timeout=3 if quick_check else 60)
-                client.ping()
+                if quick_check:
+                    # `auto` must not hang on a dead DOCKER_HOST: a short ping first.
+                    probe = docker.from_env(timeout=3)
+                    probe.ping()
+                    probe.close()
+                return _client(docker)
             except Exception as exc:
-                raise SandboxUnavailable(
-                    f"docker sandbox unavailable: cannot reach the Docker engine at "
-                    f"{_engine_name()} ({type(exc).__name__}: {exc}); start it (dockerd, or "
-                    "`systemctl start docker`) or point DOCKER_HOST at a running engine"
-                ) from None
-            try:
-                client.images.get(image)
-            except docker.errors.ImageNotFound:
-                raise SandboxUnavailable(
-                    f"docker sandbox unavailable: image {image!r} is not on the engine at "
-                    f"{_engine_name()}; run `docker pull {image}` or choose another with --image"
-                ) from None
-            if quick_check:
-                client.api.timeout = 60
-            return client
+                raise _unreachable(exc) from None
 
         client = await asyncio.to_thread(connect)
         sandbox = cls(client, image, limits or Limits())
-        # Reaping leftovers and starting our container are independent: overlap them.
+        # Reaping leftovers and starting our container are independent: overlap them. A
+        # missing image or a dead engine surfaces from the start, with its own message.
         await asyncio.gather(asyncio.to_thread(_reap_leftovers, client),
                              asyncio.to_thread(sandbox._container, False))
         return sandbox
@@ -167,11 +180,20 @@ class DockerSandbox:
             except docker.errors.APIError:
                 _remove(container)
                 raise
+        except docker.errors.ImageNotFound:
+            raise SandboxUnavailable(
+                f"docker sandbox unavailable: image {self.image!r} is not on the engine at "
+                f"{_engine_name()}; run `docker pull {self.image}` or choose another with --image"
+            ) from None
         except docker.errors.APIError as exc:
             raise SandboxUnavailable(
                 f"docker sandbox unavailable: cannot start a container from {self.image!r} "
                 f"({exc.explanation or exc})"
             ) from None
+        except docker.errors.DockerException as exc:
+            raise _unreachable(exc) from None
+        except OSError as exc:  # requests' connection errors derive from OSError
+            raise _unreachable(exc) from None
         self._containers[network] = container
         return container
 
