@@ -11,7 +11,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from conftest import REPO, snapshot
+from .conftest import REPO, snapshot
 
 
 def write(root: Path, name: str, text: str) -> Path:

@@ -8,11 +8,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SANDBOX
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix, summary_line
 from fixloop.oracle import discover_tests_for, run_tests
 from fixloop.settings import Settings
+
+from .conftest import SANDBOX
 
 
 def write(root: Path, name: str, text: str) -> None:
