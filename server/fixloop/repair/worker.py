@@ -339,7 +339,10 @@ def _run_light(request, out, coverage):
         _emit(out, {"id": "<collect>", "outcome": "failed", "collect": True, "error": _error_info(exc)})
         return
     wanted = [n for n in request["tests"] if "::" in n]
-    items = _selected(items, wanted)
+    chosen = _selected(items, wanted)
+    if wanted and len({item[0].split("[")[0] for item in chosen}) < len({w.split("[")[0] for w in wanted}):
+        raise _NeedsPytest("node ids the small runner does not know (parametrized ids)")
+    items = chosen
     order = request.get("order") or []
     rank = {node: index for index, node in enumerate(order)}
     items.sort(key=lambda item: rank.get(item[0], len(rank)))
