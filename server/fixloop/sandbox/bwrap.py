@@ -30,7 +30,7 @@ from fixloop.sandbox.process import (
     sandbox_error,
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
-from fixloop.sandbox.zygote import ZygotePool, empty_network_namespace
+from fixloop.sandbox.zygote import NSENTER, ZygotePool, empty_network_namespace
 
 SANDBOX_UID = 65534
 _NAMESPACES = ("--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
@@ -111,7 +111,7 @@ class BwrapSandbox(ScratchOwner):
         super().__init__("fixloop-bwrap-", shm if os.access(shm, os.W_OK | os.X_OK) else None)
         # As root, runs join one prepared empty network namespace instead of paying for a new
         # one each time; runs that asked for the network use plain zygotes on the host network.
-        self._netns = empty_network_namespace()
+        self._netns = empty_network_namespace() if os.access(NSENTER, os.X_OK) else None
         self._networked = self._zygotes
         if self._netns is not None:
             self._zygotes = ZygotePool(netns=self._netns)

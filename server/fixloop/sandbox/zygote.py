@@ -29,6 +29,7 @@ from fixloop.sandbox.cgroup import PidsCgroup
 from fixloop.sandbox.piped import PipedProcess, start_piped
 
 SHELL = "/bin/sh"
+NSENTER = "/usr/bin/nsenter"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # dash/POSIX `ulimit` flags and the unit each one counts in.
 _ULIMIT = {
@@ -73,7 +74,7 @@ def order_line(
     command = " ".join(_word(part) for part in argv)
     if netns_fd is not None:
         # Join the prepared empty network namespace; if that fails nothing runs at all.
-        command = f"/usr/bin/nsenter --net=/proc/self/fd/{netns_fd} -- {command}"
+        command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
     if supervise:
         # A background job's stdin is /dev/null unless redirected: hand ours over via fd 3.
         steps.append(f"exec 3<&0; {command} <&3 3<&- & wait $!; exit $?")
