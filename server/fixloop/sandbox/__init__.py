@@ -45,9 +45,11 @@ async def open_sandbox(
     if python is not None:
         _check_python(python)
     if kind == "local":
+        import asyncio
+
         from fixloop.sandbox.local import LocalSandbox
 
-        return LocalSandbox(python=python)
+        return await asyncio.to_thread(LocalSandbox, python)
     if kind == "bwrap":
         from fixloop.sandbox.bwrap import BwrapSandbox
 
@@ -74,9 +76,11 @@ async def _open_auto(*, python: str | None, image: str | None, limits: Limits | 
         return await DockerSandbox.open(image=image, quick_check=True, limits=limits)
     except SandboxUnavailable as exc:
         reasons.append(str(exc))
+    import asyncio
+
     from fixloop.sandbox.local import LocalSandbox
 
-    sandbox = LocalSandbox(python=python)
+    sandbox = await asyncio.to_thread(LocalSandbox, python)
     sandbox.note = (
         "auto chose the local sandbox because no isolating sandbox is available ("
         + "; ".join(reasons) + "). " + sandbox.note

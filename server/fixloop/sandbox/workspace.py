@@ -237,6 +237,18 @@ class TreePool:
         self._free.clear()
 
 
+def _reap_stale_dirs(directory: Path, prefix: str) -> None:
+    """Delete scratch directories whose owning process is gone (killed before close())."""
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.name[len(prefix):].split("-", 1)[0]
+        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+            _force_remove(Path(entry.path))
+
+
 class ScratchOwner:
     """What the local and bwrap backends share: a private base dir, tree pools per project,
     and the long-lived processes to kill on close."""
@@ -246,7 +258,9 @@ class ScratchOwner:
 
         from fixloop.sandbox.zygote import ZygotePool
 
-        self._base = Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+        _reap_stale_dirs(Path(directory or tempfile.gettempdir()), prefix)
+        # The owner's pid in the name lets a later sandbox remove what a killed one left.
+        self._base = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=directory))
         self._pools: dict[Path, TreePool] = {}
         self._processes: set[Any] = set()
         self._zygotes = ZygotePool()
