@@ -49,7 +49,7 @@ const MAX_CRASHES = 3;
 
 export class FixloopServer implements ServerGateway, vscode.Disposable {
     private client: LanguageClient | undefined;
-    private starting: Promise<LanguageClient | undefined> | undefined;
+    private lifecycle: Promise<unknown> = Promise.resolve();
     private chosen: InterpreterChoice | undefined;
     private readonly crashes: number[] = [];
     private readonly progressSinks: Array<(message: string) => void> = [];
@@ -68,31 +68,62 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
         return this.client?.state === State.Running;
     }
 
-    /** Start once; concurrent callers share the same start. Resolves undefined when it cannot start. */
+    /**
+     * The running client, starting it first if needed. Starts, stops and restarts run one at a
+     * time (a key change during a restart must not dispose a client that is still starting).
+     */
     ready(): Promise<LanguageClient | undefined> {
-        if (this.client && this.client.state !== State.Stopped) {
-            return Promise.resolve(this.client);
+        const client = this.client;
+        if (client && client.state === State.Running) {
+            return Promise.resolve(client);
         }
-        this.starting ??= this.start().finally(() => {
-            this.starting = undefined;
+        return this.serialized(() => this.ensureStarted());
+    }
+
+    restart(): Promise<boolean> {
+        return this.serialized(async () => {
+            await this.stopNow();
+            return (await this.ensureStarted()) !== undefined;
         });
-        return this.starting;
     }
 
-    async restart(): Promise<boolean> {
-        await this.stop();
-        return (await this.ready()) !== undefined;
+    stop(): Promise<void> {
+        return this.serialized(() => this.stopNow());
     }
 
-    async stop(): Promise<void> {
+    private serialized<T>(operation: () => Promise<T>): Promise<T> {
+        const result = this.lifecycle.then(operation, operation);
+        this.lifecycle = result.catch(() => undefined);
+        return result;
+    }
+
+    private async ensureStarted(): Promise<LanguageClient | undefined> {
+        const client = this.client;
+        if (client && client.state !== State.Stopped) {
+            try {
+                await client.start(); // resolves at once when running; waits for a restart in flight
+                return client;
+            } catch (error) {
+                this.host.log.warn(`the server client is unusable, starting a new one: ${String(error)}`);
+                await this.stopNow();
+            }
+        }
+        return this.start();
+    }
+
+    private async stopNow(): Promise<void> {
         const client = this.client;
         this.client = undefined;
-        if (client) {
-            try {
-                await client.dispose(3000);
-            } catch (error) {
-                this.host.log.warn(`server did not stop cleanly: ${String(error)}`);
+        if (!client) {
+            return;
+        }
+        try {
+            if (client.state === State.Starting) {
+                await client.start().catch(() => undefined);
             }
+            await client.dispose(3000);
+        } catch (error) {
+            this.host.log.warn(`server did not stop cleanly: ${String(error)}`);
         }
     }
 

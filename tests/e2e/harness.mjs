@@ -239,8 +239,18 @@ export class VsCode {
     /** Run a command from the palette by its full title, e.g. "Fixloop: Run File". */
     async palette(title) {
         const page = this.page;
-        await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget .quick-input-box input');
+        // Some widgets (the Settings editor's inputs) keep F1; fall back to the other shortcut.
+        for (const key of ['F1', 'Control+Shift+P', 'F1']) {
+            await page.keyboard.press(key);
+            try {
+                await input.waitFor({ state: 'visible', timeout: 3000 });
+                break;
+            } catch {
+                await page.keyboard.press('Escape');
+                await page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } }).catch(() => undefined);
+            }
+        }
         await input.waitFor({ state: 'visible' });
         await input.fill(`>${title}`);
         // Wait until the highlighted row is the command, so Enter cannot pick a stale one.
@@ -313,6 +323,30 @@ export class VsCode {
             await page.keyboard.press('ArrowDown');
         }
         throw new Error(`quick-fix menu has no focusable entry "${text}"`);
+    }
+
+    /**
+     * Set a string setting in the Settings editor, as a user does. `scope` is the tab: "User",
+     * or "Remote" for machine-scoped settings (code-server is a remote). `label` is the title
+     * the editor shows for the setting, e.g. "Server Python".
+     */
+    async setSetting(id, label, value, scope = 'User') {
+        const page = this.page;
+        await this.palette('Preferences: Open User Settings');
+        const editor = page.locator('.settings-editor');
+        await editor.waitFor({ timeout: 20000 });
+        await editor.locator('.settings-header .suggest-input-container').first().click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(id);
+        await editor.locator('.settings-tabs-widget .action-label', { hasText: scope }).first().click();
+        const field = editor.locator('.setting-item-contents', { hasText: label }).locator('input').first();
+        await field.waitFor({ state: 'visible', timeout: 20000 });
+        await field.fill(value);
+        await field.press('Tab');
+        await sleep(700); // the Settings editor writes after a short debounce
+        // Close it: its lists keep keyboard focus and swallow the Quick Open shortcut.
+        await page.locator('.tab', { hasText: 'Settings' }).locator('.action-label.codicon-close, .codicon-close').first().click();
+        await editor.waitFor({ state: 'detached', timeout: 10000 });
     }
 
     async save() {

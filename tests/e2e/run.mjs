@@ -7,7 +7,9 @@
 //      saved file runs clean and passes its tests;
 //   3. Set API Key -> the key is in the server process's environment only: not in settings.json,
 //      the logs or the output channel; Clear API Key removes it from the restarted server;
-//   4. a server interpreter that does not exist -> one clear message naming the setting.
+//   4. a server interpreter that does not exist -> one clear message naming the setting;
+//   5. a model setting whose packages (openai, AutoGen) the interpreter lacks -> one message
+//      with an Install action (not clicked: it would pip install into the system Python).
 // Screenshots of each step go to test-output/e2e/; with --update-screenshots the key ones are
 // copied to docs/screenshots/ for the README. Prints "e2e: N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -80,7 +82,14 @@ async function debugSelectionFlow(vscode) {
     const after = await waitForDiskChange(path, before);
     const tests = pytest(vscode.workspace, 'test_stats.py');
     check(tests.ok, `the fixed stats.py passes test_stats.py:\n${tests.output}\n--- file ---\n${after}`);
-    return `fixed and saved; pytest: ${tests.summary}`;
+    // The status bar says what happened; clicking it opens the loop's transcript.
+    const status = page.locator('.statusbar-item', { hasText: 'Fixloop: verified' }).first();
+    await status.waitFor({ timeout: 10000 });
+    await status.click();
+    await page.locator('.tab.active', { hasText: '.jsonl' }).waitFor({ timeout: 20000 });
+    check(existsSync(vscode.stateDir) && !existsSync(join(vscode.workspace, '.fixloop')), 'transcripts live in the state dir, not the workspace');
+    await vscode.screenshot('04-transcript');
+    return `fixed and saved; pytest: ${tests.summary}; transcript opened from the status bar`;
 }
 
 async function quickFixFlow(vscode) {
@@ -164,20 +173,10 @@ async function apiKeyFlow(vscode) {
 }
 
 async function missingInterpreterFlow(vscode) {
-    const page = vscode.page;
     await vscode.open('stats.py');
     const running = await waitFor(() => (vscode.serverPids().length > 0 ? vscode.serverPids() : undefined), { timeout: 60000, what: 'a running language server' });
     // Change the setting the way a user does, in the Settings editor.
-    await vscode.palette('Preferences: Open User Settings');
-    await page.locator('.settings-editor').waitFor({ timeout: 20000 });
-    await sleep(500);
-    await page.keyboard.type('fixloop.serverPython');
-    // A machine-overridable setting: in code-server (a remote) it lives in the Remote scope.
-    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
-    const field = page.locator('.setting-item-contents', { hasText: 'Server Python' }).locator('input').first();
-    await field.waitFor({ state: 'visible', timeout: 20000 });
-    await field.fill('/nonexistent/bin/python3');
-    await field.press('Tab');
+    await vscode.setSetting('fixloop.serverPython', 'Server Python', '/nonexistent/bin/python3', 'Remote');
     try {
         const toast = await vscode.toast('"/nonexistent/bin/python3" does not exist', 30000);
         const text = (await toast.textContent()) ?? '';
@@ -186,11 +185,29 @@ async function missingInterpreterFlow(vscode) {
         await vscode.screenshot('11-missing-interpreter');
         check(running.every((pid) => !vscode.serverPids().includes(pid)), 'the old server stopped');
     } finally {
-        await field.fill(SERVER_PYTHON);
-        await field.press('Tab');
+        await vscode.setSetting('fixloop.serverPython', 'Server Python', SERVER_PYTHON, 'Remote');
     }
     await waitFor(() => vscode.serverPids().length > 0, { timeout: 60000, what: 'the server to come back with the right interpreter' });
     return 'clear message with Open Settings; server back after fixing the setting';
+}
+
+async function missingPackageFlow(vscode) {
+    // A model makes engine "auto" need openai and AutoGen, which the system python3 lacks.
+    check(spawnSync(SERVER_PYTHON, ['-c', 'import openai'], { encoding: 'utf8' }).status !== 0, `${SERVER_PYTHON} must lack openai for this check`);
+    await vscode.open('stats.py');
+    await vscode.setSetting('fixloop.model', 'Model', 'gpt-4o-mini', 'User');
+    try {
+        const toast = await vscode.toast('Fixloop needs openai', 30000);
+        const text = (await toast.textContent()) ?? '';
+        check(text.includes(SERVER_PYTHON) && text.includes('for the model engine'), `the message names the packages, the purpose and the interpreter, got: ${text}`);
+        check(await toast.getByRole('button', { name: 'Install' }).isVisible(), 'the message offers Install');
+        await vscode.screenshot('12-missing-package');
+        const toasts = await vscode.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Fixloop needs' }).count();
+        check(toasts === 1, `one message, not ${toasts}`);
+    } finally {
+        await vscode.setSetting('fixloop.model', 'Model', '', 'User');
+    }
+    return 'one message naming openai/AutoGen and the interpreter, with Install';
 }
 
 async function main() {
@@ -206,6 +223,7 @@ async function main() {
             ['run file -> squiggle -> quick fixes', quickFixFlow],
             ['API key stays secret', apiKeyFlow],
             ['missing interpreter -> one clear message', missingInterpreterFlow],
+            ['missing optional package -> one message with Install', missingPackageFlow],
         ];
         // FIXLOOP_E2E_ONLY=1,3 runs a subset while debugging.
         const only = (process.env.FIXLOOP_E2E_ONLY ?? '').split(',').filter(Boolean).map(Number);
