@@ -5,6 +5,7 @@
  * so on. Handlers only gather arguments from the editor and hand over to the flows.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApplyOutcome } from './diffPreview';
@@ -74,8 +75,12 @@ function lspRange(range: vscode.Range): { start: { line: number; character: numb
 async function saveGeneratedTests(target: string, code: string, near: vscode.Uri): Promise<void> {
     const folder = vscode.workspace.getWorkspaceFolder(near)?.uri.fsPath ?? path.dirname(near.fsPath);
     const uri = vscode.Uri.file(path.isAbsolute(target) ? target : path.join(folder, target));
+    if (existsSync(uri.fsPath)) {
+        void vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} already exists; copy the generated tests from the preview instead.`);
+        return;
+    }
     const edit = new vscode.WorkspaceEdit();
-    edit.createFile(uri, { ignoreIfExists: true });
+    edit.createFile(uri, { ignoreIfExists: false });
     edit.insert(uri, new vscode.Position(0, 0), code);
     if (await vscode.workspace.applyEdit(edit)) {
         await vscode.window.showTextDocument(uri);

@@ -73,6 +73,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             if (command === ServerCommand.fix && flow.runner && isFixArguments(args[0])) {
                 return flow.runner.run(args[0], 'quickfix');
             }
+            if (command === ServerCommand.generateTests) {
+                // "Generate tests for selection" from the lightbulb: same UI as the palette command.
+                return vscode.commands.executeCommand(ClientCommand.generateTests);
+            }
             return next(command, args);
         },
     });
