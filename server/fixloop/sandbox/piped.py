@@ -11,6 +11,7 @@ learns about the exit from a pidfd, then reaps the child without blocking.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 from collections.abc import Sequence
@@ -78,6 +79,18 @@ class PipedProcess:
     def kill(self) -> None:
         if self._popen.returncode is None:
             self._popen.kill()
+
+    def abandon(self) -> None:
+        """Kill, reap and close a process that was never attached to an event loop."""
+        self.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout=2)
+        for pipe in (self._popen.stdin, self._popen.stdout, self._popen.stderr):
+            if pipe is not None:
+                pipe.close()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
 
 def start_piped(

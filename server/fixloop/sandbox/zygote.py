@@ -16,6 +16,7 @@ CPU. A zygote whose server goes away reads EOF and exits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shlex
@@ -149,9 +150,29 @@ async def start_zygote(use_cgroup: bool = True, netns: int | None = None) -> Zyg
             cgroup = None
         return process, cgroup
 
-    process, cgroup = await asyncio.to_thread(prepare)
-    await process.attach()
+    # The worker thread runs to completion even when we are cancelled, so a cancel must still
+    # collect its shell and end it; otherwise a waiting zygote outlives the cancelled run.
+    work = asyncio.ensure_future(asyncio.to_thread(prepare))
+    try:
+        process, cgroup = await asyncio.shield(work)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            orphan, orphan_cgroup = await work
+            _end_unattached(orphan, orphan_cgroup)
+        raise
+    try:
+        await process.attach()
+    except BaseException:
+        _end_unattached(process, cgroup)
+        raise
     return Zygote(process=process, cgroup=cgroup, netns=netns)
+
+
+def _end_unattached(process: PipedProcess, cgroup: PidsCgroup | None) -> None:
+    """Kill and reap a zygote that never reached the event loop (blocking, but immediate)."""
+    process.abandon()
+    if cgroup is not None:
+        cgroup.remove()
 
 
 class ZygotePool:
