@@ -1,14 +1,22 @@
 /** Interpreter resolution (setting > Python extension > PATH) and the real probe of an interpreter. */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync as makeTempDir, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { ActiveInterpreterProvider, findExecutableOnPath, probeInterpreter, resolveServerInterpreter, resolveUserCodeInterpreter } from '../src/interpreter';
 
 function pythonExtension(active: string | undefined): ActiveInterpreterProvider {
     return { activeInterpreter: async () => active, onDidChange: () => ({ dispose() {} }) };
 }
+
+const tempDirs: string[] = [];
+function mkdtempSync(prefix: string): string {
+    const dir = makeTempDir(prefix);
+    tempDirs.push(dir);
+    return dir;
+}
+after(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const onPath = (found: Record<string, string>) => async (name: string) => found[name];
 

@@ -166,14 +166,34 @@ export class VsCode {
                 this.process.kill('SIGKILL');
             }
         }
-        // The language server is a child of the extension host; make sure none outlives the test.
-        for (const pid of this.serverPids()) {
+        // The extension host and the language server can outlive code-server's exit; every
+        // process that inherited this instance's state dir is ours, and none may outlive the test.
+        for (const pid of this.ownPids()) {
             try {
                 process.kill(pid, 'SIGKILL');
             } catch {
                 // already gone
             }
         }
+    }
+
+    /** PIDs of processes started by this instance (they carry its FIXLOOP_STATE_DIR). */
+    ownPids() {
+        const marker = `FIXLOOP_STATE_DIR=${this.stateDir}`;
+        const pids = [];
+        for (const entry of readdirSync('/proc')) {
+            if (!/^\d+$/.test(entry) || Number(entry) === process.pid) {
+                continue;
+            }
+            try {
+                if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(marker)) {
+                    pids.push(Number(entry));
+                }
+            } catch {
+                // ended while we looked, or not ours to read
+            }
+        }
+        return pids;
     }
 
     cleanup() {

@@ -133,7 +133,8 @@ async function quickFixFlow(vscode) {
 async function apiKeyFlow(vscode) {
     const page = vscode.page;
     const key = `sk-e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    const serverBefore = await waitFor(() => vscode.serverPids()[0], { what: 'a running language server' });
+    await vscode.open('stats.py');
+    const serverBefore = await waitFor(() => vscode.serverPids()[0], { timeout: 60000, what: 'a running language server' });
     await vscode.palette('Fixloop: Set API Key');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
