@@ -159,7 +159,10 @@ def handle(args: argparse.Namespace) -> int:
         fix = fixes.get(case.name, {})
         original = (case / "prog.py").read_text(encoding="utf-8")
         intended = original.replace(fix["replace"], fix["with"]) if fix else ""
-        result = asyncio.run(_run_case(case, intended, settings))
+        try:
+            result = asyncio.run(_run_case(case, intended, settings))
+        except Exception as exc:  # a broken case is a failed case, not a crashed benchmark
+            result = CaseResult(case.name, False, False, 0.0, 0, f"error: {type(exc).__name__}: {exc}")
         results.append(result)
         mark = "fixed " if result.verified else "FAILED"
         same = " (intended)" if result.intended else ""

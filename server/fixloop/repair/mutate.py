@@ -166,6 +166,12 @@ class MutantGenerator:
                 yield Mutant(Edit(start, end, view.text(node.operand)), "drop unary operator", node_line, 1)
             elif isinstance(node, ast.Constant):
                 yield from self._constants(node, node_line)
+            elif isinstance(node, ast.List) and len(node.elts) <= 1:
+                start, end = view.span(node)
+                if not node.elts:
+                    yield Mutant(Edit(start, end, "[[]]"), "constant [] -> [[]]", node_line, 1)
+                elif isinstance(node.elts[0], ast.List) and not node.elts[0].elts:
+                    yield Mutant(Edit(start, end, "[]"), "constant [[]] -> []", node_line, 1)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 yield from self._names(node, node_line)
             elif isinstance(node, ast.Attribute):
@@ -232,6 +238,10 @@ class MutantGenerator:
             if text != swapped:
                 yield Mutant(Edit(a[0], b[1], swapped), "swap arguments", line, 2)
         start, end = view.span(node)
+        if not args and not node.keywords and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("split", "rsplit", "strip", "rstrip", "lstrip"):
+                for separator in ('","', '" "', '";"', '"\\n"'):
+                    yield Mutant(Edit(end - 1, end - 1, separator), f"{node.func.attr}({separator})", line, 2)
         if len(args) == 1 and not node.keywords and isinstance(node.func, ast.Name):
             yield Mutant(Edit(start, end, view.text(args[0])), f"drop call {node.func.id}()", line, 2)
             if node.func.id == "range":
@@ -318,6 +328,8 @@ class MutantGenerator:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == wrapper:
                 continue
             yield Mutant(Edit(start, end, f"{wrapper}({text})"), f"wrap {wrapper}()", line, 4)
+        for bound in ("max(0, {})", "min(0, {})"):
+            yield Mutant(Edit(start, end, bound.format(text)), f"wrap {bound.format('...')}", line, 4)
         if isinstance(parent, (ast.For, ast.Call, ast.Return)) and not isinstance(node, ast.BinOp):
             for cut in ("[1:]", "[:-1]", "[::-1]"):
                 yield Mutant(Edit(start, end, f"{text}{cut}"), f"slice {cut}", line, 4)
@@ -385,7 +397,7 @@ class MutantGenerator:
 
     def _guards(self, statement: ast.stmt, line: int, indent: str, at: int, in_loop: bool) -> Iterator[Mutant]:
         names = _loaded_names(statement)[:4]
-        exits = ["continue"] if in_loop else []
+        exits = ["break", "continue"] if in_loop else []
         if not in_loop or isinstance(statement, ast.Return):
             exits += [f"return {value}" for value in RETURN_DEFAULTS[:6]]
         conditions = []
@@ -405,7 +417,10 @@ class MutantGenerator:
                 yield Mutant(Edit(at, at, text), f"guard `if {condition}: {exit_}`", line, 4)
         if isinstance(statement, (ast.If, ast.While)):
             a, _ = self.view.span(statement.test)
-            for name in names:
+            body_names = []
+            for inner in statement.body:
+                body_names += [n for n in _loaded_names(inner) if "." not in n]
+            for name in list(dict.fromkeys(names + body_names))[:8]:
                 for prefix in (f"{name} and ", f"{name} is not None and "):
                     yield Mutant(Edit(a, a, prefix), f"guard condition `{prefix.strip()}`", line, 3)
 
