@@ -110,11 +110,14 @@ async def _throughput(corpus: Path, settings: Any, names: tuple[str, ...]) -> tu
             assert validator.baseline is not None
             texts = [text for text, _ in OfflineEngine()._candidates(session)][:150]
             order = validator.test_order()
+            width = validator.parallelism  # as the loop does: one candidate per warm worker
             started = time.monotonic()
-            for text in texts:
-                await validator._observe(text, stop_on_fail=True, order=order,
-                                         timeout=validator.candidate_hard_timeout,
-                                         test_timeout=validator.candidate_timeout)
+            for first in range(0, len(texts), width):
+                await asyncio.gather(*(
+                    validator._observe(text, stop_on_fail=True, order=order,
+                                       timeout=validator.candidate_hard_timeout,
+                                       test_timeout=validator.candidate_timeout)
+                    for text in texts[first:first + width]))
             warm_seconds += time.monotonic() - started
             warm_count += len(texts)
             assert validator.sandbox is not None
@@ -128,6 +131,12 @@ async def _throughput(corpus: Path, settings: Any, names: tuple[str, ...]) -> tu
             await validator.close()
             transcript.close()
     return warm_count, warm_seconds, fresh_count, fresh_seconds
+
+
+def _workers() -> int:
+    from fixloop.repair.validate import PARALLEL_WORKERS
+
+    return PARALLEL_WORKERS
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -181,7 +190,7 @@ def handle(args: argparse.Namespace) -> int:
     if warm_n and fresh_n:
         warm_rate = warm_n / warm_s
         fresh_rate = fresh_n / fresh_s
-        print(f"validation: warm worker {warm_rate:.0f} candidates/s ({1000 / warm_rate:.1f} ms each, {warm_n} candidates); "
+        print(f"validation: {_workers()} warm workers {warm_rate:.0f} candidates/s ({1000 / warm_rate:.1f} ms each, {warm_n} candidates); "
               f"fresh pytest {fresh_rate:.1f} candidates/s ({1000 / fresh_rate:.0f} ms each, {fresh_n}); "
               f"speed-up {warm_rate / fresh_rate:.0f}x")
     return 0

@@ -26,17 +26,27 @@ class OfflineEngine:
     name = "offline"
 
     async def search(self, session: RepairSession) -> None:
-        try_source = getattr(session, "try_source", None)
-        if try_source is None:
+        try_batch = getattr(session, "try_batch", None)
+        if try_batch is None:
             return  # the offline engine edits on positions; it needs the loop's own session
+        width = max(1, int(getattr(session, "parallelism", 1)))
         proposed = 0
+        batch: list[tuple[str, str]] = []
         for text, origin in self._candidates(session):
             if session.solved or session.remaining_seconds() <= 0:
                 return
-            await try_source(text, origin=origin)
-            proposed += 1
-            if proposed % PROGRESS_EVERY == 0:
+            batch.append((text, origin))
+            if len(batch) < width:
+                continue
+            await try_batch(batch)
+            proposed += len(batch)
+            batch = []
+            width = max(1, int(getattr(session, "parallelism", 1)))
+            if proposed % PROGRESS_EVERY < width:
                 session.progress(f"offline: {proposed} candidates proposed, latest {origin}")
+        if batch and not session.solved and session.remaining_seconds() > 0:
+            await try_batch(batch)
+            proposed += len(batch)
         session.progress(f"offline: search exhausted after {proposed} candidates")
 
     def _candidates(self, session: RepairSession) -> Iterator[tuple[str, str]]:

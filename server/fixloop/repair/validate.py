@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import hashlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ def warm_modules(root: Path, files: Sequence[str], sources: Sequence[str] = ()) 
 
 
 PROOF_STARTUP_SECONDS = 10.0
+# Warm workers validating candidates side by side (one per core, at most two).
+PARALLEL_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,10 @@ class Validator:
         self.deadline = started + settings.budget
         self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
         self.sandbox: Sandbox | None = None
-        self.worker: WarmWorker | None = None
+        self.worker: WarmWorker | None = None  # the first warm worker (the baseline ran on it)
+        self.workers: list[WarmWorker] = []
+        self._idle: asyncio.Queue[WarmWorker] | None = None
+        self._command_pass: Observation | None = None
         self.baseline: Observation | None = None
         self.fresh_before: Observation | None = None
         self.winner: Winner | None = None
@@ -118,9 +124,10 @@ class Validator:
         )
 
     async def close(self) -> None:
-        if self.worker is not None:
-            await self.worker.close()
-            self.worker = None
+        for worker in self.workers:
+            await worker.close()
+        self.workers = []
+        self.worker = None
         if self.sandbox is not None:
             await self.sandbox.close()
             self.sandbox = None
@@ -211,15 +218,21 @@ class Validator:
 
     async def _warm_baseline(self) -> Observation:
         assert self.sandbox is not None
-        self.worker = WarmWorker(self.sandbox, self.prepared.root,
-                                 Limits(wall_seconds=self.settings.budget + 60, memory_mb=self.settings.memory))
+        limits = Limits(wall_seconds=self.settings.budget + 60, memory_mb=self.settings.memory)
+        self.workers = [WarmWorker(self.sandbox, self.prepared.root, limits) for _ in range(PARALLEL_WORKERS)]
+        self.worker = self.workers[0]
+        self._idle = asyncio.Queue()
         oracle = self.prepared.oracle
         test_files = sorted({t.split("::")[0] for t in oracle.tests})
         modules = warm_modules(self.prepared.root, test_files, [self.prepared.source])
         if self.runner == "pytest" or oracle.kind == "tests" and _has_conftest(self.prepared.root, test_files):
             modules.append("pytest")
-        if not await self.worker.start(modules):
-            self.transcript.write("worker", status="unavailable", reason=self.worker.reason)
+        started = await asyncio.gather(*(worker.start(modules) for worker in self.workers))
+        for worker, ok in zip(self.workers, started, strict=True):
+            if ok:
+                self._idle.put_nowait(worker)
+            else:
+                self.transcript.write("worker", status="unavailable", reason=worker.reason)
         baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
                                        timeout=self.settings.timeout * 2, test_timeout=self.settings.timeout)
         if baseline.ok and self.runner == "light" and self.prepared.oracle.kind == "tests":
@@ -228,9 +241,24 @@ class Validator:
             baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
                                            timeout=self.settings.timeout * 2,
                                            test_timeout=self.settings.timeout)
-        if baseline.runner == "pytest" and "pytest" not in modules and not self.worker.broken:
-            await self.worker.request({"op": "warm", "modules": ["pytest"]}, timeout=30.0)
+        if baseline.runner == "pytest" and "pytest" not in modules:
+            for worker in self.workers:
+                await worker.request({"op": "warm", "modules": ["pytest"]}, timeout=30.0)
         return baseline
+
+    @property
+    def parallelism(self) -> int:
+        """How many candidates a batch should hold: one per live warm worker."""
+        if self.prepared.oracle.kind == "command":
+            return 1
+        return max(1, sum(1 for worker in self.workers if not worker.broken))
+
+    async def _acquire(self) -> WarmWorker | None:
+        while self._idle is not None and any(not w.broken for w in self.workers):
+            worker = await self._idle.get()
+            if not worker.broken:
+                return worker
+        return None
 
     def _set_baseline(self, baseline: Observation) -> None:
         self.baseline = baseline
@@ -263,13 +291,18 @@ class Validator:
             isolate_hangs=isolate_hangs, runner=self.runner, memory_mb=self.settings.memory,
             test_timeout=test_timeout,
         )
-        if self.worker is not None and not self.worker.broken:
+        worker = await self._acquire()
+        if worker is not None:
             # With isolate_hangs the worker may need one hard timeout per hanging test.
             wait = max(timeout, self.remaining()) if isolate_hangs else timeout
-            answer = await self.worker.request(request, timeout=wait)
+            try:
+                answer = await worker.request(request, timeout=wait)
+            finally:
+                assert self._idle is not None
+                self._idle.put_nowait(worker)
             if answer is not None:
                 return observation_from_response(answer)
-            self.transcript.write("worker", status="broken", reason=self.worker.reason)
+            self.transcript.write("worker", status="broken", reason=worker.reason)
         limits = Limits(wall_seconds=timeout + 5, memory_mb=self.settings.memory)
         return await observe_fresh_worker(self.sandbox, self.prepared.root, request, limits)
 
@@ -300,43 +333,78 @@ class Validator:
     # ---- one candidate ------------------------------------------------------------------------
 
     async def validate(self, text: str, origin: str, guards: GuardSet) -> CandidateVerdict:
-        started = time.monotonic()
-        refusal = guards.screen(text)
-        if refusal:
-            return self._record(origin, text, CandidateVerdict(False, *refusal), started)
-        self.tried += 1
-        verdict, after = await self._run_candidate(text)
-        if verdict.verified and after is not None:
-            self.winner = Winner(text, origin, after)
-        return self._record(origin, text, verdict, started)
+        return (await self.validate_batch([(text, origin)], guards))[0]
 
-    async def _run_candidate(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
+    async def validate_batch(self, batch: Sequence[tuple[str, str]], guards: GuardSet) -> list[CandidateVerdict]:
+        """Validate candidates on all warm workers at once; prove the first (in order) that
+        passes. The outcome equals validating them one by one, so the search stays deterministic."""
+        started = time.monotonic()
+        verdicts: list[CandidateVerdict | None] = []
+        runnable: list[int] = []
+        for index, (text, _) in enumerate(batch):
+            refusal = guards.screen(text)
+            verdicts.append(CandidateVerdict(False, *refusal) if refusal else None)
+            if not refusal:
+                runnable.append(index)
+        self.tried += len(runnable)
+        if self.prepared.oracle.kind == "command":
+            warm = [await self._command_check(batch[i][0]) for i in runnable]
+        else:
+            warm = list(await asyncio.gather(*(self._warm_check(batch[i][0]) for i in runnable)))
+        for index, checked in zip(runnable, warm, strict=True):
+            verdicts[index] = checked
+        for index in runnable:
+            verdict = verdicts[index]
+            assert verdict is not None
+            if self.winner is not None and verdict.outcome == "passed":
+                verdicts[index] = CandidateVerdict(False, "not needed", "an earlier candidate was verified")
+            elif verdict.outcome == "passed":
+                text, origin = batch[index]
+                proved, after = await self._prove(text)
+                verdicts[index] = proved
+                if proved.verified and after is not None:
+                    self.winner = Winner(text, origin, after)
+        final = [v if v is not None else CandidateVerdict(False, "fails", "not run") for v in verdicts]
+        for (text, origin), verdict in zip(batch, final, strict=True):
+            self._record(origin, text, verdict, started)
+        return final
+
+    async def _command_check(self, text: str) -> CandidateVerdict:
+        observation = await self.fresh(text)
+        if not observation.ok:
+            return CandidateVerdict(False, "fails", observation.summary(), observation.output[-1500:])
+        self._command_pass = observation
+        return CandidateVerdict(False, "passed", "the command exits 0")
+
+    async def _prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
+        if self.prepared.oracle.kind == "command" and self._command_pass is not None:
+            # The command already ran fresh on exactly this text: that run is the proof.
+            return CandidateVerdict(True, "verified", "the command exits 0"), self._command_pass.side()
+        proof = await self.fresh(text, proof=True)
+        if not proof.ok:
+            return CandidateVerdict(False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]), None
+        return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), proof.side()
+
+    async def _warm_check(self, text: str) -> CandidateVerdict:
+        """The candidate in a forked worker child: 'passed' when it passes every test."""
         assert self.baseline is not None
         baseline = self.baseline
-        if self.prepared.oracle.kind == "command":
-            observation = await self.fresh(text)
-            if not observation.ok:
-                return CandidateVerdict(False, "fails", observation.summary(), observation.output[-1500:]), None
-            return CandidateVerdict(True, "verified", "the command exits 0"), observation.side()
         order = self.test_order()
         observation = await self._observe(text, stop_on_fail=True, order=order,
                                           timeout=self.candidate_hard_timeout,
                                           test_timeout=self.candidate_timeout)
         if observation.timed_out:
-            return CandidateVerdict(False, "timeout", "timed out", observation.report_text(1500)), None
+            return CandidateVerdict(False, "timeout", "timed out", observation.report_text(1500))
         still_failing = observation.failed & baseline.failed
         broken = observation.failed - baseline.failed
         if still_failing or (observation.failed and not broken):
-            return CandidateVerdict(False, "fails", observation.summary(), observation.report_text(1500)), None
+            return CandidateVerdict(False, "fails", observation.summary(), observation.report_text(1500))
         if broken:
             return CandidateVerdict(False, "regression", f"breaks {', '.join(sorted(broken)[:3])}",
-                                    observation.report_text(1500)), None
+                                    observation.report_text(1500))
         if not observation.outcomes or len(observation.passed) < len(baseline.passed):
-            return CandidateVerdict(False, "fails", "not every test ran", observation.report_text(1500)), None
-        proof = await self.fresh(text, proof=True)
-        if not proof.ok:
-            return CandidateVerdict(False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]), None
-        return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), proof.side()
+            return CandidateVerdict(False, "fails", "not every test ran", observation.report_text(1500))
+        return CandidateVerdict(False, "passed", "passes every test in the warm worker")
 
     def _record(self, origin: str, text: str, verdict: CandidateVerdict, started: float) -> CandidateVerdict:
         span = changed_lines(self.prepared.source, text)
@@ -428,6 +496,24 @@ class LoopSession:
         if not verdict.verified and verdict.outcome != "duplicate":
             self._rejected.append((new_text, verdict))
         return verdict
+
+    @property
+    def parallelism(self) -> int:
+        return self.validator.parallelism
+
+    async def try_batch(self, candidates: Sequence[tuple[str, str]]) -> list[CandidateVerdict]:
+        """Whole-file candidates (text, origin), validated side by side, verdicts in order."""
+        fresh: list[tuple[str, str]] = []
+        for text, origin in candidates:
+            digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if digest in self._seen or text == self.source:
+                continue
+            self._seen.add(digest)
+            fresh.append((text, origin))
+        if self.solved or self.remaining_seconds() <= 0 or not fresh:
+            return []
+        await asyncio.sleep(0)  # let cancellation in between batches
+        return await self.validator.validate_batch(fresh, self.guards)
 
     async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
         if self.solved:
