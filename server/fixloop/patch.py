@@ -28,7 +28,13 @@ class Edit:
     text: str
 
     def apply(self, source: str) -> str:
-        return source[: self.start] + self.text + source[self.end :]
+        text = self.text
+        if "\n" in text:
+            # Rules write inserted lines with "\n"; a CRLF file must stay CRLF throughout.
+            ending = line_ending(source)
+            if ending != "\n":
+                text = text.replace("\r\n", "\n").replace("\n", ending)
+        return source[: self.start] + text + source[self.end :]
 
 
 @dataclass(frozen=True)
