@@ -11,6 +11,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO, snapshot
 
 
@@ -161,3 +163,17 @@ def test_no_bytecode_or_cache_left_in_the_workspace(fixloop_fix, stats_copy) -> 
     leftovers = [p.name for p in stats_copy.rglob("*") if p.name in ("__pycache__", ".pytest_cache")]
     assert leftovers == []
     assert sorted(os.listdir(stats_copy)) == ["stats.py", "test_stats.py"]
+
+
+@pytest.mark.docker
+def test_docker_sandbox_fixes_the_example(fixloop_fix, stats_copy) -> None:
+    if os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
+        pytest.skip("FIXLOOP_SKIP_DOCKER=1")
+    image = os.environ.get("FIXLOOP_TEST_IMAGE", "fixloop-test-python:bookworm")
+    before = snapshot(stats_copy)
+    result = fixloop_fix("stats.py", "--test", "test_stats.py", "--sandbox", "docker", "--image", image,
+                         "--json", cwd=stats_copy)
+    assert result.code == 0, result.stderr
+    data = result.json()
+    assert data["verified"] and "ordered[middle - 1]" in data["diff"]
+    assert snapshot(stats_copy) == before

@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--engine", choices=ENGINES, default=None)
     parser.add_argument("--sandbox", choices=SANDBOXES, default=None)
     parser.add_argument("--python", metavar="PATH", default=None, help="interpreter for the code")
+    parser.add_argument("--image", default=None, help="Docker image for --sandbox docker")
     parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                         help="time for the whole search (default 60)")
     parser.add_argument("--timeout", type=float, default=None, metavar="S", help="per-run limit")
@@ -59,6 +60,8 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
         value = getattr(args, name)
         if value is not None:
             raw[name] = value
+    if args.image is not None:
+        raw["docker_image"] = args.image
     if args.allow_shell:
         raw["allow_shell"] = True
     settings, problems = Settings.from_mapping(raw)
