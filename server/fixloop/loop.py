@@ -116,6 +116,12 @@ async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = No
     try:
         try:
             await validator.open()
+            if validator.sandbox is not None and not validator.sandbox.protected:
+                warning = (f"warning: the {validator.sandbox.name} sandbox is unprotected: the code "
+                           "runs with your rights; use --sandbox bwrap or docker to contain it")
+                transcript.write("warning", message=warning)
+                if progress is not None:
+                    progress(warning)
             baseline = await validator.reproduce()
         except OracleError as exc:
             raise FixUsageError(str(exc)) from exc

@@ -177,3 +177,9 @@ def test_docker_sandbox_fixes_the_example(fixloop_fix, stats_copy) -> None:
     data = result.json()
     assert data["verified"] and "ordered[middle - 1]" in data["diff"]
     assert snapshot(stats_copy) == before
+
+
+def test_local_sandbox_is_announced_as_unprotected(fixloop_fix, stats_copy) -> None:
+    result = fixloop_fix("stats.py", "--test", "test_stats.py", "--sandbox", "local", cwd=stats_copy)
+    assert result.code == 0, result.stderr
+    assert "sandbox is unprotected" in result.stderr

@@ -94,7 +94,7 @@ def handle(args: argparse.Namespace) -> int:
     request = FixRequest(path=file, root=root, settings=settings, line_range=line_range,
                          tests=tests, command=args.cmd, allow_shell=args.allow_shell)
     try:
-        result = asyncio.run(run_fix(request, progress=None))
+        result = asyncio.run(run_fix(request, progress=_print_warnings))
     except FixUsageError as exc:
         return _fail(str(exc), args.json)
     except SandboxUnavailable as exc:
@@ -119,6 +119,12 @@ def handle(args: argparse.Namespace) -> int:
         write_atomically(file, result.fixed, encoding)
         print(f"fixloop fix: wrote {args.file}", file=sys.stderr)
     return 0
+
+
+def _print_warnings(message: str) -> None:
+    """Progress goes unprinted on the terminal; warnings (an unprotected sandbox) do not."""
+    if message.startswith("warning:"):
+        print(f"fixloop fix: {message}", file=sys.stderr)
 
 
 def _relative_test(test: str, root: Path) -> str:
