@@ -67,3 +67,13 @@ def test_ochiai_ranks_lines_only_failing_tests_run_first() -> None:
     ranked = [line for line, _ in rank_lines(observation, "m.py", range(1, 10))]
     assert ranked[:2] == [2, 4]  # the frame's line, then the line only the failing test ran
     assert 3 not in ranked
+
+
+def test_pairs_of_cheap_edits_come_after_single_edits() -> None:
+    from fixloop.repair.offline import OfflineEngine
+
+    source = "def inside(x, hi):\n    return x < hi and x > 0\n"
+    generator = MutantGenerator(SourceView(source))
+    texts = [text for text, _ in OfflineEngine()._pairs(source, generator, [2])]
+    assert "def inside(x, hi):\n    return x <= hi and x >= 0\n" in texts
+    assert source not in texts

@@ -17,6 +17,8 @@ from fixloop.repair.source import SourceView
 
 PROGRESS_EVERY = 50
 GUARD_ERRORS = ("IndexError", "KeyError", "ZeroDivisionError")
+PAIR_LINES = 4
+PAIR_MUTANTS = 80
 # Lines searched with the full operator set; lines further down the ranking get the cheap ones.
 DEEP_LINES = 12
 MAX_LINES = 60
@@ -101,6 +103,19 @@ class OfflineEngine:
             deep = index < DEEP_LINES
             for mutant in sorted(generator.for_line(line_, deep=deep), key=lambda m: m.cost):
                 yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
+        # Single edits exhausted: pairs of cheap edits on the most suspicious lines (a bug that
+        # needs two tokens changed, e.g. a bound and its comparison).
+        yield from self._pairs(source, generator, ranked[:PAIR_LINES])
+
+    def _pairs(self, source: str, generator: MutantGenerator, lines: list[int]) -> Iterator[tuple[str, str]]:
+        cheap = self._sorted(generator, lines, deep=False, max_cost=2)[:PAIR_MUTANTS]
+        for i, first in enumerate(cheap):
+            for second in cheap[i + 1:]:
+                a, b = sorted((first.edit, second.edit), key=lambda e: e.start)
+                if a.end > b.start or (a.start == b.start):
+                    continue  # overlapping edits of the same tokens
+                text = a.apply(b.apply(source))
+                yield text, f"{first.origin} + {second.origin} (lines {first.line}, {second.line})"
 
     def _sorted(self, generator: MutantGenerator, lines: list[int], *, deep: bool, max_cost: int) -> list[Mutant]:
         chosen: list[tuple[int, int, Mutant]] = []
