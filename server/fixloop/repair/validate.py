@@ -3,17 +3,15 @@
 `Validator` owns the sandbox and the warm worker of one loop. `reproduce()` runs the full oracle
 once in a fresh process (real pytest, the script, or the command) to see the failure and to
 reject unusable oracles, then once more in the worker with line coverage for localisation.
-`LoopSession` is what engines see (the `RepairSession` contract plus `try_source` for whole-file
-edits): each candidate is parsed, guarded, run in a forked worker child with the previously
-failing tests first and stop-on-first-failure, and, if it passes everything, proven by a fresh
-full-oracle run. Every verdict goes to the transcript.
+Engines see it through `LoopSession` (`session.py`): each candidate is parsed, guarded, run in a
+forked worker child with the previously failing tests first and stop-on-first-failure, and, if it
+passes everything, proven by a fresh full-oracle run. Every verdict goes to the transcript.
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
-import hashlib
 import os
 import time
 from collections.abc import Sequence
@@ -34,8 +32,8 @@ from fixloop.oracle import (
     run_pytest_fresh,
     worker_request,
 )
-from fixloop.patch import changed_lines, line_count, range_text, replace_lines
-from fixloop.repair.engine import CandidateVerdict, Failure, LineRange
+from fixloop.patch import changed_lines
+from fixloop.repair.engine import CandidateVerdict, LineRange
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.warm import WarmWorker
 from fixloop.sandbox.base import Limits, Sandbox, Status
@@ -44,6 +42,7 @@ from fixloop.transcript import Transcript
 
 if TYPE_CHECKING:
     from fixloop.loop import PreparedRequest
+    from fixloop.repair.session import LoopSession
 
 # Modules the worker imports once so that forked children start warm (plus what the code imports).
 WARM_MODULES = ("json", "re", "math", "collections", "itertools", "functools", "typing",
@@ -313,6 +312,7 @@ class Validator:
         return max(1.0, self.deadline - time.monotonic())
 
     async def session(self, explicit: LineRange | None, progress: ProgressCallback | None) -> LoopSession:
+        from fixloop.repair.session import LoopSession, failure_of
         from fixloop.repair.target import choose_target
 
         assert self.baseline is not None
@@ -421,111 +421,3 @@ class Validator:
 def _has_conftest(root: Path, test_files: Sequence[str]) -> bool:
     folders = {root} | {(root / f).parent for f in test_files}
     return any((folder / "conftest.py").exists() for folder in folders)
-
-
-def failure_of(observation: Observation, target: str) -> Failure:
-    failing = [o for o in observation.outcomes if o.outcome in ("failed", "timeout")]
-    error = observation.first_error()
-    error_line = None
-    if error is not None:
-        for frame in reversed(error.frames):
-            if frame.file == target:
-                error_line = frame.line
-                break
-    return Failure(
-        summary=observation.summary(),
-        output=observation.report_text(),
-        error_type=error.type if error else None,
-        error_message=error.message if error else None,
-        error_line=error_line,
-        failing_tests=tuple(o.id for o in failing if o.id not in ("script", "command")),
-    )
-
-
-class LoopSession:
-    """The `RepairSession` the engines see, plus whole-file candidates for the offline engine."""
-
-    def __init__(self, validator: Validator, target: LineRange, failure: Failure,
-                 suspicious: list[tuple[int, float]], guards: GuardSet,
-                 progress: ProgressCallback | None) -> None:
-        prepared = validator.prepared
-        self.validator = validator
-        self.path = Path(prepared.path)
-        self.root = prepared.root
-        self.source = prepared.source
-        self.target = target
-        self.failure = failure
-        self.oracle_description = prepared.oracle.describe()
-        self.suspicious = suspicious
-        self.guards = guards
-        self.baseline = validator.baseline
-        self.explicit_range = prepared.explicit_range is not None
-        self._progress = progress
-        self._seen: set[str] = set()
-        self._rejected: list[tuple[str, CandidateVerdict]] = []
-
-    @property
-    def solved(self) -> bool:
-        return self.validator.winner is not None
-
-    def remaining_seconds(self) -> float:
-        deadline = self.validator.deadline
-        if self.validator.engine_deadline is not None:
-            deadline = min(deadline, self.validator.engine_deadline)
-        return max(0.0, deadline - time.monotonic())
-
-    def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
-        return list(self._rejected)
-
-    def progress(self, message: str) -> None:
-        if self._progress is not None:
-            try:
-                self._progress(message)
-            except Exception:  # a broken progress sink must not stop the loop
-                pass
-
-    @property
-    def tried(self) -> int:
-        return self.validator.tried
-
-    async def try_replacement(self, new_text: str, *, origin: str) -> CandidateVerdict:
-        if len(new_text) > 200 * max(1, len(range_text(self.source, self.target))) + 100_000:
-            return CandidateVerdict(False, "guard", "refused: replacement is far larger than the range")
-        text = replace_lines(self.source, self.target, new_text)
-        verdict = await self.try_source(text, origin=origin)
-        if not verdict.verified and verdict.outcome != "duplicate":
-            self._rejected.append((new_text, verdict))
-        return verdict
-
-    @property
-    def parallelism(self) -> int:
-        return self.validator.parallelism
-
-    async def try_batch(self, candidates: Sequence[tuple[str, str]]) -> list[CandidateVerdict]:
-        """Whole-file candidates (text, origin), validated side by side, verdicts in order."""
-        fresh: list[tuple[str, str]] = []
-        for text, origin in candidates:
-            digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-            if digest in self._seen or text == self.source:
-                continue
-            self._seen.add(digest)
-            fresh.append((text, origin))
-        if self.solved or self.remaining_seconds() <= 0 or not fresh:
-            return []
-        await asyncio.sleep(0)  # let cancellation in between batches
-        return await self.validator.validate_batch(fresh, self.guards)
-
-    async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
-        if self.solved:
-            return CandidateVerdict(False, "solved", "already solved")
-        if self.remaining_seconds() <= 0:
-            return CandidateVerdict(False, "budget", "the time budget is spent")
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in self._seen or text == self.source:
-            return CandidateVerdict(False, "duplicate", "already tried")
-        self._seen.add(digest)
-        await asyncio.sleep(0)  # let cancellation in between candidates
-        return await self.validator.validate(text, origin, self.guards)
-
-    def line_count(self) -> int:
-        return line_count(self.source)
