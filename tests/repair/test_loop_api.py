@@ -109,3 +109,24 @@ async def test_run_tests_reports_failures_with_lines(tmp_path: Path) -> None:
     fixed = await run_tests(tmp_path, ["test_calc.py"], settings=Settings(sandbox=SANDBOX),
                             overlay={"calc.py": "def add(a, b):\n    return a + b\n"})
     assert (fixed.passed, fixed.failed) == (2, 0)
+
+
+async def test_script_that_runs_a_second_before_failing_is_still_fixable(tmp_path: Path) -> None:
+    # Candidate time limits are sized from the original run; the script oracle once reported no
+    # duration, so every candidate of a one-second script "timed out".
+    write(tmp_path, "slow.py", """
+        import time
+
+
+        def mean(xs):
+            return sum(xs) / len(xs)
+
+
+        time.sleep(1)
+        print(mean([]))
+    """)
+    result = await run_fix(FixRequest(path=Path("slow.py"), root=tmp_path,
+                                      settings=Settings(sandbox=SANDBOX, engine="offline")))
+    assert result.verified, result.reason
+    assert result.proof is not None and result.proof.short() == "ZeroDivisionError -> exit 0"
+    assert result.fixed is not None and "return sum(xs) / len(xs)" in result.fixed
