@@ -33,6 +33,11 @@ class FixRequest:
     tests: tuple[str, ...] = ()
     command: str | None = None
     allow_shell: bool = False
+    # With neither tests nor a command: prefer the project's own tests of this module (or the
+    # configured test command) as the oracle, falling back to running the file when they pass.
+    # Editors set this, because "runs without an exception" alone accepts fixes that merely
+    # silence a crash.
+    discover_tests: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixloop.fixes import FixRequest, FixResult, OracleSide, ProgressCallback, Proof
-from fixloop.oracle import Oracle, OracleError, parse_command
+from fixloop.oracle import Oracle, OracleError, discover_tests_for, parse_command
 from fixloop.patch import read_source, unified_diff
 from fixloop.repair.engine import Engine, LineRange
 from fixloop.repair.validate import Validator
@@ -103,6 +103,28 @@ def prepare(request: FixRequest) -> PreparedRequest:
 async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = None) -> FixResult:
     """Find and prove a fix for `request`. Raises FixUsageError for bad input and
     SandboxUnavailable when the chosen sandbox cannot run."""
+    if request.discover_tests and not request.tests and not request.command:
+        plain = replace(request, discover_tests=False)
+        with_tests = await _with_discovered_oracle(plain)
+        if with_tests is not None:
+            result = await _run_fix(with_tests, progress)
+            if not result.nothing_to_fix:
+                return result
+            # The tests pass: what is broken is the file run as a script, so that is the oracle.
+        return await _run_fix(plain, progress)
+    return await _run_fix(request, progress)
+
+
+async def _with_discovered_oracle(request: FixRequest) -> FixRequest | None:
+    """`request` with the configured test command, or the tests that import the module."""
+    if request.settings.test_command:
+        return replace(request, command=request.settings.test_command)
+    # Walking the project touches the disk: keep it off the event loop.
+    tests = await asyncio.to_thread(discover_tests_for, request.path, request.root)
+    return replace(request, tests=tuple(tests)) if tests else None
+
+
+async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
     started = time.monotonic()
     settings = request.settings
     if not settings.budget > 0:

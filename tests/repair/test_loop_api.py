@@ -130,3 +130,44 @@ async def test_script_that_runs_a_second_before_failing_is_still_fixable(tmp_pat
     assert result.verified, result.reason
     assert result.proof is not None and result.proof.short() == "ZeroDivisionError -> exit 0"
     assert result.fixed is not None and "return sum(xs) / len(xs)" in result.fixed
+
+
+async def test_discovered_tests_are_the_oracle_and_running_the_file_the_fallback(tmp_path: Path) -> None:
+    # Running the file only proves "no exception"; the module's own tests also reject a fix that
+    # merely silences the crash, so editors let the loop use them when they exist.
+    write(tmp_path, "avg.py", """
+        def mean(xs):
+            return sum(xs) / len(xs) + 1
+
+
+        print(mean([2, 4]))
+    """)
+    write(tmp_path, "test_avg.py", """
+        from avg import mean
+
+
+        def test_mean():
+            assert mean([2, 4]) == 3
+    """)
+    settings = Settings(sandbox=SANDBOX, engine="offline")
+    result = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings,
+                                      discover_tests=True))
+    assert result.verified, result.reason
+    assert result.proof is not None and result.proof.command == "pytest test_avg.py"
+    assert result.fixed is not None and "+ 1" not in result.fixed
+    # Without discovery the same file "runs fine": there is nothing to fix.
+    plain = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings))
+    assert plain.nothing_to_fix
+    # Tests that pass hand over to running the file, which crashes here.
+    write(tmp_path, "avg.py", """
+        def mean(xs):
+            return sum(xs) / len(xs)
+
+
+        if __name__ == "__main__":
+            print(mean([]))
+    """)
+    fallback = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings,
+                                        discover_tests=True))
+    assert fallback.verified, fallback.reason
+    assert fallback.proof is not None and fallback.proof.short() == "ZeroDivisionError -> exit 0"

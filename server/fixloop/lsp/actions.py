@@ -49,8 +49,6 @@ def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[
             "version": document.version,
             "range": server.to_json(diagnostic.range),
             "scope": "function",
-            # A failing test is fixed against the tests, not against running the file.
-            "oracle": "tests" if diagnostic.code == TEST_FAILURE else "run",
         }
         actions.append(
             types.CodeAction(

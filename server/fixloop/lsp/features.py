@@ -217,21 +217,16 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     state = server.documents.get(target.uri)
     state.cancel("a newer fix request replaced this one")
     state.fix = None
-    command = tests = None
-    if raw.get("oracle") == "tests":
-        from fixloop import oracle
-
-        command = server.settings.test_command or None
-        tests = None if command else tuple(oracle.discover_tests_for(target.path, target.root))
+    # The loop picks the oracle: the configured test command or the module's tests when there
+    # are any (a crash silenced the wrong way fails them), else running the file.
     request = FixRequest(
         path=Path(target.relative_path),
         root=target.root,
         settings=server.settings,
         source=target.text,
         line_range=_fix_range(target, raw),
-        tests=tests or (),
-        command=command,
         allow_shell=server.settings.allow_shell,
+        discover_tests=True,
     )
     progress = LoopProgress(server, "Fixloop: debug and fix", on_cancel=lambda: _cancel(state))
     await progress.begin(f"running {target.path.name}")

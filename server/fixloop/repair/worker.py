@@ -174,7 +174,7 @@ def _run_script(request, out, coverage):
     module.__dict__["__builtins__"] = __builtins__
     sys.modules["__main__"] = module
     _emit(out, {"start": "script"})
-    record = {"id": "script", "outcome": "passed"}
+    record: dict[str, object] = {"id": "script", "outcome": "passed"}
     if coverage:
         coverage.start()
     began = time.perf_counter()
