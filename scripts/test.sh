@@ -28,11 +28,16 @@ npm run --silent lint
 step "client unit tests"
 npm run --silent test:unit
 
-step "python tests"
-pytest -q -p no:cacheprovider "$@"
-
 step "VS Code end-to-end test (code-server + Playwright)"
 npm run --silent test:e2e
 
-step "short benchmarks"
+step "short benchmarks (figures only; nothing asserts a timing)"
+fixloop bench sandbox --runs 5
 fixloop bench repair --quick
+fixloop bench lsp --runs 3 --requests 100
+fixloop bench llm --quick
+npm run --silent bench -- --quick
+
+# Last, so that the suite's closing line is pytest's own count.
+step "python tests"
+pytest -q -p no:cacheprovider "$@"
