@@ -84,10 +84,9 @@ def handle(args: argparse.Namespace) -> int:
     line_range = None
     if args.lines:
         try:
-            first, _, last = args.lines.partition("-")
-            line_range = LineRange(int(first), int(last or first))
-        except ValueError:
-            return _fail(f"--lines must look like A-B with 1 <= A <= B, got {args.lines!r}", args.json)
+            line_range = LineRange.parse(args.lines)
+        except ValueError as exc:
+            return _fail(str(exc), args.json)
     root = Path(args.root).resolve()
     file = _cwd_or_root(args.file, root)
     tests = tuple(_relative_test(test, root) for test in args.test)

@@ -52,10 +52,9 @@ def handle(args: argparse.Namespace) -> int:
     line_range = None
     if args.lines:
         try:
-            first, _, last = args.lines.partition("-")
-            line_range = LineRange(int(first), int(last or first))
-        except ValueError:
-            return _fail(f"--lines must look like A-B with 1 <= A <= B, got {args.lines!r}")
+            line_range = LineRange.parse(args.lines)
+        except ValueError as exc:
+            return _fail(str(exc))
     settings = settings_from(args)
     try:
         result = asyncio.run(generate_tests(

@@ -27,6 +27,15 @@ class LineRange:
         if self.start < 1 or self.end < self.start:
             raise ValueError(f"invalid line range {self.start}-{self.end}")
 
+    @classmethod
+    def parse(cls, text: str) -> LineRange:
+        """Parse "A-B" (or "A") as typed on a command line; ValueError says what is wrong."""
+        first, _, last = text.partition("-")
+        try:
+            return cls(int(first), int(last or first))
+        except ValueError:
+            raise ValueError(f"--lines must look like A-B with 1 <= A <= B, got {text!r}") from None
+
 
 @dataclass(frozen=True)
 class Failure:
