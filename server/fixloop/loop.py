@@ -107,9 +107,16 @@ async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = No
         plain = replace(request, discover_tests=False)
         with_tests = await _with_discovered_oracle(plain)
         if with_tests is not None:
-            result = await _run_fix(with_tests, progress)
-            if not result.nothing_to_fix:
-                return result
+            try:
+                result = await _run_fix(with_tests, progress)
+            except FixUsageError as exc:
+                # Discovered tests are a stronger oracle when they run; when they cannot (no
+                # pytest in the user's interpreter, a collection error) running the file remains.
+                if progress is not None:
+                    progress(f"tests unusable as the oracle ({exc}); running the file instead")
+            else:
+                if not result.nothing_to_fix:
+                    return result
             # The tests pass: what is broken is the file run as a script, so that is the oracle.
         return await _run_fix(plain, progress)
     return await _run_fix(request, progress)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from fixloop.fixes import FixRequest
-from fixloop.loop import run_fix, summary_line
+from fixloop.loop import FixUsageError, run_fix, summary_line
 from fixloop.oracle import discover_tests_for, run_tests
 from fixloop.settings import Settings
 
@@ -171,3 +173,38 @@ async def test_discovered_tests_are_the_oracle_and_running_the_file_the_fallback
                                         discover_tests=True))
     assert fallback.verified, fallback.reason
     assert fallback.proof is not None and fallback.proof.short() == "ZeroDivisionError -> exit 0"
+
+
+async def test_tests_need_pytest_in_the_users_interpreter(tmp_path: Path) -> None:
+    # An interpreter without pytest used to make every test look "failing"; now an explicit
+    # tests oracle is a clear error, and a discovered one gives way to running the file.
+    bare = tmp_path / "bare-venv"
+    await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "venv", "--without-pip", str(bare)],
+                            check=True)
+    python = str(bare / "bin" / "python")
+    project = tmp_path / "project"
+    write(project, "avg.py", """
+        def mean(xs):
+            return sum(xs) / len(xs)
+
+
+        if __name__ == "__main__":
+            print(mean([]))
+    """)
+    write(project, "test_avg.py", """
+        from avg import mean
+
+
+        def test_mean():
+            assert mean([]) == 0
+    """)
+    settings = Settings(sandbox=SANDBOX, engine="offline", python=python)
+    with pytest.raises(FixUsageError, match="pytest is not installed"):
+        await run_fix(FixRequest(path=Path("avg.py"), root=project, settings=settings,
+                                 tests=("test_avg.py",)))
+    messages: list[str] = []
+    result = await run_fix(FixRequest(path=Path("avg.py"), root=project, settings=settings,
+                                      discover_tests=True), progress=messages.append)
+    assert result.verified, result.reason
+    assert result.proof is not None and result.proof.short() == "ZeroDivisionError -> exit 0"
+    assert any("running the file instead" in message for message in messages)

@@ -163,6 +163,12 @@ class Validator:
                                      memory_mb=self.settings.memory)
             return await observe_fresh_worker(self.sandbox, root, request, limits)
         result, passed, failed = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
+        if result.exit_code == 1 and "No module named pytest" in result.stderr:
+            # Not a failing test: the interpreter that runs the user's code has no pytest.
+            raise OracleError(
+                "pytest is not installed in the interpreter that runs your code; install it there "
+                "or choose another interpreter (--python, or the fixloop.python setting)"
+            )
         if result.status is Status.TIMEOUT:
             return Observation((TestOutcome("pytest", "timeout", "timed out"),), result.duration_ms,
                                result.stdout[-3000:], runner="fresh")
