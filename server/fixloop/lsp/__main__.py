@@ -1,8 +1,7 @@
-"""`python -m fixloop.lsp [--tcp HOST:PORT]`: the language server without the CLI's command registry.
+"""`python -m fixloop.lsp [--tcp HOST:PORT]`: the language server, started without the CLI.
 
-`fixloop serve` builds the whole command line first, which imports every sub-command and
-benchmark module; an editor that launches the server on every start can skip that cost with
-this entry point. It takes the same options as `fixloop serve`.
+It takes the same options as `fixloop serve` and skips only the `fixloop` command line's
+dispatch; editors and the benchmark may use either entry point.
 """
 
 from __future__ import annotations
