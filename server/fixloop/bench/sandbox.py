@@ -165,6 +165,11 @@ async def _autogen_runners(
         return
     from fixloop.settings import DEFAULT_DOCKER_IMAGE
 
+    missing = await asyncio.to_thread(_image_missing, image or DEFAULT_DOCKER_IMAGE)
+    if missing:
+        # AutoGen's executor pulls a missing image from a registry; a benchmark must not.
+        table["autogen docker"] = {"unavailable": missing}
+        return
     docker_dir = root / "autogen-docker"
     docker_dir.mkdir()
     executor = DockerCommandLineCodeExecutor(
@@ -180,6 +185,21 @@ async def _autogen_runners(
     for label in PROGRAMS:
         blocks = [CodeBlock(code=PROGRAMS[label], language="python")]
         runners[("autogen docker", label)] = _executor_runner(executor, blocks, CancellationToken())
+
+
+def _image_missing(image: str) -> str | None:
+    """Why `image` cannot be used without a pull, or None when the engine already has it."""
+    try:
+        import docker
+
+        client = docker.from_env()
+        try:
+            client.images.get(image)
+        finally:
+            client.close()
+    except Exception as exc:  # engine down, image absent, SDK missing: all mean "skip the row"
+        return f"image {image!r} not available locally ({type(exc).__name__}); pass --image"
+    return None
 
 
 def _ratio(table: dict[str, dict[str, float | str]], row: str, base: str, column: str) -> str:
