@@ -8,7 +8,7 @@ adapter can translate them without knowing how the loop works.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +79,6 @@ class FixResult:
     cost_usd: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
         data = asdict(self)
         data.pop("original")
         data.pop("fixed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 ENGINES = ("auto", "offline", "llm")
@@ -45,10 +45,10 @@ class Settings:
             return cls(), problems
         if not isinstance(raw, Mapping):
             return cls(), [f"settings must be an object, got {type(raw).__name__}"]
-        by_name = {f.name: f for f in fields(cls)}
+        known = {f.name for f in fields(cls)}
         for key, value in raw.items():
             name = _snake(str(key))
-            if name not in by_name:
+            if name not in known:
                 continue  # unknown keys are ignored: clients send whole sections
             if value is None:
                 continue
@@ -59,13 +59,6 @@ class Settings:
                 continue
             values[name] = _coerce(name, value)
         return cls(**values), problems
-
-    def merged(self, raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
-        """Apply a partial update on top of these settings."""
-        update, problems = Settings.from_mapping(raw)
-        explicit = {_snake(str(k)) for k in (raw or {}) if isinstance(raw, Mapping)}
-        changes = {f.name: getattr(update, f.name) for f in fields(self) if f.name in explicit}
-        return replace(self, **changes), problems
 
 
 def _snake(key: str) -> str:
