@@ -403,7 +403,7 @@ class DockerSandbox:
         command = self._command(spec, uid, directory, "-")
         process = await start_docker_process(
             self.client, container, command, uid=uid,
-            kill=lambda: self._kill_uid(container, uid, 0), stderr_cap=spec.limits.output_bytes)
+            kill=lambda: self._kill_uid(container, uid, 0))
         self._processes.add(process)
         return process
 

@@ -3,8 +3,8 @@
 An exec is started with stdin attached and its raw socket handed to asyncio. Docker multiplexes
 stdout and stderr on that socket in frames (an 8-byte header: stream number, then a big-endian
 length); a pump task splits them, feeding stdout into the `StreamReader` callers read and
-keeping a capped copy of stderr. `kill()` kills every process of the run's uid, which is the
-whole tree of this process and nothing else, then closes the socket.
+dropping stderr. `kill()` kills every process of the run's uid, which is the whole tree of this
+process and nothing else, then closes the socket.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class DockerProcess:
 
     def __init__(
         self, client: Any, exec_id: str, reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter, kill: Callable[[], None], stderr_cap: int,
+        writer: asyncio.StreamWriter, kill: Callable[[], None],
     ) -> None:
         self.stdin: asyncio.StreamWriter = writer
         self.stdout = asyncio.StreamReader()
@@ -32,8 +32,6 @@ class DockerProcess:
         self._exec_id = exec_id
         self._raw = reader
         self._kill = kill
-        self._stderr = bytearray()
-        self._stderr_cap = stderr_cap
         self._killed = False
         self._pump_task = asyncio.create_task(self._pump())
 
@@ -45,17 +43,10 @@ class DockerProcess:
                 payload = await self._raw.readexactly(size)
                 if stream == 1:
                     self.stdout.feed_data(payload)
-                elif stream == 2:
-                    room = self._stderr_cap - len(self._stderr)
-                    self._stderr.extend(payload[: max(room, 0)])
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
             self.stdout.feed_eof()
-
-    @property
-    def stderr_text(self) -> str:
-        return bytes(self._stderr).decode("utf-8", errors="replace")
 
     async def kill(self) -> None:
         if self._killed:
@@ -82,7 +73,6 @@ class DockerProcess:
 
 async def start_docker_process(
     client: Any, container: Any, command: list[str], *, uid: int, kill: Callable[[], None],
-    stderr_cap: int,
 ) -> DockerProcess:
     def start() -> tuple[str, socket.socket]:
         exec_id = client.api.exec_create(container.id, command, stdin=True, stdout=True,
@@ -97,4 +87,4 @@ async def start_docker_process(
 
     exec_id, raw = await asyncio.to_thread(start)
     reader, writer = await asyncio.open_connection(sock=raw)
-    return DockerProcess(client, exec_id, reader, writer, kill, stderr_cap)
+    return DockerProcess(client, exec_id, reader, writer, kill)

@@ -3,8 +3,8 @@
 The repair loop keeps a warm worker running inside the sandbox and talks to it over stdin and
 stdout. It gets the same session, limits, cgroup and environment as a one-shot run, but no wall
 clock: the caller times each request itself and calls `kill()`, which takes down the whole tree
-(including anything that left the process group). stderr is drained into a capped buffer so a
-chatty worker can never block on a full pipe.
+(including anything that left the process group). stderr is drained and dropped so a chatty
+worker can never block on a full pipe.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ class LongLivedProcess:
     """Implements `SandboxProcess`. `kill()` is idempotent and always reaps the tree."""
 
     def __init__(
-        self, process: PipedProcess, tree: ProcessTree, stderr_cap: int,
-        on_exit: Callable[[], None] | None,
+        self, process: PipedProcess, tree: ProcessTree, on_exit: Callable[[], None] | None,
     ) -> None:
         assert process.stdin is not None and process.stdout is not None
         self.stdin: asyncio.StreamWriter = process.stdin
@@ -33,8 +32,6 @@ class LongLivedProcess:
         self.pid = process.pid
         self._process = process
         self._tree = tree
-        self._stderr = bytearray()
-        self._stderr_cap = stderr_cap
         self._on_exit = on_exit
         self._released = False
         self._stderr_task = asyncio.create_task(self._drain_stderr())
@@ -43,14 +40,8 @@ class LongLivedProcess:
         stream = self._process.stderr
         if stream is None:
             return
-        while chunk := await stream.read(65536):
-            room = self._stderr_cap - len(self._stderr)
-            if room > 0:
-                self._stderr.extend(chunk[:room])
-
-    @property
-    def stderr_text(self) -> str:
-        return bytes(self._stderr).decode("utf-8", errors="replace")
+        while await stream.read(65536):
+            pass
 
     async def kill(self) -> None:
         if self._released:
@@ -77,4 +68,4 @@ async def start_long_lived(
     process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
                                   memory_rlimit=memory_rlimit, supervise=supervise)
     tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
-    return LongLivedProcess(process, tree, limits.output_bytes, on_exit)
+    return LongLivedProcess(process, tree, on_exit)
