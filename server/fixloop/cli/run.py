@@ -96,6 +96,10 @@ def handle(args: argparse.Namespace) -> int:
         root = Path(args.root)
         if not root.is_dir():
             return _fail(f"--root {root}: not a directory")
+        try:
+            relative_to_root(file.resolve(), root)
+        except ValueError as exc:
+            return _fail(f"{exc}; pass a --root that contains it")
     else:
         # Default: the current directory, unless the file lives elsewhere; then its folder.
         root = Path.cwd()
@@ -103,10 +107,6 @@ def handle(args: argparse.Namespace) -> int:
             relative_to_root(file.resolve(), root)
         except ValueError:
             root = file.resolve().parent
-    try:
-        relative_to_root(file.resolve(), root)
-    except ValueError as exc:
-        return _fail(f"{exc}; pass a --root that contains it")
 
     raw: dict[str, Any] = {}
     for name in ("sandbox", "python", "timeout", "memory"):
