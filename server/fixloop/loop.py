@@ -236,11 +236,9 @@ def _result(
     reason: str | None = None,
     nothing_to_fix: bool = False,
 ) -> FixResult:
-    proof = Proof(prepared.oracle.describe(), before, after) if after is not None else None
-    if proof is None and not nothing_to_fix:
-        proof = Proof(prepared.oracle.describe(), before, before)
-    if nothing_to_fix:
-        proof = Proof(prepared.oracle.describe(), before, before)
+    # Without a verified fix (or with nothing to fix) the proof shows the original on both sides.
+    proof = Proof(prepared.oracle.describe(), before,
+                  after if after is not None and not nothing_to_fix else before)
     engine_name = validator.engine_name or (engines[0].name if engines else "offline")
     tokens = sum(int(getattr(e, "tokens", 0) or 0) for e in engines)
     cost = sum(float(getattr(e, "cost_usd", 0.0) or 0.0) for e in engines)

@@ -310,6 +310,7 @@ def discover_tests_for(path: str | Path, root: str | Path) -> list[str]:
     if not target.is_absolute():
         target = root_path / target
     module = target.stem
+    target = target.resolve()
     found: list[str] = []
     for current, dirnames, filenames in os.walk(root_path):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
@@ -317,7 +318,7 @@ def discover_tests_for(path: str | Path, root: str | Path) -> list[str]:
             if not (name.startswith("test_") or name.endswith("_test.py")) or not name.endswith(".py"):
                 continue
             file = Path(current) / name
-            if file.resolve() == target.resolve():
+            if file.resolve() == target:
                 continue
             if _imports_module(file, module):
                 found.append(file.relative_to(root_path).as_posix())

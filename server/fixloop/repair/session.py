@@ -108,11 +108,8 @@ class LoopSession:
         """Whole-file candidates (text, origin), validated side by side, verdicts in order."""
         fresh: list[tuple[str, str]] = []
         for text, origin in candidates:
-            digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-            if digest in self._seen or text == self.source:
-                continue
-            self._seen.add(digest)
-            fresh.append((text, origin))
+            if self._first_sight(text):
+                fresh.append((text, origin))
         if self.solved or self.remaining_seconds() <= 0 or not fresh:
             return []
         await asyncio.sleep(0)  # let cancellation in between batches
@@ -123,12 +120,18 @@ class LoopSession:
             return CandidateVerdict(False, "solved", "already solved")
         if self.remaining_seconds() <= 0:
             return CandidateVerdict(False, "budget", "the time budget is spent")
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in self._seen or text == self.source:
+        if not self._first_sight(text):
             return CandidateVerdict(False, "duplicate", "already tried")
-        self._seen.add(digest)
         await asyncio.sleep(0)  # let cancellation in between candidates
         return await self.validator.validate(text, origin, self.guards)
+
+    def _first_sight(self, text: str) -> bool:
+        """True (and remembered) the first time `text` comes; False for repeats and the original."""
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if digest in self._seen or text == self.source:
+            return False
+        self._seen.add(digest)
+        return True
 
     def line_count(self) -> int:
         return line_count(self.source)

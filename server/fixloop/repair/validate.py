@@ -14,7 +14,7 @@ import ast
 import asyncio
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -238,14 +238,15 @@ class Validator:
                 self._idle.put_nowait(worker)
             else:
                 self.transcript.write("worker", status="unavailable", reason=worker.reason)
-        baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
-                                       timeout=self.settings.timeout * 2, test_timeout=self.settings.timeout)
+        def observe_original() -> Awaitable[Observation]:
+            return self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
+                                 timeout=self.settings.timeout * 2, test_timeout=self.settings.timeout)
+
+        baseline = await observe_original()
         if baseline.ok and self.runner == "light" and self.prepared.oracle.kind == "tests":
             # The small runner disagrees with pytest: use pytest inside the worker from now on.
             self.runner = "pytest"
-            baseline = await self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
-                                           timeout=self.settings.timeout * 2,
-                                           test_timeout=self.settings.timeout)
+            baseline = await observe_original()
         if baseline.runner == "pytest" and "pytest" not in modules:
             for worker in self.workers:
                 await worker.request({"op": "warm", "modules": ["pytest"]}, timeout=30.0)
