@@ -255,6 +255,7 @@ async def _converse(
 
     def result(solved: bool, why: str) -> TaskResult:
         produced = tuple(ProducedFile(name, data) for name, data in sorted(files.items()))
+        warm_runs, cold_runs = runs.counts()
         record("result", solved=solved, reason=why, script=script_name, files=sorted(files),
                turns=conversation.turns, prompt_tokens=conversation.prompt_tokens,
                completion_tokens=conversation.completion_tokens, tokens=conversation.tokens,
@@ -262,7 +263,7 @@ async def _converse(
         return TaskResult(
             solved, script_name, script, produced, output, why, conversation.turns,
             conversation.tokens, conversation.cost_usd(), runs.sandbox_name(), tuple(skipped),
-            model_seconds=conversation.model_seconds, warm_runs=runs.counts()[0], cold_runs=runs.counts()[1],
+            model_seconds=conversation.model_seconds, warm_runs=warm_runs, cold_runs=cold_runs,
             transcript=transcript.location,
         )
 

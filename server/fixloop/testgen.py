@@ -242,15 +242,15 @@ async def generate_tests(
                 if source is not None:
                     overlay[relative.as_posix()] = source
                 report = await run_test_file(root_path, test_path, overlay, settings)
+                claimed = declared_bugs(answer.text)
                 record("run", turn=turn, code=code, passed=report.passed, failed=report.failed,
                        failures=[f"{f.nodeid}: {f.message}" for f in report.failures],
-                       declared_bugs=sorted(declared_bugs(answer.text)))
+                       declared_bugs=sorted(claimed))
                 report_progress(f"turn {turn}: {report.passed} passed, {report.failed} failed")
                 if report.passed + report.failed == 0:
                     message = (f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
                                "Reply with a complete, importable pytest file.")
                     continue
-                claimed = declared_bugs(answer.text)
                 bugs, open_failures = [], []
                 for failure in report.failures:
                     name = _test_name(failure.nodeid)
