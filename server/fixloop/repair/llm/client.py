@@ -152,10 +152,12 @@ def _retry_after_seconds(error: openai.APIStatusError) -> float | None:
     try:
         return max(0.0, float(raw))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        if parsed is None:
-            return None
-        return max(0.0, parsed.timestamp() - time.time())
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)  # raises on an unparsable date (3.10+)
+    except (TypeError, ValueError):
+        return None  # an unreadable hint: fall back to our own backoff
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 class _RetryingClient(ChatCompletionClient):
