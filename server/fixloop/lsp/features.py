@@ -155,7 +155,8 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
     from fixloop import oracle
 
     command = server.settings.test_command or None
-    tests: list[str] = [] if command else list(oracle.discover_tests_for(target.path, target.root))
+    # Discovery walks the workspace and parses every test file: off the event loop (as the loop does).
+    tests: list[str] = [] if command else await asyncio.to_thread(oracle.discover_tests_for, target.path, target.root)
     if not command and not tests:
         return failure("no pytest file under the workspace imports this module; set fixloop.testCommand")
     report = await run_tracked(
