@@ -7,6 +7,10 @@ tracebacks name real paths and sibling imports work), and a size-limited tmpfs a
 also holds HOME. All namespaces are unshared (network too, unless asked for), it runs as an
 unprivileged uid with every capability dropped, in a new session, and dies with its parent;
 bubblewrap always sets no-new-privileges. Limits, cgroup and environment come from `process`.
+Setting up the namespaces and mounts costs several milliseconds, so it happens before the run:
+each zygote pool here launches bubblewrap around a waiting shell for one (tree, network, /tmp
+size) combination, and a run's order goes to a spare that is already inside its sandbox. Each
+run still gets a sandbox of its own: a spare serves one run and is gone with it.
 """
 
 from __future__ import annotations
@@ -29,8 +33,14 @@ from fixloop.sandbox.process import (
     run_tree,
     sandbox_error,
 )
-from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
-from fixloop.sandbox.zygote import NSENTER, ZygotePool, empty_network_namespace
+from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
+from fixloop.sandbox.zygote import (
+    NSENTER,
+    SHELL,
+    ZYGOTE_SCRIPT,
+    ZygotePool,
+    empty_network_namespace,
+)
 
 SANDBOX_UID = 65534
 _NAMESPACES = ("--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
@@ -109,12 +119,11 @@ class BwrapSandbox(ScratchOwner):
         # so they can live in RAM, where creating and removing files costs microseconds.
         shm = "/dev/shm"
         super().__init__("fixloop-bwrap-", shm if os.access(shm, os.W_OK | os.X_OK) else None)
-        # As root, runs join one prepared empty network namespace instead of paying for a new
-        # one each time; runs that asked for the network use plain zygotes on the host network.
+        # As root, sandboxes join one prepared empty network namespace instead of paying for a
+        # new one each time; runs that asked for the network stay on the host network.
         self._netns = empty_network_namespace() if os.access(NSENTER, os.X_OK) else None
-        self._networked = self._zygotes
-        if self._netns is not None:
-            self._zygotes = ZygotePool(netns=self._netns)
+        # One pool of launched zygotes per (tree, generation, network, /tmp size).
+        self._launched: dict[tuple[str, bool, int], tuple[int, ZygotePool]] = {}
         self._etc = {False: self._make_etc("etc", _ETC_FILES)}  # the networked one on demand
         reap_stale()
 
@@ -145,12 +154,13 @@ class BwrapSandbox(ScratchOwner):
         return await asyncio.to_thread(cls, python or default_python())
 
     def wrap(self, spec: RunSpec, tree_path: Path) -> list[str]:
-        """The bwrap command line for `spec`, with the project copy at the real root path."""
+        """The bubblewrap command line around `tree_path` seen at the project's real path,
+        ending in `--`: the command to confine follows it."""
         root = str(spec.root.resolve())
         namespaces = list(_NAMESPACES)
         if not spec.network and self._netns is None:
             # Otherwise the network is the host's when asked for, or else the shared empty
-            # namespace the zygote joined.
+            # namespace the zygote joins before it execs bubblewrap.
             namespaces.append("--unshare-net")
         args = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
                 "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
@@ -172,11 +182,25 @@ class BwrapSandbox(ScratchOwner):
         for path in self._binds:
             args += ["--ro-bind", path, path]
         args += ["--ro-bind", str(tree_path), root, "--chdir", root, "--"]
-        command = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
-        return args + command
+        return args
 
-    def _pool_for(self, spec: RunSpec) -> ZygotePool:
-        return self._networked if spec.network else self._zygotes
+    def _command(self, spec: RunSpec) -> list[str]:
+        return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+
+    def _pool_for(self, spec: RunSpec, tree: ScratchTree) -> ZygotePool:
+        """The pool whose zygotes wait inside a sandbox made for this tree and these limits."""
+        key = (str(tree.path), spec.network, spec.limits.scratch_mb)
+        known = self._launched.get(key)
+        if known is not None and known[0] == tree.generation:
+            return known[1]
+        if known is not None:  # the tree was made again: spares mount the deleted copy
+            stale = asyncio.ensure_future(known[1].close())
+            _CLOSING.add(stale)
+            stale.add_done_callback(_CLOSING.discard)
+        pool = ZygotePool(netns=None if spec.network else self._netns,
+                          launch=[*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT])
+        self._launched[key] = (tree.generation, pool)
+        return pool
 
     def _env(self, spec: RunSpec) -> dict[str, str]:
         return allowed_env(
@@ -189,8 +213,8 @@ class BwrapSandbox(ScratchOwner):
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             outcome = await run_tree(
-                self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec),
-                limits=spec.limits, stdin=spec.stdin, pool=self._pool_for(spec),
+                self._command(spec), cwd=spec.root.resolve(), env=self._env(spec),
+                limits=spec.limits, stdin=spec.stdin, pool=self._pool_for(spec, tree),
             )
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
@@ -207,9 +231,21 @@ class BwrapSandbox(ScratchOwner):
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
         process = await start_long_lived(
-            self.wrap(spec, tree.path), cwd=self._base, env=self._env(spec), limits=spec.limits,
-            on_exit=lambda: pool.give_back(tree), pool=self._pool_for(spec),
+            self._command(spec), cwd=spec.root.resolve(), env=self._env(spec),
+            limits=spec.limits, on_exit=lambda: pool.give_back(tree),
+            pool=self._pool_for(spec, tree),
         )
         self._processes.add(process)
         return process
+
+    async def close(self) -> None:
+        launched, self._launched = self._launched, {}
+        for _, pool in launched.values():
+            await pool.close()
+        if _CLOSING:
+            await asyncio.gather(*list(_CLOSING), return_exceptions=True)
+        await super().close()
+
+
+_CLOSING: set[asyncio.Future[None]] = set()
 

@@ -76,6 +76,12 @@ class PipedProcess:
         await self.exited()
         return self._popen.wait()  # exited already: returns at once
 
+    def write_before_attach(self, data: bytes) -> None:
+        """Write to stdin from the worker thread that started the process (blocking, small)."""
+        assert self.stdin is None and self._popen.stdin is not None
+        self._popen.stdin.write(data)
+        self._popen.stdin.flush()
+
     def kill(self) -> None:
         if self._popen.returncode is None:
             self._popen.kill()

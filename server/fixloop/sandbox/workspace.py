@@ -93,6 +93,9 @@ class ScratchTree:
         self._dirs: set[str] = set()
         self._overlaid: set[str] = set()
         self._copied = False
+        # Bumped whenever `path` is deleted and made again: a mount of the old directory
+        # (a pre-started bwrap) would no longer show the copy.
+        self.generation = 0
 
     def _copy(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -130,6 +133,7 @@ class ScratchTree:
         return self._copied and len(self._manifest) <= 50 and len(self._dirs) <= 20
 
     def _rebuild(self) -> None:
+        self.generation += 1
         _force_remove(self.path)
         self._manifest.clear()
         self._dirs.clear()
@@ -138,6 +142,9 @@ class ScratchTree:
 
     def _reset(self) -> None:
         """Undo whatever the last run or overlay changed, comparing against the manifest."""
+        if not self.path.is_dir():
+            # Deleted under us (a tmp cleaner): make it again, as a new directory.
+            raise FileNotFoundError(str(self.path))
         stale = set(self._overlaid)
         self._overlaid.clear()
         seen: set[str] = set()
@@ -276,9 +283,6 @@ class ScratchOwner:
             await process.kill()
         self._processes.clear()
         await self._zygotes.close()
-        networked = getattr(self, "_networked", None)
-        if networked is not None and networked is not self._zygotes:
-            await networked.close()
         from fixloop.sandbox.process import settle_background
 
         await settle_background()

@@ -10,7 +10,10 @@ failure fatal), export the allow-listed environment (the zygote starts with none
 the command, every word shell-quoted. The program keeps the zygote's pid, session, cgroup and
 the stdio pipes the server already watches. After a sandbox's first run the pool keeps one spare
 zygote ready, so back-to-back runs pay neither cost; a shell costs well under a millisecond of
-CPU. A zygote whose server goes away reads EOF and exits.
+CPU. A zygote whose server goes away reads EOF and exits. A pool may also give its zygotes a
+`launch` command (bubblewrap around a second waiting shell): the outer shell execs it as soon as
+it is in its cgroup, so a spare already waits inside its namespaces and the run's order reaches
+the inner shell; setting the sandbox up then happens before the run, not during it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ _ULIMIT = {
 # The order arrives as the first line on stdin; `read` takes bytes one at a time from a pipe,
 # so whatever follows the line is left for the program as its own stdin. NL lets an order stay
 # on one line while arguments contain newlines.
-_ZYGOTE_SCRIPT = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\""
+ZYGOTE_SCRIPT = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\""
 
 
 def _word(text: str) -> str:
@@ -82,6 +85,14 @@ def order_line(
     else:
         steps.append(f"exec {command}")
     return "; ".join(steps) + "\n"
+
+
+def launch_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
+    """The order that turns a fresh zygote into `argv` (which waits for the run's own order)."""
+    command = " ".join(_word(part) for part in argv)
+    if netns_fd is not None:
+        command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
+    return f"exec {command}\n"
 
 
 def rlimits_for(limits: Limits, *, memory: bool = True) -> list[tuple[str, int, int]]:
@@ -138,16 +149,27 @@ class Zygote:
             await asyncio.to_thread(self.cgroup.remove)
 
 
-async def start_zygote(use_cgroup: bool = True, netns: int | None = None) -> Zygote:
+async def start_zygote(
+    use_cgroup: bool = True, netns: int | None = None, launch: Sequence[str] | None = None,
+) -> Zygote:
+    """A waiting zygote; with `launch`, one that has already exec'd it (see the module doc)."""
+
     def prepare() -> tuple[PipedProcess, PidsCgroup | None]:
         # Everything slow happens here, in a worker thread: the fork and exec, and moving the
         # waiting zygote into its cgroup (an RCU grace period).
-        process = start_piped([SHELL, "-c", _ZYGOTE_SCRIPT],
+        process = start_piped([SHELL, "-c", ZYGOTE_SCRIPT],
                               pass_fds=() if netns is None else (netns,))
         cgroup = PidsCgroup.create(1024) if use_cgroup else None
         if cgroup is not None and not cgroup.adopt(process.pid):
             cgroup.remove()
             cgroup = None
+        if launch is not None:
+            # Only now, inside the cgroup, so that everything the launch starts is counted.
+            try:
+                process.write_before_attach(launch_line(launch, netns_fd=netns).encode())
+            except OSError:
+                _end_unattached(process, cgroup)
+                raise
         return process, cgroup
 
     # The worker thread runs to completion even when we are cancelled, so a cancel must still
@@ -165,7 +187,8 @@ async def start_zygote(use_cgroup: bool = True, netns: int | None = None) -> Zyg
     except BaseException:
         _end_unattached(process, cgroup)
         raise
-    return Zygote(process=process, cgroup=cgroup, netns=netns)
+    # A launched zygote has joined the namespace already: its order must not join it again.
+    return Zygote(process=process, cgroup=cgroup, netns=netns if launch is None else None)
 
 
 def _end_unattached(process: PipedProcess, cgroup: PidsCgroup | None) -> None:
@@ -184,10 +207,14 @@ class ZygotePool:
 
     SPARES = 2
 
-    def __init__(self, netns: int | None = None) -> None:
+    def __init__(self, netns: int | None = None, launch: Sequence[str] | None = None) -> None:
         self._spares: list[asyncio.Future[Zygote]] = []
         self._takes = 0
         self.netns = netns
+        self.launch = tuple(launch) if launch is not None else None
+
+    def _start(self) -> asyncio.Future[Zygote]:
+        return asyncio.ensure_future(start_zygote(netns=self.netns, launch=self.launch))
 
     async def take(self) -> Zygote:
         while self._spares:
@@ -203,14 +230,14 @@ class ZygotePool:
                 return zygote
             await zygote.discard()
         self._takes += 1
-        return await start_zygote(netns=self.netns)
+        return await self._start()
 
     def prepare_next(self) -> None:
         """Start spare zygotes (after the current run has started, so they overlap it)."""
         if self._takes < 2:
             return  # one-off runs (`fixloop run`) should not pay for spares
         while len(self._spares) < self.SPARES:
-            self._spares.append(asyncio.ensure_future(start_zygote(netns=self.netns)))
+            self._spares.append(self._start())
 
     async def close(self) -> None:
         spares, self._spares = self._spares, []
