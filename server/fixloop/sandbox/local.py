@@ -28,6 +28,7 @@ from fixloop.sandbox.process import (
     run_tree,
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
+from fixloop.sandbox.zygote import SUPERVISED, ZygotePool
 
 UNPROTECTED_NOTE = (
     "local sandbox: UNPROTECTED - the program ran with your user's rights and could read or "
@@ -45,6 +46,8 @@ class LocalSandbox(ScratchOwner):
     def __init__(self, python: str | None = None) -> None:
         self.python = python or default_python()
         super().__init__("fixloop-local-")
+        # A shell stays as the program's parent: a program that kills its parent spares us.
+        self._zygotes = ZygotePool(launch=SUPERVISED)
         self._clean_runs: list[Path] = []
         reap_stale()
 
@@ -84,8 +87,6 @@ class LocalSandbox(ScratchOwner):
                         extra=spec.env, marker=uuid.uuid4().hex,
                     ),
                     limits=spec.limits, stdin=spec.stdin, pool=self._zygotes,
-                    # the zygote shell stays as parent: killing the parent spares the server
-                    supervise=True,
                 )
             finally:
                 await self._release_scratch(home.parent)
@@ -118,7 +119,7 @@ class LocalSandbox(ScratchOwner):
 
         process = await start_long_lived(
             self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup,
-            pool=self._zygotes, supervise=True,
+            pool=self._zygotes,
         )
         self._processes.add(process)
         return process

@@ -63,9 +63,8 @@ class LongLivedProcess:
 async def start_long_lived(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, pool: ZygotePool,
     on_exit: Callable[[], None] | None = None, memory_rlimit: bool = True,
-    supervise: bool = False,
 ) -> LongLivedProcess:
     process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
-                                  memory_rlimit=memory_rlimit, supervise=supervise)
+                                  memory_rlimit=memory_rlimit)
     tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
     return LongLivedProcess(process, tree, on_exit)

@@ -193,27 +193,26 @@ class Outcome:
 
 async def spawn(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
-    pool: ZygotePool, memory_rlimit: bool = True, supervise: bool = False,
+    pool: ZygotePool, memory_rlimit: bool = True,
 ) -> tuple[PipedProcess, PidsCgroup | None]:
     """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
     zygote = await pool.take()
     rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
-    await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes,
-                        supervise=supervise)
+    await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes)
     pool.prepare_next()
     return zygote.process, zygote.cgroup
 
 
 async def run_tree(
     argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, stdin: bytes,
-    pool: ZygotePool, memory_rlimit: bool = True, supervise: bool = False,
+    pool: ZygotePool, memory_rlimit: bool = True,
 ) -> Outcome:
     """Run `argv` to completion under `limits`; never leaves a process behind."""
     marker = env.get(MARKER_VAR) or uuid.uuid4().hex
     capture = _Capture(cap=limits.output_bytes)
     started = time.monotonic()
     process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
-                                  memory_rlimit=memory_rlimit, supervise=supervise)
+                                  memory_rlimit=memory_rlimit)
     tree = ProcessTree(process.pid, marker, cgroup)
     drains = asyncio.gather(
         capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)

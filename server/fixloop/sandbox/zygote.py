@@ -55,14 +55,9 @@ def _word(text: str) -> str:
 
 def order_line(
     argv: Sequence[str], *, cwd: str, env: Mapping[str, str],
-    rlimits: Sequence[tuple[str, int, int]], netns_fd: int | None, supervise: bool = False,
+    rlimits: Sequence[tuple[str, int, int]],
 ) -> str:
-    """The one-line shell program a zygote evaluates to become the run.
-
-    With `supervise` the shell stays as the program's parent instead of exec'ing it, so a
-    program that kills its parent kills that shell, not the server; the exit status of a
-    program killed by signal N is then 128+N.
-    """
+    """The one-line shell program a zygote evaluates to become the run."""
     steps = [f"cd -- {_word(cwd)} || exit 126", "unset OLDPWD"]
     for name, soft, hard in rlimits:
         flag, unit = _ULIMIT[name]
@@ -75,16 +70,16 @@ def order_line(
         if not _NAME.fullmatch(key):
             raise ValueError(f"invalid environment variable name {key!r}")
         steps.append(f"export {key}={_word(value)}")
-    command = " ".join(_word(part) for part in argv)
-    if netns_fd is not None:
-        # Join the prepared empty network namespace; if that fails nothing runs at all.
-        command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
-    if supervise:
-        # A background job's stdin is /dev/null unless redirected: hand ours over via fd 3.
-        steps.append(f"exec 3<&0; {command} <&3 3<&- & wait $!; exit $?")
-    else:
-        steps.append(f"exec {command}")
+    steps.append("exec " + " ".join(_word(part) for part in argv))
     return "; ".join(steps) + "\n"
+
+
+# A launch that keeps a shell as the program's parent, so a program that kills its parent kills
+# that shell, not the server; a program killed by signal N then exits 128+N. The shell forks
+# the waiting one when the zygote is prepared, not when the run starts. A background job's
+# stdin is /dev/null unless redirected, so the order and the program's stdin go via fd 3.
+SUPERVISED = (SHELL, "-c", 'exec 3<&0; "$0" -c "$1" <&3 3<&- & wait $!; exit $?',
+              SHELL, ZYGOTE_SCRIPT)
 
 
 def launch_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
@@ -116,20 +111,18 @@ def rlimits_for(limits: Limits, *, memory: bool = True) -> list[tuple[str, int, 
 class Zygote:
     process: PipedProcess
     cgroup: PidsCgroup | None
-    netns: int | None = None  # network namespace fd the zygote joins before exec
 
     def alive(self) -> bool:
         return self.process.returncode is None
 
     async def become(
         self, argv: Sequence[str], *, cwd: str, env: Mapping[str, str],
-        rlimits: Sequence[tuple[str, int, int]], max_pids: int, supervise: bool = False,
+        rlimits: Sequence[tuple[str, int, int]], max_pids: int,
     ) -> None:
         """Turn the zygote into `argv` (it keeps its pid, session, cgroup and pipes)."""
         if self.cgroup is not None:
             self.cgroup.set_max(max_pids)
-        order = order_line(argv, cwd=cwd, env=env, rlimits=rlimits, netns_fd=self.netns,
-                           supervise=supervise)
+        order = order_line(argv, cwd=cwd, env=env, rlimits=rlimits)
         assert self.process.stdin is not None
         self.process.stdin.write(order.encode())
         await self.process.stdin.drain()
@@ -187,8 +180,7 @@ async def start_zygote(
     except BaseException:
         _end_unattached(process, cgroup)
         raise
-    # A launched zygote has joined the namespace already: its order must not join it again.
-    return Zygote(process=process, cgroup=cgroup, netns=netns if launch is None else None)
+    return Zygote(process=process, cgroup=cgroup)
 
 
 def _end_unattached(process: PipedProcess, cgroup: PidsCgroup | None) -> None:
