@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
-from fixloop.repair.llm.prompts import head_tail, scrub
+from fixloop.repair.llm.prompts import head_tail, scrubber
 from fixloop.sandbox.base import RunResult
 from fixloop.settings import ModelConfig, Settings, model_config
 
@@ -164,8 +164,12 @@ async def solve_task(
         try:
             result = await _converse(task, conversation, runs, settings, inputs, wanted, shell_ok, deadline,
                                      report, transcript)
-        finally:
+        except BaseException:
+            await runs.close(wait=True)  # cancelled or failed: the programs die before we return
+            raise
+        else:
             await runs.close()
+        finally:
             await conversation.close()
             transcript.close()
     if out_dir is not None and result.solved:
@@ -174,7 +178,12 @@ async def solve_task(
 
 
 class _Runs:
-    """Opens the sandbox and the program executor in the background; `get()` waits for them."""
+    """Opens the sandbox and the program executor in the background; `get()` waits for them.
+
+    The sandbox is the process's shared one (`fixloop.sandbox.shared`): opening it and starting
+    the warm worker are paid once per process, not per task, and the worker for the next task
+    starts when this one ends. Each task still gets its own worker, scratch copy, HOME and TMPDIR.
+    """
 
     def __init__(self, settings: Settings, root: Path) -> None:
         self.settings = settings
@@ -183,12 +192,16 @@ class _Runs:
 
     async def _open(self) -> ProgramExecutor:
         from fixloop.repair.llm.executor import ProgramExecutor
-        from fixloop.sandbox import open_sandbox
+        from fixloop.sandbox.shared import acquire, release
 
         settings = self.settings
-        sandbox = await open_sandbox(settings.sandbox, python=settings.python or None, image=settings.docker_image)
-        executor = ProgramExecutor(sandbox, self.root, settings)
-        executor.prepare()
+        sandbox = await acquire(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+        try:
+            executor = ProgramExecutor(sandbox, self.root, settings, shared=True)
+            executor.prepare()
+        except BaseException:
+            release(sandbox)
+            raise
         return executor
 
     async def get(self) -> ProgramExecutor:
@@ -207,7 +220,10 @@ class _Runs:
         executor = self._opened()
         return (executor.warm_runs, executor.cold_runs) if executor else (0, 0)
 
-    async def close(self) -> None:
+    async def close(self, *, wait: bool = False) -> None:
+        """Kill this task's worker (in the background unless `wait`) and release the sandbox."""
+        from fixloop.sandbox.shared import defer, release
+
         if not self._opening.done():
             self._opening.cancel()
         try:
@@ -215,9 +231,12 @@ class _Runs:
         except (asyncio.CancelledError, Exception):
             return  # never opened: nothing to release (an open error was reported by get())
         try:
-            await executor.close()
+            if wait:
+                await executor.close()
+            else:
+                defer(executor.sandbox, executor.close())  # nobody waits for the kill of a finished task
         finally:
-            await executor.sandbox.close()
+            release(executor.sandbox, roots=executor.roots_used)
 
 
 async def _converse(
@@ -236,10 +255,10 @@ async def _converse(
 
     root = runs.root
     secrets = [conversation.config.api_key] if conversation.config.api_key else []
+    scrub = scrubber(root=root, extra_secrets=secrets)  # secrets looked up once, not per text
 
     def record(kind: str, **fields: object) -> None:
-        transcript.write(kind, **{k: scrub(v, root=root, extra_secrets=secrets) if isinstance(v, str) else v
-                                  for k, v in fields.items()})
+        transcript.write(kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()})
 
     record("task", text=task, inputs=list(inputs), wanted=list(wanted), sandbox=settings.sandbox,
            model=conversation.config.model)
@@ -275,7 +294,7 @@ async def _converse(
             if conversation.over_token_budget():
                 return result(False, f"the token budget ({conversation.limits.token_budget}) ran out")
             report(f"model turn {turn}/{settings.max_turns}")
-            answer = await conversation.ask(scrub(message, root=root, extra_secrets=secrets), deadline=deadline)
+            answer = await conversation.ask(scrub(message), deadline=deadline)
             record("model_turn", turn=turn, finish_reason=answer.finish_reason, prompt_tokens=answer.prompt_tokens,
                    completion_tokens=answer.completion_tokens)
             extraction = extract_code(answer.text, finish_reason=answer.finish_reason,

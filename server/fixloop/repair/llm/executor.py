@@ -20,12 +20,12 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fixloop.sandbox.base import RunResult, RunSpec, Sandbox, SandboxProcess, Status
+from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox, SandboxProcess, Status
 from fixloop.settings import Settings
 
 RUNNER = "_fixloop_task_runner.py"
@@ -35,6 +35,7 @@ INTERNAL = (RUNNER, WORKER, SHELL_SCRIPT)
 MANIFEST_MARK = "@@fixloop-produced-files@@ "
 MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 512 * 1024
+MAX_SEED_BYTES = 8 * 1024 * 1024  # input files sent to a worker started ahead; more: a worker of its own
 HOST_GRACE_SECONDS = 3.0
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,10 @@ finally:
 
 # Warm worker: one JSON request per line on stdin, one JSON answer per line on stdout.
 WORKER_SOURCE = _COMMON + '''
-import json, resource, select, signal, time, traceback
+import gc, json, resource, select, signal, time, traceback
+# traceback imports ast for its error carets on first use: imported here, forked children
+# share it instead of each failing program importing it again (about 4 ms a failed turn).
+import ast  # noqa: F401
 
 _base = os.getcwd()
 _tmp = os.environ.get("TMPDIR") or "/tmp"
@@ -172,17 +176,34 @@ def _read(path, cap):
         return "", False
     return data[:cap].decode("utf-8", "replace"), len(data) > cap
 
+_seed = None  # the conversation's input files, when the worker was started ahead on an empty project
+
+def _take_seed(files):
+    global _seed
+    _seed = os.path.join(_tmp, "fixloop-seed-%d" % os.getpid())
+    os.makedirs(_seed, exist_ok=True)
+    for name, data in files.items():
+        path = os.path.join(_seed, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(binascii.a2b_base64(data))
+
 def _serve(request, number):
     started = time.monotonic()
+    if "seed" in request:
+        _take_seed(request["seed"])
     work = os.path.join(_tmp, "fixloop-task-%d-%d" % (os.getpid(), number))
     out_path, err_path = work + ".out", work + ".err"
     _copy_tree(_base, work)
+    if _seed:
+        _copy_tree(_seed, work)
     script = request["script"]
     with open(os.path.join(work, script), "w", encoding="utf-8") as handle:
         handle.write(request["code"])
     before = _snapshot(work)
     _answers.flush()
     sys.stdout.flush()
+    gc.freeze()  # the child's collector leaves our objects alone: fewer copy-on-write page copies
     pid = os.fork()
     if pid == 0:
         _child(work, script, out_path, err_path, request["file_limit"])
@@ -283,10 +304,63 @@ async def _read_line(process: SandboxProcess, limit: int) -> bytes:
             raise WorkerBroken("the warm worker's answer is too large")
 
 
-class ProgramExecutor:
-    """Runs model-written programs for one conversation; call `close()` at the end."""
+async def start_worker(sandbox: Sandbox, root: Path, limits: Limits, network: bool) -> SandboxProcess | None:
+    """A warm worker on a copy of `root`, greeted and ready; None when the backend cannot keep one."""
+    spec = RunSpec(argv=(WORKER,), root=root, limits=limits, overlay={WORKER: WORKER_SOURCE}, network=network)
+    try:
+        process = await sandbox.start_process(spec)
+    except Exception as error:  # no warm worker on this backend: cold runs still work
+        log.info("no warm task worker (%s); programs run cold", error)
+        return None
+    try:
+        ready = await asyncio.wait_for(_read_line(process, 1024), 10 + HOST_GRACE_SECONDS)
+        if json.loads(ready).get("ready") is not True:
+            raise WorkerBroken("unexpected greeting")
+    except (asyncio.TimeoutError, WorkerBroken, ValueError) as error:
+        log.info("the warm task worker did not start (%r); programs run cold", error)
+        await process.kill()
+        return None
+    except BaseException:
+        await process.kill()
+        raise
+    return process
 
-    def __init__(self, sandbox: Sandbox, root: Path, settings: Settings, *, warm: bool = True) -> None:
+
+def _spare_starter(limits: Limits, network: bool) -> Callable[[Sandbox, Path], Awaitable[SandboxProcess | None]]:
+    async def start(sandbox: Sandbox, root: Path) -> SandboxProcess | None:
+        return await start_worker(sandbox, root, limits, network)
+
+    return start
+
+
+def seed_files(root: Path, cap: int = MAX_SEED_BYTES) -> dict[str, str] | None:
+    """The files of `root` base64-encoded for a worker started on an empty project; None over `cap`."""
+    from fixloop.sandbox.workspace import project_files
+
+    found: dict[str, str] = {}
+    total = 0
+    for relative, source in project_files(root):
+        if source is None:
+            continue
+        total += source.stat().st_size
+        if total > cap:
+            return None
+        found[relative] = base64.b64encode(source.read_bytes()).decode()
+    return found
+
+
+class ProgramExecutor:
+    """Runs model-written programs for one conversation; call `close()` at the end.
+
+    With `shared`, the sandbox comes from `fixloop.sandbox.shared` and the warm worker is a
+    spare started ahead on an empty project (or started now on one); the conversation's input
+    files reach it with the first request instead of through a copy of `root`. `roots_used`
+    names the project roots this executor had the sandbox copy.
+    """
+
+    def __init__(
+        self, sandbox: Sandbox, root: Path, settings: Settings, *, warm: bool = True, shared: bool = False,
+    ) -> None:
         from fixloop.execution import limits_for
 
         self.sandbox = sandbox
@@ -294,40 +368,54 @@ class ProgramExecutor:
         self.settings = settings
         self.limits = limits_for(settings)
         self._warm_wanted = warm
-        self._worker: SandboxProcess | None = None
-        self._worker_start: asyncio.Task[SandboxProcess | None] | None = None
+        self._shared = shared
+        self._worker_start: asyncio.Future[SandboxProcess | None] | None = None
+        self._seed: dict[str, str] | None = None  # input files the worker has not received yet
+        self.roots_used: set[Path] = set()
         self.warm_runs = 0
         self.cold_runs = 0
 
     def prepare(self) -> None:
         """Start the warm worker in the background (e.g. while the model writes its first answer)."""
-        if self._warm_wanted and self._worker_start is None:
-            self._worker_start = asyncio.ensure_future(self._start_worker())
+        if not self._warm_wanted or self._worker_start is not None:
+            return
+        network = self.settings.network
+        if self._shared:
+            from fixloop.sandbox.shared import take_spare
 
-    async def _start_worker(self) -> SandboxProcess | None:
-        spec = RunSpec(argv=(WORKER,), root=self.root, limits=self.limits, overlay={WORKER: WORKER_SOURCE},
-                       network=self.settings.network)
-        try:
-            process = await self.sandbox.start_process(spec)
-        except Exception as error:  # no warm worker on this backend: cold runs still work
-            log.info("no warm task worker (%s); programs run cold", error)
-            return None
-        try:
-            ready = await asyncio.wait_for(_read_line(process, 1024), 10 + HOST_GRACE_SECONDS)
-            if json.loads(ready).get("ready") is not True:
-                raise WorkerBroken("unexpected greeting")
-        except (asyncio.TimeoutError, WorkerBroken, ValueError) as error:
-            log.info("the warm task worker did not start (%r); programs run cold", error)
-            await process.kill()
-            return None
-        return process
+            seed = seed_files(self.root)
+            empty_root, spare = take_spare(self.sandbox, (self.limits, network), _spare_starter(self.limits, network))
+            if seed is not None:
+                self._seed = seed
+                self._worker_start = spare or asyncio.ensure_future(
+                    start_worker(self.sandbox, empty_root, self.limits, network))
+                return
+            if spare is not None:  # too much input to send: this conversation needs its own worker
+                self._worker_start = spare
+                self._drop_worker_later()
+        self.roots_used.add(self.root)
+        self._worker_start = asyncio.ensure_future(start_worker(self.sandbox, self.root, self.limits, network))
+
+    def _drop_worker_later(self) -> None:
+        from fixloop.sandbox.shared import defer
+
+        start = self._worker_start
+        assert start is not None
+
+        async def drop() -> None:
+            process = await start
+            if process is not None:
+                await process.kill()
+
+        defer(self.sandbox, drop())
 
     async def run(self, script: str, code: str, shell: str | None = None) -> tuple[RunResult, dict[str, bytes], list[str]]:
         if shell is None and self._warm_wanted:
             self.prepare()
             assert self._worker_start is not None
             # A worker still starting would cost more than one cold run: use it from the next turn.
-            worker = self._worker_start.result() if self._worker_start.done() else None
+            start = self._worker_start
+            worker = start.result() if start.done() and not start.cancelled() else None
             if worker is not None:
                 try:
                     result = await self._run_warm(worker, script, code)
@@ -339,8 +427,12 @@ class ProgramExecutor:
         return await self._run_cold(script, code, shell)
 
     async def _run_warm(self, worker: SandboxProcess, script: str, code: str) -> tuple[RunResult, dict[str, bytes], list[str]]:
-        request = {"script": script, "code": code, "timeout": self.limits.wall_seconds,
-                   "output_bytes": self.limits.output_bytes, "file_limit": self.limits.file_size_mb * 1024 * 1024}
+        request: dict[str, Any] = {
+            "script": script, "code": code, "timeout": self.limits.wall_seconds,
+            "output_bytes": self.limits.output_bytes, "file_limit": self.limits.file_size_mb * 1024 * 1024,
+        }
+        if self._seed is not None:  # once per worker: it keeps them for the later turns
+            request["seed"], self._seed = self._seed, None
         try:
             worker.stdin.write(json.dumps(request).encode() + b"\n")
             await worker.stdin.drain()
@@ -379,6 +471,7 @@ class ProgramExecutor:
         )
 
     async def _run_cold(self, script: str, code: str, shell: str | None) -> tuple[RunResult, dict[str, bytes], list[str]]:
+        self.roots_used.add(self.root)
         overlay = {RUNNER: RUNNER_SOURCE, script: code}
         if shell:
             overlay[SHELL_SCRIPT] = shell
@@ -389,7 +482,8 @@ class ProgramExecutor:
         return replace(run, stdout=stdout), files, skipped
 
     async def _drop_worker(self) -> None:
-        worker = self._worker_start.result() if self._worker_start is not None else None
+        start = self._worker_start
+        worker = start.result() if start is not None and start.done() and not start.cancelled() else None
         self._warm_wanted = False
         if worker is not None:
             await worker.kill()

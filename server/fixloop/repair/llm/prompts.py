@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fixloop.repair.engine import CandidateVerdict, RepairSession
@@ -42,19 +42,28 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(set(values), key=len, reverse=True)
 
 
+def scrubber(*, root: Path | None = None, extra_secrets: Sequence[str] = ()) -> Callable[[str], str]:
+    """`scrub` with the secrets and paths looked up once, for the many texts of one conversation."""
+    # Longest first, so that a secret containing another is replaced whole.
+    secrets = sorted({s for s in [*extra_secrets, *secret_values()] if len(s) >= 6}, key=len, reverse=True)
+    forms = sorted({f for f in {str(root), str(root.resolve())} if len(f) > 1}, key=len, reverse=True) if root else []
+    home = str(Path.home())
+
+    def scrub_text(text: str) -> str:
+        for secret in secrets:  # shorter values than 6 characters would mangle ordinary words
+            text = text.replace(secret, "[redacted]")
+        for form in forms:
+            text = text.replace(form + os.sep, "").replace(form, ".")
+        if len(home) > 1:
+            text = text.replace(home, "~")
+        return text
+
+    return scrub_text
+
+
 def scrub(text: str, *, root: Path | None = None, extra_secrets: Sequence[str] = ()) -> str:
     """Remove secrets, the project's absolute path and the home directory from `text`."""
-    for secret in [*extra_secrets, *secret_values()]:
-        if len(secret) >= 6:  # shorter values would mangle ordinary words
-            text = text.replace(secret, "[redacted]")
-    if root is not None:
-        for form in {str(root), str(root.resolve())}:
-            if len(form) > 1:
-                text = text.replace(form + os.sep, "").replace(form, ".")
-    home = str(Path.home())
-    if len(home) > 1:
-        text = text.replace(home, "~")
-    return text
+    return scrubber(root=root, extra_secrets=extra_secrets)(text)
 
 
 def numbered(source: str, first: int, last: int) -> str:

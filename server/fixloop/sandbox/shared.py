@@ -1,0 +1,209 @@
+"""Opened sandboxes shared by the model conversations of one process, with spare workers.
+
+Opening a backend (scratch directories, zygotes, a cgroup) and starting a warm worker inside it
+cost tens of milliseconds, which a language server running many conversations should pay once,
+not per conversation. `acquire()` hands out this event loop's opened sandbox for a (kind,
+interpreter, image); `release()` gives it back. The sandbox closes after `IDLE_SECONDS` without
+users, when it has served `MAX_ROOTS` project roots (each keeps a scratch copy until close), or
+when the event loop shuts down (`asyncio.run` closes open async generators; one of ours closes
+the sandboxes). `take_spare(sandbox, key, start)` hands out a process started ahead for `key` and
+remembers how to start the next one, which `release()` does once the conversation is over. A
+spare serves exactly one conversation, which kills it: HOME, TMPDIR and whatever a program left
+running die with it, so nothing of one task reaches the next. `defer()` moves such cleanup off
+the caller's critical path; closing awaits it. Cancellation kills a conversation's own processes
+(the caller awaits their kill); the shared sandbox stays open for the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
+from pathlib import Path
+from typing import Any
+
+from fixloop.sandbox.base import Sandbox, SandboxProcess
+
+IDLE_SECONDS = float(os.environ.get("FIXLOOP_SANDBOX_IDLE", "60") or 60)
+MAX_ROOTS = 32
+
+SpareStarter = Callable[[Sandbox, Path], Awaitable["SandboxProcess | None"]]
+
+
+class _Entry:
+    """One opened sandbox, its users, its spare processes and its pending cleanup."""
+
+    def __init__(self, key: tuple[str, str | None, str | None], sandbox: Sandbox) -> None:
+        self.key = key
+        self.sandbox = sandbox
+        self.users = 0
+        self.roots: set[Path] = set()
+        self.retired = False
+        # Spares start on this empty project: they never see any conversation's files.
+        self.empty_root = Path(tempfile.mkdtemp(prefix="fixloop-shared-empty-"))
+        self.spares: dict[Hashable, asyncio.Future[SandboxProcess | None]] = {}
+        self.starters: dict[Hashable, SpareStarter] = {}
+        self.background: set[asyncio.Future[Any]] = set()
+        self.idle: asyncio.TimerHandle | None = None
+        self.closing: asyncio.Future[None] | None = None
+
+    async def close(self) -> None:
+        if self.idle is not None:
+            self.idle.cancel()
+        spares, self.spares = list(self.spares.values()), {}
+        self.starters.clear()
+        for spare in spares:
+            if not spare.done():
+                spare.cancel()
+            with contextlib.suppress(BaseException):
+                process = await spare
+                if process is not None:
+                    await process.kill()
+        while self.background:
+            await asyncio.gather(*list(self.background), return_exceptions=True)
+        try:
+            await self.sandbox.close()
+        finally:
+            await asyncio.to_thread(shutil.rmtree, self.empty_root, True)
+
+
+class _Registry:
+    """The shared sandboxes of one event loop."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str | None, str | None], _Entry] = {}
+        self.opening: dict[tuple[str, str | None, str | None], asyncio.Future[_Entry]] = {}
+        self.by_sandbox: dict[int, _Entry] = {}
+        self.closers: set[asyncio.Future[None]] = set()
+        self.finalizer: AsyncIterator[None] | None = None
+
+    def entry_of(self, sandbox: Sandbox) -> _Entry:
+        entry = self.by_sandbox.get(id(sandbox))
+        if entry is None or entry.sandbox is not sandbox:
+            raise ValueError("this sandbox was not acquired from fixloop.sandbox.shared")
+        return entry
+
+    def close_entry(self, entry: _Entry) -> None:
+        """Close `entry` in the background (it has no users); a later acquire opens a new one."""
+        if entry.closing is not None:
+            return
+        if self.entries.get(entry.key) is entry:
+            del self.entries[entry.key]
+        entry.closing = asyncio.ensure_future(entry.close())
+        self.closers.add(entry.closing)
+
+        def forget(_: asyncio.Future[None]) -> None:
+            self.closers.discard(entry.closing)  # type: ignore[arg-type]
+            self.by_sandbox.pop(id(entry.sandbox), None)
+
+        entry.closing.add_done_callback(forget)
+
+    async def close_all(self) -> None:
+        for entry in list(self.by_sandbox.values()):
+            if entry.closing is None:
+                self.close_entry(entry)
+        while self.closers:
+            await asyncio.gather(*list(self.closers), return_exceptions=True)
+
+
+_REGISTRIES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Registry] = weakref.WeakKeyDictionary()
+
+
+async def _close_at_loop_shutdown(registry: _Registry) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await registry.close_all()
+
+
+async def _registry() -> _Registry:
+    loop = asyncio.get_running_loop()
+    registry = _REGISTRIES.get(loop)
+    if registry is None:
+        registry = _REGISTRIES[loop] = _Registry()
+        # The loop tracks started async generators and closes them at shutdown (asyncio.run
+        # does); the registry keeps the strong reference the loop's weak set does not.
+        registry.finalizer = _close_at_loop_shutdown(registry)
+        await registry.finalizer.__anext__()
+    return registry
+
+
+async def acquire(kind: str, *, python: str | None = None, image: str | None = None) -> Sandbox:
+    """This loop's opened sandbox for (kind, python, image); `release()` it when done."""
+    from fixloop.sandbox import open_sandbox
+
+    registry = await _registry()
+    key = (kind, python, image)
+    entry = registry.entries.get(key)
+    if entry is None:
+        opening = registry.opening.get(key)
+        if opening is None:
+            async def open_entry() -> _Entry:
+                sandbox = await open_sandbox(kind, python=python, image=image)
+                return _Entry(key, sandbox)
+
+            opening = registry.opening[key] = asyncio.ensure_future(open_entry())
+            opening.add_done_callback(lambda _: registry.opening.pop(key, None))
+        # Shielded: a cancelled caller must not abort an open that others may be waiting for.
+        entry = await asyncio.shield(opening)
+        if registry.entries.get(key) is None and entry.closing is None:
+            registry.entries[key] = entry
+            registry.by_sandbox[id(entry.sandbox)] = entry
+    entry.users += 1
+    if entry.idle is not None:
+        entry.idle.cancel()
+        entry.idle = None
+    return entry.sandbox
+
+
+def release(sandbox: Sandbox, *, roots: set[Path] | frozenset[Path] = frozenset()) -> None:
+    """Give back an acquired sandbox; `roots` are the project roots its runs used."""
+    registry = _REGISTRIES[asyncio.get_running_loop()]
+    entry = registry.entry_of(sandbox)
+    entry.users -= 1
+    entry.roots.update(roots)
+    if len(entry.roots) >= MAX_ROOTS and not entry.retired:
+        entry.retired = True  # new users get a fresh sandbox; this one closes when unused
+        registry.entries.pop(entry.key, None)
+    if entry.users > 0:
+        return
+    if entry.retired:
+        registry.close_entry(entry)
+        return
+    for spare_key, starter in entry.starters.items():
+        if spare_key not in entry.spares:  # the next conversation finds its worker started
+            entry.spares[spare_key] = asyncio.ensure_future(starter(entry.sandbox, entry.empty_root))
+    loop = asyncio.get_running_loop()
+    entry.idle = loop.call_later(IDLE_SECONDS, registry.close_entry, entry)
+
+
+def take_spare(
+    sandbox: Sandbox, key: Hashable, start: SpareStarter
+) -> tuple[Path, asyncio.Future[SandboxProcess | None] | None]:
+    """(the empty root spares start on, the spare started for `key` or None).
+
+    The spare may still be starting. `start(sandbox, root)` starts the next spare for `key`
+    when this sandbox is next released by its last user.
+    """
+    entry = _REGISTRIES[asyncio.get_running_loop()].entry_of(sandbox)
+    entry.starters[key] = start
+    return entry.empty_root, entry.spares.pop(key, None)
+
+
+def defer(sandbox: Sandbox, cleanup: Coroutine[Any, Any, Any]) -> None:
+    """Run `cleanup` in the background; the shared sandbox closes only after it has finished."""
+    entry = _REGISTRIES[asyncio.get_running_loop()].entry_of(sandbox)
+    task = asyncio.ensure_future(cleanup)
+    entry.background.add(task)
+    task.add_done_callback(entry.background.discard)
+
+
+async def close_all() -> None:
+    """Close every shared sandbox of the running loop (servers at shutdown, test teardown)."""
+    registry = _REGISTRIES.get(asyncio.get_running_loop())
+    if registry is not None:
+        await registry.close_all()
