@@ -2,9 +2,10 @@
 
 `ProgramExecutor.run(name, code, shell)` returns the sandbox's `RunResult` plus the files the
 program created or changed, identically for every backend. Two ways to run, same answers:
-- warm (the default for Python-only programs): a small worker started once per conversation
-  with `Sandbox.start_process` forks one child per program, so a turn costs a fork instead of a
-  sandbox set-up plus a fresh interpreter. The child runs in a private copy of the project
+- warm (the default for Python-only programs): a small worker, one per conversation, started
+  with `Sandbox.start_process` (ahead of time, as a spare of the shared sandbox, when the
+  conversation uses `fixloop.sandbox.shared`), forks one child per program, so a turn costs a
+  fork instead of a sandbox set-up plus a fresh interpreter. The child runs in a private copy of the project
   directory, in its own session, with stdout/stderr in capped files and its own wall clock; the
   worker reports exit status, output and produced files as one JSON line.
 - cold: one `Sandbox.run` of a runner script (used for allowed shell blocks, and whenever the
