@@ -9,6 +9,9 @@ streamed into /workspace as a tar through an exec, and overlays are re-streamed 
 change. Each run executes as its own unprivileged uid, which makes "kill this run's whole tree"
 exact: `kill -9 -1` issued as that uid reaches every process of the run (even ones that left
 the session) and nothing else, both when the program ends and when the wall clock runs out.
+Starting an exec costs the engine tens of milliseconds, so from a sandbox's second run on, spare
+execs (each with its own uid) are started in the background and wait on stdin; a run sends its
+order (arguments and environment) and its stdin to a spare and reads the output frames back.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import tarfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +37,10 @@ from fixloop.sandbox.base import (
     SandboxProcess,
     SandboxUnavailable,
 )
+from fixloop.sandbox.dockerproc import STDERR, STDOUT, open_exec, read_frame
 from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
 from fixloop.sandbox.workspace import check_overlay_path, project_files
+from fixloop.sandbox.zygote import export_steps, shell_word
 
 LABEL = "fixloop.sandbox"
 WORKSPACE = "/workspace"
@@ -44,25 +50,41 @@ _RUN_UIDS = range(20000, 29000)
 # the wrapper can wait for it and then kill everything else the run's uid started.
 _WRAPPER = r"""
 umask 077
-d="$1"; cwd="$2"; input="$3"; shift 3
-if [ -e "$d" ]; then chmod -R u+rwx "$d" 2>/dev/null; rm -rf "$d" 2>/dev/null; fi
-mkdir -p "$d/home" || exit 125
+d="$1"; cwd="$2"; shift 2
+# The scratch name ends in a random part nobody can create first; earlier scratch of this uid
+# (left by a run killed at the wall clock) goes now.
+for old in "${d%-*}"-*; do
+  if [ -O "$old" ]; then chmod -R u+rwx "$old"; rm -rf "$old"; fi
+done 2>/dev/null
+mkdir "$d" "$d/home" || exit 125
 ulimit -c 0; ulimit -t "$CPU_S"; ulimit -f "$FILE_BLOCKS"; ulimit -n "$NOFILE"
 ulimit -v "$MEM_KB"; ulimit -p "$NPROC" 2>/dev/null
 unset CPU_S FILE_BLOCKS NOFILE MEM_KB NPROC
 cd "$cwd" || exit 125
 # A background job's stdin is /dev/null before its redirections apply: keep ours on fd 3.
-if [ "$input" = "-" ]; then exec 3<&0; else exec 3< "$input"; fi
+exec 3<&0
 "$@" <&3 3<&- &
 wait $!
 rc=$?
-kill -9 -1 2>/dev/null
-printf '\000fixloop-exit:%d\n' "$rc" >&2
+# kill -1 reaches every process of this uid but the wrapper; repeat until none is left (it
+# returns once the signals are sent, not once they are gone), so the last words below mean
+# that nothing of the run is alive.
+n=0
+while kill -9 -1 2>/dev/null && [ $n -lt 10000 ]; do n=$((n+1)); done
+printf '\000fixloop-exit:%s:%d\n' "$nonce" "$rc" >&2
 exit $rc
 """
+# A spare exec reads one order line (`set --` the wrapper's arguments, `export` the run's
+# environment; `read` takes one byte at a time, so what follows is the program's stdin), then
+# becomes the wrapper.
+_SPARE = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\"\n" + _WRAPPER
+SPARES = 2
 # The wrapper's last words on stderr (nothing of the run is alive to write after them): the
-# exit status, so a run needs no extra request to the engine to learn it.
-_TRAILER = re.compile(rb"\x00fixloop-exit:(\d+)\n$")
+# exit status, so a run needs neither the end of the stream nor a request to the engine.
+# It carries a nonce that only the wrapper's shell holds (a variable from the order, never in
+# an environment or a command line), so a program cannot forge a success and then kill the
+# wrapper before it speaks.
+_TRAILER = re.compile(rb"\x00fixloop-exit:([0-9a-f]*):(\d+)\n$")
 
 
 def _docker() -> Any:
@@ -118,6 +140,8 @@ class DockerSandbox:
         self._uids = itertools.cycle(_RUN_UIDS)
         self._lock = asyncio.Lock()
         self._processes: set[SandboxProcess] = set()
+        self._spares: dict[bool, list[asyncio.Future[_Spare]]] = {}
+        self._runs = 0
 
     @classmethod
     async def open(
@@ -222,10 +246,10 @@ class DockerSandbox:
         key = (spec.network, spec.root.resolve())
         return key in self._projects and self._overlays.get(key) == dict(spec.overlay)
 
-    def _stage(self, spec: RunSpec, stdin_name: str | None) -> tuple[str, str]:
+    def _stage(self, spec: RunSpec) -> str:
         """Bring the project copy in the container up to date with `spec.overlay` (blocking).
 
-        Returns (project directory, stdin file) inside the container.
+        Returns the project directory inside the container.
         """
         container = self._container(spec.network)
         root = spec.root.resolve()
@@ -266,11 +290,6 @@ class DockerSandbox:
                 info = tarfile.TarInfo(rel)
                 info.size, info.mode = len(data), 0o644
                 archive.addfile(info, io.BytesIO(data))
-            if stdin_name is not None:
-                members += 1
-                info = tarfile.TarInfo(f".stdin/{stdin_name}")
-                info.size, info.mode = len(spec.stdin), 0o644
-                archive.addfile(info, io.BytesIO(spec.stdin))
         directory = self._projects[key]
         self._overlays[key] = {rel: text for rel, text in spec.overlay.items()}
         if members or deletions:  # unchanged overlay: no exec at all
@@ -282,108 +301,134 @@ class DockerSandbox:
                 detail = output.decode("utf-8", errors="replace")[-500:]
                 raise SandboxUnavailable(
                     f"docker sandbox: copying the project failed (exit {code}): {detail}")
-        stdin_file = f"{directory}/.stdin/{stdin_name}" if stdin_name else "/dev/null"
-        return directory, stdin_file
+        return directory
 
     # -- running -------------------------------------------------------------------------
 
-    def _command(self, spec: RunSpec, uid: int, directory: str, stdin_file: str) -> list[str]:
+    def _run_env(self, spec: RunSpec, scratch: str) -> dict[str, str]:
         limits = spec.limits
-        scratch = f"/tmp/u{uid}"
         env = allowed_env(home=f"{scratch}/home", tmp=scratch, path_dirs=[], extra=spec.env,
                           marker=uuid.uuid4().hex)
         env.update(CPU_S=str(cpu_seconds(limits)), FILE_BLOCKS=str(limits.file_size_mb * 2048),
                    NOFILE=str(limits.open_files), MEM_KB=str(limits.memory_mb * 1024),
                    NPROC=str(limits.processes))
-        program = ["python3", *spec.argv] if spec.use_python else list(spec.argv)
-        assignments = [f"{k}={v}" for k, v in env.items()]
+        return env
+
+    @staticmethod
+    def _program(spec: RunSpec) -> list[str]:
+        return ["python3", *spec.argv] if spec.use_python else list(spec.argv)
+
+    @staticmethod
+    def _scratch(uid: int) -> str:
+        return f"/tmp/u{uid}-{uuid.uuid4().hex[:12]}"
+
+    def _command(self, spec: RunSpec, uid: int, directory: str) -> list[str]:
+        """The exec command of a long-lived process (its stdin is the exec's)."""
+        scratch = self._scratch(uid)
+        assignments = [f"{k}={v}" for k, v in self._run_env(spec, scratch).items()]
         return ["env", "-i", *assignments, "sh", "-c", _WRAPPER, "fixloop-run", scratch,
-                directory, stdin_file, *program]
+                directory, *self._program(spec)]
+
+    def _order(self, spec: RunSpec, uid: int, directory: str, nonce: str) -> bytes:
+        """The line a spare reads: the wrapper's arguments, then the run's environment."""
+        scratch = self._scratch(uid)
+        words = " ".join(shell_word(word) for word in (scratch, directory, *self._program(spec)))
+        steps = [f"nonce={nonce}", f"set -- {words}", *export_steps(self._run_env(spec, scratch))]
+        return ("; ".join(steps) + "\n").encode()
+
+    # -- spares --------------------------------------------------------------------------
+
+    def _start_spare(self, network: bool) -> asyncio.Future[_Spare]:
+        uid = next(self._uids)
+
+        async def start() -> _Spare:
+            container = await asyncio.to_thread(self._container, network)
+            exec_id, reader, writer = await open_exec(
+                self.client, container, ["env", "-i", "sh", "-c", _SPARE, "fixloop-run"], uid=uid)
+            return _Spare(exec_id, uid, reader, writer)
+
+        return asyncio.ensure_future(start())
+
+    async def _take_spare(self, network: bool) -> _Spare:
+        """A waiting spare exec (one started now when none is ready)."""
+        waiting = self._spares.setdefault(network, [])
+        while waiting:
+            ready = [spare for spare in waiting if spare.done()]
+            future = ready[0] if ready else waiting[0]
+            waiting.remove(future)
+            try:
+                spare = await future
+            except Exception:  # noqa: BLE001 - a spare that failed to start: start another
+                continue
+            if not spare.reader.at_eof():
+                return spare
+            spare.writer.close()
+        return await self._start_spare(network)
+
+    def _top_up(self, network: bool) -> None:
+        """Start spares after the current run has begun; one-off runs never pay for them."""
+        if self._runs < 2:
+            return
+        waiting = self._spares.setdefault(network, [])
+        while len(waiting) < SPARES:
+            waiting.append(self._start_spare(network))
+
+    # -- running -------------------------------------------------------------------------
 
     async def run(self, spec: RunSpec) -> RunResult:
         for relative in spec.overlay:
             check_overlay_path(relative)
-        uid = next(self._uids)
         if spec.network not in self._containers:  # start it off the event loop
             await asyncio.to_thread(self._container, spec.network)
         async with self._lock:  # staging and the run share the project copy
-            stdin_name = uuid.uuid4().hex if spec.stdin else None
-            if self._staged(spec) and stdin_name is None:
-                directory, stdin_file = self._projects[(spec.network, spec.root.resolve())], "/dev/null"
+            if self._staged(spec):
+                directory = self._projects[(spec.network, spec.root.resolve())]
             else:
-                directory, stdin_file = await asyncio.to_thread(self._stage, spec, stdin_name)
-            outcome = await self._run_exec(spec, uid, directory, stdin_file)
+                directory = await asyncio.to_thread(self._stage, spec)
+            outcome = await self._run_exec(spec, directory)
         real = str(spec.root.resolve())
         outcome = _replace_paths(outcome, directory, real)
         return classify(outcome, sandbox=self.name, roots=[real], protected=True,
                         signal_offset=128)
 
-    async def _run_exec(self, spec: RunSpec, uid: int, directory: str, stdin_file: str) -> Outcome:
+    async def _run_exec(self, spec: RunSpec, directory: str) -> Outcome:
         container = self._container(spec.network)
         limits = spec.limits
-        command = self._command(spec, uid, directory, stdin_file)
+        spare = await self._take_spare(spec.network)
+        self._runs += 1
         started = time.monotonic()
-        loop = asyncio.get_running_loop()
-        # `settled`: the run is over or over its output cap; `completed`: the thread is done.
-        settled: asyncio.Future[None] = loop.create_future()
-        completed: asyncio.Future[None] = loop.create_future()
-        stdout, stderr = bytearray(), bytearray()
-        state: dict[str, Any] = {"truncated": False, "info": {}, "tail": b""}
-
-        def resolve(future: asyncio.Future[None]) -> None:
-            if not future.done():
-                future.set_result(None)
-
-        def execute() -> None:
-            """One thread for create, stream and inspect: fewer hops on the critical path."""
+        try:
+            capture = _FrameCapture(limits.output_bytes, nonce=uuid.uuid4().hex)
+            spare.writer.write(self._order(spec, spare.uid, directory, capture.nonce) + spec.stdin)
+            spare.writer.write_eof()  # the program reads EOF after its stdin
+            self._top_up(spec.network)
+            pump = asyncio.ensure_future(capture.pump(spare.reader))
+            over = asyncio.ensure_future(capture.over.wait())
+            done, _ = await asyncio.wait({pump, over}, timeout=limits.wall_seconds,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            over.cancel()
+            timed_out = not done
+            if timed_out or capture.truncated:
+                await asyncio.to_thread(self._kill_uid, container, spare.uid,
+                                        limits.kill_grace_seconds)
             try:
-                exec_id = self.client.api.exec_create(container.id, command, user=f"{uid}:{uid}")["Id"]
-                stream = self.client.api.exec_start(exec_id, stream=True, demux=True)
-                for out, err in stream:
-                    if err:
-                        state["tail"] = (state["tail"] + err)[-64:]
-                    for chunk, sink in ((out, stdout), (err, stderr)):
-                        if not chunk:
-                            continue
-                        room = limits.output_bytes - len(stdout) - len(stderr)
-                        if len(chunk) > room:
-                            sink.extend(chunk[: max(room, 0)])
-                            if not state["truncated"]:
-                                state["truncated"] = True
-                                loop.call_soon_threadsafe(resolve, settled)
-                        else:
-                            sink.extend(chunk)
-                trailer = _TRAILER.search(state["tail"])
-                if trailer is not None:
-                    state["info"] = {"Running": False, "ExitCode": int(trailer.group(1))}
-                    if stderr.endswith(trailer.group(0)):
-                        del stderr[-len(trailer.group(0)):]
-                else:  # killed before its last words (timeout, output cap): ask the engine
-                    state["info"] = self.client.api.exec_inspect(exec_id)
-            finally:
-                loop.call_soon_threadsafe(resolve, settled)
-                loop.call_soon_threadsafe(resolve, completed)
-
-        threading.Thread(target=execute, daemon=True).start()
-        timed_out = False
-        try:
-            await asyncio.wait_for(asyncio.shield(settled), timeout=limits.wall_seconds)
-        except asyncio.TimeoutError:
-            timed_out = True
-        if timed_out or state["truncated"]:
-            await asyncio.to_thread(self._kill_uid, container, uid, limits.kill_grace_seconds)
-        try:
-            await asyncio.wait_for(asyncio.shield(completed), timeout=10)
-        except asyncio.TimeoutError:
-            pass
-        info = state["info"]
-        if info.get("Running", True):
-            await asyncio.to_thread(self._kill_uid, container, uid, 0)
+                await asyncio.wait_for(asyncio.shield(pump), timeout=10)
+            except asyncio.TimeoutError:
+                pump.cancel()
+        finally:
+            spare.writer.close()
+        returncode = capture.exit_code()
+        if returncode is None:  # killed before its last words (timeout, output cap): ask
+            info = await asyncio.to_thread(self.client.api.exec_inspect, spare.exec_id)
+            if info.get("Running", True):
+                await asyncio.to_thread(self._kill_uid, container, spare.uid, 0)
+            else:
+                returncode = info.get("ExitCode")
         return Outcome(
-            returncode=None if info.get("Running", True) else info.get("ExitCode"),
-            stdout=bytes(stdout).decode("utf-8", errors="replace"),
-            stderr=bytes(stderr).decode("utf-8", errors="replace"),
-            truncated=state["truncated"], timed_out=timed_out,
+            returncode=returncode,
+            stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
+            stderr=bytes(capture.stderr).decode("utf-8", errors="replace"),
+            truncated=capture.truncated, timed_out=timed_out,
             duration_ms=int((time.monotonic() - started) * 1000),
             processes_limited=False,
         )
@@ -398,9 +443,9 @@ class DockerSandbox:
 
         uid = next(self._uids)
         async with self._lock:
-            directory, _ = await asyncio.to_thread(self._stage, spec, None)  # starts the container
+            directory = await asyncio.to_thread(self._stage, spec)  # starts the container
         container = self._container(spec.network)
-        command = self._command(spec, uid, directory, "-")
+        command = self._command(spec, uid, directory)
         process = await start_docker_process(
             self.client, container, command, uid=uid,
             kill=lambda: self._kill_uid(container, uid, 0))
@@ -411,9 +456,68 @@ class DockerSandbox:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()
+        spares, self._spares = self._spares, {}
+        for future in (future for waiting in spares.values() for future in waiting):
+            try:
+                spare = await future
+            except Exception:  # noqa: BLE001, S112 - it never started: nothing to end
+                continue
+            spare.writer.close()  # it reads EOF and exits; removing the container ends it too
         for container in list(self._containers.values()):
             await asyncio.to_thread(_remove, container)
         self._containers.clear()
+
+
+@dataclass
+class _Spare:
+    """An exec waiting, as its own uid, for one run's order on its stdin."""
+
+    exec_id: str
+    uid: int
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+
+@dataclass
+class _FrameCapture:
+    """A run's output frames, both streams capped together, and the wrapper's exit trailer."""
+
+    cap: int
+    nonce: str
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    truncated: bool = False
+    tail: bytes = b""
+    over: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def pump(self, reader: asyncio.StreamReader) -> None:
+        """Read frames until the wrapper's last words (or the end of the stream): the engine
+        closes the stream only some milliseconds after the exec has ended."""
+        while (frame := await read_frame(reader)) is not None:
+            stream, payload = frame
+            if stream not in (STDOUT, STDERR):
+                continue
+            sink = self.stdout if stream == STDOUT else self.stderr
+            room = self.cap - len(self.stdout) - len(self.stderr)
+            if len(payload) > room:
+                sink.extend(payload[: max(room, 0)])
+                self.truncated = True
+                self.over.set()  # keep reading (and discarding) while the run is killed
+            else:
+                sink.extend(payload)
+            if stream == STDERR:
+                self.tail = (self.tail + payload)[-96:]
+                if self.exit_code() is not None:
+                    return
+
+    def exit_code(self) -> int | None:
+        """The status the wrapper reported as its last words (removed from stderr)."""
+        trailer = _TRAILER.search(self.tail)
+        if trailer is None or trailer.group(1) != self.nonce.encode():
+            return None
+        if self.stderr.endswith(trailer.group(0)):
+            del self.stderr[-len(trailer.group(0)):]
+        return int(trailer.group(2))
 
 
 def _remove(container: Any) -> None:

@@ -1,10 +1,11 @@
-"""Long-lived processes inside the docker sandbox (`DockerSandbox.start_process`).
+"""Execs with stdin attached inside the docker sandbox: long-lived processes
+(`DockerSandbox.start_process`) and the spare execs that one-shot runs are handed to.
 
 An exec is started with stdin attached and its raw socket handed to asyncio. Docker multiplexes
 stdout and stderr on that socket in frames (an 8-byte header: stream number, then a big-endian
-length); a pump task splits them, feeding stdout into the `StreamReader` callers read and
-dropping stderr. `kill()` kills every process of the run's uid, which is the whole tree of this
-process and nothing else, then closes the socket.
+length); `read_frame` splits them. A long-lived process has a pump task that feeds stdout into
+the `StreamReader` callers read and drops stderr. `kill()` kills every process of the run's
+uid, which is the whole tree of this process and nothing else, then closes the socket.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from collections.abc import Callable
 from typing import Any
 
 _HEADER = struct.Struct(">BxxxL")
+STDOUT, STDERR = 1, 2
+
+
+async def read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes] | None:
+    """The next (stream number, payload) on an exec socket, or None at its end."""
+    try:
+        stream, size = _HEADER.unpack(await reader.readexactly(_HEADER.size))
+        return stream, await reader.readexactly(size)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return None
 
 
 class DockerProcess:
@@ -37,14 +48,9 @@ class DockerProcess:
 
     async def _pump(self) -> None:
         try:
-            while True:
-                header = await self._raw.readexactly(_HEADER.size)
-                stream, size = _HEADER.unpack(header)
-                payload = await self._raw.readexactly(size)
-                if stream == 1:
-                    self.stdout.feed_data(payload)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            while (frame := await read_frame(self._raw)) is not None:
+                if frame[0] == STDOUT:
+                    self.stdout.feed_data(frame[1])
         finally:
             self.stdout.feed_eof()
 
@@ -71,9 +77,11 @@ class DockerProcess:
         return None
 
 
-async def start_docker_process(
-    client: Any, container: Any, command: list[str], *, uid: int, kill: Callable[[], None],
-) -> DockerProcess:
+async def open_exec(
+    client: Any, container: Any, command: list[str], *, uid: int,
+) -> tuple[str, asyncio.StreamReader, asyncio.StreamWriter]:
+    """Start `command` as `uid` with stdin attached: (exec id, its socket's two ends)."""
+
     def start() -> tuple[str, socket.socket]:
         exec_id = client.api.exec_create(container.id, command, stdin=True, stdout=True,
                                          stderr=True, user=f"{uid}:{uid}")["Id"]
@@ -86,5 +94,16 @@ async def start_docker_process(
         return exec_id, own
 
     exec_id, raw = await asyncio.to_thread(start)
-    reader, writer = await asyncio.open_connection(sock=raw)
+    try:
+        reader, writer = await asyncio.open_connection(sock=raw)
+    except BaseException:
+        raw.close()
+        raise
+    return exec_id, reader, writer
+
+
+async def start_docker_process(
+    client: Any, container: Any, command: list[str], *, uid: int, kill: Callable[[], None],
+) -> DockerProcess:
+    exec_id, reader, writer = await open_exec(client, container, command, uid=uid)
     return DockerProcess(client, exec_id, reader, writer, kill)

@@ -48,9 +48,20 @@ _ULIMIT = {
 ZYGOTE_SCRIPT = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\""
 
 
-def _word(text: str) -> str:
-    """Shell-quote one word so that it also survives `read` (no raw newline)."""
+def shell_word(text: str) -> str:
+    """Shell-quote one word so that it also survives `read` (no raw newline; the reading
+    script defines NL)."""
     return shlex.quote(text).replace("\n", "'\"$NL\"'")
+
+
+def export_steps(env: Mapping[str, str]) -> list[str]:
+    """`export NAME=value` commands for an order line; refuses names a shell cannot take."""
+    steps = []
+    for key, value in env.items():
+        if not _NAME.fullmatch(key):
+            raise ValueError(f"invalid environment variable name {key!r}")
+        steps.append(f"export {key}={shell_word(value)}")
+    return steps
 
 
 def order_line(
@@ -58,7 +69,7 @@ def order_line(
     rlimits: Sequence[tuple[str, int, int]],
 ) -> str:
     """The one-line shell program a zygote evaluates to become the run."""
-    steps = [f"cd -- {_word(cwd)} || exit 126", "unset OLDPWD"]
+    steps = [f"cd -- {shell_word(cwd)} || exit 126", "unset OLDPWD"]
     for name, soft, hard in rlimits:
         flag, unit = _ULIMIT[name]
         if soft == hard:  # without -H/-S, ulimit sets both at once
@@ -66,11 +77,8 @@ def order_line(
         else:  # soft first: it must never exceed the hard limit in force
             steps.append(f"ulimit -S {flag} {soft // unit} || exit 126")
             steps.append(f"ulimit -H {flag} {hard // unit} || exit 126")
-    for key, value in env.items():
-        if not _NAME.fullmatch(key):
-            raise ValueError(f"invalid environment variable name {key!r}")
-        steps.append(f"export {key}={_word(value)}")
-    steps.append("exec " + " ".join(_word(part) for part in argv))
+    steps += export_steps(env)
+    steps.append("exec " + " ".join(shell_word(part) for part in argv))
     return "; ".join(steps) + "\n"
 
 
@@ -84,7 +92,7 @@ SUPERVISED = (SHELL, "-c", 'exec 3<&0; "$0" -c "$1" <&3 3<&- & wait $!; exit $?'
 
 def launch_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
     """The order that turns a fresh zygote into `argv` (which waits for the run's own order)."""
-    command = " ".join(_word(part) for part in argv)
+    command = " ".join(shell_word(part) for part in argv)
     if netns_fd is not None:
         command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
     return f"exec {command}\n"

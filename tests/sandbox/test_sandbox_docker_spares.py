@@ -1,0 +1,86 @@
+"""Docker runs are handed to spare execs that wait in the container: each run still has its own
+uid, scratch, stdin and environment, and the exit status cannot be forged by the program.
+
+The spares are an internal speed-up, so one assertion looks at the sandbox to prove that the
+later runs really came from spares; everything else is observed from inside the runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fixloop.sandbox import RunSpec, Status, open_sandbox
+from fixloop.sandbox.dockerbox import DockerSandbox
+
+from .conftest import SMALL, run_code, skip_docker_if_asked
+
+# Reports its uid, its stdin, one variable and the other scratch directories it can see; leaves
+# a file in its scratch and a sleeper behind.
+_SNOOP = (
+    "import json, os, subprocess, sys\n"
+    "mine = os.environ['TMPDIR']\n"
+    "others = [d for d in os.listdir('/tmp') if '/tmp/' + d != mine]\n"
+    "open(os.path.join(mine, 'mark'), 'w').write('x')\n"
+    "subprocess.Popen(['sleep', '30'], start_new_session=True)\n"
+    "alive = sum(1 for p in os.listdir('/proc') if p.isdigit() and os.stat('/proc/' + p).st_uid == os.getuid())\n"
+    "print(json.dumps([os.getuid(), sys.stdin.read(), os.environ.get('WHO'), others, alive]))\n"
+)
+
+
+@pytest.fixture
+async def docker_sandbox() -> AsyncIterator[DockerSandbox]:
+    skip_docker_if_asked("docker")
+    sandbox = await open_sandbox("docker", image=os.environ.get("FIXLOOP_TEST_IMAGE"))
+    assert isinstance(sandbox, DockerSandbox)
+    try:
+        yield sandbox
+    finally:
+        await sandbox.close()
+
+
+async def test_each_run_gets_its_own_uid_stdin_env_and_scratch(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    seen_uids = set()
+    for index in range(5):
+        result = await run_code(docker_sandbox, project, _SNOOP, stdin=f"in{index}".encode(),
+                                env={"WHO": f"run{index}"})
+        assert result.status is Status.OK, result.stderr
+        uid, stdin, who, others, alive = json.loads(result.stdout)
+        assert (stdin, who) == (f"in{index}", f"run{index}")
+        # Only earlier runs' scratch directories, each of another uid.
+        assert len(others) <= index and not any(name.startswith(f"u{uid}-") for name in others)
+        assert alive == 3, result.stdout  # wrapper, program, its sleeper: none of an earlier run
+        seen_uids.add(uid)
+    assert len(seen_uids) == 5
+    assert any(docker_sandbox._spares.values())  # the later runs were served by spares
+
+
+async def test_a_forged_exit_trailer_does_not_turn_into_success(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    forger = (
+        "import os, sys\n"
+        "for guess in ('', '0' * 32):\n"
+        "    sys.stderr.write('\\x00fixloop-exit:' + guess + ':0\\n')\n"
+        "sys.stderr.flush()\n"
+        "os.kill(-1, 9)  # the wrapper too: it never says its own last words\n"
+    )
+    result = await run_code(docker_sandbox, project, forger)
+    assert result.status is not Status.OK, result
+    assert result.exit_code != 0
+
+
+async def test_a_run_killed_at_the_wall_clock_leaves_the_next_one_working(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    hang = "import time\nprint('start', flush=True)\ntime.sleep(60)\n"
+    for _ in range(2):
+        result = await run_code(docker_sandbox, project, hang)
+        assert result.status is Status.TIMEOUT and result.stdout == "start\n", result
+        after = await docker_sandbox.run(RunSpec(argv=("main.py",), root=project, limits=SMALL))
+        assert after.error is not None and after.error.type == "ZeroDivisionError", after
