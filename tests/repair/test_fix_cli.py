@@ -109,6 +109,12 @@ def test_lines_outside_the_bug_find_nothing(fixloop_fix, stats_copy) -> None:
                          cwd=stats_copy)
     assert result.code == 1
     assert "no verified fix" in result.stderr and result.stdout == ""
+    # The offline search's progress is printed only on request.
+    assert "offline:" not in result.stderr
+    verbose = fixloop_fix("stats.py", "--test", "test_stats.py", "--lines", "1-8", "--budget",
+                          "20", "--verbose", cwd=stats_copy)
+    assert verbose.code == 1
+    assert "fixloop fix: offline: search exhausted after" in verbose.stderr
 
 
 def test_llm_engine_without_a_model_is_a_configuration_error(fixloop_fix, stats_copy) -> None:

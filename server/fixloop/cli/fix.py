@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--timeout", type=float, default=None, metavar="S", help="per-run limit")
     parser.add_argument("--write", action="store_true", help="apply the verified fix to FILE")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="print every progress line of the search on stderr")
     parser.add_argument("--model", default=None, help="model name for the llm engine")
     parser.add_argument("--base-url", default=None, help="OpenAI-compatible server for the model")
     parser.add_argument("--allow-shell", action="store_true",
@@ -93,7 +96,7 @@ def handle(args: argparse.Namespace) -> int:
     request = FixRequest(path=file, root=root, settings=settings, line_range=line_range,
                          tests=tests, command=args.cmd, allow_shell=args.allow_shell)
     try:
-        result = asyncio.run(run_fix(request, progress=_print_warnings))
+        result = asyncio.run(run_fix(request, progress=_progress_printer(args.verbose)))
     except FixUsageError as exc:
         return _fail(str(exc), args.json)
     except SandboxUnavailable as exc:
@@ -120,10 +123,15 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_warnings(message: str) -> None:
-    """Progress goes unprinted on the terminal; warnings (an unprotected sandbox) do not."""
-    if message.startswith("warning:"):
-        print(f"fixloop fix: {message}", file=sys.stderr)
+def _progress_printer(verbose: bool) -> Callable[[str], None]:
+    """Warnings (an unprotected sandbox) and the model's turns are always shown, since a model
+    turn takes seconds; the offline search's frequent lines only with --verbose."""
+
+    def show(message: str) -> None:
+        if verbose or message.startswith(("warning:", "model ")):
+            print(f"fixloop fix: {message}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _relative_test(test: str, root: Path) -> str:
