@@ -40,6 +40,7 @@ from fixloop.sandbox.zygote import (
     ZYGOTE_SCRIPT,
     ZygotePool,
     empty_network_namespace,
+    exec_line,
 )
 
 SANDBOX_UID = 65534
@@ -197,8 +198,9 @@ class BwrapSandbox(ScratchOwner):
             stale = asyncio.ensure_future(known[1].close())
             _CLOSING.add(stale)
             stale.add_done_callback(_CLOSING.discard)
-        pool = ZygotePool(netns=None if spec.network else self._netns,
-                          launch=[*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT])
+        netns = None if spec.network else self._netns
+        pool = ZygotePool(netns=netns, launch=exec_line(
+            [*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT], netns_fd=netns))
         self._launched[key] = (tree.generation, pool)
         return pool
 

@@ -11,9 +11,10 @@ the command, every word shell-quoted. The program keeps the zygote's pid, sessio
 the stdio pipes the server already watches. After a sandbox's first run the pool keeps one spare
 zygote ready, so back-to-back runs pay neither cost; a shell costs well under a millisecond of
 CPU. A zygote whose server goes away reads EOF and exits. A pool may also give its zygotes a
-`launch` command (bubblewrap around a second waiting shell): the outer shell execs it as soon as
-it is in its cgroup, so a spare already waits inside its namespaces and the run's order reaches
-the inner shell; setting the sandbox up then happens before the run, not during it.
+`launch` line that its shell runs as soon as it is in its cgroup: exec bubblewrap around a second
+waiting shell, or fork a subshell that waits while the zygote stays as its parent. A spare then
+already waits inside its namespaces (or below its supervisor) and the run's order reaches the
+inner shell; that set-up happens before the run, not during it.
 """
 
 from __future__ import annotations
@@ -82,16 +83,17 @@ def order_line(
     return "; ".join(steps) + "\n"
 
 
-# A launch that keeps a shell as the program's parent, so a program that kills its parent kills
-# that shell, not the server; a program killed by signal N then exits 128+N. The shell forks
-# the waiting one when the zygote is prepared, not when the run starts. A background job's
-# stdin is /dev/null unless redirected, so the order and the program's stdin go via fd 3.
-SUPERVISED = (SHELL, "-c", 'exec 3<&0; "$0" -c "$1" <&3 3<&- & wait $!; exit $?',
-              SHELL, ZYGOTE_SCRIPT)
+# A launch that keeps the zygote's shell as the program's parent, so a program that kills its
+# parent kills that shell, not the server; a program killed by signal N then exits 128+N. The
+# shell forks the subshell that waits for the order when the zygote is prepared, not when the
+# run starts. A background job's stdin is /dev/null unless redirected, so the order and the
+# program's stdin come from fd 3.
+SUPERVISED = ('exec 3<&0; { IFS= read -r order <&3 || exit 0; eval "$order" <&3 3<&-; } & '
+              'wait $!; exit $?\n')
 
 
-def launch_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
-    """The order that turns a fresh zygote into `argv` (which waits for the run's own order)."""
+def exec_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
+    """A launch line that execs `argv` (after joining the network namespace `netns_fd`)."""
     command = " ".join(shell_word(part) for part in argv)
     if netns_fd is not None:
         command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
@@ -151,9 +153,10 @@ class Zygote:
 
 
 async def start_zygote(
-    use_cgroup: bool = True, netns: int | None = None, launch: Sequence[str] | None = None,
+    use_cgroup: bool = True, netns: int | None = None, launch: str | None = None,
 ) -> Zygote:
-    """A waiting zygote; with `launch`, one that has already exec'd it (see the module doc)."""
+    """A waiting zygote; with `launch`, one that has already run that shell line (see the
+    module doc); `netns` is an fd the launch line may use."""
 
     def prepare() -> tuple[PipedProcess, PidsCgroup | None]:
         # Everything slow happens here, in a worker thread: the fork and exec, and moving the
@@ -167,7 +170,7 @@ async def start_zygote(
         if launch is not None:
             # Only now, inside the cgroup, so that everything the launch starts is counted.
             try:
-                process.write_before_attach(launch_line(launch, netns_fd=netns).encode())
+                process.write_before_attach(launch.encode())
             except OSError:
                 _end_unattached(process, cgroup)
                 raise
@@ -207,11 +210,11 @@ class ZygotePool:
 
     SPARES = 2
 
-    def __init__(self, netns: int | None = None, launch: Sequence[str] | None = None) -> None:
+    def __init__(self, netns: int | None = None, launch: str | None = None) -> None:
         self._spares: list[asyncio.Future[Zygote]] = []
         self._takes = 0
         self.netns = netns
-        self.launch = tuple(launch) if launch is not None else None
+        self.launch = launch
 
     def _start(self) -> asyncio.Future[Zygote]:
         return asyncio.ensure_future(start_zygote(netns=self.netns, launch=self.launch))
