@@ -38,6 +38,7 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 512 * 1024
 MAX_SEED_BYTES = 8 * 1024 * 1024  # input files sent to a worker started ahead; more: a worker of its own
 HOST_GRACE_SECONDS = 3.0
+WORKER_WAIT_SECONDS = 0.1  # how long a turn waits for a starting warm worker before running cold
 
 log = logging.getLogger(__name__)
 
@@ -384,16 +385,16 @@ class ProgramExecutor:
         if self._shared:
             from fixloop.sandbox.shared import take_spare
 
-            seed = seed_files(self.root)
-            empty_root, spare = take_spare(self.sandbox, (self.limits, network), _spare_starter(self.limits, network))
-            if seed is not None:
-                self._seed = seed
-                self._worker_start = spare or asyncio.ensure_future(
-                    start_worker(self.sandbox, empty_root, self.limits, network))
-                return
-            if spare is not None:  # too much input to send: this conversation needs its own worker
-                self._worker_start = spare
+            _, spare = take_spare(self.sandbox, (self.limits, network), _spare_starter(self.limits, network))
+            if spare is not None:
+                seed = seed_files(self.root)
+                if seed is not None:
+                    self._worker_start, self._seed = spare, seed
+                    return
+                self._worker_start = spare  # too much input to send: this conversation needs its own worker
                 self._drop_worker_later()
+        # Started on the conversation's own project (no spare was ready): cold runs, which use
+        # that project too, share its scratch copy with the worker.
         self.roots_used.add(self.root)
         self._worker_start = asyncio.ensure_future(start_worker(self.sandbox, self.root, self.limits, network))
 
@@ -414,8 +415,12 @@ class ProgramExecutor:
         if shell is None and self._warm_wanted:
             self.prepare()
             assert self._worker_start is not None
-            # A worker still starting would cost more than one cold run: use it from the next turn.
+            # A worker that is nearly up is cheaper than a cold run (a fresh sandbox run, which
+            # also competes with the starting worker for the CPU); one that is slow to come up is
+            # used from the next turn on.
             start = self._worker_start
+            if not start.done():
+                await asyncio.wait({start}, timeout=WORKER_WAIT_SECONDS)
             worker = start.result() if start.done() and not start.cancelled() else None
             if worker is not None:
                 try:
