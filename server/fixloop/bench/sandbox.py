@@ -34,6 +34,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--runs", type=int, default=20, help="runs per measurement (default 20)")
     parser.add_argument("--image", help="Docker image (default: $FIXLOOP_TEST_IMAGE or settings)")
     parser.add_argument("--skip-docker", action="store_true", help="leave out both docker rows")
+    parser.add_argument("--starts", type=int, default=5,
+                        help="docker start-ups measured on each side, alternating (default 5)")
     parser.set_defaults(handler=handle)
 
 
@@ -92,10 +94,41 @@ async def _measure(args: argparse.Namespace) -> dict[str, dict[str, float | str]
             await _our_runners(args, root, image, table, runners, stack)
             await _autogen_runners(args, root, image, table, runners, stack)
             medians = await _interleaved(args.runs, runners)
+        await _docker_starts(args.starts, image, root, table)
         for (row, label), (wall, cpu) in medians.items():
             table[row][label] = wall
             table[row][f"{label} cpu"] = cpu
     return table
+
+
+async def _docker_starts(
+    samples: int, image: str | None, root: Path, table: dict[str, dict[str, float | str]],
+) -> None:
+    """Replace each docker row's one start-up figure by the median of `samples`, measured
+    alternately (ours, then AutoGen's, each stopped again), since one start-up is noisy."""
+    ours, theirs = table.get("fixloop docker", {}), table.get("autogen docker", {})
+    if not isinstance(ours.get("start"), float) or not isinstance(theirs.get("start"), float):
+        return
+    from autogen_ext.code_executors.docker import DockerCommandLineCodeExecutor
+
+    from fixloop.sandbox import open_sandbox
+    from fixloop.settings import DEFAULT_DOCKER_IMAGE
+
+    our_starts, their_starts = [float(ours["start"])], [float(theirs["start"])]
+    for sample in range(samples - 1):
+        started = time.perf_counter()
+        sandbox = await open_sandbox("docker", image=image)
+        our_starts.append((time.perf_counter() - started) * 1000)
+        await sandbox.close()
+        work_dir = root / f"autogen-docker-start{sample}"
+        work_dir.mkdir()
+        executor = DockerCommandLineCodeExecutor(
+            image=image or DEFAULT_DOCKER_IMAGE, work_dir=work_dir, timeout=30)
+        started = time.perf_counter()
+        await executor.start()
+        their_starts.append((time.perf_counter() - started) * 1000)
+        await executor.stop()
+    ours["start"], theirs["start"] = statistics.median(our_starts), statistics.median(their_starts)
 
 
 def _bare_runner(script: Path) -> Runner:
@@ -234,8 +267,8 @@ def report(table: dict[str, dict[str, float | str]]) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.runs < 1:
-        print("fixloop bench sandbox: --runs must be at least 1", file=sys.stderr)
+    if args.runs < 1 or args.starts < 1:
+        print("fixloop bench sandbox: --runs and --starts must be at least 1", file=sys.stderr)
         return 2
     table = asyncio.run(_measure(args))
     print(report(table))

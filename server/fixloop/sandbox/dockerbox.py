@@ -66,11 +66,20 @@ exec 3<&0
 "$@" <&3 3<&- &
 wait $!
 rc=$?
-# kill -1 reaches every process of this uid but the wrapper; repeat until none is left (it
-# returns once the signals are sent, not once they are gone), so the last words below mean
+# kill -1 reaches every process of this uid but the wrapper. It returns once the signals are
+# sent, not once the processes are gone (and succeeds whenever any other process exists), so
+# look for this uid in /proc until only the wrapper is left: the last words below then mean
 # that nothing of the run is alive.
+kill -9 -1 2>/dev/null
 n=0
-while kill -9 -1 2>/dev/null && [ $n -lt 10000 ]; do n=$((n+1)); done
+while [ $n -lt 2000 ]; do
+  left=
+  for p in /proc/[0-9]*; do
+    if [ "$p" != "/proc/$$" ] && [ -O "$p" ]; then left=1; break; fi
+  done
+  [ -z "$left" ] && break
+  kill -9 -1 2>/dev/null; n=$((n+1))
+done
 printf '\000fixloop-exit:%s:%d\n' "$nonce" "$rc" >&2
 exit $rc
 """
