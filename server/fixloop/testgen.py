@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from fixloop.repair.engine import LineRange
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
-from fixloop.repair.llm.prompts import head_tail, numbered, scrub
+from fixloop.repair.llm.prompts import head_tail, numbered, scrubber
 from fixloop.settings import ModelConfig, Settings, model_config
 
 if TYPE_CHECKING:
@@ -126,26 +126,27 @@ _COUNT = re.compile(r"(\d+) (passed|failed|error|errors)\b")
 
 async def run_test_file(root: Path, test_path: PurePosixPath, overlay: dict[str, str],
                         settings: Settings) -> TestReport:
-    """Run one (overlay-only) test file with pytest in a fresh sandbox and parse its summary.
+    """Run one (overlay-only) test file with pytest in the shared sandbox and parse its summary.
 
     `fixloop.oracle.run_tests` expects test files that exist on disk; a generated file exists
     only as an overlay, so this runs plain pytest and reads its short summary instead.
     """
     from fixloop.execution import limits_for
     from fixloop.oracle import TestFailure, TestReport
-    from fixloop.sandbox import open_sandbox
     from fixloop.sandbox.base import RunSpec
+    from fixloop.sandbox.shared import acquire, release
 
     spec = RunSpec(
         argv=("-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", "--tb=short", "--color=no",
               test_path.as_posix()),
         root=root, limits=limits_for(settings), overlay=overlay, network=settings.network,
     )
-    sandbox = await open_sandbox(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+    # The process's opened sandbox, not a new one per turn: a cancelled run still kills its tree.
+    sandbox = await acquire(settings.sandbox, python=settings.python or None, image=settings.docker_image)
     try:
         run = await sandbox.run(spec)
     finally:
-        await sandbox.close()
+        release(sandbox, roots={root})
     output = run.stdout + ("\n" + run.stderr if run.stderr else "")
     failures = tuple(
         TestFailure(m.group(2), m.group(2).split("::")[0], None, (m.group(3) or m.group(1).lower()).strip())
@@ -203,12 +204,11 @@ async def generate_tests(
     report_progress = progress or (lambda message: None)
     config = model or model_config(settings)
     conversation = ModelConversation(config, system_message=TESTGEN_SYSTEM)
-    secrets = [config.api_key] if config.api_key else []
+    scrub = scrubber(root=root_path, extra_secrets=[config.api_key] if config.api_key else [])
     transcript = Transcript(f"tests-{relative.stem}")
 
     def record(kind: str, **fields: object) -> None:
-        transcript.write(kind, **{k: scrub(v, root=root_path, extra_secrets=secrets) if isinstance(v, str) else v
-                                  for k, v in fields.items()})
+        transcript.write(kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()})
 
     record("tests", file=relative.as_posix(), lines=f"{target.start}-{target.end}", test_file=test_path.as_posix(),
            model=config.model)
@@ -229,8 +229,7 @@ async def generate_tests(
                 if conversation.over_token_budget():
                     return _with_reason(best, "the token budget ran out", conversation)
                 report_progress(f"model turn {turn}/{settings.max_turns}")
-                answer = await conversation.ask(scrub(message, root=root_path, extra_secrets=secrets),
-                                                deadline=deadline)
+                answer = await conversation.ask(scrub(message), deadline=deadline)
                 extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
                                           max_chars=conversation.limits.max_answer_chars)
                 if extraction.code is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -48,11 +49,14 @@ async def close_shared_sandboxes() -> None:
     await shared.close_all()
 
 
-@pytest.mark.parametrize("sandbox", ["local", "bwrap"])
+@pytest.mark.parametrize("sandbox", ["local", "bwrap", pytest.param("docker", marks=pytest.mark.docker)])
 async def test_a_task_sees_nothing_the_previous_task_left(
     scripted: ScriptedServer, model_env: ModelConfig, sandbox: str, tmp_path: Path
 ) -> None:
-    settings = Settings(sandbox=sandbox)
+    if sandbox == "docker" and os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
+        pytest.skip("FIXLOOP_SKIP_DOCKER=1")
+    image = os.environ.get("FIXLOOP_TEST_IMAGE")  # built by scripts/install-docker.sh
+    settings = Settings(sandbox=sandbox, docker_image=image) if image else Settings(sandbox=sandbox)
     data = tmp_path / "input.csv"
     data.write_text("a,b\n1,2\n")
     scripted.push(LEAVE_TRACES)
