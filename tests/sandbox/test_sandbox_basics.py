@@ -121,3 +121,12 @@ async def test_killing_a_long_lived_process_kills_its_whole_tree(
     assert len(marked_pids(marker, "TREE_MARKER")) >= 3  # worker, sleep, forked child
     await process.kill()
     assert marked_pids(marker, "TREE_MARKER") == []
+
+
+async def test_killed_long_lived_processes_are_forgotten(sandbox: Sandbox, project: Path) -> None:
+    # A sandbox shared by many conversations must not keep every dead worker until it closes.
+    for _ in range(3):
+        process = await sandbox.start_process(RunSpec(
+            argv=("-c", "import sys; sys.stdin.read()"), root=project, limits=SMALL))
+        await process.kill()
+    assert not sandbox._processes  # type: ignore[attr-defined]

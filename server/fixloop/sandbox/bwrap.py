@@ -237,7 +237,7 @@ class BwrapSandbox(ScratchOwner):
             limits=spec.limits, on_exit=lambda: pool.give_back(tree),
             pool=self._pool_for(spec, tree),
         )
-        self._processes.add(process)
+        self._track(process)
         return process
 
     async def close(self) -> None:

@@ -458,8 +458,13 @@ class DockerSandbox:
         process = await start_docker_process(
             self.client, container, command, uid=uid,
             kill=lambda: self._kill_uid(container, uid, 0))
-        self._processes.add(process)
+        self._track(process)
         return process
+
+    def _track(self, process: Any) -> None:
+        """Remember a long-lived process until it is killed (close kills what is left)."""
+        self._processes.add(process)
+        process.forget = lambda: self._processes.discard(process)
 
     async def close(self) -> None:
         for process in list(self._processes):

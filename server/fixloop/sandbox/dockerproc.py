@@ -45,6 +45,8 @@ class DockerProcess:
         self._kill = kill
         self._killed = False
         self._pump_task = asyncio.create_task(self._pump())
+        # Set by the sandbox that tracks its live processes: called once this one is gone.
+        self.forget: Callable[[], None] | None = None
 
     async def _pump(self) -> None:
         try:
@@ -60,6 +62,8 @@ class DockerProcess:
         self._killed = True
         await asyncio.to_thread(self._kill)
         self.stdin.close()
+        if self.forget is not None:
+            self.forget()
         try:
             await asyncio.wait_for(self._pump_task, timeout=5)
         except asyncio.TimeoutError:

@@ -121,6 +121,6 @@ class LocalSandbox(ScratchOwner):
             self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup,
             pool=self._zygotes,
         )
-        self._processes.add(process)
+        self._track(process)
         return process
 

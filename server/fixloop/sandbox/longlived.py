@@ -35,6 +35,8 @@ class LongLivedProcess:
         self._on_exit = on_exit
         self._released = False
         self._stderr_task = asyncio.create_task(self._drain_stderr())
+        # Set by the sandbox that tracks its live processes: called once this one is gone.
+        self.forget: Callable[[], None] | None = None
 
     async def _drain_stderr(self) -> None:
         stream = self._process.stderr
@@ -53,6 +55,8 @@ class LongLivedProcess:
         self._stderr_task.cancel()
         if self._on_exit is not None:
             await asyncio.to_thread(self._on_exit)
+        if self.forget is not None:
+            self.forget()
 
     async def wait(self) -> int | None:
         code = await self._process.wait()
