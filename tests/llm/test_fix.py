@@ -183,6 +183,7 @@ def test_fixloop_fix_engine_llm_cli(scripted: ScriptedServer, model_env: ModelCo
     assert "+    if not values:" in report["diff"]
     assert CANARY_KEY not in completed.stdout + completed.stderr
     assert scripted.requests[0].body["model"] == "flag-model"
+    assert "fixloop fix: model turn 1/" in completed.stderr  # the user sees the model working
 
 
 def test_fixloop_fix_engine_llm_without_a_model_says_how_to_configure(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
