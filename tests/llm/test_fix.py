@@ -226,6 +226,9 @@ async def test_auto_runs_offline_first_then_the_model(scripted: ScriptedServer, 
     result = await run_fix(request)
     assert result.verified and result.engine == "llm" and len(scripted.requests) == 1
     assert result.candidates_tried > 1  # the offline engine had its go first
+    # ... and the model hears that it did, with how many edits it tried.
+    prompt = scripted.requests[0].body["messages"][-1]["content"]
+    assert f"already tried {result.candidates_tried - 1} small edits" in prompt
 
 
 async def test_auto_does_not_call_the_model_when_offline_fixes_it(scripted: ScriptedServer, model_env: ModelConfig,

@@ -100,6 +100,15 @@ def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected:
     if rejected:
         parts.append("Earlier attempts that were rejected (do not repeat them):")
         parts.extend(describe_attempt(text, verdict) for text, verdict in rejected)
+    # Under `auto` the offline engine went first; its candidates are too many and too alike to
+    # list, but knowing they failed steers the model away from one-token tweaks.
+    searched = int(getattr(session, "tried", 0) or 0) - len(session.rejected())
+    if searched > 0:
+        parts.append(
+            f"An automatic search already tried {searched} small edits (rule-based fixes and "
+            "one-token changes to the suspicious lines) and none passed; the fix needs more "
+            "than that."
+        )
     parts.append(
         f"Reply with one ```python block: the complete new text of lines {target.start}-{target.end}."
     )
