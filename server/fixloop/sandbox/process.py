@@ -96,6 +96,7 @@ class ProcessTree:
     marker: str
     cgroup: PidsCgroup | None
     scan_marker: bool = True
+    reaped: bool = False  # the cgroup was found empty after the run
 
     def signal_all(self, sig: int) -> None:
         try:
@@ -131,12 +132,17 @@ class ProcessTree:
             except (ProcessLookupError, PermissionError):
                 pass
             if not self.cgroup.pids():
+                self.reaped = True
                 return
         await asyncio.to_thread(self.kill_everything)
+        # An emptied cgroup stays empty: nothing is left in it to fork.
+        self.reaped = self.cgroup is not None and not self.cgroup.pids()
 
     async def finish(self) -> None:
-        """Reap, then drop the cgroup in the background (nothing is left in it to wait for)."""
-        await self.reap()
+        """Reap (unless the cgroup was emptied already), then drop the cgroup in the
+        background (nothing is left in it to wait for)."""
+        if not self.reaped:
+            await self.reap()
         if self.cgroup is not None:
             future = asyncio.get_running_loop().run_in_executor(None, self.cgroup.remove)
             _BACKGROUND.add(future)
@@ -232,17 +238,20 @@ async def run_tree(
         # Anything still alive after the main process ended is a leftover daemon: kill it so
         # the pipes close and nothing outlives the run.
         await tree.reap()
-        try:
-            await asyncio.wait_for(asyncio.shield(drains), timeout=2.0)
-        except asyncio.TimeoutError:
-            pass  # a pipe held open by something we could not find; give up on its tail
+        if not drains.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(drains), timeout=2.0)
+            except asyncio.TimeoutError:
+                pass  # a pipe held open by something we could not find; give up on its tail
         await process.wait()
     finally:
         feeder.cancel()
         if process.returncode is None:
+            tree.reaped = False
             await asyncio.to_thread(tree.kill_everything)
             await process.wait()
-        limited = cgroup.limit_hit() if cgroup is not None else False
+        # Only a failed run can owe its failure to the process limit.
+        limited = cgroup is not None and process.returncode != 0 and cgroup.limit_hit()
         await tree.finish()
         drains.cancel()
     return Outcome(
