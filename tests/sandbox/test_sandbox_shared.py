@@ -141,3 +141,13 @@ def _descends_from_us(pid: int) -> bool:
         except (OSError, StopIteration, ValueError):
             return False
     return False
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2.5", 2.5), ("", 60.0), ("abc", 60.0), ("-5", 60.0), ("nan", 60.0), ("inf", 60.0)])
+def test_idle_setting_falls_back_on_nonsense(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: float
+) -> None:
+    # Read when the module is imported: a typo must not stop the server from starting.
+    monkeypatch.setenv("FIXLOOP_SANDBOX_IDLE", value)
+    assert shared._idle_seconds() == expected

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import shutil
 import tempfile
@@ -28,7 +29,18 @@ from typing import Any
 
 from fixloop.sandbox.base import Sandbox, SandboxProcess
 
-IDLE_SECONDS = float(os.environ.get("FIXLOOP_SANDBOX_IDLE", "60") or 60)
+
+def _idle_seconds(default: float = 60.0) -> float:
+    """FIXLOOP_SANDBOX_IDLE, or the default when it is unset or not a positive number (a typo
+    in the environment must not stop the server from importing this module)."""
+    try:
+        value = float(os.environ.get("FIXLOOP_SANDBOX_IDLE", "") or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+IDLE_SECONDS = _idle_seconds()
 MAX_ROOTS = 32
 
 SpareStarter = Callable[[Sandbox, Path], Awaitable["SandboxProcess | None"]]
