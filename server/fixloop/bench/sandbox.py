@@ -6,6 +6,13 @@ docker backends (sandbox opened once, warm), and AutoGen's LocalCommandLineCodeE
 DockerCommandLineCodeExecutor on the same interpreter and image; plus the start-up of our
 docker sandbox against AutoGen's `start()`. It prints medians and the ratios the targets are
 stated in. Backends that are unavailable are reported as such, never silently replaced.
+
+The headline figures are interleaved round-robin with a short pause after every run, so that
+each run of each runner starts on an idle machine: our sandboxes start their next spare in the
+background when a run begins, and without the pause that work would land on whichever runner
+came next (making AutoGen's or our own next row look slower, depending on the order). A second
+measurement runs each runner back to back in short blocks, so that a sandbox's own background
+work overlaps its next run, as in a loop that runs one program after another.
 """
 
 from __future__ import annotations
@@ -48,23 +55,42 @@ def _cpu_ms() -> float:
     return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime) * 1000
 
 
+SETTLE_SECONDS = 0.1  # after each interleaved run: a docker spare exec takes tens of ms
+BLOCK = 5  # back-to-back runs per runner per round (after one unmeasured lead-in run)
+
+
 async def _interleaved(
     runs: int, runners: dict[tuple[str, str], Runner]
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """(median wall ms, median CPU ms) per runner, measured round-robin so that load changes
-    on a shared machine hit every runner alike. CPU counts what this process and its
-    children spend (not a Docker engine's work), which load barely changes."""
+    on a shared machine hit every runner alike, each run after a pause. CPU counts what this
+    process and its children spend in the run (not a Docker engine's work)."""
     for once in runners.values():
         await once()  # warm-up: caches, first container exec, imports
     walls: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
     cpus: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
     for _ in range(runs):
         for key, once in runners.items():
+            await asyncio.sleep(SETTLE_SECONDS)
             cpu, started = _cpu_ms(), time.perf_counter()
             await once()
             walls[key].append((time.perf_counter() - started) * 1000)
             cpus[key].append(_cpu_ms() - cpu)
     return {key: (statistics.median(walls[key]), statistics.median(cpus[key])) for key in runners}
+
+
+async def _back_to_back(runs: int, runners: dict[tuple[str, str], Runner]) -> dict[tuple[str, str], float]:
+    """Median wall ms per runner when each measured run directly follows the runner's previous
+    run; rounds of `BLOCK` runs per runner keep slow drifts of the machine from favouring one."""
+    walls: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
+    for _ in range(max(1, -(-runs // BLOCK))):
+        for key, once in runners.items():
+            await once()  # lead-in: the runner's previous run, not measured
+            for _ in range(BLOCK):
+                started = time.perf_counter()
+                await once()
+                walls[key].append((time.perf_counter() - started) * 1000)
+    return {key: statistics.median(values) for key, values in walls.items()}
 
 
 async def _bare(script: Path) -> None:
@@ -94,10 +120,12 @@ async def _measure(args: argparse.Namespace) -> dict[str, dict[str, float | str]
             await _our_runners(args, root, image, table, runners, stack)
             await _autogen_runners(args, root, image, table, runners, stack)
             medians = await _interleaved(args.runs, runners)
+            sustained = await _back_to_back(args.runs, runners)
         await _docker_starts(args.starts, image, root, table)
         for (row, label), (wall, cpu) in medians.items():
             table[row][label] = wall
             table[row][f"{label} cpu"] = cpu
+            table[row][f"{label} b2b"] = sustained[(row, label)]
     return table
 
 
@@ -263,6 +291,17 @@ def report(table: dict[str, dict[str, float | str]]) -> str:
             f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', label)} (<= 1x); "
             f"cpu local/bare {_ratio(table, 'fixloop local', 'bare python', label + ' cpu')}")
     lines.append(f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)")
+    lines.append("")
+    lines.append("back to back (each run right after the same runner's previous one; ms, then ratios):")
+    for label in PROGRAMS:
+        column = f"{label} b2b"
+        cells = ", ".join(f"{row} {values[column]:.1f}" for row, values in table.items()
+                          if isinstance(values.get(column), float))
+        lines.append(f"  {label}: {cells}")
+        lines.append(
+            f"    local/bare {_ratio(table, 'fixloop local', 'bare python', column)}, "
+            f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', column)}, "
+            f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', column)}")
     return "\n".join(lines)
 
 
