@@ -279,15 +279,34 @@ export class VsCode {
         await page.keyboard.press('Enter');
     }
 
+    /**
+     * Show Quick Open and return its input. A Ctrl+P that lands while the workbench is still
+     * moving focus (right after a tab click or an editor opening) is sometimes dropped and the
+     * widget stays hidden, so press it again a few times before giving up.
+     */
+    async quickOpen() {
+        const page = this.page;
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        for (let attempt = 1; attempt <= 4; attempt++) {
+            await page.keyboard.press('Control+P');
+            try {
+                await input.waitFor({ state: 'visible', timeout: 5000 });
+                return input;
+            } catch {
+                await page.keyboard.press('Escape');
+            }
+        }
+        await input.waitFor({ state: 'visible' });
+        return input;
+    }
+
     /** Open a workspace file with Quick Open and wait for its editor. */
     async open(name) {
         const page = this.page;
         const active = page.locator('.tab.active', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}`) });
         // Enter can land while the list still shows the previous results, so check and retry.
         for (let attempt = 1; ; attempt++) {
-            await page.keyboard.press('Control+P');
-            const input = page.locator('.quick-input-widget .quick-input-box input');
-            await input.waitFor({ state: 'visible' });
+            const input = await this.quickOpen();
             await input.fill(name);
             const focused = page.locator('.quick-input-list .monaco-list-row.focused');
             await waitFor(async () => ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').split(',')[0]?.trim() === name, { timeout: 20000, what: `Quick Open to focus ${name}` });
@@ -308,9 +327,7 @@ export class VsCode {
     /** Put the cursor at a 1-based line and column of the active editor. */
     async goTo(line, column = 1) {
         const page = this.page;
-        await page.keyboard.press('Control+P');
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ state: 'visible' });
+        const input = await this.quickOpen();
         await input.fill(`:${line}:${column}`);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
         await page.keyboard.press('Enter');
