@@ -304,34 +304,44 @@ export class VsCode {
     async open(name) {
         const page = this.page;
         const active = page.locator('.tab.active', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}`) });
-        // Enter can land while the list still shows the previous results, so check and retry.
-        for (let attempt = 1; ; attempt++) {
+        // Enter can land while the list still shows the previous results, and the widget can
+        // close under us while the workbench moves focus: check and retry the whole step.
+        await this.retried(async () => {
             const input = await this.quickOpen();
-            await input.fill(name);
+            await input.fill(name, { timeout: 5000 });
             const focused = page.locator('.quick-input-list .monaco-list-row.focused');
             await waitFor(async () => ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').split(',')[0]?.trim() === name, { timeout: 20000, what: `Quick Open to focus ${name}` });
             await page.keyboard.press('Enter');
-            try {
-                await active.waitFor({ timeout: 5000 });
-                break;
-            } catch (error) {
-                if (attempt >= 3) {
-                    throw error;
-                }
-                await page.keyboard.press('Escape');
-            }
-        }
+            await active.waitFor({ timeout: 5000 });
+        });
         await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
     }
 
     /** Put the cursor at a 1-based line and column of the active editor. */
     async goTo(line, column = 1) {
         const page = this.page;
-        const input = await this.quickOpen();
-        await input.fill(`:${line}:${column}`);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
-        await page.keyboard.press('Enter');
-        await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 10000 });
+        await this.retried(async () => {
+            const input = await this.quickOpen();
+            await input.fill(`:${line}:${column}`, { timeout: 5000 });
+            await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
+            await page.keyboard.press('Enter');
+            await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 10000 });
+        });
+    }
+
+    /** Run a Quick Open step up to three times, closing whatever is left open in between. */
+    async retried(step) {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await step();
+            } catch (error) {
+                if (attempt >= 3) {
+                    throw error;
+                }
+                await this.page.keyboard.press('Escape');
+                await sleep(500);
+            }
+        }
     }
 
     /** Wait for a notification toast containing `text`; returns its locator. */
