@@ -131,12 +131,12 @@ class ProcessTree:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-            if not self.cgroup.pids():
+            if self.cgroup.empty():
                 self.reaped = True
                 return
         await asyncio.to_thread(self.kill_everything)
         # An emptied cgroup stays empty: nothing is left in it to fork.
-        self.reaped = self.cgroup is not None and not self.cgroup.pids()
+        self.reaped = self.cgroup is not None and self.cgroup.empty()
 
     async def finish(self) -> None:
         """Reap (unless the cgroup was emptied already), then drop the cgroup in the
@@ -235,6 +235,8 @@ async def run_tree(
         if waiter not in done:
             timed_out = not capture.over.is_set()
             await _terminate(tree, process, limits.kill_grace_seconds)
+        # Collect the main process first, so that the cgroup's count holds only leftovers.
+        await process.wait()
         # Anything still alive after the main process ended is a leftover daemon: kill it so
         # the pipes close and nothing outlives the run.
         await tree.reap()
@@ -243,7 +245,6 @@ async def run_tree(
                 await asyncio.wait_for(asyncio.shield(drains), timeout=2.0)
             except asyncio.TimeoutError:
                 pass  # a pipe held open by something we could not find; give up on its tail
-        await process.wait()
     finally:
         feeder.cancel()
         if process.returncode is None:
