@@ -32,7 +32,8 @@ step "VS Code end-to-end test (code-server + Playwright)"
 npm run --silent test:e2e
 
 step "short benchmarks (figures only; nothing asserts a timing)"
-fixloop bench sandbox --runs 5
+# 15 rounds (about 40 s): with 5, one slow moment on a shared machine moved a ratio by 0.2.
+fixloop bench sandbox --runs 15
 fixloop bench repair --quick
 fixloop bench lsp --runs 3 --requests 100
 fixloop bench llm --quick
