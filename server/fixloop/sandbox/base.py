@@ -146,3 +146,10 @@ class Sandbox(Protocol):
     async def start_process(self, spec: RunSpec) -> SandboxProcess: ...
 
     async def close(self) -> None: ...
+
+
+def track_process(processes: set[Any], process: Any) -> None:
+    """Remember a long-lived process in `processes` (what a sandbox kills when it closes)
+    until the process is killed; it then removes itself through its `forget` hook."""
+    processes.add(process)
+    process.forget = lambda: processes.discard(process)

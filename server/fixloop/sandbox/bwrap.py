@@ -23,7 +23,14 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-from fixloop.sandbox.base import MIB, RunResult, RunSpec, SandboxProcess, SandboxUnavailable
+from fixloop.sandbox.base import (
+    MIB,
+    RunResult,
+    RunSpec,
+    SandboxProcess,
+    SandboxUnavailable,
+    track_process,
+)
 from fixloop.sandbox.cgroup import reap_stale
 from fixloop.sandbox.process import (
     allowed_env,
@@ -237,7 +244,7 @@ class BwrapSandbox(ScratchOwner):
             limits=spec.limits, on_exit=lambda: pool.give_back(tree),
             pool=self._pool_for(spec, tree),
         )
-        self._track(process)
+        track_process(self._processes, process)
         return process
 
     async def close(self) -> None:

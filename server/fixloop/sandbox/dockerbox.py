@@ -36,6 +36,7 @@ from fixloop.sandbox.base import (
     RunSpec,
     SandboxProcess,
     SandboxUnavailable,
+    track_process,
 )
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, open_exec, read_frame
 from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
@@ -458,13 +459,8 @@ class DockerSandbox:
         process = await start_docker_process(
             self.client, container, command, uid=uid,
             kill=lambda: self._kill_uid(container, uid, 0))
-        self._track(process)
+        track_process(self._processes, process)
         return process
-
-    def _track(self, process: Any) -> None:
-        """Remember a long-lived process until it is killed (close kills what is left)."""
-        self._processes.add(process)
-        process.forget = lambda: self._processes.discard(process)
 
     async def close(self) -> None:
         for process in list(self._processes):

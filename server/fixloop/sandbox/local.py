@@ -17,7 +17,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from fixloop.sandbox.base import RunResult, RunSpec, SandboxProcess
+from fixloop.sandbox.base import RunResult, RunSpec, SandboxProcess, track_process
 from fixloop.sandbox.cgroup import reap_stale
 from fixloop.sandbox.process import (
     Outcome,
@@ -121,6 +121,6 @@ class LocalSandbox(ScratchOwner):
             self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup,
             pool=self._zygotes,
         )
-        self._track(process)
+        track_process(self._processes, process)
         return process
 

@@ -272,11 +272,6 @@ class ScratchOwner:
         self._processes: set[Any] = set()
         self._zygotes = ZygotePool()
 
-    def _track(self, process: Any) -> None:
-        """Remember a long-lived process until it is killed (close kills what is left)."""
-        self._processes.add(process)
-        process.forget = lambda: self._processes.discard(process)
-
     def _pool(self, root: Path) -> TreePool:
         key = root.resolve()
         if key not in self._pools:

@@ -328,6 +328,11 @@ async def start_worker(sandbox: Sandbox, root: Path, limits: Limits, network: bo
     return process
 
 
+def _started(start: asyncio.Future[SandboxProcess | None] | None) -> SandboxProcess | None:
+    """The worker of a start that has finished, else None (still starting, cancelled, absent)."""
+    return start.result() if start is not None and start.done() and not start.cancelled() else None
+
+
 def _spare_starter(limits: Limits, network: bool) -> Callable[[Sandbox, Path], Awaitable[SandboxProcess | None]]:
     async def start(sandbox: Sandbox, root: Path) -> SandboxProcess | None:
         return await start_worker(sandbox, root, limits, network)
@@ -421,7 +426,7 @@ class ProgramExecutor:
             start = self._worker_start
             if not start.done():
                 await asyncio.wait({start}, timeout=WORKER_WAIT_SECONDS)
-            worker = start.result() if start.done() and not start.cancelled() else None
+            worker = _started(start)
             if worker is not None:
                 try:
                     result = await self._run_warm(worker, script, code)
@@ -489,7 +494,7 @@ class ProgramExecutor:
 
     async def _drop_worker(self) -> None:
         start = self._worker_start
-        worker = start.result() if start is not None and start.done() and not start.cancelled() else None
+        worker = _started(start)
         self._warm_wanted = False
         if worker is not None:
             await worker.kill()
