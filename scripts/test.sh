@@ -22,6 +22,7 @@ bash scripts/install-code-server.sh
 
 step "lint and type checks"
 ruff check server tests
+ruff format --check server tests
 mypy
 npm run --silent lint
 

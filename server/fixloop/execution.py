@@ -38,8 +38,13 @@ def relative_to_root(path: str | Path, root: Path) -> str:
 
 
 def file_spec(
-    path: str | Path, *, root: Path, settings: Settings, source: str | None = None,
-    args: Sequence[str] = (), overlay: Mapping[str, str] | None = None,
+    path: str | Path,
+    *,
+    root: Path,
+    settings: Settings,
+    source: str | None = None,
+    args: Sequence[str] = (),
+    overlay: Mapping[str, str] | None = None,
     limits: Limits | None = None,
 ) -> RunSpec:
     """The RunSpec that runs `path` like `python path args...` from the project root."""
@@ -48,20 +53,30 @@ def file_spec(
     if source is not None:
         files[relative] = source
     return RunSpec(
-        argv=(relative, *args), root=root.resolve(), limits=limits or limits_for(settings),
-        overlay=files, network=settings.network,
+        argv=(relative, *args),
+        root=root.resolve(),
+        limits=limits or limits_for(settings),
+        overlay=files,
+        network=settings.network,
     )
 
 
 async def run_file(
-    path: str | Path, *, root: Path, settings: Settings, source: str | None = None,
-    args: Sequence[str] = (), limits: Limits | None = None,
+    path: str | Path,
+    *,
+    root: Path,
+    settings: Settings,
+    source: str | None = None,
+    args: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> RunResult:
     """Run one file in a freshly opened sandbox and close it; see the module docstring."""
     spec = file_spec(path, root=root, settings=settings, source=source, args=args, limits=limits)
     try:
         sandbox = await open_sandbox(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image,
+            settings.sandbox,
+            python=settings.python or None,
+            image=settings.docker_image,
             limits=spec.limits,
         )
     except SandboxUnavailable as exc:

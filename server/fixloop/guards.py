@@ -93,7 +93,7 @@ def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, int, int,
     suffix = 0
     while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
         suffix += 1
-    old_mid, new_mid = old[prefix:len(old) - suffix], new[prefix:len(new) - suffix]
+    old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     if not old_mid and not new_mid:
         return []
     if len(old_mid) + len(new_mid) > 400:
@@ -110,8 +110,14 @@ def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, int, int,
 class GuardSet:
     """Checks candidates against one original text and one target range."""
 
-    def __init__(self, original: str, target: LineRange, *, failing_lines: set[int],
-                 allow_header_imports: bool) -> None:
+    def __init__(
+        self,
+        original: str,
+        target: LineRange,
+        *,
+        failing_lines: set[int],
+        allow_header_imports: bool,
+    ) -> None:
         self.original = original
         self.target = target
         self.failing_lines = failing_lines
@@ -162,15 +168,18 @@ class GuardSet:
             return None
         first = min(b[1] for b in blocks) + 1
         last = max(max(b[2], b[1] + 1) for b in blocks)
-        covering = [n for n in self.original_tree.body
-                    if (n.end_lineno or n.lineno) >= first - 1 and n.lineno <= last + 1]
+        covering = [
+            n
+            for n in self.original_tree.body
+            if (n.end_lineno or n.lineno) >= first - 1 and n.lineno <= last + 1
+        ]
         if not covering:
             return None
         start = min(n.lineno for n in covering)
         end = max(n.end_lineno or n.lineno for n in covering)
         delta = len(new_lines) - len(self.original_lines)
-        old_text = "".join(self.original_lines[start - 1:end])
-        new_text = "".join(new_lines[start - 1:end + delta])
+        old_text = "".join(self.original_lines[start - 1 : end])
+        new_text = "".join(new_lines[start - 1 : end + delta])
         return old_text, new_text
 
     def check(self, candidate: str, tree: ast.AST | None) -> str | None:
@@ -188,8 +197,10 @@ class GuardSet:
         new_lines = candidate.splitlines(keepends=True)
         for tag, i1, i2, j1, j2 in _changed_blocks(self.original_lines, new_lines):
             inserted = new_lines[j1:j2]
-            if tag == "insert" and self.allow_header_imports and all(
-                line.startswith(("import ", "from ")) for line in inserted
+            if (
+                tag == "insert"
+                and self.allow_header_imports
+                and all(line.startswith(("import ", "from ")) for line in inserted)
             ):
                 if all(
                     not ln.strip() or ln.startswith(("import ", "from ", "#", '"""', "'''"))

@@ -75,7 +75,9 @@ def prepare(request: FixRequest) -> PreparedRequest:
         raise FixUsageError("give tests or a command, not both")
     if request.command:
         try:
-            argv, shell = parse_command(request.command, request.allow_shell or request.settings.allow_shell)
+            argv, shell = parse_command(
+                request.command, request.allow_shell or request.settings.allow_shell
+            )
         except OracleError as exc:
             raise FixUsageError(str(exc)) from exc
         oracle = Oracle("command", relative, command=argv, shell=shell)
@@ -139,15 +141,22 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
     prepared = prepare(request)
     engines = _engines(request)
     transcript = Transcript(Path(prepared.path).stem)
-    transcript.write("request", file=prepared.path, oracle=prepared.oracle.describe(),
-                     engines=[e.name for e in engines], budget=settings.budget)
+    transcript.write(
+        "request",
+        file=prepared.path,
+        oracle=prepared.oracle.describe(),
+        engines=[e.name for e in engines],
+        budget=settings.budget,
+    )
     validator = Validator(prepared, settings, transcript, started)
     try:
         try:
             await validator.open()
             if validator.sandbox is not None and not validator.sandbox.protected:
-                warning = (f"warning: the {validator.sandbox.name} sandbox is unprotected: the code "
-                           "runs with your rights; use --sandbox bwrap or docker to contain it")
+                warning = (
+                    f"warning: the {validator.sandbox.name} sandbox is unprotected: the code "
+                    "runs with your rights; use --sandbox bwrap or docker to contain it"
+                )
                 transcript.write("warning", message=warning)
                 if progress is not None:
                     progress(warning)
@@ -157,8 +166,16 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
         before = baseline.side()
         if baseline.ok:
             transcript.write("result", verified=False, nothing_to_fix=True)
-            return _result(prepared, validator, engines, started, transcript, before=before,
-                           nothing_to_fix=True, reason=f"nothing to fix: {prepared.oracle.describe()} passes")
+            return _result(
+                prepared,
+                validator,
+                engines,
+                started,
+                transcript,
+                before=before,
+                nothing_to_fix=True,
+                reason=f"nothing to fix: {prepared.oracle.describe()} passes",
+            )
         session = await validator.session(prepared.explicit_range, progress)
         config_error: str | None = None
         for index, engine in enumerate(engines):
@@ -174,26 +191,43 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
             except (asyncio.CancelledError, SandboxUnavailable):
                 raise
             except Exception as exc:  # one broken engine must not end the loop
-                transcript.write("engine_error", name=engine.name, error=f"{type(exc).__name__}: {exc}")
+                transcript.write(
+                    "engine_error", name=engine.name, error=f"{type(exc).__name__}: {exc}"
+                )
                 if type(exc).__name__ == "ModelConfigError":
                     config_error = str(exc)
         validator.engine_deadline = None
         winner = validator.winner
         if winner is None:
-            reason = (f"no verified fix within the budget of {settings.budget:g}s "
-                      f"({validator.tried} candidates tried)")
+            reason = (
+                f"no verified fix within the budget of {settings.budget:g}s "
+                f"({validator.tried} candidates tried)"
+            )
             if validator.remaining_budget() > 0:
                 reason = f"no candidate passed the oracle ({validator.tried} candidates tried)"
-            stops = [getattr(e, "stop_reason", "") for e in engines if getattr(e, "stop_reason", "")]
+            stops = [
+                getattr(e, "stop_reason", "") for e in engines if getattr(e, "stop_reason", "")
+            ]
             if config_error and config_error not in stops:
                 stops.append(config_error)
             if stops:
                 reason += "; " + "; ".join(stops)
             transcript.write("result", verified=False, reason=reason)
-            return _result(prepared, validator, engines, started, transcript, before=before, reason=reason)
+            return _result(
+                prepared, validator, engines, started, transcript, before=before, reason=reason
+            )
         transcript.write("result", verified=True, origin=winner.origin)
-        return _result(prepared, validator, engines, started, transcript, before=before,
-                       fixed=winner.text, after=winner.after, summary=winner.origin)
+        return _result(
+            prepared,
+            validator,
+            engines,
+            started,
+            transcript,
+            before=before,
+            fixed=winner.text,
+            after=winner.after,
+            summary=winner.origin,
+        )
     finally:
         await validator.close()
         transcript.close()
@@ -217,7 +251,9 @@ def _engines(request: FixRequest) -> list[Engine]:
         try:
             from fixloop.repair.llm import ModelEngine
         except ImportError as exc:
-            raise FixUsageError(f"the llm engine is not available: {exc} (pip install 'fixloop[llm]')") from exc
+            raise FixUsageError(
+                f"the llm engine is not available: {exc} (pip install 'fixloop[llm]')"
+            ) from exc
         engines.append(ModelEngine(model, request.settings))
     return engines
 
@@ -237,8 +273,11 @@ def _result(
     nothing_to_fix: bool = False,
 ) -> FixResult:
     # Without a verified fix (or with nothing to fix) the proof shows the original on both sides.
-    proof = Proof(prepared.oracle.describe(), before,
-                  after if after is not None and not nothing_to_fix else before)
+    proof = Proof(
+        prepared.oracle.describe(),
+        before,
+        after if after is not None and not nothing_to_fix else before,
+    )
     engine_name = validator.engine_name or (engines[0].name if engines else "offline")
     tokens = sum(int(getattr(e, "tokens", 0) or 0) for e in engines)
     cost = sum(float(getattr(e, "cost_usd", 0.0) or 0.0) for e in engines)

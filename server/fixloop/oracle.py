@@ -131,7 +131,9 @@ def outcome_from_record(record: Mapping[str, object]) -> TestOutcome:
     raw = record.get("error")
     if isinstance(raw, dict):
         frames = tuple(
-            Frame(str(f[0]), int(f[1] or 0), str(f[2])) for f in raw.get("frames", []) if len(f) == 3
+            Frame(str(f[0]), int(f[1] or 0), str(f[2]))
+            for f in raw.get("frames", [])
+            if len(f) == 3
         )
         last = frames[-1] if frames else None
         error = ErrorInfo(
@@ -217,8 +219,9 @@ def worker_request(
 
 def worker_spec(root: Path, limits: Limits, *, once: bool, stdin: bytes = b"") -> RunSpec:
     argv = ("-c", WORKER_SOURCE, "--once") if once else ("-c", WORKER_SOURCE)
-    return RunSpec(argv=argv, root=root, limits=limits, stdin=stdin,
-                   env={"PYTHONDONTWRITEBYTECODE": "1"})
+    return RunSpec(
+        argv=argv, root=root, limits=limits, stdin=stdin, env={"PYTHONDONTWRITEBYTECODE": "1"}
+    )
 
 
 async def observe_fresh_worker(
@@ -243,11 +246,18 @@ async def run_pytest_fresh(
     """Real `python -m pytest` in a fresh sandbox process; returns (result, passed, failed)."""
     argv = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-header", "-rN", *tests)
     result = await sandbox.run(
-        RunSpec(argv=argv, root=root, limits=limits, overlay=dict(overlay),
-                env={"PYTHONDONTWRITEBYTECODE": "1"})
+        RunSpec(
+            argv=argv,
+            root=root,
+            limits=limits,
+            overlay=dict(overlay),
+            env={"PYTHONDONTWRITEBYTECODE": "1"},
+        )
     )
-    return result, _count(result.stdout, "passed"), _count(result.stdout, "failed") + _count(
-        result.stdout, "error"
+    return (
+        result,
+        _count(result.stdout, "passed"),
+        _count(result.stdout, "failed") + _count(result.stdout, "error"),
     )
 
 
@@ -257,8 +267,14 @@ def _count(text: str, word: str) -> int:
 
 
 def command_spec(oracle: Oracle, root: Path, overlay: Mapping[str, str], limits: Limits) -> RunSpec:
-    return RunSpec(argv=oracle.command, root=root, limits=limits, use_python=False,
-                   overlay=dict(overlay), env={"PYTHONDONTWRITEBYTECODE": "1"})
+    return RunSpec(
+        argv=oracle.command,
+        root=root,
+        limits=limits,
+        use_python=False,
+        overlay=dict(overlay),
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def parse_command(command: str, allow_shell: bool) -> tuple[tuple[str, ...], bool]:
@@ -315,7 +331,9 @@ def discover_tests_for(path: str | Path, root: str | Path) -> list[str]:
     for current, dirnames, filenames in os.walk(root_path):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
-            if not (name.startswith("test_") or name.endswith("_test.py")) or not name.endswith(".py"):
+            if not (name.startswith("test_") or name.endswith("_test.py")) or not name.endswith(
+                ".py"
+            ):
                 continue
             file = Path(current) / name
             if file.resolve() == target:
@@ -353,8 +371,9 @@ async def run_tests(
 
     root_path = Path(root)
     limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
-    sandbox = await open_sandbox(settings.sandbox, python=settings.python or None,
-                                 image=settings.docker_image)
+    sandbox = await open_sandbox(
+        settings.sandbox, python=settings.python or None, image=settings.docker_image
+    )
     try:
         if command:
             argv, _ = parse_command(command, settings.allow_shell)
@@ -364,11 +383,21 @@ async def run_tests(
             failures: tuple[TestFailure, ...] = (
                 () if ok else (TestFailure(command, "", None, result.stderr[-500:]),)
             )
-            return TestReport(int(ok), int(not ok), failures, result.duration_ms,
-                              result.stdout[-4000:] + result.stderr[-4000:])
+            return TestReport(
+                int(ok),
+                int(not ok),
+                failures,
+                result.duration_ms,
+                result.stdout[-4000:] + result.stderr[-4000:],
+            )
         oracle = Oracle("tests", "", tests=tuple(tests))
-        request = worker_request(oracle, overlay=overlay, timeout=settings.timeout,
-                                 runner="pytest", memory_mb=settings.memory)
+        request = worker_request(
+            oracle,
+            overlay=overlay,
+            timeout=settings.timeout,
+            runner="pytest",
+            memory_mb=settings.memory,
+        )
         observation = await observe_fresh_worker(sandbox, root_path, request, limits)
     finally:
         await sandbox.close()
@@ -377,5 +406,10 @@ async def run_tests(
         for o in observation.outcomes
         if o.outcome in ("failed", "timeout")
     )
-    return TestReport(len(observation.passed), len(test_failures), test_failures, observation.duration_ms,
-                      observation.report_text())
+    return TestReport(
+        len(observation.passed),
+        len(test_failures),
+        test_failures,
+        observation.duration_ms,
+        observation.report_text(),
+    )

@@ -163,9 +163,7 @@ def text_edit_range(old: str, new: str) -> TextEditRange | None:
     if 0 < prefix and old[prefix - 1] == "\r":
         prefix -= 1
     suffix = 0
-    while (
-        suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
-    ):
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
         suffix += 1
     old_end = len(old) - suffix
     new_end = len(new) - suffix

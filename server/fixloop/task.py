@@ -34,13 +34,29 @@ if TYPE_CHECKING:
     from fixloop.transcript import Transcript
 
 DEFAULT_SCRIPT = "task_script.py"
-OUTPUT_SUFFIXES = ("txt", "csv", "json", "md", "png", "jpg", "svg", "html", "xlsx", "pdf", "log", "tsv", "xml", "yaml")
+OUTPUT_SUFFIXES = (
+    "txt",
+    "csv",
+    "json",
+    "md",
+    "png",
+    "jpg",
+    "svg",
+    "html",
+    "xlsx",
+    "pdf",
+    "log",
+    "tsv",
+    "xml",
+    "yaml",
+)
 
 TASK_SYSTEM = """You solve tasks by writing one complete Python program. Reply with exactly one \
 ```python fenced block. The program runs in a sandbox with the current directory as its working \
 directory; input files named in the task are there; write every output file there, under the \
 name the task gives. It must not read from stdin or ask questions. Print a short summary of what \
 it did. If it fails, you get the error and write a corrected complete program."""
+
 
 @dataclass(frozen=True)
 class ProducedFile:
@@ -107,13 +123,17 @@ def _shell_refusal(shell: Sequence[str], settings: Settings, allow_shell: bool) 
     return ""
 
 
-def _run_feedback(result: RunResult, output: str, missing: Sequence[str], settings: Settings) -> str:
+def _run_feedback(
+    result: RunResult, output: str, missing: Sequence[str], settings: Settings
+) -> str:
     if result.ok and missing:
         return (
             f"The program exited 0 but did not create {', '.join(missing)}. Output:\n```\n"
             f"{head_tail(output)}\n```\nWrite the complete corrected program."
         )
-    status = f"status {result.status.value}" + (f", exit code {result.exit_code}" if result.exit_code is not None else "")
+    status = f"status {result.status.value}" + (
+        f", exit code {result.exit_code}" if result.exit_code is not None else ""
+    )
     if result.limit_hit:
         status += f", stopped by the {result.limit_hit} limit"
     hint = ""
@@ -162,8 +182,18 @@ async def solve_task(
             shutil.copyfile(data, root / Path(data).name)
         runs = _Runs(settings, root)  # the sandbox opens while the model writes its first answer
         try:
-            result = await _converse(task, conversation, runs, settings, inputs, wanted, shell_ok, deadline,
-                                     report, transcript)
+            result = await _converse(
+                task,
+                conversation,
+                runs,
+                settings,
+                inputs,
+                wanted,
+                shell_ok,
+                deadline,
+                report,
+                transcript,
+            )
         except BaseException:
             await runs.close(wait=True)  # cancelled or failed: the programs die before we return
             raise
@@ -195,7 +225,9 @@ class _Runs:
         from fixloop.sandbox.shared import acquire, release
 
         settings = self.settings
-        sandbox = await acquire(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+        sandbox = await acquire(
+            settings.sandbox, python=settings.python or None, image=settings.docker_image
+        )
         try:
             executor = ProgramExecutor(sandbox, self.root, settings, shared=True)
             executor.prepare()
@@ -208,7 +240,11 @@ class _Runs:
         return await self._opening
 
     def _opened(self) -> ProgramExecutor | None:
-        if self._opening.done() and not self._opening.cancelled() and self._opening.exception() is None:
+        if (
+            self._opening.done()
+            and not self._opening.cancelled()
+            and self._opening.exception() is None
+        ):
             return self._opening.result()
         return None
 
@@ -234,7 +270,9 @@ class _Runs:
             if wait:
                 await executor.close()
             else:
-                defer(executor.sandbox, executor.close())  # nobody waits for the kill of a finished task
+                defer(
+                    executor.sandbox, executor.close()
+                )  # nobody waits for the kill of a finished task
         finally:
             release(executor.sandbox, roots=executor.roots_used)
 
@@ -258,10 +296,18 @@ async def _converse(
     scrub = scrubber(root=root, extra_secrets=secrets)  # secrets looked up once, not per text
 
     def record(kind: str, **fields: object) -> None:
-        transcript.write(kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()})
+        transcript.write(
+            kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()}
+        )
 
-    record("task", text=task, inputs=list(inputs), wanted=list(wanted), sandbox=settings.sandbox,
-           model=conversation.config.model)
+    record(
+        "task",
+        text=task,
+        inputs=list(inputs),
+        wanted=list(wanted),
+        sandbox=settings.sandbox,
+        model=conversation.config.model,
+    )
     message = f"Task: {task}"
     if inputs:
         message += f"\n\nInput files in the working directory: {', '.join(inputs)}"
@@ -275,14 +321,33 @@ async def _converse(
     def result(solved: bool, why: str) -> TaskResult:
         produced = tuple(ProducedFile(name, data) for name, data in sorted(files.items()))
         warm_runs, cold_runs = runs.counts()
-        record("result", solved=solved, reason=why, script=script_name, files=sorted(files),
-               turns=conversation.turns, prompt_tokens=conversation.prompt_tokens,
-               completion_tokens=conversation.completion_tokens, tokens=conversation.tokens,
-               cost_usd=round(conversation.cost_usd(), 6))
+        record(
+            "result",
+            solved=solved,
+            reason=why,
+            script=script_name,
+            files=sorted(files),
+            turns=conversation.turns,
+            prompt_tokens=conversation.prompt_tokens,
+            completion_tokens=conversation.completion_tokens,
+            tokens=conversation.tokens,
+            cost_usd=round(conversation.cost_usd(), 6),
+        )
         return TaskResult(
-            solved, script_name, script, produced, output, why, conversation.turns,
-            conversation.tokens, conversation.cost_usd(), runs.sandbox_name(), tuple(skipped),
-            model_seconds=conversation.model_seconds, warm_runs=warm_runs, cold_runs=cold_runs,
+            solved,
+            script_name,
+            script,
+            produced,
+            output,
+            why,
+            conversation.turns,
+            conversation.tokens,
+            conversation.cost_usd(),
+            runs.sandbox_name(),
+            tuple(skipped),
+            model_seconds=conversation.model_seconds,
+            warm_runs=warm_runs,
+            cold_runs=cold_runs,
             transcript=transcript.location,
         )
 
@@ -292,16 +357,28 @@ async def _converse(
             if remaining <= 0:
                 return result(False, "the wall-time budget ran out")
             if conversation.over_token_budget():
-                return result(False, f"the token budget ({conversation.limits.token_budget}) ran out")
+                return result(
+                    False, f"the token budget ({conversation.limits.token_budget}) ran out"
+                )
             report(f"model turn {turn}/{settings.max_turns}")
             answer = await conversation.ask(scrub(message), deadline=deadline)
-            record("model_turn", turn=turn, finish_reason=answer.finish_reason, prompt_tokens=answer.prompt_tokens,
-                   completion_tokens=answer.completion_tokens)
-            extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
-                                      max_chars=conversation.limits.max_answer_chars)
+            record(
+                "model_turn",
+                turn=turn,
+                finish_reason=answer.finish_reason,
+                prompt_tokens=answer.prompt_tokens,
+                completion_tokens=answer.completion_tokens,
+            )
+            extraction = extract_code(
+                answer.text,
+                finish_reason=answer.finish_reason,
+                max_chars=conversation.limits.max_answer_chars,
+            )
             refusal = _shell_refusal(extraction.shell, settings, shell_ok)
             if extraction.code is None:
-                message = f"Your answer could not be used: {extraction.reason}." + (f" Also: {refusal}." if refusal else "")
+                message = f"Your answer could not be used: {extraction.reason}." + (
+                    f" Also: {refusal}." if refusal else ""
+                )
                 record("model_rejected", turn=turn, reason=extraction.reason)
                 report(f"turn {turn}: {extraction.reason}")
                 continue
@@ -322,19 +399,38 @@ async def _converse(
             shell = "\n".join(extraction.shell) + "\n" if extraction.shell and not refusal else None
             executor = await runs.get()
             run, files, skipped = await executor.run(name, extraction.code, shell)
-            output = (run.stdout + ("\n" + without_runner_frames(run.stderr) if run.stderr else "")).strip("\n")
-            record("run", turn=turn, script=name, code=extraction.code, status=run.status.value,
-                   exit_code=run.exit_code, output=head_tail(output, 2000), files=sorted(files),
-                   refused=refusal, sandbox=run.sandbox, duration_ms=run.duration_ms)
+            output = (
+                run.stdout + ("\n" + without_runner_frames(run.stderr) if run.stderr else "")
+            ).strip("\n")
+            record(
+                "run",
+                turn=turn,
+                script=name,
+                code=extraction.code,
+                status=run.status.value,
+                exit_code=run.exit_code,
+                output=head_tail(output, 2000),
+                files=sorted(files),
+                refused=refusal,
+                sandbox=run.sandbox,
+                duration_ms=run.duration_ms,
+            )
             present = set(files) | set(inputs)
             missing = [w for w in wanted if w not in present]
-            report(f"turn {turn}: run {run.status.value}" + (f", missing {', '.join(missing)}" if run.ok and missing else ""))
+            report(
+                f"turn {turn}: run {run.status.value}"
+                + (f", missing {', '.join(missing)}" if run.ok and missing else "")
+            )
             if run.ok and not missing and not refusal:
                 return result(True, "")
             message = _run_feedback(run, output, missing, settings)
             if refusal:
-                message = f"Note: {refusal}.\n\n{message}" if not run.ok or missing else (
-                    f"The program ran, but {refusal}. Reply with the same program without shell blocks."
+                message = (
+                    f"Note: {refusal}.\n\n{message}"
+                    if not run.ok or missing
+                    else (
+                        f"The program ran, but {refusal}. Reply with the same program without shell blocks."
+                    )
                 )
         return result(False, reason)
     except (ModelUnavailableError, ModelBudgetExhausted) as error:

@@ -39,8 +39,15 @@ correct a test whose expectation was wrong, or keep it and declare it with a BUG
 
 _BUG_LINE = re.compile(r"^\s*(?:[-*]\s*)?BUG:\s*`?(test_\w+)`?\s*[:\-—]?\s*(.*)$", re.M)
 # Failures that point at the test file itself, not at the code under test.
-_TEST_MISTAKES = ("NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError",
-                  "fixture", "collect")
+_TEST_MISTAKES = (
+    "NameError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "SyntaxError",
+    "IndentationError",
+    "fixture",
+    "collect",
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,9 @@ class BugFound:
     explanation: str  # the model's reason
 
     def __str__(self) -> str:
-        return f"{self.test}: {self.message}" + (f" ({self.explanation})" if self.explanation else "")
+        return f"{self.test}: {self.message}" + (
+            f" ({self.explanation})" if self.explanation else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -101,31 +110,38 @@ def _is_test_mistake(failure: TestFailure) -> bool:
     return any(word in failure.message for word in _TEST_MISTAKES)
 
 
-def _first_prompt(relative: PurePosixPath, source: str, target: LineRange, test_path: PurePosixPath) -> str:
+def _first_prompt(
+    relative: PurePosixPath, source: str, target: LineRange, test_path: PurePosixPath
+) -> str:
     module = relative.with_suffix("").name
     names = _defined_names(source, target)
     total = len(source.splitlines())
-    return "\n\n".join([
-        f"Module `{relative.as_posix()}`:",
-        f"```python\n{numbered(source, 1, min(total, 400))}\n```",
-        f"Write tests for lines {target.start}-{target.end}:",
-        f"```python\n{numbered(source, target.start, target.end)}\n```",
-        f"The test file will be `{test_path.as_posix()}`, next to the module; import it with "
-        f"`from {module} import {', '.join(names) or '...'}`.",
-    ])
+    return "\n\n".join(
+        [
+            f"Module `{relative.as_posix()}`:",
+            f"```python\n{numbered(source, 1, min(total, 400))}\n```",
+            f"Write tests for lines {target.start}-{target.end}:",
+            f"```python\n{numbered(source, target.start, target.end)}\n```",
+            f"The test file will be `{test_path.as_posix()}`, next to the module; import it with "
+            f"`from {module} import {', '.join(names) or '...'}`.",
+        ]
+    )
 
 
 def _defined_names(source: str, target: LineRange) -> list[str]:
     lines = source.splitlines()[target.start - 1 : target.end]
-    return [m.group(1) for line in lines if (m := re.match(r"(?:async\s+)?(?:def|class)\s+(\w+)", line))]
+    return [
+        m.group(1) for line in lines if (m := re.match(r"(?:async\s+)?(?:def|class)\s+(\w+)", line))
+    ]
 
 
 _SUMMARY_LINE = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$", re.M)
 _COUNT = re.compile(r"(\d+) (passed|failed|error|errors)\b")
 
 
-async def run_test_file(root: Path, test_path: PurePosixPath, overlay: dict[str, str],
-                        settings: Settings) -> TestReport:
+async def run_test_file(
+    root: Path, test_path: PurePosixPath, overlay: dict[str, str], settings: Settings
+) -> TestReport:
     """Run one (overlay-only) test file with pytest in the shared sandbox and parse its summary.
 
     `fixloop.oracle.run_tests` expects test files that exist on disk; a generated file exists
@@ -137,19 +153,35 @@ async def run_test_file(root: Path, test_path: PurePosixPath, overlay: dict[str,
     from fixloop.sandbox.shared import acquire, release
 
     spec = RunSpec(
-        argv=("-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", "--tb=short", "--color=no",
-              test_path.as_posix()),
-        root=root, limits=limits_for(settings), overlay=overlay, network=settings.network,
+        argv=(
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rfE",
+            "--tb=short",
+            "--color=no",
+            test_path.as_posix(),
+        ),
+        root=root,
+        limits=limits_for(settings),
+        overlay=overlay,
+        network=settings.network,
     )
     # The process's opened sandbox, not a new one per turn: a cancelled run still kills its tree.
-    sandbox = await acquire(settings.sandbox, python=settings.python or None, image=settings.docker_image)
+    sandbox = await acquire(
+        settings.sandbox, python=settings.python or None, image=settings.docker_image
+    )
     try:
         run = await sandbox.run(spec)
     finally:
         release(sandbox, roots={root})
     output = run.stdout + ("\n" + run.stderr if run.stderr else "")
     failures = tuple(
-        TestFailure(m.group(2), m.group(2).split("::")[0], None, (m.group(3) or m.group(1).lower()).strip())
+        TestFailure(
+            m.group(2), m.group(2).split("::")[0], None, (m.group(3) or m.group(1).lower()).strip()
+        )
         for m in _SUMMARY_LINE.finditer(run.stdout)
     )
     counts: dict[str, int] = {}
@@ -157,8 +189,13 @@ async def run_test_file(root: Path, test_path: PurePosixPath, overlay: dict[str,
     for number, word in _COUNT.findall(tail):
         key = "failed" if word.startswith("error") else word
         counts[key] = counts.get(key, 0) + int(number)
-    return TestReport(counts.get("passed", 0), max(counts.get("failed", 0), len(failures)), failures,
-                      run.duration_ms, output)
+    return TestReport(
+        counts.get("passed", 0),
+        max(counts.get("failed", 0), len(failures)),
+        failures,
+        run.duration_ms,
+        output,
+    )
 
 
 def _failure_feedback(failures: list[TestFailure], report: TestReport) -> str:
@@ -171,8 +208,9 @@ def _failure_feedback(failures: list[TestFailure], report: TestReport) -> str:
     )
 
 
-def _locate(path: str | Path, root: str | Path, source: str | None, line_range: LineRange | None
-            ) -> tuple[Path, PurePosixPath, str, LineRange, PurePosixPath]:
+def _locate(
+    path: str | Path, root: str | Path, source: str | None, line_range: LineRange | None
+) -> tuple[Path, PurePosixPath, str, LineRange, PurePosixPath]:
     """Resolve the module, its text, the target lines and the new test file's path (sync I/O)."""
     root_path = Path(root).resolve()
     full = Path(path) if Path(path).is_absolute() else root_path / path
@@ -181,7 +219,9 @@ def _locate(path: str | Path, root: str | Path, source: str | None, line_range: 
     total = max(1, len(text.splitlines()))
     target = line_range or LineRange(1, total)
     if target.end > total:
-        raise ValueError(f"lines {target.start}-{target.end} are outside {relative} ({total} lines)")
+        raise ValueError(
+            f"lines {target.start}-{target.end} are outside {relative} ({total} lines)"
+        )
     return root_path, relative, text, target, test_file_for(relative, root_path)
 
 
@@ -208,20 +248,41 @@ async def generate_tests(
     transcript = Transcript(f"tests-{relative.stem}")
 
     def record(kind: str, **fields: object) -> None:
-        transcript.write(kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()})
+        transcript.write(
+            kind, **{k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()}
+        )
 
-    record("tests", file=relative.as_posix(), lines=f"{target.start}-{target.end}", test_file=test_path.as_posix(),
-           model=config.model)
+    record(
+        "tests",
+        file=relative.as_posix(),
+        lines=f"{target.start}-{target.end}",
+        test_file=test_path.as_posix(),
+        model=config.model,
+    )
     deadline = time.monotonic() + settings.budget
 
-    def finish(code: str, report: TestReport, bugs: tuple[BugFound, ...], reason: str | None) -> GeneratedTests:
-        return GeneratedTests(Path(test_path), code, creation_diff(test_path, code), report.passed,
-                              report.failed, bugs, reason, conversation.turns, conversation.tokens,
-                              conversation.cost_usd(), transcript.location)
+    def finish(
+        code: str, report: TestReport, bugs: tuple[BugFound, ...], reason: str | None
+    ) -> GeneratedTests:
+        return GeneratedTests(
+            Path(test_path),
+            code,
+            creation_diff(test_path, code),
+            report.passed,
+            report.failed,
+            bugs,
+            reason,
+            conversation.turns,
+            conversation.tokens,
+            conversation.cost_usd(),
+            transcript.location,
+        )
 
     async def converse() -> GeneratedTests:
         message = _first_prompt(relative, text, target, test_path)
-        best = GeneratedTests(Path(test_path), "", "", 0, 0, reason="the model wrote no usable test file")
+        best = GeneratedTests(
+            Path(test_path), "", "", 0, 0, reason="the model wrote no usable test file"
+        )
         try:
             for turn in range(1, settings.max_turns + 1):
                 if time.monotonic() >= deadline:
@@ -230,8 +291,11 @@ async def generate_tests(
                     return _with_reason(best, "the token budget ran out", conversation)
                 report_progress(f"model turn {turn}/{settings.max_turns}")
                 answer = await conversation.ask(scrub(message), deadline=deadline)
-                extraction = extract_code(answer.text, finish_reason=answer.finish_reason,
-                                          max_chars=conversation.limits.max_answer_chars)
+                extraction = extract_code(
+                    answer.text,
+                    finish_reason=answer.finish_reason,
+                    max_chars=conversation.limits.max_answer_chars,
+                )
                 if extraction.code is None:
                     record("model_rejected", turn=turn, reason=extraction.reason)
                     message = f"Your answer could not be used: {extraction.reason}."
@@ -242,13 +306,21 @@ async def generate_tests(
                     overlay[relative.as_posix()] = source
                 report = await run_test_file(root_path, test_path, overlay, settings)
                 claimed = declared_bugs(answer.text)
-                record("run", turn=turn, code=code, passed=report.passed, failed=report.failed,
-                       failures=[f"{f.nodeid}: {f.message}" for f in report.failures],
-                       declared_bugs=sorted(claimed))
+                record(
+                    "run",
+                    turn=turn,
+                    code=code,
+                    passed=report.passed,
+                    failed=report.failed,
+                    failures=[f"{f.nodeid}: {f.message}" for f in report.failures],
+                    declared_bugs=sorted(claimed),
+                )
                 report_progress(f"turn {turn}: {report.passed} passed, {report.failed} failed")
                 if report.passed + report.failed == 0:
-                    message = (f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
-                               "Reply with a complete, importable pytest file.")
+                    message = (
+                        f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
+                        "Reply with a complete, importable pytest file."
+                    )
                     continue
                 bugs, open_failures = [], []
                 for failure in report.failures:
@@ -259,25 +331,49 @@ async def generate_tests(
                         open_failures.append(failure)
                 if not open_failures:
                     return finish(code, report, tuple(bugs), None)
-                best = finish(code, report, tuple(bugs), "some generated tests still fail without a declared bug")
+                best = finish(
+                    code,
+                    report,
+                    tuple(bugs),
+                    "some generated tests still fail without a declared bug",
+                )
                 message = _failure_feedback(open_failures, report)
-            return _with_reason(best, best.reason or f"no passing test file within {settings.max_turns} turns",
-                                conversation)
+            return _with_reason(
+                best,
+                best.reason or f"no passing test file within {settings.max_turns} turns",
+                conversation,
+            )
         except (ModelUnavailableError, ModelBudgetExhausted) as error:
             return _with_reason(best, str(error), conversation)
 
     try:
         result = await converse()
-        record("result", ok=result.ok, reason=result.reason, passed=result.passed, failed=result.failed,
-               bugs=list(result.bugs_found), turns=conversation.turns, prompt_tokens=conversation.prompt_tokens,
-               completion_tokens=conversation.completion_tokens, tokens=conversation.tokens,
-               cost_usd=round(conversation.cost_usd(), 6))
+        record(
+            "result",
+            ok=result.ok,
+            reason=result.reason,
+            passed=result.passed,
+            failed=result.failed,
+            bugs=list(result.bugs_found),
+            turns=conversation.turns,
+            prompt_tokens=conversation.prompt_tokens,
+            completion_tokens=conversation.completion_tokens,
+            tokens=conversation.tokens,
+            cost_usd=round(conversation.cost_usd(), 6),
+        )
     finally:
         await conversation.close()
         transcript.close()
     return replace(result, transcript=transcript.location)
 
 
-def _with_reason(result: GeneratedTests, reason: str, conversation: ModelConversation) -> GeneratedTests:
-    return replace(result, reason=reason, turns=conversation.turns, tokens=conversation.tokens,
-                   cost_usd=conversation.cost_usd())
+def _with_reason(
+    result: GeneratedTests, reason: str, conversation: ModelConversation
+) -> GeneratedTests:
+    return replace(
+        result,
+        reason=reason,
+        turns=conversation.turns,
+        tokens=conversation.tokens,
+        cost_usd=conversation.cost_usd(),
+    )

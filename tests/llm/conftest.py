@@ -29,7 +29,9 @@ def scripted() -> Iterator[ScriptedServer]:
 
 @pytest.fixture
 def model_env(
-    scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+    scripted: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> ModelConfig:
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FIXLOOP_MODEL", "FIXLOOP_BASE_URL"):
         monkeypatch.delenv(name, raising=False)

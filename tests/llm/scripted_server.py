@@ -109,7 +109,9 @@ class ScriptedServer:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {"_raw": raw.decode("utf-8", "replace")}
-                request = RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                request = RecordedRequest(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                )
                 if not self.path.endswith("/chat/completions"):
                     self._send(404, {"error": {"message": f"no route {self.path}"}})
                     return
@@ -122,7 +124,9 @@ class ScriptedServer:
                     return
                 if reply.status != 200:
                     message = reply.error_message or f"scripted error {reply.status}"
-                    error = {"error": {"message": message, "type": "scripted", "code": reply.status}}
+                    error = {
+                        "error": {"message": message, "type": "scripted", "code": reply.status}
+                    }
                     self._send(reply.status, error, reply.headers)
                     return
                 completion = {
@@ -145,7 +149,9 @@ class ScriptedServer:
                 }
                 self._send(200, completion, reply.headers)
 
-            def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, payload: Any, headers: dict[str, str] | None = None
+            ) -> None:
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(status)

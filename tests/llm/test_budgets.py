@@ -44,41 +44,65 @@ async def _settled(marker: str) -> list[str]:
     return _children_with(marker)
 
 
-async def test_token_budget_stops_task_mode(scripted: ScriptedServer, model_env: ModelConfig,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_token_budget_stops_task_mode(
+    scripted: ScriptedServer, model_env: ModelConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FIXLOOP_TOKEN_BUDGET", "250")
     scripted.fallback = lambda request: Reply(BROKEN)
-    result = await solve_task("print a greeting", settings=Settings(sandbox="local"), model=model_env)
+    result = await solve_task(
+        "print a greeting", settings=Settings(sandbox="local"), model=model_env
+    )
     assert not result.solved and "token budget (250)" in result.reason
     assert len(scripted.requests) == 2 and result.tokens == 300
 
 
-async def test_wall_time_budget_stops_a_slow_model(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_wall_time_budget_stops_a_slow_model(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(BROKEN), Reply("```python\nprint(1)\n```", delay=3.0))
-    result = await solve_task("print a number", settings=Settings(sandbox="local", budget=1.5), model=model_env)
+    result = await solve_task(
+        "print a number", settings=Settings(sandbox="local", budget=1.5), model=model_env
+    )
     assert not result.solved and "wall-time budget" in result.reason
 
 
-async def test_token_budget_stops_the_fix_engine(scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_token_budget_stops_the_fix_engine(
+    scripted: ScriptedServer,
+    model_env: ModelConfig,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("FIXLOOP_TOKEN_BUDGET", "400")
     (tmp_path / "stats.py").write_text(STATS)
     (tmp_path / "test_stats.py").write_text(TESTS)
     scripted.fallback = lambda request: Reply(WRONG.replace("+ 1", f"+ {len(scripted.requests)}"))
-    request = FixRequest(path=Path("stats.py"), root=tmp_path, settings=Settings(engine="llm", sandbox="local"),
-                         line_range=LineRange(1, 2), tests=("test_stats.py",))
+    request = FixRequest(
+        path=Path("stats.py"),
+        root=tmp_path,
+        settings=Settings(engine="llm", sandbox="local"),
+        line_range=LineRange(1, 2),
+        tests=("test_stats.py",),
+    )
     result = await run_fix(request)
-    assert not result.verified and len(scripted.requests) == 3  # 150 tokens a turn: 450 >= 400 after 3
+    assert (
+        not result.verified and len(scripted.requests) == 3
+    )  # 150 tokens a turn: 450 >= 400 after 3
     assert "token budget (400)" in transcript_text(result)
 
 
-async def test_cancelling_a_fix_stops_the_model_call(scripted: ScriptedServer, model_env: ModelConfig,
-                                                      tmp_path: Path) -> None:
+async def test_cancelling_a_fix_stops_the_model_call(
+    scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path
+) -> None:
     (tmp_path / "stats.py").write_text(STATS)
     (tmp_path / "test_stats.py").write_text(TESTS)
     scripted.push(Reply(WRONG, delay=30.0))
-    request = FixRequest(path=Path("stats.py"), root=tmp_path, settings=Settings(engine="llm", sandbox="local"),
-                         line_range=LineRange(1, 2), tests=("test_stats.py",))
+    request = FixRequest(
+        path=Path("stats.py"),
+        root=tmp_path,
+        settings=Settings(engine="llm", sandbox="local"),
+        line_range=LineRange(1, 2),
+        tests=("test_stats.py",),
+    )
     task = asyncio.ensure_future(run_fix(request))
     assert await asyncio.to_thread(scripted.request_seen.wait, 30)
     task.cancel()
@@ -87,9 +111,13 @@ async def test_cancelling_a_fix_stops_the_model_call(scripted: ScriptedServer, m
     assert await _settled(str(tmp_path)) == []
 
 
-async def test_cancelling_a_task_kills_the_warm_worker(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_cancelling_a_task_kills_the_warm_worker(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(BROKEN), Reply("```python\nprint(1)\n```", delay=30.0))
-    task = asyncio.ensure_future(solve_task("print a number", settings=Settings(sandbox="bwrap"), model=model_env))
+    task = asyncio.ensure_future(
+        solve_task("print a number", settings=Settings(sandbox="bwrap"), model=model_env)
+    )
     for _ in range(600):  # until the second model call is in flight (the worker ran turn 1)
         if len(scripted.requests) >= 2:
             break

@@ -20,7 +20,9 @@ def conversation(config: ModelConfig, limits: ModelLimits = FAST) -> ModelConver
     return ModelConversation(config, system_message="You write code.", limits=limits)
 
 
-async def test_answer_usage_and_history_reach_the_endpoint(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_answer_usage_and_history_reach_the_endpoint(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply("first", prompt_tokens=11, completion_tokens=7), Reply("second"))
     chat = conversation(model_env)
     first = await chat.ask("hello")
@@ -43,7 +45,9 @@ async def test_cut_off_answer_is_reported(scripted: ScriptedServer, model_env: M
     assert answer.finish_reason == "length"
 
 
-async def test_429_with_retry_after_is_retried(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_429_with_retry_after_is_retried(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(status=429, headers={"retry-after": "0.2"}), Reply("ok"))
     chat = conversation(model_env)
     answer = await chat.ask("go")
@@ -51,7 +55,9 @@ async def test_429_with_retry_after_is_retried(scripted: ScriptedServer, model_e
     assert answer.text == "ok" and len(scripted.requests) == 2 and chat.retries == 1
 
 
-async def test_429_with_huge_retry_after_gives_a_clear_error(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_429_with_huge_retry_after_gives_a_clear_error(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(status=429, headers={"retry-after": "3600"}))
     chat = conversation(model_env)
     with pytest.raises(ModelUnavailableError, match="retry after 3600 s"):
@@ -68,7 +74,9 @@ async def test_500_then_success(scripted: ScriptedServer, model_env: ModelConfig
     assert len(scripted.requests) == 3
 
 
-async def test_500_forever_stops_after_bounded_retries(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_500_forever_stops_after_bounded_retries(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(*[Reply(status=500) for _ in range(10)])
     chat = conversation(model_env)
     with pytest.raises(ModelUnavailableError, match=r"HTTP 500, 4 attempts"):
@@ -85,7 +93,9 @@ async def test_timeout_is_retried(scripted: ScriptedServer, model_env: ModelConf
     await chat.close()
 
 
-async def test_timeouts_forever_give_a_clear_error(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_timeouts_forever_give_a_clear_error(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(*[Reply("late", delay=1.5) for _ in range(3)])
     limits = ModelLimits(request_timeout=0.3, max_retries=1, backoff_base=0.05)
     chat = conversation(model_env, limits)
@@ -94,14 +104,18 @@ async def test_timeouts_forever_give_a_clear_error(scripted: ScriptedServer, mod
     await chat.close()
 
 
-async def test_dropped_connection_is_retried(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_dropped_connection_is_retried(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(drop=True), Reply("ok"))
     chat = conversation(model_env)
     assert (await chat.ask("go")).text == "ok"
     await chat.close()
 
 
-async def test_401_is_a_config_error_without_the_key(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_401_is_a_config_error_without_the_key(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply(status=401, error_message=f"Incorrect API key provided: {CANARY_KEY}"))
     chat = conversation(model_env)
     with pytest.raises(ModelConfigError) as caught:
@@ -130,7 +144,9 @@ async def test_connection_refused(model_env: ModelConfig) -> None:
     await chat.close()
 
 
-async def test_cancellation_stops_the_call(scripted: ScriptedServer, model_env: ModelConfig) -> None:
+async def test_cancellation_stops_the_call(
+    scripted: ScriptedServer, model_env: ModelConfig
+) -> None:
     scripted.push(Reply("slow", delay=3.0))
     chat = conversation(model_env)
     task = asyncio.ensure_future(chat.ask("go"))
@@ -155,7 +171,9 @@ def test_bad_configuration_is_refused_before_any_call(config: ModelConfig, messa
         conversation(config)
 
 
-def test_cost_estimate_from_the_price_table_and_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cost_estimate_from_the_price_table_and_the_override(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from fixloop.repair.llm.client import price_per_mtok
 
     monkeypatch.delenv("FIXLOOP_PRICE", raising=False)
@@ -165,8 +183,9 @@ def test_cost_estimate_from_the_price_table_and_the_override(monkeypatch: pytest
     assert price_per_mtok("anything") == (1.5, 6.0)
 
 
-async def test_tokens_and_cost_are_counted(scripted: ScriptedServer, model_env: ModelConfig,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_tokens_and_cost_are_counted(
+    scripted: ScriptedServer, model_env: ModelConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FIXLOOP_PRICE", "2,8")
     scripted.push(Reply("a", prompt_tokens=1000, completion_tokens=500))
     chat = conversation(model_env)

@@ -19,7 +19,9 @@ SETTINGS = Settings(timeout=2.0, memory=512)
 
 
 @pytest.fixture(params=["local", "bwrap", pytest.param("docker", marks=pytest.mark.docker)])
-async def executor(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ProgramExecutor]:
+async def executor(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[ProgramExecutor]:
     if request.param == "docker" and os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
         pytest.skip("FIXLOOP_SKIP_DOCKER=1")
     (tmp_path / "data.txt").write_text("3\n4\n")
@@ -61,15 +63,21 @@ async def test_errors_are_parsed_on_the_warm_path(executor: ProgramExecutor) -> 
     assert exited.exit_code == 3 and exited.stdout == "bye\n"
 
 
-async def test_a_hanging_program_times_out_and_the_worker_lives_on(executor: ProgramExecutor) -> None:
+async def test_a_hanging_program_times_out_and_the_worker_lives_on(
+    executor: ProgramExecutor,
+) -> None:
     run, _, _ = await executor.run("prog.py", "while True:\n    pass\n")
     assert run.status is Status.TIMEOUT and run.limit_hit == "wall"
     again, _, _ = await executor.run("prog.py", "print('still here')\n")
     assert again.ok and again.stdout == "still here\n" and executor.warm_runs == 2
 
 
-async def test_a_program_that_kills_the_worker_falls_back_to_cold_runs(executor: ProgramExecutor) -> None:
-    run, _, _ = await executor.run("prog.py", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('done')\n")
+async def test_a_program_that_kills_the_worker_falls_back_to_cold_runs(
+    executor: ProgramExecutor,
+) -> None:
+    run, _, _ = await executor.run(
+        "prog.py", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('done')\n"
+    )
     assert executor.cold_runs == 1  # the same program was run again the cold way
     assert run.status in (Status.OK, Status.ERROR, Status.KILLED, Status.SANDBOX_ERROR)
     after, _, _ = await executor.run("prog.py", "print('fine')\n")
@@ -78,8 +86,10 @@ async def test_a_program_that_kills_the_worker_falls_back_to_cold_runs(executor:
 
 async def test_leftover_children_are_killed(executor: ProgramExecutor, tmp_path: Path) -> None:
     marker = f"fixloop-leftover-{os.getpid()}-{id(executor)}"
-    code = (f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '{marker}'],"
-            " start_new_session=False)\nprint('spawned')\n")
+    code = (
+        f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', '{marker}'],"
+        " start_new_session=False)\nprint('spawned')\n"
+    )
     run, _, _ = await executor.run("prog.py", code)
     assert run.ok
     assert _alive(marker) == []
@@ -103,5 +113,8 @@ async def test_output_flood_is_capped(executor: ProgramExecutor) -> None:
 
 
 async def test_large_produced_files_are_listed_not_copied(executor: ProgramExecutor) -> None:
-    run, files, skipped = await executor.run("prog.py", "open('big.bin', 'wb').write(b'0' * 600_000)\nopen('small.txt', 'w').write('ok')\n")
+    run, files, skipped = await executor.run(
+        "prog.py",
+        "open('big.bin', 'wb').write(b'0' * 600_000)\nopen('small.txt', 'w').write('ok')\n",
+    )
     assert run.ok and files == {"small.txt": b"ok"} and skipped == ["big.bin"]

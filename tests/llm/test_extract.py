@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from fixloop.repair.llm.extract import extract_code, fit_to_range
 
-GOOD = "Here is the fix:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs) if xs else 0.0\n```\n"
+GOOD = (
+    "Here is the fix:\n```python\ndef mean(xs):\n    return sum(xs) / len(xs) if xs else 0.0\n```\n"
+)
 
 
 def test_fenced_python_is_extracted() -> None:
@@ -82,5 +84,7 @@ def test_redefining_a_function_outside_the_range_is_detected() -> None:
     source = "def a():\n    return 1\n\n\ndef b():\n    return 2\n"
     from fixloop.repair.llm.extract import redefined_outside
 
-    assert redefined_outside("def a():\n    return 3\n\n\ndef b():\n    return 4\n", source, 1, 2) == ["b"]
+    assert redefined_outside(
+        "def a():\n    return 3\n\n\ndef b():\n    return 4\n", source, 1, 2
+    ) == ["b"]
     assert redefined_outside("def a():\n    return 3\n", source, 1, 2) == []

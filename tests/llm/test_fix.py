@@ -18,14 +18,14 @@ from fixloop.settings import ModelConfig, Settings
 from .conftest import CANARY_KEY
 from .scripted_server import Reply, ScriptedServer
 
-STATS = '''def mean(values):
+STATS = """def mean(values):
     return sum(values) / len(values)
 
 
 def spread(values):
     return max(values) - min(values)
-'''
-TESTS = '''from stats import mean, spread
+"""
+TESTS = """from stats import mean, spread
 
 
 def test_mean():
@@ -38,11 +38,13 @@ def test_mean_of_nothing_is_zero():
 
 def test_spread():
     assert spread([1, 5]) == 4
-'''
+"""
 GOOD = "The list can be empty:\n```python\ndef mean(values):\n    if not values:\n        return 0.0\n    return sum(values) / len(values)\n```"
 WRONG = "```python\ndef mean(values):\n    return sum(values) / (len(values) + 1)\n```"
-SWALLOW = ("```python\ndef mean(values):\n    try:\n        return sum(values) / len(values)\n"
-           "    except Exception:\n        pass\n```")
+SWALLOW = (
+    "```python\ndef mean(values):\n    try:\n        return sum(values) / len(values)\n"
+    "    except Exception:\n        pass\n```"
+)
 
 
 @pytest.fixture
@@ -54,8 +56,13 @@ def project(tmp_path: Path) -> Path:
 
 async def fix(project: Path, **settings: object) -> FixResult:
     chosen = Settings(**{"engine": "llm", "sandbox": "local", "budget": 60.0, **settings})  # type: ignore[arg-type]
-    request = FixRequest(path=Path("stats.py"), root=project, settings=chosen,
-                         line_range=LineRange(1, 2), tests=("test_stats.py",))
+    request = FixRequest(
+        path=Path("stats.py"),
+        root=project,
+        settings=chosen,
+        line_range=LineRange(1, 2),
+        tests=("test_stats.py",),
+    )
     return await run_fix(request)
 
 
@@ -64,7 +71,9 @@ def transcript_text(result: FixResult) -> str:
     return Path(result.transcript).read_text()
 
 
-async def test_fix_in_one_turn(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
+async def test_fix_in_one_turn(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
     scripted.push(GOOD)
     result = await fix(project)
     assert result.verified and result.engine == "llm"
@@ -76,8 +85,12 @@ async def test_fix_in_one_turn(scripted: ScriptedServer, model_env: ModelConfig,
     assert '"model_usage"' in transcript_text(result) or "model_usage" in transcript_text(result)
 
 
-async def test_fix_in_three_turns_with_feedback(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
-    scripted.push(WRONG, "I think the problem is the division by zero when the list is empty.", GOOD)
+async def test_fix_in_three_turns_with_feedback(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
+    scripted.push(
+        WRONG, "I think the problem is the division by zero when the list is empty.", GOOD
+    )
     result = await fix(project)
     assert result.verified and len(scripted.requests) == 3
     second = scripted.requests[1].last_user_text()
@@ -89,7 +102,9 @@ async def test_fix_in_three_turns_with_feedback(scripted: ScriptedServer, model_
     assert "len(values) + 1" in scripted.requests[2].text()
 
 
-async def test_guards_reject_a_swallowed_exception(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
+async def test_guards_reject_a_swallowed_exception(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
     scripted.push(SWALLOW, GOOD)
     result = await fix(project)
     assert result.verified
@@ -107,10 +122,14 @@ async def test_a_model_that_never_succeeds_stops_at_the_turn_budget(
     assert (project / "stats.py").read_text() == STATS
 
 
-async def test_hazardous_answers_never_reach_the_file(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
+async def test_hazardous_answers_never_reach_the_file(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
     scripted.push(
-        Reply("```python\ndef mean(values):\n    if not values:\n        return 0.0\n    return sum(",
-              finish_reason="length"),
+        Reply(
+            "```python\ndef mean(values):\n    if not values:\n        return 0.0\n    return sum(",
+            finish_reason="length",
+        ),
         "```python\ndef mean(values):\n    # ... rest unchanged\n```",
         "```diff\n-    return sum(values) / len(values)\n+    return sum(values) / len(values) if values else 0.0\n```",
         "```javascript\nfunction mean(v) { return 0 }\n```",
@@ -148,13 +167,18 @@ async def test_unavailable_endpoint_stops_the_model_without_crashing(
 
 
 async def test_canary_key_stays_out_of_prompts_sandbox_transcript_and_logs(
-    scripted: ScriptedServer, model_env: ModelConfig, project: Path, monkeypatch: pytest.MonkeyPatch,
+    scripted: ScriptedServer,
+    model_env: ModelConfig,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", CANARY_KEY)
     caplog.set_level(logging.DEBUG)
-    leak = ("```python\ndef mean(values):\n    import os\n"
-            "    raise RuntimeError('ENV ' + repr(sorted(os.environ.items())))\n```")
+    leak = (
+        "```python\ndef mean(values):\n    import os\n"
+        "    raise RuntimeError('ENV ' + repr(sorted(os.environ.items())))\n```"
+    )
     scripted.push(leak, GOOD)
     result = await fix(project)
     assert result.verified
@@ -167,15 +191,39 @@ async def test_canary_key_stays_out_of_prompts_sandbox_transcript_and_logs(
     assert str(Path.home()) + "/" not in json.dumps([r.body for r in scripted.requests])
 
 
-def test_fixloop_fix_engine_llm_cli(scripted: ScriptedServer, model_env: ModelConfig, project: Path) -> None:
+def test_fixloop_fix_engine_llm_cli(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
     scripted.push(GOOD)
     # The model comes from the flags here; only the key comes from the environment.
     env = {k: v for k, v in os.environ.items() if k not in ("FIXLOOP_MODEL", "FIXLOOP_BASE_URL")}
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
     completed = subprocess.run(
-        [sys.executable, "-m", "fixloop", "fix", "stats.py", "--lines", "1-2", "--test", "test_stats.py",
-         "--engine", "llm", "--sandbox", "bwrap", "--json", "--model", "flag-model", "--base-url", scripted.base_url],
-        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "fixloop",
+            "fix",
+            "stats.py",
+            "--lines",
+            "1-2",
+            "--test",
+            "test_stats.py",
+            "--engine",
+            "llm",
+            "--sandbox",
+            "bwrap",
+            "--json",
+            "--model",
+            "flag-model",
+            "--base-url",
+            scripted.base_url,
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
@@ -186,18 +234,36 @@ def test_fixloop_fix_engine_llm_cli(scripted: ScriptedServer, model_env: ModelCo
     assert "fixloop fix: model turn 1/" in completed.stderr  # the user sees the model working
 
 
-def test_fixloop_fix_engine_llm_without_a_model_says_how_to_configure(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixloop_fix_engine_llm_without_a_model_says_how_to_configure(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FIXLOOP_", "OPENAI_"))}
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
     completed = subprocess.run(
-        [sys.executable, "-m", "fixloop", "fix", "stats.py", "--test", "test_stats.py", "--engine", "llm"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "fixloop",
+            "fix",
+            "stats.py",
+            "--test",
+            "test_stats.py",
+            "--engine",
+            "llm",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert completed.returncode == 2
     assert "--model" in completed.stderr and "FIXLOOP_API_KEY" in completed.stderr
 
 
-@pytest.mark.parametrize(("status", "words"), [(401, "rejected the API key"), (404, "was not found")])
+@pytest.mark.parametrize(
+    ("status", "words"), [(401, "rejected the API key"), (404, "was not found")]
+)
 async def test_configuration_errors_are_reported_not_retried(
     scripted: ScriptedServer, model_env: ModelConfig, project: Path, status: int, words: str
 ) -> None:
@@ -208,21 +274,33 @@ async def test_configuration_errors_are_reported_not_retried(
     assert words in transcript and CANARY_KEY not in transcript
 
 
-MEDIAN = "def median(values):\n    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n"
-MEDIAN_TESTS = ("from med import median\n\n\ndef test_odd():\n    assert median([3, 1, 2]) == 2\n\n\n"
-                "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n")
-MEDIAN_FIX = ("```python\ndef median(values):\n    ordered = sorted(values)\n    middle = len(ordered) // 2\n"
-              "    if len(ordered) % 2 == 0:\n        return (ordered[middle - 1] + ordered[middle]) / 2\n"
-              "    return ordered[middle]\n```")
+MEDIAN = (
+    "def median(values):\n    ordered = sorted(values)\n    return ordered[len(ordered) // 2]\n"
+)
+MEDIAN_TESTS = (
+    "from med import median\n\n\ndef test_odd():\n    assert median([3, 1, 2]) == 2\n\n\n"
+    "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n"
+)
+MEDIAN_FIX = (
+    "```python\ndef median(values):\n    ordered = sorted(values)\n    middle = len(ordered) // 2\n"
+    "    if len(ordered) % 2 == 0:\n        return (ordered[middle - 1] + ordered[middle]) / 2\n"
+    "    return ordered[middle]\n```"
+)
 
 
-async def test_auto_runs_offline_first_then_the_model(scripted: ScriptedServer, model_env: ModelConfig,
-                                                      tmp_path: Path) -> None:
+async def test_auto_runs_offline_first_then_the_model(
+    scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path
+) -> None:
     (tmp_path / "med.py").write_text(MEDIAN)
     (tmp_path / "test_med.py").write_text(MEDIAN_TESTS)
     scripted.push(MEDIAN_FIX)
-    request = FixRequest(path=Path("med.py"), root=tmp_path, settings=Settings(engine="auto", sandbox="local"),
-                         line_range=LineRange(1, 3), tests=("test_med.py",))
+    request = FixRequest(
+        path=Path("med.py"),
+        root=tmp_path,
+        settings=Settings(engine="auto", sandbox="local"),
+        line_range=LineRange(1, 3),
+        tests=("test_med.py",),
+    )
     result = await run_fix(request)
     assert result.verified and result.engine == "llm" and len(scripted.requests) == 1
     assert result.candidates_tried > 1  # the offline engine had its go first
@@ -231,8 +309,9 @@ async def test_auto_runs_offline_first_then_the_model(scripted: ScriptedServer, 
     assert f"already tried {result.candidates_tried - 1} small edits" in prompt
 
 
-async def test_auto_does_not_call_the_model_when_offline_fixes_it(scripted: ScriptedServer, model_env: ModelConfig,
-                                                                  project: Path) -> None:
+async def test_auto_does_not_call_the_model_when_offline_fixes_it(
+    scripted: ScriptedServer, model_env: ModelConfig, project: Path
+) -> None:
     result = await fix(project, engine="auto")
     assert result.verified and result.engine == "offline" and scripted.requests == []
 
@@ -241,8 +320,22 @@ def test_fixloop_fix_with_a_model_but_no_key_is_a_configuration_error(project: P
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FIXLOOP_", "OPENAI_"))}
     env.update(PYTHONPATH=os.pathsep.join(sys.path), FIXLOOP_MODEL="gpt-4o")
     completed = subprocess.run(
-        [sys.executable, "-m", "fixloop", "fix", "stats.py", "--test", "test_stats.py", "--engine", "llm"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "fixloop",
+            "fix",
+            "stats.py",
+            "--test",
+            "test_stats.py",
+            "--engine",
+            "llm",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert completed.returncode == 2 and "Traceback" not in completed.stderr
     assert "no API key" in completed.stderr

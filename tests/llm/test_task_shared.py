@@ -49,7 +49,9 @@ async def close_shared_sandboxes() -> None:
     await shared.close_all()
 
 
-@pytest.mark.parametrize("sandbox", ["local", "bwrap", pytest.param("docker", marks=pytest.mark.docker)])
+@pytest.mark.parametrize(
+    "sandbox", ["local", "bwrap", pytest.param("docker", marks=pytest.mark.docker)]
+)
 async def test_a_task_sees_nothing_the_previous_task_left(
     scripted: ScriptedServer, model_env: ModelConfig, sandbox: str, tmp_path: Path
 ) -> None:
@@ -68,20 +70,23 @@ async def test_a_task_sees_nothing_the_previous_task_left(
     # The pause lets the spare worker started when the first task ended come up, so the second
     # task runs warm on it (with its input file sent along) rather than on a fresh sandbox run.
     scripted.push(Reply(content=LOOK_FOR_TRACES.replace("{places}", json.dumps(places)), delay=1.5))
-    second = await solve_task("look for traces", settings=settings, model=model_env, expected_files=(),
-                              data_files=[data])
+    second = await solve_task(
+        "look for traces", settings=settings, model=model_env, expected_files=(), data_files=[data]
+    )
     assert second.solved, second.output
     assert "FOUND []" in second.output and "INPUT a,b;1,2;" in second.output
     assert second.warm_runs + second.cold_runs == 1
 
 
-async def test_cancelling_a_task_kills_its_program(scripted: ScriptedServer, model_env: ModelConfig,
-                                                   tmp_path: Path) -> None:
+async def test_cancelling_a_task_kills_its_program(
+    scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path
+) -> None:
     marker = tmp_path / "pid"
     program = f"```python\nimport os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)\n```"
     scripted.push(program)
-    task = asyncio.ensure_future(solve_task("sleep", settings=Settings(sandbox="local"), model=model_env,
-                                            expected_files=()))
+    task = asyncio.ensure_future(
+        solve_task("sleep", settings=Settings(sandbox="local"), model=model_env, expected_files=())
+    )
     for _ in range(1000):
         if marker.exists() and marker.read_text():
             break

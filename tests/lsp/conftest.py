@@ -69,7 +69,9 @@ def structure_code_actions_faithfully(client: LanguageClient) -> None:
     converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command(), server_env=server_env()))
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=server_command(), server_env=server_env())
+)
 async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     structure_code_actions_faithfully(lsp_client)
     lsp_client.set_configuration({"sandbox": SANDBOX, "engine": "offline"}, section="fixloop")
@@ -82,5 +84,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.filterwarnings("error::pytest_lsp.checks.LspSpecificationWarning"))
-
+            item.add_marker(
+                pytest.mark.filterwarnings("error::pytest_lsp.checks.LspSpecificationWarning")
+            )

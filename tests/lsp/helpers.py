@@ -15,19 +15,25 @@ def open_document(client: LanguageClient, path: Path, text: str, version: int = 
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=version, text=text
+            )
         )
     )
     return uri
 
 
 async def run_command(client: LanguageClient, name: str, argument: dict) -> dict:
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=[argument]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=name, arguments=[argument])
+    )
     assert isinstance(result, dict), result
     return result
 
 
-async def code_actions(client: LanguageClient, uri: str, where: types.Range, diagnostics: list) -> list:
+async def code_actions(
+    client: LanguageClient, uri: str, where: types.Range, diagnostics: list
+) -> list:
     result = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -39,7 +45,9 @@ async def code_actions(client: LanguageClient, uri: str, where: types.Range, dia
 
 
 def span(line: int, start: int, end_line: int, end: int) -> types.Range:
-    return types.Range(types.Position(line=line, character=start), types.Position(line=end_line, character=end))
+    return types.Range(
+        types.Position(line=line, character=start), types.Position(line=end_line, character=end)
+    )
 
 
 def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
@@ -88,12 +96,20 @@ def running(pids: set[int]) -> set[int]:
 
 def command_line(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        return (
+            Path(f"/proc/{pid}/cmdline")
+            .read_bytes()
+            .replace(b"\0", b" ")
+            .decode(errors="replace")
+            .strip()
+        )
     except OSError:
         return ""
 
 
-async def watch_descendants(pid: int, ready: Callable[[], bool] = lambda: True, tries: int = 300) -> set[int]:
+async def watch_descendants(
+    pid: int, ready: Callable[[], bool] = lambda: True, tries: int = 300
+) -> set[int]:
     """Poll the processes below `pid` until there are some and `ready()` holds; return all seen."""
     seen: set[int] = set()
     for _ in range(tries):

@@ -71,7 +71,16 @@ class RawServer:
         return await self.response(msg_id)
 
     async def initialize(self, root_uri: str | None, options: Any = None) -> None:
-        reply = await self.request(1, "initialize", {"processId": None, "rootUri": root_uri, "capabilities": {}, "initializationOptions": options})
+        reply = await self.request(
+            1,
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root_uri,
+                "capabilities": {},
+                "initializationOptions": options,
+            },
+        )
         assert "capabilities" in reply["result"]
         self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 

@@ -12,7 +12,9 @@ from pytest_lsp import LanguageClient
 from .helpers import change, code_actions, open_document, run_command
 
 
-async def test_fifty_megabytes_with_a_million_character_line(client: LanguageClient, workspace: Path) -> None:
+async def test_fifty_megabytes_with_a_million_character_line(
+    client: LanguageClient, workspace: Path
+) -> None:
     padding = "# padding 😀 " + "x" * 80 + "\r\n"
     long_line = "LONG = '" + "😀" * 1_000_000 + "'\r\n"
     tail = "def f(xs):\r\n    return xs[0]  # 😀😀\r\n\r\n\r\nf([])\r\n"
@@ -26,13 +28,17 @@ async def test_fifty_megabytes_with_a_million_character_line(client: LanguageCli
     error_line = text.count("\n") - 4  # 0-based line of "    return xs[0]"
     assert diagnostic.range.start == types.Position(line=error_line, character=4)
     # UTF-16: each emoji is two code units.
-    assert diagnostic.range.end == types.Position(line=error_line, character=len("    return xs[0]  # ") + 4)
+    assert diagnostic.range.end == types.Position(
+        line=error_line, character=len("    return xs[0]  # ") + 4
+    )
     cursor = types.Range(diagnostic.range.start, diagnostic.range.start)
     started = time.perf_counter()
     for _ in range(20):
         actions = await code_actions(client, uri, cursor, [diagnostic])
     per_request_ms = (time.perf_counter() - started) * 1000 / 20
-    print(f"code actions on a {len(text.encode()) / 1e6:.0f} MB document: {per_request_ms:.2f} ms per request")
+    print(
+        f"code actions on a {len(text.encode()) / 1e6:.0f} MB document: {per_request_ms:.2f} ms per request"
+    )
     assert [a.title for a in actions] == ["Debug and fix: IndexError"]
 
 
@@ -41,10 +47,14 @@ async def test_fix_keeps_crlf_and_counts_emoji(client: LanguageClient, workspace
     uri = open_document(client, workspace / "crlf.py", text)
     await run_command(client, "fixloop.runFile", {"uri": uri})
     (diagnostic,) = client.diagnostics[uri]
-    (debug,) = await code_actions(client, uri, types.Range(diagnostic.range.start, diagnostic.range.start), [diagnostic])
+    (debug,) = await code_actions(
+        client, uri, types.Range(diagnostic.range.start, diagnostic.range.start), [diagnostic]
+    )
     result = await run_command(client, "fixloop.fix", debug.command.arguments[0])
     assert result["verified"] is True, result
-    (apply,) = await code_actions(client, uri, types.Range(diagnostic.range.start, diagnostic.range.start), [diagnostic])
+    (apply,) = await code_actions(
+        client, uri, types.Range(diagnostic.range.start, diagnostic.range.start), [diagnostic]
+    )
     (document_edit,) = apply.edit.document_changes
     fixed = text
     for edit in reversed(document_edit.edits):
@@ -57,7 +67,9 @@ async def test_fix_keeps_crlf_and_counts_emoji(client: LanguageClient, workspace
     assert again["ok"] is True, again
 
 
-async def test_incremental_edits_below_form_feeds_and_unicode_separators(client: LanguageClient, workspace: Path) -> None:
+async def test_incremental_edits_below_form_feeds_and_unicode_separators(
+    client: LanguageClient, workspace: Path
+) -> None:
     folder = workspace / "dir with spaces"
     folder.mkdir()
     # str.splitlines breaks at \x0c and U+2028; LSP does not. Edits below them must land right.
@@ -69,13 +81,20 @@ async def test_incremental_edits_below_form_feeds_and_unicode_separators(client:
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[
                 types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line=3, character=8), types.Position(line=3, character=9)), text="0"
+                    range=types.Range(
+                        types.Position(line=3, character=8), types.Position(line=3, character=9)
+                    ),
+                    text="0",
                 )
             ],
         )
     )
     result = await run_command(client, "fixloop.runFile", {"uri": uri})
     # Had the edit landed a line too high, the file would still print 3.0 (or be a syntax error).
-    assert result["error"] == {"type": "ZeroDivisionError", "message": "division by zero", "line": 4}, result
+    assert result["error"] == {
+        "type": "ZeroDivisionError",
+        "message": "division by zero",
+        "line": 4,
+    }, result
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.range.start.line == 3

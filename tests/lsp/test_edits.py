@@ -86,7 +86,9 @@ def test_settings_wrappers_and_invalid_values() -> None:
     assert (settings.engine, settings.max_turns, problems) == ("offline", 3, [])
     settings, problems = parse_settings({"fixloop": {"timeout": -1, "runOnSave": True}})
     assert settings.timeout == 10.0 and settings.run_on_save is True
-    assert problems == ["fixloop.timeout: must be a positive number of seconds; using the default 10.0"]
+    assert problems == [
+        "fixloop.timeout: must be a positive number of seconds; using the default 10.0"
+    ]
     settings, problems = parse_settings(["not", "an", "object"])
     assert settings.engine == "auto" and problems
     assert parse_settings(None)[1] == []
@@ -94,12 +96,21 @@ def test_settings_wrappers_and_invalid_values() -> None:
 
 def test_run_diagnostics_for_errors_limits_and_clean_runs(tmp_path: Path) -> None:
     text = "def f():\n    return g()\n\ndef g():\n\treturn 1 / 0\n\nf()\n"
-    place = DocumentPlace(uri=(tmp_path / "m.py").as_uri(), text=text, relative_path="m.py", root=tmp_path)
-    frames = (Frame("m.py", 7, "<module>"), Frame("m.py", 2, "f"), Frame("m.py", 5, "g"), Frame("/usr/lib/x.py", 3, "h"))
+    place = DocumentPlace(
+        uri=(tmp_path / "m.py").as_uri(), text=text, relative_path="m.py", root=tmp_path
+    )
+    frames = (
+        Frame("m.py", 7, "<module>"),
+        Frame("m.py", 2, "f"),
+        Frame("m.py", 5, "g"),
+        Frame("/usr/lib/x.py", 3, "h"),
+    )
     error = ErrorInfo("ZeroDivisionError", "division by zero", "/usr/lib/x.py", 3, frames)
     result = RunResult(Status.ERROR, 1, "", "", False, 5, "local", error=error)
     (diagnostic,) = run_diagnostics(result, place)
-    assert diagnostic.range == types.Range(pos(4, 1), pos(4, 13))  # deepest frame inside the document
+    assert diagnostic.range == types.Range(
+        pos(4, 1), pos(4, 13)
+    )  # deepest frame inside the document
     assert diagnostic.code == "ZeroDivisionError"
     assert [r.location.range.start.line for r in diagnostic.related_information or []] == [6, 1, 2]
     timeout = RunResult(Status.TIMEOUT, None, "", "", False, 5, "local", limit_hit="wall")

@@ -68,7 +68,9 @@ async def test_run_debug_fix_apply_run_clean(client: LanguageClient, workspace: 
     assert transcript["path"].startswith(f"{STATE_DIR}/")  # never inside the user's workspace
 
 
-async def start_slow_fix(client: LanguageClient, workspace: Path) -> tuple[str, asyncio.Future, set[int]]:
+async def start_slow_fix(
+    client: LanguageClient, workspace: Path
+) -> tuple[str, asyncio.Future, set[int]]:
     """Open a slow buggy file, start fixloop.fix and wait until the loop is running user code."""
     uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
     request = asyncio.ensure_future(run_command(client, "fixloop.fix", {"uri": uri, "version": 1}))
@@ -84,7 +86,9 @@ def progress_ended(client: LanguageClient) -> bool:
     return type(client.progress_reports[token][-1]).__name__ == "WorkDoneProgressEnd"
 
 
-async def test_cancel_command_stops_the_loop_and_its_processes(client: LanguageClient, workspace: Path) -> None:
+async def test_cancel_command_stops_the_loop_and_its_processes(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri, request, seen = await start_slow_fix(client, workspace)
     cancelled = await run_command(client, "fixloop.cancel", {"uri": uri})
     assert cancelled == {"ok": True, "cancelled": 1}
@@ -94,10 +98,20 @@ async def test_cancel_command_stops_the_loop_and_its_processes(client: LanguageC
     assert progress_ended(client)
     left = await survivors(seen | descendants(client._server.pid))
     assert left == {}, "\n".join(left.values())
-    assert await code_actions(client, uri, types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), []) == []
+    assert (
+        await code_actions(
+            client,
+            uri,
+            types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)),
+            [],
+        )
+        == []
+    )
 
 
-async def test_progress_cancel_button_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
+async def test_progress_cancel_button_stops_the_loop(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri, request, seen = await start_slow_fix(client, workspace)
     (token,) = client.progress_reports
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
@@ -109,8 +123,12 @@ async def test_progress_cancel_button_stops_the_loop(client: LanguageClient, wor
 
 async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "slow.py", SLOW_BUGGY)
-    params = types.ExecuteCommandParams(command="fixloop.fix", arguments=[{"uri": uri, "version": 1}])
-    request = client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1")
+    params = types.ExecuteCommandParams(
+        command="fixloop.fix", arguments=[{"uri": uri, "version": 1}]
+    )
+    request = client.protocol.send_request_async(
+        types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1"
+    )
     seen = await watch_descendants(client._server.pid)
     client.cancel_request(types.CancelParams(id="fix-1"))
     try:
@@ -121,7 +139,9 @@ async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: 
     assert await survivors(seen) == {}
 
 
-async def test_edit_during_the_loop_drops_its_result(client: LanguageClient, workspace: Path) -> None:
+async def test_edit_during_the_loop_drops_its_result(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri, request, _ = await start_slow_fix(client, workspace)
     change(client, uri, 2, SLOW_BUGGY.replace("time.sleep(1.0)", "time.sleep(1.1)"))
     result = await request
@@ -130,9 +150,13 @@ async def test_edit_during_the_loop_drops_its_result(client: LanguageClient, wor
     assert await code_actions(client, uri, cursor, []) == []
 
 
-async def test_hundred_requests_during_a_loop_are_all_answered(client: LanguageClient, workspace: Path) -> None:
+async def test_hundred_requests_during_a_loop_are_all_answered(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri, request, _ = await start_slow_fix(client, workspace)
-    selection = types.Range(types.Position(line=3, character=0), types.Position(line=6, character=0))
+    selection = types.Range(
+        types.Position(line=3, character=0), types.Position(line=6, character=0)
+    )
     answers = await asyncio.gather(
         *[code_actions(client, uri, selection, []) for _ in range(90)],
         *[run_command(client, "fixloop.transcript", {"uri": uri}) for _ in range(10)],
@@ -148,7 +172,9 @@ async def test_hundred_requests_during_a_loop_are_all_answered(client: LanguageC
 async def test_nothing_to_fix_and_stale_request(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "clean.py", "print(sum([1, 2]))\n")
     result = await run_command(client, "fixloop.fix", {"uri": uri, "version": 1})
-    assert result["ok"] is True and result["verified"] is False and result["nothingToFix"] is True, result
+    assert (
+        result["ok"] is True and result["verified"] is False and result["nothingToFix"] is True
+    ), result
     assert result["edit"] is None and "nothing to fix" in result["reason"]
     # A request for a version the document has moved past is refused before any work starts.
     change(client, uri, 2, "print(1 / 0)\n")

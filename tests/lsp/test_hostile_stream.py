@@ -23,10 +23,14 @@ async def raw() -> RawServer:
     await server.process.wait()
 
 
-async def test_requests_before_initialize_and_bad_messages_get_errors(raw: RawServer, tmp_path: Path) -> None:
+async def test_requests_before_initialize_and_bad_messages_get_errors(
+    raw: RawServer, tmp_path: Path
+) -> None:
     early = await raw.request(7, "shutdown")
     assert early["error"]["code"] == -32002
-    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}})  # dropped, not fatal
+    raw.send(
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}}
+    )  # dropped, not fatal
     await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX}})
 
     raw.send_body(b'{"jsonrpc": "2.0", "id": 9, "method": ')  # malformed JSON
@@ -41,10 +45,14 @@ async def test_requests_before_initialize_and_bad_messages_get_errors(raw: RawSe
     raw.send({"jsonrpc": "2.0", "method": "fixloop/noSuchNotification", "params": {}})
     bad_params = await raw.request(14, "textDocument/codeAction", {"textDocument": 5})
     assert bad_params["error"]["code"] in (-32602, -32603)
-    bad_command = await raw.request(15, "workspace/executeCommand", {"command": "fixloop.runFile", "arguments": [1, 2]})
+    bad_command = await raw.request(
+        15, "workspace/executeCommand", {"command": "fixloop.runFile", "arguments": [1, 2]}
+    )
     assert bad_command["result"] == {"ok": False, "reason": "expected exactly one object argument"}
     # Still alive and answering after all of that.
-    alive = await raw.request(16, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]})
+    alive = await raw.request(
+        16, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]}
+    )
     assert alive["result"] == {"ok": True, "cancelled": 0}
     assert raw.process.returncode is None
     assert (await raw.request(17, "shutdown"))["result"] is None
@@ -52,8 +60,13 @@ async def test_requests_before_initialize_and_bad_messages_get_errors(raw: RawSe
     assert await asyncio.wait_for(raw.process.wait(), 10) == 0
 
 
-@pytest.mark.parametrize("header", [b"Content-Length: 99999999999999999999\r\n\r\n{", b"Content-Length: 1000\r\n\r\n{\"jsonrpc\""])
-async def test_absurd_length_or_truncated_body_ends_cleanly(raw: RawServer, tmp_path: Path, header: bytes) -> None:
+@pytest.mark.parametrize(
+    "header",
+    [b"Content-Length: 99999999999999999999\r\n\r\n{", b'Content-Length: 1000\r\n\r\n{"jsonrpc"'],
+)
+async def test_absurd_length_or_truncated_body_ends_cleanly(
+    raw: RawServer, tmp_path: Path, header: bytes
+) -> None:
     await raw.initialize(tmp_path.as_uri())
     raw.send_bytes(header)
     assert await raw.close_stdin_and_wait() == 0
@@ -63,8 +76,31 @@ async def test_client_gone_mid_run_kills_the_sandbox(raw: RawServer, tmp_path: P
     path = tmp_path / "slow.py"
     path.write_text(SLOW)
     await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
-    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": SLOW}}})
-    raw.send({"jsonrpc": "2.0", "id": 2, "method": "workspace/executeCommand", "params": {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]}})
+    raw.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {
+                    "uri": path.as_uri(),
+                    "languageId": "python",
+                    "version": 1,
+                    "text": SLOW,
+                }
+            },
+        }
+    )
+    raw.send(
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "workspace/executeCommand",
+            "params": {
+                "command": "fixloop.fix",
+                "arguments": [{"uri": path.as_uri(), "version": 1}],
+            },
+        }
+    )
     seen = await watch_descendants(raw.process.pid)
     assert seen, "the loop never started a sandboxed process"
     await asyncio.sleep(0.3)
@@ -96,15 +132,21 @@ sys.exit(main(["serve"]))
 
 async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", STRAY_OUTPUT_SERVER,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        STRAY_OUTPUT_SERVER,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         env=server_env(),
     )
     raw = RawServer(process)
     try:
         await asyncio.sleep(1.5)  # the noise has been made by now
         await raw.initialize(tmp_path.as_uri())
-        alive = await raw.request(2, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]})
+        alive = await raw.request(
+            2, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]}
+        )
         assert alive["result"] == {"ok": True, "cancelled": 0}
         assert (await raw.request(3, "shutdown"))["result"] is None
         raw.send({"jsonrpc": "2.0", "method": "exit"})
@@ -127,15 +169,36 @@ async def test_entry_point_without_the_cli_registry(tmp_path: Path) -> None:
         raw.kill()
 
 
-async def test_client_without_progress_support_still_gets_its_fix(raw: RawServer, tmp_path: Path) -> None:
+async def test_client_without_progress_support_still_gets_its_fix(
+    raw: RawServer, tmp_path: Path
+) -> None:
     path = tmp_path / "stats.py"
     path.write_text(BUGGY)
     await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
-    raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": BUGGY}}})
-    reply = await raw.request(2, "workspace/executeCommand", {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]})
+    raw.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {
+                    "uri": path.as_uri(),
+                    "languageId": "python",
+                    "version": 1,
+                    "text": BUGGY,
+                }
+            },
+        }
+    )
+    reply = await raw.request(
+        2,
+        "workspace/executeCommand",
+        {"command": "fixloop.fix", "arguments": [{"uri": path.as_uri(), "version": 1}]},
+    )
     result = reply["result"]
     assert result["verified"] is True, result
     # No documentChanges capability: the edit comes as a plain `changes` map.
     assert list(result["edit"]) == ["changes"] and path.as_uri() in result["edit"]["changes"]
-    assert raw.server_requests == []  # no window/workDoneProgress/create, no workspace/configuration
+    assert (
+        raw.server_requests == []
+    )  # no window/workDoneProgress/create, no workspace/configuration
     assert not [n for n in raw.notifications if n["method"] == "$/progress"]

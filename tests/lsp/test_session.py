@@ -49,7 +49,9 @@ async def test_run_file_reports_the_deepest_frame(client: LanguageClient, worksp
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangePartial(range=span(4, 0, 4, 0), text="# x\n")],
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=span(4, 0, 4, 0), text="# x\n")
+            ],
         )
     )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -69,7 +71,9 @@ async def test_unsaved_text_is_what_runs(client: LanguageClient, workspace: Path
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text="raise KeyError('unsaved')\n")],
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(text="raise KeyError('unsaved')\n")
+            ],
         )
     )
     result = await run_command(client, "fixloop.runFile", {"uri": uri})
@@ -100,11 +104,23 @@ async def test_selection_actions_and_kind_filter(client: LanguageClient, workspa
     assert list(only_quickfix or []) == []
 
 
-async def test_model_commands_fail_clearly_without_a_model(client: LanguageClient, workspace: Path) -> None:
+async def test_model_commands_fail_clearly_without_a_model(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri = open_document(client, workspace / "stats.py", BUGGY)
-    result = await run_command(client, "fixloop.generateTests", {"uri": uri, "version": 1, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}})
+    result = await run_command(
+        client,
+        "fixloop.generateTests",
+        {
+            "uri": uri,
+            "version": 1,
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}},
+        },
+    )
     assert result["ok"] is False and "model" in result["reason"]
-    result = await run_command(client, "fixloop.task", {"text": "print the first 10 primes", "folder": str(workspace)})
+    result = await run_command(
+        client, "fixloop.task", {"text": "print the first 10 primes", "folder": str(workspace)}
+    )
     assert result["ok"] is False and "model" in result["reason"]
     result = await run_command(client, "fixloop.transcript", {"uri": uri})
     assert result["ok"] is False and "transcript" in result["reason"]
@@ -120,7 +136,9 @@ async def test_invalid_settings_are_reported_and_replaced(workspace: Path) -> No
     structure_code_actions_faithfully(client)
     try:
         client.set_configuration({"sandbox": "local", "timeout": "soon"}, section="fixloop")
-        await start_session(client, workspace, {"settings": {"engine": "quantum", "sandbox": "local"}})
+        await start_session(
+            client, workspace, {"settings": {"engine": "quantum", "sandbox": "local"}}
+        )
         await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
         assert any("fixloop.engine" in m.message and "'auto'" in m.message for m in client.messages)
         # The pulled configuration (workspace/configuration) follows; its bad timeout is reported too.

@@ -33,7 +33,9 @@ TASK_PROGRAM = "```python\nwith open('squares.txt', 'w') as f:\n    f.write(' '.
 CANARY = "sk-canary-lsp-5c2e9d"
 
 
-async def test_run_tests_marks_the_failing_test_line(client: LanguageClient, workspace: Path) -> None:
+async def test_run_tests_marks_the_failing_test_line(
+    client: LanguageClient, workspace: Path
+) -> None:
     (workspace / "test_prices.py").write_text(PRICE_TESTS)
     uri = open_document(client, workspace / "prices.py", PRICES)
     result = await run_command(client, "fixloop.runTests", {"uri": uri})
@@ -67,8 +69,12 @@ async def test_run_tests_marks_the_failing_test_line(client: LanguageClient, wor
     assert all(list(client.diagnostics.get(u, [])) == [] for u in (uri, test_uri))
 
 
-async def test_run_tests_with_the_configured_command(client: LanguageClient, workspace: Path) -> None:
-    (workspace / "check_prices.py").write_text("from prices import discount\nassert discount(80, 50) == 40\n")
+async def test_run_tests_with_the_configured_command(
+    client: LanguageClient, workspace: Path
+) -> None:
+    (workspace / "check_prices.py").write_text(
+        "from prices import discount\nassert discount(80, 50) == 40\n"
+    )
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
             settings={"fixloop": {"sandbox": SANDBOX, "testCommand": "python check_prices.py"}}
@@ -84,13 +90,19 @@ async def test_run_tests_with_the_configured_command(client: LanguageClient, wor
 
 async def test_run_on_save(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "saved.py", "import json\njson.loads('{')\n")
-    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     await asyncio.sleep(1.0)
     assert uri not in client.diagnostics  # runOnSave is off by default
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"fixloop": {"runOnSave": True, "sandbox": SANDBOX}})
+        types.DidChangeConfigurationParams(
+            settings={"fixloop": {"runOnSave": True, "sandbox": SANDBOX}}
+        )
     )
-    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.code == "json.decoder.JSONDecodeError" and diagnostic.range.start.line == 1
@@ -104,7 +116,12 @@ def file_exists(uri: str) -> bool:
 async def model_session(workspace: Path) -> AsyncIterator[tuple[LanguageClient, ScriptedServer]]:
     """A server whose model is the scripted one (configured through its environment, as a user would)."""
     scripted = ScriptedServer().start()
-    env = {**server_env(), "FIXLOOP_MODEL": "scripted-coder", "FIXLOOP_BASE_URL": scripted.base_url, "FIXLOOP_API_KEY": CANARY}
+    env = {
+        **server_env(),
+        "FIXLOOP_MODEL": "scripted-coder",
+        "FIXLOOP_BASE_URL": scripted.base_url,
+        "FIXLOOP_API_KEY": CANARY,
+    }
     client = await ClientServerConfig(server_command=server_command(), server_env=env).start()
     try:
         client.set_configuration({"sandbox": SANDBOX}, section="fixloop")
@@ -116,12 +133,16 @@ async def model_session(workspace: Path) -> AsyncIterator[tuple[LanguageClient, 
         scripted.stop()
 
 
-async def test_generate_tests_returns_a_new_file_edit(model_session: tuple, workspace: Path) -> None:
+async def test_generate_tests_returns_a_new_file_edit(
+    model_session: tuple, workspace: Path
+) -> None:
     model_client, scripted = model_session
     scripted.push(GENERATED)
     uri = open_document(model_client, workspace / "prices.py", PRICES)
     selection = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
-    result = await run_command(model_client, "fixloop.generateTests", {"uri": uri, "version": 1, "range": selection})
+    result = await run_command(
+        model_client, "fixloop.generateTests", {"uri": uri, "version": 1, "range": selection}
+    )
     assert result["ok"] is True, result
     assert "def test_half_price" in result["text"]
     assert result["bugsFound"] and "test_half_price" in result["bugsFound"][0]
@@ -132,10 +153,16 @@ async def test_generate_tests_returns_a_new_file_edit(model_session: tuple, work
     assert scripted.requests and all(CANARY not in r.text() for r in scripted.requests)
 
 
-async def test_task_returns_script_and_files_without_writing(model_session: tuple, workspace: Path) -> None:
+async def test_task_returns_script_and_files_without_writing(
+    model_session: tuple, workspace: Path
+) -> None:
     model_client, scripted = model_session
     scripted.push(TASK_PROGRAM)
-    result = await run_command(model_client, "fixloop.task", {"text": "write the first five squares to squares.txt", "folder": str(workspace)})
+    result = await run_command(
+        model_client,
+        "fixloop.task",
+        {"text": "write the first five squares to squares.txt", "folder": str(workspace)},
+    )
     assert result["ok"] is True, result
     assert "squares.txt" in result["script"]
     assert {"name": "squares.txt", "size": 10, "text": "0 1 4 9 16"} in result["files"]

@@ -14,7 +14,9 @@ BUGGY = "def mean(xs):\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"
 
 
 def test_neovim_runs_fixes_and_applies(tmp_path: Path) -> None:
-    assert shutil.which("nvim"), "nvim is missing: scripts/install-system.sh installs Debian's neovim"
+    assert shutil.which("nvim"), (
+        "nvim is missing: scripts/install-system.sh installs Debian's neovim"
+    )
     source = tmp_path / "stats.py"
     source.write_text(BUGGY)
     report_path = tmp_path / "report.json"
@@ -30,7 +32,11 @@ def test_neovim_runs_fixes_and_applies(tmp_path: Path) -> None:
     }
     completed = subprocess.run(
         ["nvim", "--headless", "--clean", "-c", f"luafile {HERE / 'fix_flow.lua'}"],
-        env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        stdin=subprocess.DEVNULL,
     )
     assert report_path.exists(), completed.stderr[-2000:]
     report = json.loads(report_path.read_text())
@@ -40,7 +46,9 @@ def test_neovim_runs_fixes_and_applies(tmp_path: Path) -> None:
     assert steps["diagnostic"]["code"] == "ZeroDivisionError" and steps["diagnostic"]["line"] == 1
     assert steps["diagnostic"]["vim"] == 1  # Neovim's own diagnostic list holds it too
     assert steps["action"] == "Debug and fix: ZeroDivisionError"
-    assert steps["fix"]["verified"] is True and steps["fix"]["proof"].startswith("ZeroDivisionError ->")
+    assert steps["fix"]["verified"] is True and steps["fix"]["proof"].startswith(
+        "ZeroDivisionError ->"
+    )
     assert steps["apply"].startswith("Apply verified fix: ")
     assert steps["rerun"] == "ok"
     assert report["buffer"] != BUGGY.rstrip("\n") and "len(xs)" in report["buffer"]

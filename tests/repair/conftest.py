@@ -46,7 +46,9 @@ def fixloop_fix(state_dir: Path) -> Callable[..., CliResult]:
         argv = [sys.executable, "-m", "fixloop", "fix", *args]
         if "--sandbox" not in args:
             argv += ["--sandbox", SANDBOX]
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
         return CliResult(done.returncode, done.stdout, done.stderr)
 
     return run
@@ -61,4 +63,6 @@ def stats_copy(tmp_path: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -46,24 +46,38 @@ def test_syntax_rules_fix_a_missing_colon_and_bracket() -> None:
 def test_name_error_rule_adds_stdlib_import() -> None:
     source = '"""Doc."""\n\n\ndef h(a):\n    return math.sqrt(a)\n'
     view = SourceView(source)
-    texts = [c.text for c in rules.error_candidates(view, "NameError", "name 'math' is not defined", 5, True)]
+    texts = [
+        c.text
+        for c in rules.error_candidates(view, "NameError", "name 'math' is not defined", 5, True)
+    ]
     assert '"""Doc."""\nimport math\n\n\ndef h(a):\n    return math.sqrt(a)\n' in texts
 
 
 def test_attribute_rule_near_miss_on_list() -> None:
     source = "def add(q, x):\n    q.apend(x)\n"
     view = SourceView(source)
-    texts = [c.text for c in rules.error_candidates(view, "AttributeError", "'list' object has no attribute 'apend'", 2, True)]
+    texts = [
+        c.text
+        for c in rules.error_candidates(
+            view, "AttributeError", "'list' object has no attribute 'apend'", 2, True
+        )
+    ]
     assert texts[0] == "def add(q, x):\n    q.append(x)\n"
 
 
 def test_ochiai_ranks_lines_only_failing_tests_run_first() -> None:
-    observation = Observation((
-        TestOutcome("t1", "passed", lines=(1, 2, 3)),
-        TestOutcome("t2", "passed", lines=(1, 2, 3)),
-        TestOutcome("t3", "failed", lines=(1, 2, 4),
-                    error=ErrorInfo("ValueError", "", "m.py", 2, (Frame("m.py", 2, "f"),))),
-    ))
+    observation = Observation(
+        (
+            TestOutcome("t1", "passed", lines=(1, 2, 3)),
+            TestOutcome("t2", "passed", lines=(1, 2, 3)),
+            TestOutcome(
+                "t3",
+                "failed",
+                lines=(1, 2, 4),
+                error=ErrorInfo("ValueError", "", "m.py", 2, (Frame("m.py", 2, "f"),)),
+            ),
+        )
+    )
     ranked = [line for line, _ in rank_lines(observation, "m.py", range(1, 10))]
     assert ranked[:2] == [2, 4]  # the frame's line, then the line only the failing test ran
     assert 3 not in ranked

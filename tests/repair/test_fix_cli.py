@@ -24,8 +24,14 @@ def write(root: Path, name: str, text: str) -> Path:
 
 def test_readme_example_prints_a_verified_diff_and_touches_nothing(fixloop_fix, state_dir) -> None:
     before = snapshot(REPO / "examples" / "stats")
-    result = fixloop_fix("examples/stats/stats.py", "--test", "examples/stats/test_stats.py",
-                         "--root", "examples/stats", cwd=REPO)
+    result = fixloop_fix(
+        "examples/stats/stats.py",
+        "--test",
+        "examples/stats/test_stats.py",
+        "--root",
+        "examples/stats",
+        cwd=REPO,
+    )
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("--- a/stats.py\n+++ b/stats.py\n")
     assert "+    return (ordered[middle] + ordered[middle - 1]) / 2" in result.stdout
@@ -38,8 +44,16 @@ def test_readme_example_prints_a_verified_diff_and_touches_nothing(fixloop_fix, 
 def test_json_output_and_deterministic_fix(fixloop_fix, stats_copy) -> None:
     first = fixloop_fix("stats.py", "--test", "test_stats.py", "--json", cwd=stats_copy).json()
     second = fixloop_fix("stats.py", "--test", "test_stats.py", "--json", cwd=stats_copy).json()
-    assert set(first) >= {"verified", "diff", "engine", "candidates_tried", "duration_ms", "proof",
-                          "reason", "transcript"}
+    assert set(first) >= {
+        "verified",
+        "diff",
+        "engine",
+        "candidates_tried",
+        "duration_ms",
+        "proof",
+        "reason",
+        "transcript",
+    }
     assert first["verified"] is True and first["engine"] == "offline"
     assert first["proof"]["before"]["failed"] == 1 and first["proof"]["after"]["passed"] == 5
     assert Path(first["transcript"]).is_file()
@@ -65,13 +79,17 @@ def test_nothing_to_fix_exits_3(fixloop_fix, tmp_path) -> None:
 
 
 def test_script_oracle_fixes_an_uncaught_exception(fixloop_fix, tmp_path) -> None:
-    write(tmp_path, "report.py", """
+    write(
+        tmp_path,
+        "report.py",
+        """
         def share(part, whole):
             return part / whole
 
 
         print(share(3, 0))
-        """)
+        """,
+    )
     before = snapshot(tmp_path)
     result = fixloop_fix("report.py", cwd=tmp_path)
     assert result.code == 0, result.stderr
@@ -80,7 +98,10 @@ def test_script_oracle_fixes_an_uncaught_exception(fixloop_fix, tmp_path) -> Non
 
 
 def test_command_oracle(fixloop_fix, tmp_path) -> None:
-    write(tmp_path, "calc.py", """
+    write(
+        tmp_path,
+        "calc.py",
+        """
         import sys
 
 
@@ -89,7 +110,8 @@ def test_command_oracle(fixloop_fix, tmp_path) -> None:
 
 
         sys.exit(0 if double(4) == 8 else 1)
-        """)
+        """,
+    )
     result = fixloop_fix("calc.py", "--cmd", "python calc.py", cwd=tmp_path)
     assert result.code == 0, result.stderr
     assert "+    return x * 2\n" in result.stdout
@@ -105,14 +127,24 @@ def test_hanging_original_costs_one_timeout_not_the_budget(fixloop_fix, tmp_path
 
 
 def test_lines_outside_the_bug_find_nothing(fixloop_fix, stats_copy) -> None:
-    result = fixloop_fix("stats.py", "--test", "test_stats.py", "--lines", "1-8", "--budget", "20",
-                         cwd=stats_copy)
+    result = fixloop_fix(
+        "stats.py", "--test", "test_stats.py", "--lines", "1-8", "--budget", "20", cwd=stats_copy
+    )
     assert result.code == 1
     assert "no verified fix" in result.stderr and result.stdout == ""
     # The offline search's progress is printed only on request.
     assert "offline:" not in result.stderr
-    verbose = fixloop_fix("stats.py", "--test", "test_stats.py", "--lines", "1-8", "--budget",
-                          "20", "--verbose", cwd=stats_copy)
+    verbose = fixloop_fix(
+        "stats.py",
+        "--test",
+        "test_stats.py",
+        "--lines",
+        "1-8",
+        "--budget",
+        "20",
+        "--verbose",
+        cwd=stats_copy,
+    )
     assert verbose.code == 1
     assert "fixloop fix: offline: search exhausted after" in verbose.stderr
 
@@ -148,15 +180,20 @@ def test_bad_inputs_exit_2_and_write_nothing(fixloop_fix, stats_copy) -> None:
 def test_fifty_thousand_lines_finish_within_the_budget(fixloop_fix, tmp_path) -> None:
     filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(12_500))
     write(tmp_path, "big.py", filler + "def target(xs):\n    return xs[0]\n")
-    write(tmp_path, "test_big.py", """
+    write(
+        tmp_path,
+        "test_big.py",
+        """
         from big import target
 
         def test_empty():
             assert target([]) is None
-        """)
+        """,
+    )
     assert len((tmp_path / "big.py").read_text().splitlines()) >= 50_000
-    result = fixloop_fix("big.py", "--test", "test_big.py", "--budget", "40", "--json", cwd=tmp_path,
-                         timeout=90)
+    result = fixloop_fix(
+        "big.py", "--test", "test_big.py", "--budget", "40", "--json", cwd=tmp_path, timeout=90
+    )
     data = result.json()
     assert result.code in (0, 1), result.stderr
     assert data["duration_ms"] < 60_000
@@ -166,7 +203,9 @@ def test_fifty_thousand_lines_finish_within_the_budget(fixloop_fix, tmp_path) ->
 
 def test_no_bytecode_or_cache_left_in_the_workspace(fixloop_fix, stats_copy) -> None:
     fixloop_fix("stats.py", "--test", "test_stats.py", cwd=stats_copy)
-    leftovers = [p.name for p in stats_copy.rglob("*") if p.name in ("__pycache__", ".pytest_cache")]
+    leftovers = [
+        p.name for p in stats_copy.rglob("*") if p.name in ("__pycache__", ".pytest_cache")
+    ]
     assert leftovers == []
     assert sorted(os.listdir(stats_copy)) == ["stats.py", "test_stats.py"]
 
@@ -177,8 +216,17 @@ def test_docker_sandbox_fixes_the_example(fixloop_fix, stats_copy) -> None:
         pytest.skip("FIXLOOP_SKIP_DOCKER=1")
     image = os.environ.get("FIXLOOP_TEST_IMAGE", "fixloop-test-python:bookworm")
     before = snapshot(stats_copy)
-    result = fixloop_fix("stats.py", "--test", "test_stats.py", "--sandbox", "docker", "--image", image,
-                         "--json", cwd=stats_copy)
+    result = fixloop_fix(
+        "stats.py",
+        "--test",
+        "test_stats.py",
+        "--sandbox",
+        "docker",
+        "--image",
+        image,
+        "--json",
+        cwd=stats_copy,
+    )
     assert result.code == 0, result.stderr
     data = result.json()
     assert data["verified"] and "ordered[middle - 1]" in data["diff"]
@@ -186,6 +234,8 @@ def test_docker_sandbox_fixes_the_example(fixloop_fix, stats_copy) -> None:
 
 
 def test_local_sandbox_is_announced_as_unprotected(fixloop_fix, stats_copy) -> None:
-    result = fixloop_fix("stats.py", "--test", "test_stats.py", "--sandbox", "local", cwd=stats_copy)
+    result = fixloop_fix(
+        "stats.py", "--test", "test_stats.py", "--sandbox", "local", cwd=stats_copy
+    )
     assert result.code == 0, result.stderr
     assert "sandbox is unprotected" in result.stderr

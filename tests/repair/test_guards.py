@@ -21,7 +21,9 @@ def other():
 """
 
 
-def check(candidate: str, *, target: LineRange = LineRange(4, 6), header: bool = False) -> str | None:
+def check(
+    candidate: str, *, target: LineRange = LineRange(4, 6), header: bool = False
+) -> str | None:
     guards = GuardSet(ORIGINAL, target, failing_lines={6}, allow_header_imports=header)
     return guards.check(candidate, ast.parse(candidate))
 
@@ -33,13 +35,30 @@ def test_honest_edit_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("candidate", "reason"),
     [
-        (ORIGINAL.replace("    return a / total", "    try:\n        return a / total\n    except Exception:\n        pass"), "broad except"),
-        (ORIGINAL.replace("    return a / total", "    import sys\n    sys.exit(0)\n    return a / total"), "sys.exit"),
+        (
+            ORIGINAL.replace(
+                "    return a / total",
+                "    try:\n        return a / total\n    except Exception:\n        pass",
+            ),
+            "broad except",
+        ),
+        (
+            ORIGINAL.replace(
+                "    return a / total", "    import sys\n    sys.exit(0)\n    return a / total"
+            ),
+            "sys.exit",
+        ),
         (ORIGINAL.replace("    return a / total", "    os._exit(0)"), "os._exit"),
         (ORIGINAL.replace("    return a / total\n", ""), "deletes the failing statement"),
         (ORIGINAL.replace("    return 1", "    return 2"), "outside the target"),
-        (ORIGINAL.replace("    total = a + b\n", "    total = a + b\n    return 0.0\n"), "unreachable"),
-        (ORIGINAL.replace("    total = a + b\n", "    import pytest\n    total = a + b\n"), "pytest"),
+        (
+            ORIGINAL.replace("    total = a + b\n", "    total = a + b\n    return 0.0\n"),
+            "unreachable",
+        ),
+        (
+            ORIGINAL.replace("    total = a + b\n", "    import pytest\n    total = a + b\n"),
+            "pytest",
+        ),
     ],
 )
 def test_cheats_are_refused(candidate: str, reason: str) -> None:

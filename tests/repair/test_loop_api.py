@@ -46,12 +46,21 @@ def descendants() -> set[int]:
 
 async def test_run_fix_on_unsaved_source_reports_proof(tmp_path: Path) -> None:
     write(tmp_path, "shapes.py", "def area(w, h):\n    return w * h\n")
-    write(tmp_path, "test_shapes.py", "from shapes import area\n\ndef test_area():\n    assert area(2, 3) == 6\n")
+    write(
+        tmp_path,
+        "test_shapes.py",
+        "from shapes import area\n\ndef test_area():\n    assert area(2, 3) == 6\n",
+    )
     buffer = "def area(w, h):\n    return w + h\n"  # the editor's unsaved text
     messages: list[str] = []
     result = await run_fix(
-        FixRequest(path=Path("shapes.py"), root=tmp_path, source=buffer, tests=("test_shapes.py",),
-                   settings=Settings(sandbox=SANDBOX, engine="offline")),
+        FixRequest(
+            path=Path("shapes.py"),
+            root=tmp_path,
+            source=buffer,
+            tests=("test_shapes.py",),
+            settings=Settings(sandbox=SANDBOX, engine="offline"),
+        ),
         progress=messages.append,
     )
     assert result.verified and result.fixed == "def area(w, h):\n    return w * h\n"
@@ -61,17 +70,32 @@ async def test_run_fix_on_unsaved_source_reports_proof(tmp_path: Path) -> None:
 
 
 async def test_cancel_kills_sandbox_processes(tmp_path: Path) -> None:
-    write(tmp_path, "spin.py", """
+    write(
+        tmp_path,
+        "spin.py",
+        """
         def spin(n):
             while n != 0:
                 n = n + 0
             return n
-        """)
-    write(tmp_path, "test_spin.py", "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 3\n")
+        """,
+    )
+    write(
+        tmp_path,
+        "test_spin.py",
+        "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 3\n",
+    )
     before = descendants()
-    task = asyncio.create_task(run_fix(FixRequest(
-        path=Path("spin.py"), root=tmp_path, tests=("test_spin.py",),
-        settings=Settings(sandbox=SANDBOX, timeout=30.0, budget=120.0))))
+    task = asyncio.create_task(
+        run_fix(
+            FixRequest(
+                path=Path("spin.py"),
+                root=tmp_path,
+                tests=("test_spin.py",),
+                settings=Settings(sandbox=SANDBOX, timeout=30.0, budget=120.0),
+            )
+        )
+    )
     await asyncio.sleep(3)
     assert not task.done()
     task.cancel()
@@ -94,7 +118,10 @@ def test_discover_tests_for_finds_importers(tmp_path: Path) -> None:
 
 async def test_run_tests_reports_failures_with_lines(tmp_path: Path) -> None:
     write(tmp_path, "calc.py", "def add(a, b):\n    return a - b\n")
-    write(tmp_path, "test_calc.py", """
+    write(
+        tmp_path,
+        "test_calc.py",
+        """
         from calc import add
 
         def test_zero():
@@ -102,21 +129,29 @@ async def test_run_tests_reports_failures_with_lines(tmp_path: Path) -> None:
 
         def test_add():
             assert add(2, 2) == 4
-        """)
+        """,
+    )
     report = await run_tests(tmp_path, ["test_calc.py"], settings=Settings(sandbox=SANDBOX))
     assert (report.passed, report.failed) == (1, 1)
     failure = report.failures[0]
     assert failure.nodeid == "test_calc.py::test_add" and failure.file == "test_calc.py"
     assert failure.line == 7 and "assert" in failure.message
-    fixed = await run_tests(tmp_path, ["test_calc.py"], settings=Settings(sandbox=SANDBOX),
-                            overlay={"calc.py": "def add(a, b):\n    return a + b\n"})
+    fixed = await run_tests(
+        tmp_path,
+        ["test_calc.py"],
+        settings=Settings(sandbox=SANDBOX),
+        overlay={"calc.py": "def add(a, b):\n    return a + b\n"},
+    )
     assert (fixed.passed, fixed.failed) == (2, 0)
 
 
 async def test_script_that_runs_a_second_before_failing_is_still_fixable(tmp_path: Path) -> None:
     # Candidate time limits are sized from the original run; the script oracle once reported no
     # duration, so every candidate of a one-second script "timed out".
-    write(tmp_path, "slow.py", """
+    write(
+        tmp_path,
+        "slow.py",
+        """
         import time
 
 
@@ -126,34 +161,51 @@ async def test_script_that_runs_a_second_before_failing_is_still_fixable(tmp_pat
 
         time.sleep(1)
         print(mean([]))
-    """)
-    result = await run_fix(FixRequest(path=Path("slow.py"), root=tmp_path,
-                                      settings=Settings(sandbox=SANDBOX, engine="offline")))
+    """,
+    )
+    result = await run_fix(
+        FixRequest(
+            path=Path("slow.py"),
+            root=tmp_path,
+            settings=Settings(sandbox=SANDBOX, engine="offline"),
+        )
+    )
     assert result.verified, result.reason
     assert result.proof is not None and result.proof.short() == "ZeroDivisionError -> exit 0"
     assert result.fixed is not None and "return sum(xs) / len(xs)" in result.fixed
 
 
-async def test_discovered_tests_are_the_oracle_and_running_the_file_the_fallback(tmp_path: Path) -> None:
+async def test_discovered_tests_are_the_oracle_and_running_the_file_the_fallback(
+    tmp_path: Path,
+) -> None:
     # Running the file only proves "no exception"; the module's own tests also reject a fix that
     # merely silences the crash, so editors let the loop use them when they exist.
-    write(tmp_path, "avg.py", """
+    write(
+        tmp_path,
+        "avg.py",
+        """
         def mean(xs):
             return sum(xs) / len(xs) + 1
 
 
         print(mean([2, 4]))
-    """)
-    write(tmp_path, "test_avg.py", """
+    """,
+    )
+    write(
+        tmp_path,
+        "test_avg.py",
+        """
         from avg import mean
 
 
         def test_mean():
             assert mean([2, 4]) == 3
-    """)
+    """,
+    )
     settings = Settings(sandbox=SANDBOX, engine="offline")
-    result = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings,
-                                      discover_tests=True))
+    result = await run_fix(
+        FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings, discover_tests=True)
+    )
     assert result.verified, result.reason
     assert result.proof is not None and result.proof.command == "pytest test_avg.py"
     assert result.fixed is not None and "+ 1" not in result.fixed
@@ -161,16 +213,21 @@ async def test_discovered_tests_are_the_oracle_and_running_the_file_the_fallback
     plain = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings))
     assert plain.nothing_to_fix
     # Tests that pass hand over to running the file, which crashes here.
-    write(tmp_path, "avg.py", """
+    write(
+        tmp_path,
+        "avg.py",
+        """
         def mean(xs):
             return sum(xs) / len(xs)
 
 
         if __name__ == "__main__":
             print(mean([]))
-    """)
-    fallback = await run_fix(FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings,
-                                        discover_tests=True))
+    """,
+    )
+    fallback = await run_fix(
+        FixRequest(path=Path("avg.py"), root=tmp_path, settings=settings, discover_tests=True)
+    )
     assert fallback.verified, fallback.reason
     assert fallback.proof is not None and fallback.proof.short() == "ZeroDivisionError -> exit 0"
 
@@ -179,32 +236,44 @@ async def test_tests_need_pytest_in_the_users_interpreter(tmp_path: Path) -> Non
     # An interpreter without pytest used to make every test look "failing"; now an explicit
     # tests oracle is a clear error, and a discovered one gives way to running the file.
     bare = tmp_path / "bare-venv"
-    await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "venv", "--without-pip", str(bare)],
-                            check=True)
+    await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True
+    )
     python = str(bare / "bin" / "python")
     project = tmp_path / "project"
-    write(project, "avg.py", """
+    write(
+        project,
+        "avg.py",
+        """
         def mean(xs):
             return sum(xs) / len(xs)
 
 
         if __name__ == "__main__":
             print(mean([]))
-    """)
-    write(project, "test_avg.py", """
+    """,
+    )
+    write(
+        project,
+        "test_avg.py",
+        """
         from avg import mean
 
 
         def test_mean():
             assert mean([]) == 0
-    """)
+    """,
+    )
     settings = Settings(sandbox=SANDBOX, engine="offline", python=python)
     with pytest.raises(FixUsageError, match="pytest is not installed"):
-        await run_fix(FixRequest(path=Path("avg.py"), root=project, settings=settings,
-                                 tests=("test_avg.py",)))
+        await run_fix(
+            FixRequest(path=Path("avg.py"), root=project, settings=settings, tests=("test_avg.py",))
+        )
     messages: list[str] = []
-    result = await run_fix(FixRequest(path=Path("avg.py"), root=project, settings=settings,
-                                      discover_tests=True), progress=messages.append)
+    result = await run_fix(
+        FixRequest(path=Path("avg.py"), root=project, settings=settings, discover_tests=True),
+        progress=messages.append,
+    )
     assert result.verified, result.reason
     assert result.proof is not None and result.proof.short() == "ZeroDivisionError -> exit 0"
     assert any("running the file instead" in message for message in messages)

@@ -38,7 +38,12 @@ def test_unified_diff_headers_and_no_newline_marker() -> None:
 def test_text_edit_range_is_minimal() -> None:
     edit = text_edit_range("def f():\n    return a + b\n", "def f():\n    return a - b\n")
     assert edit is not None
-    assert (edit.start_line, edit.start_character, edit.end_line, edit.end_character) == (1, 13, 1, 14)
+    assert (edit.start_line, edit.start_character, edit.end_line, edit.end_character) == (
+        1,
+        13,
+        1,
+        14,
+    )
     assert edit.new_text == "-"
     assert text_edit_range("x", "x") is None
 

@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 from fixloop.sandbox import Limits, RunResult, RunSpec, Sandbox, open_sandbox
 
-SMALL = Limits(wall_seconds=2.0, memory_mb=256, processes=64, output_bytes=64 * 1024,
-               file_size_mb=8, scratch_mb=32, kill_grace_seconds=0.3)
+SMALL = Limits(
+    wall_seconds=2.0,
+    memory_mb=256,
+    processes=64,
+    output_bytes=64 * 1024,
+    file_size_mb=8,
+    scratch_mb=32,
+    kill_grace_seconds=0.3,
+)
 BACKENDS = ["local", "bwrap", "docker"]
 ISOLATING = ["bwrap", "docker"]
 
@@ -72,7 +79,12 @@ async def isolated(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
 
 
 async def run_code(
-    sandbox: Sandbox, root: Path, code: str, *, limits: Limits = SMALL, name: str = "payload.py",
+    sandbox: Sandbox,
+    root: Path,
+    code: str,
+    *,
+    limits: Limits = SMALL,
+    name: str = "payload.py",
     **kwargs: object,
 ) -> RunResult:
     spec = RunSpec(argv=(name,), root=root, limits=limits, overlay={name: code}, **kwargs)  # type: ignore[arg-type]

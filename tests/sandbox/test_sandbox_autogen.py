@@ -19,8 +19,11 @@ from fixloop.sandbox.autogen_executor import (
 
 from .conftest import SMALL, skip_docker_if_asked, tree_digest
 
-EXECUTORS = {"local": LocalSandboxExecutor, "bwrap": BwrapSandboxExecutor,
-             "docker": DockerSandboxExecutor}
+EXECUTORS = {
+    "local": LocalSandboxExecutor,
+    "bwrap": BwrapSandboxExecutor,
+    "docker": DockerSandboxExecutor,
+}
 
 
 @pytest.fixture(params=list(EXECUTORS))
@@ -34,7 +37,9 @@ async def executor(request: pytest.FixtureRequest, tmp_path: Path):  # type: ign
         yield started
 
 
-async def test_python_blocks_run_in_order_and_stop_at_failure(executor: SandboxCodeExecutor) -> None:
+async def test_python_blocks_run_in_order_and_stop_at_failure(
+    executor: SandboxCodeExecutor,
+) -> None:
     blocks = [
         CodeBlock(code="print(open('data.txt').read().strip())", language="python"),
         CodeBlock(code="# filename: second.py\nraise ValueError('bad')", language="python"),
@@ -49,26 +54,39 @@ async def test_python_blocks_run_in_order_and_stop_at_failure(executor: SandboxC
 
 async def test_shell_refused_unless_allowed(executor: SandboxCodeExecutor) -> None:
     result = await executor.execute_code_blocks(
-        [CodeBlock(code="echo hi", language="bash")], CancellationToken())
+        [CodeBlock(code="echo hi", language="bash")], CancellationToken()
+    )
     assert result.exit_code == 1 and "not allowed" in result.output
 
 
 async def test_shell_runs_when_allowed(tmp_path: Path) -> None:
     async with BwrapSandboxExecutor(tmp_path, limits=SMALL, allow_shell=True) as executor:
         result = await executor.execute_code_blocks(
-            [CodeBlock(code="echo hi; python -c 'print(2)'", language="sh")], CancellationToken())
+            [CodeBlock(code="echo hi; python -c 'print(2)'", language="sh")], CancellationToken()
+        )
     assert (result.exit_code, result.output) == (0, "hi\n2\n")
 
 
 async def test_restart_and_timeout(executor: SandboxCodeExecutor) -> None:
     await executor.restart()
     result = await executor.execute_code_blocks(
-        [CodeBlock(code="while True: pass", language="python")], CancellationToken())
+        [CodeBlock(code="while True: pass", language="python")], CancellationToken()
+    )
     assert result.exit_code != 0 and "timeout" in result.output
 
 
-BAD_NAMES = ["../x.py", "/etc/passwd", "a\x00b.py", "a\nb.py", "-rf.py", "x" * 10_000 + ".py",
-             "python; rm -rf ~", "dir/../../x.py", ".hidden.py", "notes.txt"]
+BAD_NAMES = [
+    "../x.py",
+    "/etc/passwd",
+    "a\x00b.py",
+    "a\nb.py",
+    "-rf.py",
+    "x" * 10_000 + ".py",
+    "python; rm -rf ~",
+    "dir/../../x.py",
+    ".hidden.py",
+    "notes.txt",
+]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES, ids=range(len(BAD_NAMES)))
@@ -93,5 +111,6 @@ async def test_hostile_file_names_write_and_run_nothing(tmp_path: Path, name: st
 async def test_unknown_language_is_refused(tmp_path: Path) -> None:
     async with LocalSandboxExecutor(tmp_path, limits=SMALL) as executor:
         result = await executor.execute_code_blocks(
-            [CodeBlock(code="console.log(1)", language="javascript")], CancellationToken())
+            [CodeBlock(code="console.log(1)", language="javascript")], CancellationToken()
+        )
     assert result.exit_code == 1 and "unsupported language" in result.output

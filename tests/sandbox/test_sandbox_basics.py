@@ -20,7 +20,9 @@ async def test_ok_program(sandbox: Sandbox, project: Path) -> None:
     assert result.error is None
 
 
-async def test_failing_program_parses_error_relative_to_root(sandbox: Sandbox, project: Path) -> None:
+async def test_failing_program_parses_error_relative_to_root(
+    sandbox: Sandbox, project: Path
+) -> None:
     before = tree_digest(project)
     result = await sandbox.run(RunSpec(argv=("main.py",), root=project, limits=SMALL))
     assert result.status is Status.ERROR
@@ -30,14 +32,17 @@ async def test_failing_program_parses_error_relative_to_root(sandbox: Sandbox, p
     assert (result.error.type, result.error.message) == ("ZeroDivisionError", "division by zero")
     assert (result.error.file, result.error.line) == ("helper.py", 2)
     assert [(f.file, f.line, f.function) for f in result.error.frames] == [
-        ("main.py", 3, "<module>"), ("helper.py", 2, "boom")]
+        ("main.py", 3, "<module>"),
+        ("helper.py", 2, "boom"),
+    ]
     assert tree_digest(project) == before
 
 
 async def test_overlay_replaces_file_for_one_run_only(sandbox: Sandbox, project: Path) -> None:
     fixed = "def boom():\n    return 42\n"
     result = await sandbox.run(
-        RunSpec(argv=("main.py",), root=project, limits=SMALL, overlay={"helper.py": fixed}))
+        RunSpec(argv=("main.py",), root=project, limits=SMALL, overlay={"helper.py": fixed})
+    )
     assert result.status is Status.OK, result.stderr
     again = await sandbox.run(RunSpec(argv=("main.py",), root=project, limits=SMALL))
     assert again.status is Status.ERROR
@@ -71,28 +76,46 @@ async def test_syntax_error_location(sandbox: Sandbox, project: Path) -> None:
 
 async def test_args_stdin_and_module_invocation(sandbox: Sandbox, project: Path) -> None:
     code = "import sys\nprint(sys.argv[1:], sys.stdin.read())\n"
-    result = await sandbox.run(RunSpec(argv=("payload.py", "a b", "--c"), root=project,
-                                       limits=SMALL, overlay={"payload.py": code}, stdin=b"in"))
+    result = await sandbox.run(
+        RunSpec(
+            argv=("payload.py", "a b", "--c"),
+            root=project,
+            limits=SMALL,
+            overlay={"payload.py": code},
+            stdin=b"in",
+        )
+    )
     assert result.stdout == "['a b', '--c'] in\n"
     tests = "def test_one():\n    assert 1 + 1 == 3\n"
     # pytest with its plugins can take over a second to start on a busy machine.
-    result = await sandbox.run(RunSpec(
-        argv=("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py"), root=project,
-        limits=replace(SMALL, wall_seconds=30), overlay={"test_x.py": tests}))
+    result = await sandbox.run(
+        RunSpec(
+            argv=("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py"),
+            root=project,
+            limits=replace(SMALL, wall_seconds=30),
+            overlay={"test_x.py": tests},
+        )
+    )
     assert result.status is Status.ERROR
     assert "1 failed" in result.stdout
 
 
-async def test_full_command_gets_sandbox_python_first_on_path(sandbox: Sandbox, project: Path) -> None:
-    result = await sandbox.run(RunSpec(argv=("python", "-c", "print(6 * 7)"), root=project,
-                                       limits=SMALL, use_python=False))
+async def test_full_command_gets_sandbox_python_first_on_path(
+    sandbox: Sandbox, project: Path
+) -> None:
+    result = await sandbox.run(
+        RunSpec(argv=("python", "-c", "print(6 * 7)"), root=project, limits=SMALL, use_python=False)
+    )
     assert result.stdout == "42\n", result
 
 
 async def test_start_process_pipes_and_kill(sandbox: Sandbox, project: Path) -> None:
     echo = "import sys\nfor line in sys.stdin:\n    print(line.strip().upper(), flush=True)\n"
     process = await sandbox.start_process(
-        RunSpec(argv=("echo_worker.py",), root=project, limits=SMALL, overlay={"echo_worker.py": echo}))
+        RunSpec(
+            argv=("echo_worker.py",), root=project, limits=SMALL, overlay={"echo_worker.py": echo}
+        )
+    )
     process.stdin.write(b"ping\n")
     await process.stdin.drain()
     assert await process.stdout.readline() == b"PING\n"
@@ -114,9 +137,15 @@ async def test_killing_a_long_lived_process_kills_its_whole_tree(
         "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(300)\n"
         "print('ready', flush=True)\nsys.stdin.read()\n"
     )
-    process = await sandbox.start_process(RunSpec(
-        argv=("tree_worker.py",), root=project, limits=SMALL, overlay={"tree_worker.py": worker},
-        env={"TREE_MARKER": marker}))
+    process = await sandbox.start_process(
+        RunSpec(
+            argv=("tree_worker.py",),
+            root=project,
+            limits=SMALL,
+            overlay={"tree_worker.py": worker},
+            env={"TREE_MARKER": marker},
+        )
+    )
     assert await process.stdout.readline() == b"ready\n"
     assert len(marked_pids(marker, "TREE_MARKER")) >= 3  # worker, sleep, forked child
     await process.kill()
@@ -126,7 +155,8 @@ async def test_killing_a_long_lived_process_kills_its_whole_tree(
 async def test_killed_long_lived_processes_are_forgotten(sandbox: Sandbox, project: Path) -> None:
     # A sandbox shared by many conversations must not keep every dead worker until it closes.
     for _ in range(3):
-        process = await sandbox.start_process(RunSpec(
-            argv=("-c", "import sys; sys.stdin.read()"), root=project, limits=SMALL))
+        process = await sandbox.start_process(
+            RunSpec(argv=("-c", "import sys; sys.stdin.read()"), root=project, limits=SMALL)
+        )
         await process.kill()
     assert not sandbox._processes  # type: ignore[attr-defined]

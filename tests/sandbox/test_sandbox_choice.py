@@ -30,8 +30,14 @@ async def test_unknown_kind_is_refused() -> None:
 
 
 def run_cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "fixloop", "run", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "fixloop", "run", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_missing_bwrap_fails_closed_with_the_remedy(project: Path, tmp_path: Path) -> None:
@@ -40,7 +46,9 @@ def test_missing_bwrap_fails_closed_with_the_remedy(project: Path, tmp_path: Pat
     env = {**os.environ, "PATH": str(empty_bin)}
     done = run_cli(["main.py", "--sandbox", "bwrap"], project, env)
     assert done.returncode == 2
-    assert "bubblewrap is not installed" in done.stderr and "apt-get install bubblewrap" in done.stderr
+    assert (
+        "bubblewrap is not installed" in done.stderr and "apt-get install bubblewrap" in done.stderr
+    )
     assert "hi" not in done.stdout  # nothing ran, not even in a weaker sandbox
 
 
@@ -67,14 +75,19 @@ def test_docker_engine_down_fails_closed(project: Path) -> None:
 @pytest.mark.docker
 def test_docker_missing_image_fails_closed(project: Path) -> None:
     skip_docker_if_asked("docker")
-    done = run_cli(["main.py", "--sandbox", "docker", "--image", "fixloop-no-such-image:1"],
-                   project, dict(os.environ))
+    done = run_cli(
+        ["main.py", "--sandbox", "docker", "--image", "fixloop-no-such-image:1"],
+        project,
+        dict(os.environ),
+    )
     assert done.returncode == 2
     assert "image 'fixloop-no-such-image:1' is not on the engine" in done.stderr
 
 
 @pytest.mark.docker
-async def test_docker_through_docker_host_tcp(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_docker_through_docker_host_tcp(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     skip_docker_if_asked("docker")
     endpoint = os.environ.get("FIXLOOP_TEST_DOCKER_TCP", "tcp://127.0.0.1:2375")
     monkeypatch.setenv("DOCKER_HOST", endpoint)
@@ -83,7 +96,10 @@ async def test_docker_through_docker_host_tcp(project: Path, monkeypatch: pytest
         assert endpoint in str(sandbox.client.api.base_url).replace("http://", "tcp://")  # type: ignore[attr-defined]
         result = await sandbox.run(RunSpec(argv=("main.py",), root=project, limits=SMALL))
         assert result.status is Status.ERROR and result.sandbox == "docker"
-        assert result.error is not None and (result.error.file, result.error.line) == ("helper.py", 2)
+        assert result.error is not None and (result.error.file, result.error.line) == (
+            "helper.py",
+            2,
+        )
     finally:
         await sandbox.close()
 
@@ -97,16 +113,27 @@ async def test_docker_leftovers_are_reaped_and_close_removes_container(project: 
     image = os.environ.get("FIXLOOP_TEST_IMAGE", "python:3.12-slim")
     dead_pid = "999999999"
     stale = client.containers.run(
-        image, ["sleep", "infinity"], detach=True, network_mode="none",
-        labels={"fixloop.sandbox": "1", "fixloop.host": os.uname().nodename, "fixloop.pid": dead_pid})
+        image,
+        ["sleep", "infinity"],
+        detach=True,
+        network_mode="none",
+        labels={
+            "fixloop.sandbox": "1",
+            "fixloop.host": os.uname().nodename,
+            "fixloop.pid": dead_pid,
+        },
+    )
     sandbox = await open_sandbox("docker", image=os.environ.get("FIXLOOP_TEST_IMAGE"))
     try:
         ids = {c.id for c in client.containers.list(all=True, filters={"label": "fixloop.sandbox"})}
         assert stale.id not in ids
     finally:
         await sandbox.close()
-    mine = [c for c in client.containers.list(all=True, filters={"label": "fixloop.sandbox"})
-            if c.labels.get("fixloop.pid") == str(os.getpid())]
+    mine = [
+        c
+        for c in client.containers.list(all=True, filters={"label": "fixloop.sandbox"})
+        if c.labels.get("fixloop.pid") == str(os.getpid())
+    ]
     assert mine == []
 
 
@@ -117,8 +144,23 @@ def test_user_namespaces_forbidden_fails_closed(project: Path) -> None:
         f"exec {sys.executable} -m fixloop run main.py --sandbox bwrap"
     )
     done = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "--mount-proc",
-         "sh", "-c", script], cwd=project, capture_output=True, text=True, timeout=60)
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "sh",
+            "-c",
+            script,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert "bubblewrap cannot create namespaces here" in done.stderr
     assert "max_user_namespaces" in done.stderr and "choose --sandbox docker" in done.stderr

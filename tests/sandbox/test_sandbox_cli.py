@@ -15,8 +15,9 @@ FIXLOOP = [sys.executable, "-m", "fixloop"]
 
 
 def fixloop_run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FIXLOOP, "run", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [*FIXLOOP, "run", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_json_object_for_a_failing_program(project: Path) -> None:
@@ -24,8 +25,16 @@ def test_json_object_for_a_failing_program(project: Path) -> None:
     done = fixloop_run("main.py", "--sandbox", "bwrap", "--json", "--timeout", "5", cwd=project)
     assert done.returncode == 1, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) >= {"status", "exit_code", "stdout", "stderr", "truncated", "duration_ms",
-                         "sandbox", "error"}
+    assert set(data) >= {
+        "status",
+        "exit_code",
+        "stdout",
+        "stderr",
+        "truncated",
+        "duration_ms",
+        "sandbox",
+        "error",
+    }
     assert data["status"] == "error" and data["sandbox"] == "bwrap"
     assert data["error"]["type"] == "ZeroDivisionError"
     assert data["error"]["file"] == "helper.py" and data["error"]["line"] == 2
@@ -34,18 +43,25 @@ def test_json_object_for_a_failing_program(project: Path) -> None:
 
 
 def test_human_output_and_summary(project: Path) -> None:
-    (project / "ok.py").write_text("import sys\nprint('out', sys.argv[1:])\nprint('\\x1b[31mred', file=sys.stderr)\n")
+    (project / "ok.py").write_text(
+        "import sys\nprint('out', sys.argv[1:])\nprint('\\x1b[31mred', file=sys.stderr)\n"
+    )
     done = fixloop_run("ok.py", "--sandbox", "local", "--", "--flag", "x", cwd=project)
     assert done.returncode == 0
     assert done.stdout == "out ['--flag', 'x']\n"
     assert "\x1b" not in done.stderr and "\\x1b[31mred" in done.stderr
     assert "WARNING: local sandbox: UNPROTECTED" in done.stderr
-    assert done.stderr.rstrip().splitlines()[-1].startswith("fixloop: ok | sandbox local (UNPROTECTED)")
+    assert (
+        done.stderr.rstrip()
+        .splitlines()[-1]
+        .startswith("fixloop: ok | sandbox local (UNPROTECTED)")
+    )
 
 
 def test_root_option_makes_siblings_importable(project: Path, tmp_path: Path) -> None:
-    done = fixloop_run(str(project / "main.py"), "--root", str(project), "--sandbox", "bwrap",
-                       cwd=tmp_path)
+    done = fixloop_run(
+        str(project / "main.py"), "--root", str(project), "--sandbox", "bwrap", cwd=tmp_path
+    )
     assert done.returncode == 1
     assert "ZeroDivisionError at helper.py:2" in done.stderr
 
@@ -65,7 +81,9 @@ def test_root_option_makes_siblings_importable(project: Path, tmp_path: Path) ->
         (["main.py", "--root", "/nonexistent-dir"], "not a directory"),
     ],
 )
-def test_bad_input_exits_2_with_a_clear_message(project: Path, args: list[str], message: str) -> None:
+def test_bad_input_exits_2_with_a_clear_message(
+    project: Path, args: list[str], message: str
+) -> None:
     (project / "notes.txt").write_text("hello")
     (project / "binary.py").write_bytes(b"\x7fELF\x00\x01\x02")
     before = tree_digest(project)

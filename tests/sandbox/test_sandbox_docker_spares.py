@@ -47,8 +47,9 @@ async def test_each_run_gets_its_own_uid_stdin_env_and_scratch(
 ) -> None:
     seen_uids = set()
     for index in range(5):
-        result = await run_code(docker_sandbox, project, _SNOOP, stdin=f"in{index}".encode(),
-                                env={"WHO": f"run{index}"})
+        result = await run_code(
+            docker_sandbox, project, _SNOOP, stdin=f"in{index}".encode(), env={"WHO": f"run{index}"}
+        )
         assert result.status is Status.OK, result.stderr
         uid, stdin, who, others, alive = json.loads(result.stdout)
         assert (stdin, who) == (f"in{index}", f"run{index}")

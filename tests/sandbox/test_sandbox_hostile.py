@@ -44,8 +44,7 @@ async def hostile(sandbox: Sandbox, project: Path, code: str, **spec_fields: obj
     before = tree_digest(project)
     fields: dict[str, object] = {"limits": SMALL, **spec_fields}
     fields["env"] = {**fields.get("env", {}), "HOSTILE_MARKER": marker}  # type: ignore[dict-item]
-    spec = RunSpec(argv=("payload.py",), root=project, overlay={"payload.py": code},
-                   **fields)  # type: ignore[arg-type]
+    spec = RunSpec(argv=("payload.py",), root=project, overlay={"payload.py": code}, **fields)  # type: ignore[arg-type]
     result = await sandbox.run(spec)
     assert survivors(marker) == [], "a process from the run survived it"
     assert tree_digest(project) == before, "the workspace changed"
@@ -59,7 +58,9 @@ async def test_busy_loop_times_out(sandbox: Sandbox, project: Path) -> None:
     assert result.duration_ms < (SMALL.wall_seconds + NOT_HUNG_SECONDS) * 1000
 
 
-@pytest.mark.parametrize("code", ["import time\ntime.sleep(10**9)\n", "input()\nimport time\ntime.sleep(10**9)\n"])
+@pytest.mark.parametrize(
+    "code", ["import time\ntime.sleep(10**9)\n", "input()\nimport time\ntime.sleep(10**9)\n"]
+)
 async def test_sleep_and_blocked_input_time_out(sandbox: Sandbox, project: Path, code: str) -> None:
     result = await hostile(sandbox, project, code)
     if code.startswith("input"):
@@ -77,16 +78,20 @@ async def test_breakpoint_does_not_hang(sandbox: Sandbox, project: Path) -> None
 
 
 async def test_sigterm_ignored_gets_sigkill(sandbox: Sandbox, project: Path) -> None:
-    code = ("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-            "print('ready', flush=True)\nwhile True:\n    time.sleep(0.01)\n")
+    code = (
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "print('ready', flush=True)\nwhile True:\n    time.sleep(0.01)\n"
+    )
     result = await hostile(sandbox, project, code)
     assert result.status is Status.TIMEOUT
     assert result.stdout == "ready\n"
 
 
 async def test_fork_bomb_is_stopped(sandbox: Sandbox, project: Path) -> None:
-    code = ("import os\nchildren = 0\nwhile True:\n    if os.fork() == 0:\n"
-            "        import time\n        time.sleep(60)\n        os._exit(0)\n    children += 1\n")
+    code = (
+        "import os\nchildren = 0\nwhile True:\n    if os.fork() == 0:\n"
+        "        import time\n        time.sleep(60)\n        os._exit(0)\n    children += 1\n"
+    )
     result = await hostile(sandbox, project, code)
     assert result.status in (Status.ERROR, Status.TIMEOUT, Status.KILLED)
     assert result.limit_hit in ("processes", "wall", "cpu")
@@ -95,8 +100,10 @@ async def test_fork_bomb_is_stopped(sandbox: Sandbox, project: Path) -> None:
 
 
 async def test_thread_bomb_is_stopped(sandbox: Sandbox, project: Path) -> None:
-    code = ("import threading, time\nwhile True:\n"
-            "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n")
+    code = (
+        "import threading, time\nwhile True:\n"
+        "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+    )
     result = await hostile(sandbox, project, code)
     assert result.status in (Status.ERROR, Status.MEMORY, Status.TIMEOUT)
     assert result.limit_hit in ("processes", "memory", "wall")
@@ -142,16 +149,20 @@ async def test_invalid_utf8_and_escapes_are_replaced_not_interpreted(
 
 
 async def test_huge_file_hits_file_size_limit(sandbox: Sandbox, project: Path) -> None:
-    code = ("import os\nwith open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:\n"
-            "    for _ in range(10 * 1024):\n        f.write(b'\\0' * 2**20)\n")
+    code = (
+        "import os\nwith open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:\n"
+        "    for _ in range(10 * 1024):\n        f.write(b'\\0' * 2**20)\n"
+    )
     result = await hostile(sandbox, project, code)
     assert result.status in (Status.ERROR, Status.KILLED)
     assert result.limit_hit == "file_size"
 
 
 async def test_many_small_files_hit_scratch_limit(isolated: Sandbox, project: Path) -> None:
-    code = ("import os\nfor i in range(100_000):\n"
-            "    with open(f'/tmp/f{i}', 'w') as f:\n        f.write('x' * 1024)\n")
+    code = (
+        "import os\nfor i in range(100_000):\n"
+        "    with open(f'/tmp/f{i}', 'w') as f:\n        f.write('x' * 1024)\n"
+    )
     result = await hostile(isolated, project, code)
     # bwrap's tmpfs is sized per run (32 MiB here) and fills first; docker's is sized per
     # container (256 MiB by default), so on a busy machine the wall clock may stop it first.
@@ -162,7 +173,9 @@ async def test_many_small_files_hit_scratch_limit(isolated: Sandbox, project: Pa
         assert "No space left on device" in result.error.message
 
 
-@pytest.mark.parametrize("target", ["~/owned", "../../owned", "/tmp/fixloop-owned-{marker}", "main.py"])
+@pytest.mark.parametrize(
+    "target", ["~/owned", "../../owned", "/tmp/fixloop-owned-{marker}", "main.py"]
+)
 async def test_writes_outside_scratch_fail(isolated: Sandbox, project: Path, target: str) -> None:
     outside = Path(f"/tmp/fixloop-owned-{uuid.uuid4().hex}")
     path = target.replace("/tmp/fixloop-owned-{marker}", str(outside))
@@ -195,8 +208,10 @@ async def test_secrets_outside_the_project_are_not_there(
 ) -> None:
     secret = tmp_path / ".env"
     secret.write_text("OPENAI_API_KEY=sk-outside\n")
-    code = (f"import os\nfor p in [{str(secret)!r}, os.path.expanduser('~/.ssh/id_rsa'), '/root/.ssh/id_rsa',"
-            " '/root/.aws/credentials']:\n    print(p, os.path.exists(p))\n")
+    code = (
+        f"import os\nfor p in [{str(secret)!r}, os.path.expanduser('~/.ssh/id_rsa'), '/root/.ssh/id_rsa',"
+        " '/root/.aws/credentials']:\n    print(p, os.path.exists(p))\n"
+    )
     result = await hostile(isolated, project, code)
     assert result.status is Status.OK, result.stderr
     assert "True" not in result.stdout
@@ -208,7 +223,9 @@ async def test_api_keys_never_enter_the_sandbox(
     for name in ("OPENAI_API_KEY", "FIXLOOP_API_KEY", "GITHUB_TOKEN", "AWS_SECRET", "MY_KEY"):
         monkeypatch.setenv(name, "sk-leak-" + name)
     code = "import os\nprint(sorted(os.environ))\nprint(os.environ.get('OPENAI_API_KEY'))\n"
-    result = await hostile(sandbox, project, code, env={"SAFE_VAR": "1", "EXTRA_TOKEN": "sk-leak-x"})
+    result = await hostile(
+        sandbox, project, code, env={"SAFE_VAR": "1", "EXTRA_TOKEN": "sk-leak-x"}
+    )
     assert result.status is Status.OK
     assert "sk-leak" not in result.stdout and "KEY" not in result.stdout.replace("HOSTILE", "")
     assert "SAFE_VAR" in result.stdout
@@ -246,8 +263,10 @@ async def test_network_is_off(isolated: Sandbox, project: Path) -> None:
 
 @pytest.mark.parametrize(
     "code",
-    ["import os\nos.kill(os.getppid(), 9)\nprint('after')\n",
-     "import os, signal\nos.killpg(0, signal.SIGKILL)\n"],
+    [
+        "import os\nos.kill(os.getppid(), 9)\nprint('after')\n",
+        "import os, signal\nos.killpg(0, signal.SIGKILL)\n",
+    ],
     ids=["kill-parent", "kill-group"],
 )
 async def test_killing_outward_hits_only_the_sandbox(

@@ -18,7 +18,9 @@ WAIT_FOR_STDIN = ("-c", "import sys; sys.stdin.read()")
 
 
 async def start_reader(sandbox: Sandbox, root: Path) -> SandboxProcess | None:
-    return await sandbox.start_process(RunSpec(argv=WAIT_FOR_STDIN, root=root, limits=Limits(wall_seconds=5)))
+    return await sandbox.start_process(
+        RunSpec(argv=WAIT_FOR_STDIN, root=root, limits=Limits(wall_seconds=5))
+    )
 
 
 def alive(pid: int) -> bool:
@@ -94,7 +96,9 @@ async def test_idle_sandbox_closes_and_its_spare_dies(monkeypatch: pytest.Monkey
     shared.release(fresh)
 
 
-async def test_sandbox_is_replaced_after_serving_many_roots(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_sandbox_is_replaced_after_serving_many_roots(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(shared, "MAX_ROOTS", 2)
     sandbox = await shared.acquire("local")
     shared.release(sandbox, roots={tmp_path / "a", tmp_path / "b"})
@@ -143,8 +147,10 @@ def _descends_from_us(pid: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2.5", 2.5), ("", 60.0), ("abc", 60.0), ("-5", 60.0), ("nan", 60.0), ("inf", 60.0)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2.5", 2.5), ("", 60.0), ("abc", 60.0), ("-5", 60.0), ("nan", 60.0), ("inf", 60.0)],
+)
 def test_idle_setting_falls_back_on_nonsense(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: float
 ) -> None:

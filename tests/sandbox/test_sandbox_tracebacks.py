@@ -28,7 +28,11 @@ def test_last_exception_of_a_chain_and_innermost_project_frame() -> None:
     assert error is not None
     assert (error.type, error.message) == ("KeyError", "'missing: thing'")
     assert (error.file, error.line) == ("lib/b.py", 9)
-    assert [f.file for f in error.frames] == ["a.py", "lib/b.py", "/usr/lib/python3.11/json/__init__.py"]
+    assert [f.file for f in error.frames] == [
+        "a.py",
+        "lib/b.py",
+        "/usr/lib/python3.11/json/__init__.py",
+    ]
 
 
 def test_syntax_error_without_traceback_header() -> None:
@@ -39,8 +43,10 @@ def test_syntax_error_without_traceback_header() -> None:
 
 
 def test_dotted_exception_type_and_no_message() -> None:
-    stderr = ('Traceback (most recent call last):\n  File "/p/m.py", line 1, in <module>\n'
-              '    raise pkg.Custom\npkg.errors.Custom\n')
+    stderr = (
+        'Traceback (most recent call last):\n  File "/p/m.py", line 1, in <module>\n'
+        "    raise pkg.Custom\npkg.errors.Custom\n"
+    )
     error = parse_traceback(stderr, roots=["/p"])
     assert error is not None and (error.type, error.message) == ("pkg.errors.Custom", "")
 

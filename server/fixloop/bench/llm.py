@@ -66,12 +66,22 @@ class _InstantModel(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         if self.latency:
             time.sleep(self.latency)
-        payload = json.dumps({
-            "id": "bench", "object": "chat.completion", "created": 0, "model": body.get("model", "bench"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": _reply_for(body)}}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-        }).encode()
+        payload = json.dumps(
+            {
+                "id": "bench",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body.get("model", "bench"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": _reply_for(body)},
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -86,7 +96,9 @@ async def _ours(config: Any, sandbox: str) -> tuple[float, float]:
     from fixloop.settings import Settings
     from fixloop.task import solve_task
 
-    settings = Settings(sandbox=sandbox, docker_image=IMAGE[0]) if IMAGE else Settings(sandbox=sandbox)
+    settings = (
+        Settings(sandbox=sandbox, docker_image=IMAGE[0]) if IMAGE else Settings(sandbox=sandbox)
+    )
     started = time.perf_counter()
     result = await solve_task(TASK, settings=settings, model=config)
     total = time.perf_counter() - started
@@ -121,8 +133,12 @@ async def _autogen(config: Any, docker_image: str | None = None) -> tuple[float,
 
                 executor = LocalCommandLineCodeExecutor(work_dir=work_dir)
             team = RoundRobinGroupChat(
-                [AssistantAgent("coder", model_client=client), CodeExecutorAgent("executor", code_executor=executor)],
-                termination_condition=TextMentionTermination("TERMINATE") | MaxMessageTermination(8),
+                [
+                    AssistantAgent("coder", model_client=client),
+                    CodeExecutorAgent("executor", code_executor=executor),
+                ],
+                termination_condition=TextMentionTermination("TERMINATE")
+                | MaxMessageTermination(8),
             )
         try:
             await team.run(task=TASK)
@@ -137,7 +153,9 @@ async def _autogen(config: Any, docker_image: str | None = None) -> tuple[float,
 
 
 def _per_turn(samples: list[tuple[float, float]]) -> float:
-    return statistics.median((total - model) / EXECUTIONS_PER_CONVERSATION for total, model in samples)
+    return statistics.median(
+        (total - model) / EXECUTIONS_PER_CONVERSATION for total, model in samples
+    )
 
 
 async def _compare(config: Any, runs: int, sandboxes: list[str], label: str) -> None:
@@ -168,19 +186,27 @@ async def _compare(config: Any, runs: int, sandboxes: list[str], label: str) -> 
             ours[sandbox].append(await _ours(config, sandbox))
             await asyncio.sleep(SETTLE_SECONDS)
     for name, samples in theirs.items():
-        executor = "DockerCommandLineCodeExecutor" if name == "docker" else "LocalCommandLineCodeExecutor"
-        print(f"[{label}] autogen RoundRobinGroupChat + {executor}: {_per_turn(samples) * 1000:.1f} ms "
-              f"overhead per turn (median of {runs}; model wait "
-              f"{statistics.median(m for _, m in samples) * 1000:.0f} ms per conversation)")
+        executor = (
+            "DockerCommandLineCodeExecutor" if name == "docker" else "LocalCommandLineCodeExecutor"
+        )
+        print(
+            f"[{label}] autogen RoundRobinGroupChat + {executor}: {_per_turn(samples) * 1000:.1f} ms "
+            f"overhead per turn (median of {runs}; model wait "
+            f"{statistics.median(m for _, m in samples) * 1000:.0f} ms per conversation)"
+        )
     for sandbox in sandboxes:
         baseline = "docker" if sandbox == "docker" else "local"
         our_turn, their_turn = _per_turn(ours[sandbox]), _per_turn(theirs[baseline])
-        print(f"[{label}] fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
-              f"(median of {runs}); ratio vs autogen {baseline} = {our_turn / their_turn:.2f} (target <= 1.00)")
+        print(
+            f"[{label}] fixloop task ({sandbox} sandbox): {our_turn * 1000:.1f} ms overhead per turn "
+            f"(median of {runs}); ratio vs autogen {baseline} = {our_turn / their_turn:.2f} (target <= 1.00)"
+        )
         cold_turn = _per_turn(first[sandbox])
-        print(f"[{label}] fixloop task ({sandbox} sandbox), first task of a process: "
-              f"{cold_turn * 1000:.1f} ms overhead per turn (median of {runs}); ratio vs autogen "
-              f"{baseline} = {cold_turn / their_turn:.2f}")
+        print(
+            f"[{label}] fixloop task ({sandbox} sandbox), first task of a process: "
+            f"{cold_turn * 1000:.1f} ms overhead per turn (median of {runs}); ratio vs autogen "
+            f"{baseline} = {cold_turn / their_turn:.2f}"
+        )
 
 
 async def _bench(runs: int, sandboxes: list[str], latencies: list[float]) -> int:
@@ -189,12 +215,17 @@ async def _bench(runs: int, sandboxes: list[str], latencies: list[float]) -> int
     server = ThreadingHTTPServer(("127.0.0.1", 0), _InstantModel)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    config = ModelConfig(model="bench-coder", base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
-                         api_key="bench-not-a-secret")
+    config = ModelConfig(
+        model="bench-coder",
+        base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
+        api_key="bench-not-a-secret",
+    )
     try:
         for latency in latencies:
             _InstantModel.latency = latency
-            label = "instant model" if not latency else f"model answering in {latency * 1000:.0f} ms"
+            label = (
+                "instant model" if not latency else f"model answering in {latency * 1000:.0f} ms"
+            )
             await _compare(config, runs, sandboxes, label)
     finally:
         server.shutdown()
@@ -207,13 +238,26 @@ def register(subparsers: Any) -> None:
         "llm", help="model-loop overhead per turn vs AutoGen's RoundRobinGroupChat (scripted model)"
     )
     parser.add_argument("--runs", type=int, default=9, help="conversations per side (default 9)")
-    parser.add_argument("--sandbox", action="append", choices=("local", "bwrap", "docker"),
-                        help="our sandbox(es) to measure (default: local and bwrap)")
-    parser.add_argument("--image", default=os.environ.get("FIXLOOP_TEST_IMAGE", ""),
-                        help="Docker image for --sandbox docker (default: FIXLOOP_TEST_IMAGE)")
-    parser.add_argument("--latency", type=float, action="append",
-                        help="model latency in ms to measure besides the instant model (default: 300)")
-    parser.add_argument("--quick", action="store_true", help="2 runs, local sandbox, instant model only (CI)")
+    parser.add_argument(
+        "--sandbox",
+        action="append",
+        choices=("local", "bwrap", "docker"),
+        help="our sandbox(es) to measure (default: local and bwrap)",
+    )
+    parser.add_argument(
+        "--image",
+        default=os.environ.get("FIXLOOP_TEST_IMAGE", ""),
+        help="Docker image for --sandbox docker (default: FIXLOOP_TEST_IMAGE)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        action="append",
+        help="model latency in ms to measure besides the instant model (default: 300)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="2 runs, local sandbox, instant model only (CI)"
+    )
     parser.set_defaults(handler=handle)
 
 

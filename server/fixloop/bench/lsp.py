@@ -37,9 +37,15 @@ def register(subparsers: Any) -> None:
         "lsp", help="language server: start-up, code-action latency, idle memory vs bare pygls"
     )
     parser.add_argument("--runs", type=int, default=9, help="start-ups per server (default 9)")
-    parser.add_argument("--requests", type=int, default=300, help="code actions per server (default 300)")
-    parser.add_argument("--lines", type=int, default=5000, help="document size in lines (default 5000)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument(
+        "--requests", type=int, default=300, help="code actions per server (default 300)"
+    )
+    parser.add_argument(
+        "--lines", type=int, default=5000, help="document size in lines (default 5000)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of a table"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -86,7 +92,9 @@ class Connection:
                 self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
 
     def initialize(self, root: Path) -> float:
-        self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+        self.request(
+            "initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}
+        )
         elapsed = time.perf_counter() - self.started
         self.notify("initialized", {})
         return elapsed
@@ -108,7 +116,10 @@ class Connection:
 
 
 def _document(lines: int) -> str:
-    body = [f"def function_{i}(x):\n    return x * {i}  # some text to make the line realistic\n" for i in range(lines // 2)]
+    body = [
+        f"def function_{i}(x):\n    return x * {i}  # some text to make the line realistic\n"
+        for i in range(lines // 2)
+    ]
     return "".join(body) + "print(function_1(1) / 0)\n"
 
 
@@ -116,7 +127,10 @@ def _code_action_latencies(conn: Connection, uri: str, lines: int, requests: int
     last = lines - 1
     diagnostic = {
         "range": {"start": {"line": last, "character": 0}, "end": {"line": last, "character": 24}},
-        "message": "division by zero", "severity": 1, "source": "fixloop", "code": "ZeroDivisionError",
+        "message": "division by zero",
+        "severity": 1,
+        "source": "fixloop",
+        "code": "ZeroDivisionError",
     }
     params = {
         "textDocument": {"uri": uri},
@@ -162,7 +176,17 @@ def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
         for name, command in servers.items():
             conn = Connection(command)
             conn.initialize(root)
-            conn.notify("textDocument/didOpen", {"textDocument": {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": source}})
+            conn.notify(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": path.as_uri(),
+                        "languageId": "python",
+                        "version": 1,
+                        "text": source,
+                    }
+                },
+            )
             _code_action_latencies(conn, path.as_uri(), lines, 20)  # warm up
             latency[name] = _code_action_latencies(conn, path.as_uri(), lines, requests)
             time.sleep(1.0)  # idle
@@ -179,7 +203,8 @@ def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
         "startup_ratio": medians["fixloop"] / medians["pygls"],
         "startup_ratio_entry_point": medians["fixloop.lsp"] / medians["pygls"],
         "code_action_ms": {
-            name: {"median": statistics.median(v) * 1000, "p95": _percentile(v, 0.95) * 1000} for name, v in latency.items()
+            name: {"median": statistics.median(v) * 1000, "p95": _percentile(v, 0.95) * 1000}
+            for name, v in latency.items()
         },
         "idle_rss_mb": rss,
         "document_lines": source.count("\n"),
@@ -197,17 +222,27 @@ def run(args: argparse.Namespace) -> int:
     actions = figures["code_action_ms"]
     rss = figures["idle_rss_mb"]
     print(f"start to initialize response (median of {args.runs}):")
-    print(f"  fixloop serve {start['fixloop']:.3f} s   bare pygls {start['pygls']:.3f} s   ratio {figures['startup_ratio']:.2f}x (target <= 1.25x)")
-    print(f"  python -m fixloop.lsp {start['fixloop.lsp']:.3f} s   ratio {figures['startup_ratio_entry_point']:.2f}x")
+    print(
+        f"  fixloop serve {start['fixloop']:.3f} s   bare pygls {start['pygls']:.3f} s   ratio {figures['startup_ratio']:.2f}x (target <= 1.25x)"
+    )
+    print(
+        f"  python -m fixloop.lsp {start['fixloop.lsp']:.3f} s   ratio {figures['startup_ratio_entry_point']:.2f}x"
+    )
     best = figures["startup_best_s"]
     print(
         f"  fastest runs: fixloop serve {best['fixloop']:.3f} s ({figures['startup_best_ratio']:.2f}x), "
         f"python -m fixloop.lsp {best['fixloop.lsp']:.3f} s ({figures['startup_best_ratio_entry_point']:.2f}x), "
         f"bare pygls {best['pygls']:.3f} s"
     )
-    print(f"textDocument/codeAction on a {figures['document_lines']}-line document ({args.requests} requests):")
+    print(
+        f"textDocument/codeAction on a {figures['document_lines']}-line document ({args.requests} requests):"
+    )
     for name in ("fixloop", "pygls"):
-        print(f"  {name:8} median {actions[name]['median']:.2f} ms   p95 {actions[name]['p95']:.2f} ms")
+        print(
+            f"  {name:8} median {actions[name]['median']:.2f} ms   p95 {actions[name]['p95']:.2f} ms"
+        )
     print("  (target: fixloop p95 <= 20 ms)")
-    print(f"idle resident memory: fixloop {rss['fixloop']:.1f} MB   bare pygls {rss['pygls']:.1f} MB   (target <= 80 MB)")
+    print(
+        f"idle resident memory: fixloop {rss['fixloop']:.1f} MB   bare pygls {rss['pygls']:.1f} MB   (target <= 80 MB)"
+    )
     return 0

@@ -22,15 +22,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUICK_CASES = ("adult_age", "fahrenheit", "mean_empty", "factorial_base", "missing_colon",
-               "hypotenuse_import", "binary_search_hang", "point_init", "inventory_multi",
-               "queue_append_typo", "receipt_str_int", "has_negative")
+QUICK_CASES = (
+    "adult_age",
+    "fahrenheit",
+    "mean_empty",
+    "factorial_base",
+    "missing_colon",
+    "hypotenuse_import",
+    "binary_search_hang",
+    "point_init",
+    "inventory_multi",
+    "queue_append_typo",
+    "receipt_str_int",
+    "has_negative",
+)
 THROUGHPUT_CASES = ("adult_age", "largest_value", "weekend", "cart_total")
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "repair", help="fix rate and speed of the offline engine on the corpus")
+        "repair", help="fix rate and speed of the offline engine on the corpus"
+    )
     parser.add_argument("--corpus", default=None, help="corpus directory (default tests/corpus)")
     parser.add_argument("--quick", action="store_true", help="a small subset for CI")
     parser.add_argument("--sandbox", default="auto")
@@ -76,15 +88,25 @@ async def _run_case(case: Path, intended: str, settings: Any) -> CaseResult:
     from fixloop.loop import run_fix
 
     started = time.monotonic()
-    request = FixRequest(path=Path("prog.py"), root=case, settings=settings, tests=("test_prog.py",))
+    request = FixRequest(
+        path=Path("prog.py"), root=case, settings=settings, tests=("test_prog.py",)
+    )
     result = await run_fix(request)
     seconds = time.monotonic() - started
     same = bool(result.verified and result.fixed is not None and _same_fix(result.fixed, intended))
-    return CaseResult(case.name, result.verified, same, seconds, result.candidates_tried,
-                      result.summary or (result.reason or ""))
+    return CaseResult(
+        case.name,
+        result.verified,
+        same,
+        seconds,
+        result.candidates_tried,
+        result.summary or (result.reason or ""),
+    )
 
 
-async def _throughput(corpus: Path, settings: Any, names: tuple[str, ...]) -> tuple[int, float, int, float]:
+async def _throughput(
+    corpus: Path, settings: Any, names: tuple[str, ...]
+) -> tuple[int, float, int, float]:
     """(warm candidates, warm seconds, fresh candidates, fresh seconds) over the same candidates."""
     from fixloop.fixes import FixRequest
     from fixloop.loop import prepare
@@ -99,7 +121,9 @@ async def _throughput(corpus: Path, settings: Any, names: tuple[str, ...]) -> tu
         case = corpus / name
         if not case.is_dir():
             continue
-        request = FixRequest(path=Path("prog.py"), root=case, settings=settings, tests=("test_prog.py",))
+        request = FixRequest(
+            path=Path("prog.py"), root=case, settings=settings, tests=("test_prog.py",)
+        )
         prepared = prepare(request)
         transcript = Transcript(f"bench-{name}")
         validator = Validator(prepared, settings, transcript, time.monotonic())
@@ -113,18 +137,30 @@ async def _throughput(corpus: Path, settings: Any, names: tuple[str, ...]) -> tu
             width = validator.parallelism  # as the loop does: one candidate per warm worker
             started = time.monotonic()
             for first in range(0, len(texts), width):
-                await asyncio.gather(*(
-                    validator._observe(text, stop_on_fail=True, order=order,
-                                       timeout=validator.candidate_hard_timeout,
-                                       test_timeout=validator.candidate_timeout)
-                    for text in texts[first:first + width]))
+                await asyncio.gather(
+                    *(
+                        validator._observe(
+                            text,
+                            stop_on_fail=True,
+                            order=order,
+                            timeout=validator.candidate_hard_timeout,
+                            test_timeout=validator.candidate_timeout,
+                        )
+                        for text in texts[first : first + width]
+                    )
+                )
             warm_seconds += time.monotonic() - started
             warm_count += len(texts)
             assert validator.sandbox is not None
             started = time.monotonic()
             for text in texts[:8]:
-                await run_pytest_fresh(validator.sandbox, prepared.root, prepared.oracle.tests,
-                                       {prepared.oracle.target: text}, validator.limits)
+                await run_pytest_fresh(
+                    validator.sandbox,
+                    prepared.root,
+                    prepared.oracle.tests,
+                    {prepared.oracle.target: text},
+                    validator.limits,
+                )
             fresh_seconds += time.monotonic() - started
             fresh_count += len(texts[:8])
         finally:
@@ -154,8 +190,12 @@ def handle(args: argparse.Namespace) -> int:
     if not corpus.is_dir():
         print(f"bench repair: no corpus at {corpus}")
         return 2
-    settings = Settings(engine="offline", sandbox=args.sandbox, budget=args.budget,
-                        timeout=10.0 if not args.quick else 5.0)
+    settings = Settings(
+        engine="offline",
+        sandbox=args.sandbox,
+        budget=args.budget,
+        timeout=10.0 if not args.quick else 5.0,
+    )
     cases = sorted(p for p in corpus.iterdir() if (p / "prog.py").is_file())
     fixes_file = corpus / "fixes.json"
     fixes = json.loads(fixes_file.read_text(encoding="utf-8")) if fixes_file.exists() else {}
@@ -171,26 +211,36 @@ def handle(args: argparse.Namespace) -> int:
         try:
             result = asyncio.run(_run_case(case, intended, settings))
         except Exception as exc:  # a broken case is a failed case, not a crashed benchmark
-            result = CaseResult(case.name, False, False, 0.0, 0, f"error: {type(exc).__name__}: {exc}")
+            result = CaseResult(
+                case.name, False, False, 0.0, 0, f"error: {type(exc).__name__}: {exc}"
+            )
         results.append(result)
         mark = "fixed " if result.verified else "FAILED"
         same = " (intended)" if result.intended else ""
-        print(f"  {mark} {case.name:28s} {result.seconds:6.2f}s {result.candidates:5d} cand  {result.summary[:60]}{same}",
-              flush=True)
+        print(
+            f"  {mark} {case.name:28s} {result.seconds:6.2f}s {result.candidates:5d} cand  {result.summary[:60]}{same}",
+            flush=True,
+        )
     verified = [r for r in results if r.verified]
     times = [r.seconds for r in verified]
     total = max(1, len(results))
-    print(f"\nrepair corpus: {len(verified)}/{len(results)} verified ({100 * len(verified) / total:.0f}%), "
-          f"{sum(r.intended for r in verified)} equal the intended fix")
+    print(
+        f"\nrepair corpus: {len(verified)}/{len(results)} verified ({100 * len(verified) / total:.0f}%), "
+        f"{sum(r.intended for r in verified)} equal the intended fix"
+    )
     if times:
-        print(f"time to verified fix: median {statistics.median(times):.2f}s, p95 {_percentile(times, 0.95):.2f}s, "
-              f"max {max(times):.2f}s; within 60s: {sum(t <= 60 for t in times)}")
+        print(
+            f"time to verified fix: median {statistics.median(times):.2f}s, p95 {_percentile(times, 0.95):.2f}s, "
+            f"max {max(times):.2f}s; within 60s: {sum(t <= 60 for t in times)}"
+        )
     names = THROUGHPUT_CASES[:2] if args.quick else THROUGHPUT_CASES
     warm_n, warm_s, fresh_n, fresh_s = asyncio.run(_throughput(corpus, settings, names))
     if warm_n and fresh_n:
         warm_rate = warm_n / warm_s
         fresh_rate = fresh_n / fresh_s
-        print(f"validation: {_workers()} warm workers {warm_rate:.0f} candidates/s ({1000 / warm_rate:.1f} ms each, {warm_n} candidates); "
-              f"fresh pytest {fresh_rate:.1f} candidates/s ({1000 / fresh_rate:.0f} ms each, {fresh_n}); "
-              f"speed-up {warm_rate / fresh_rate:.0f}x")
+        print(
+            f"validation: {_workers()} warm workers {warm_rate:.0f} candidates/s ({1000 / warm_rate:.1f} ms each, {warm_n} candidates); "
+            f"fresh pytest {fresh_rate:.1f} candidates/s ({1000 / fresh_rate:.0f} ms each, {fresh_n}); "
+            f"speed-up {warm_rate / fresh_rate:.0f}x"
+        )
     return 0

@@ -37,12 +37,17 @@ PROGRAMS = {
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "sandbox", help="per-run time of each sandbox vs the bare interpreter and AutoGen")
+        "sandbox", help="per-run time of each sandbox vs the bare interpreter and AutoGen"
+    )
     parser.add_argument("--runs", type=int, default=20, help="runs per measurement (default 20)")
     parser.add_argument("--image", help="Docker image (default: $FIXLOOP_TEST_IMAGE or settings)")
     parser.add_argument("--skip-docker", action="store_true", help="leave out both docker rows")
-    parser.add_argument("--starts", type=int, default=5,
-                        help="docker start-ups measured on each side, alternating (default 5)")
+    parser.add_argument(
+        "--starts",
+        type=int,
+        default=5,
+        help="docker start-ups measured on each side, alternating (default 5)",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -51,7 +56,10 @@ Runner = Callable[[], Awaitable[Any]]
 
 def _cpu_ms() -> float:
     """CPU time of this process (all threads) and its reaped children, in ms."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime) * 1000
 
 
@@ -79,7 +87,9 @@ async def _interleaved(
     return {key: (statistics.median(walls[key]), statistics.median(cpus[key])) for key in runners}
 
 
-async def _back_to_back(runs: int, runners: dict[tuple[str, str], Runner]) -> dict[tuple[str, str], float]:
+async def _back_to_back(
+    runs: int, runners: dict[tuple[str, str], Runner]
+) -> dict[tuple[str, str], float]:
     """Median wall ms per runner when each measured run directly follows the runner's previous
     run; rounds of `BLOCK` runs per runner keep slow drifts of the machine from favouring one."""
     walls: dict[tuple[str, str], list[float]] = {key: [] for key in runners}
@@ -95,8 +105,13 @@ async def _back_to_back(runs: int, runners: dict[tuple[str, str], Runner]) -> di
 
 async def _bare(script: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, script.name, cwd=script.parent, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        script.name,
+        cwd=script.parent,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     await process.communicate()
 
 
@@ -130,7 +145,10 @@ async def _measure(args: argparse.Namespace) -> dict[str, dict[str, float | str]
 
 
 async def _docker_starts(
-    samples: int, image: str | None, root: Path, table: dict[str, dict[str, float | str]],
+    samples: int,
+    image: str | None,
+    root: Path,
+    table: dict[str, dict[str, float | str]],
 ) -> None:
     """Replace each docker row's one start-up figure by the median of `samples`, measured
     alternately (ours, then AutoGen's, each stopped again), since one start-up is noisy."""
@@ -151,7 +169,8 @@ async def _docker_starts(
         work_dir = root / f"autogen-docker-start{sample}"
         work_dir.mkdir()
         executor = DockerCommandLineCodeExecutor(
-            image=image or DEFAULT_DOCKER_IMAGE, work_dir=work_dir, timeout=30)
+            image=image or DEFAULT_DOCKER_IMAGE, work_dir=work_dir, timeout=30
+        )
         started = time.perf_counter()
         await executor.start()
         their_starts.append((time.perf_counter() - started) * 1000)
@@ -172,8 +191,12 @@ def _executor_runner(executor: Any, blocks: list[Any], token: Any) -> Runner:
 
 
 async def _our_runners(
-    args: argparse.Namespace, root: Path, image: str | None,
-    table: dict[str, dict[str, float | str]], runners: dict[tuple[str, str], Runner], stack: Any,
+    args: argparse.Namespace,
+    root: Path,
+    image: str | None,
+    table: dict[str, dict[str, float | str]],
+    runners: dict[tuple[str, str], Runner],
+    stack: Any,
 ) -> None:
     from fixloop.sandbox import RunSpec, SandboxUnavailable, open_sandbox
 
@@ -194,8 +217,12 @@ async def _our_runners(
 
 
 async def _autogen_runners(
-    args: argparse.Namespace, root: Path, image: str | None,
-    table: dict[str, dict[str, float | str]], runners: dict[tuple[str, str], Runner], stack: Any,
+    args: argparse.Namespace,
+    root: Path,
+    image: str | None,
+    table: dict[str, dict[str, float | str]],
+    runners: dict[tuple[str, str], Runner],
+    stack: Any,
 ) -> None:
     try:
         from autogen_core import CancellationToken
@@ -234,7 +261,8 @@ async def _autogen_runners(
     docker_dir = root / "autogen-docker"
     docker_dir.mkdir()
     executor = DockerCommandLineCodeExecutor(
-        image=image or DEFAULT_DOCKER_IMAGE, work_dir=docker_dir, timeout=30)
+        image=image or DEFAULT_DOCKER_IMAGE, work_dir=docker_dir, timeout=30
+    )
     started = time.perf_counter()
     try:
         await executor.start()
@@ -272,36 +300,52 @@ def _ratio(table: dict[str, dict[str, float | str]], row: str, base: str, column
 
 def report(table: dict[str, dict[str, float | str]]) -> str:
     columns = ("print(1)", "print(1) cpu", "failing", "failing cpu", "start")
-    lines = [f"{'runner':<16} {'print(1) ms':>12} {'(cpu)':>7} {'failing ms':>12} {'(cpu)':>7} "
-             f"{'start ms':>10}"]
+    lines = [
+        f"{'runner':<16} {'print(1) ms':>12} {'(cpu)':>7} {'failing ms':>12} {'(cpu)':>7} "
+        f"{'start ms':>10}"
+    ]
     for row, values in table.items():
         if "unavailable" in values:
             lines.append(f"{row:<16} unavailable: {values['unavailable']}")
             continue
         shown = [f"{c:.1f}" if isinstance(c, float) else "-" for c in map(values.get, columns)]
-        lines.append(f"{row:<16} {shown[0]:>12} {shown[1]:>7} {shown[2]:>12} {shown[3]:>7} "
-                     f"{shown[4]:>10}")
+        lines.append(
+            f"{row:<16} {shown[0]:>12} {shown[1]:>7} {shown[2]:>12} {shown[3]:>7} {shown[4]:>10}"
+        )
     lines.append("")
-    lines.append("wall-time ratios (target), then the CPU ratio (bwrap and docker CPU leave out the")
-    lines.append("sandboxed program, reaped inside its namespace or container, so only local compares):")
+    lines.append(
+        "wall-time ratios (target), then the CPU ratio (bwrap and docker CPU leave out the"
+    )
+    lines.append(
+        "sandboxed program, reaped inside its namespace or container, so only local compares):"
+    )
     for label in PROGRAMS:
         lines.append(
             f"  {label}: local/bare {_ratio(table, 'fixloop local', 'bare python', label)} (<= 1.1x), "
             f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', label)} (<= 1.3x), "
             f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', label)} (<= 1x); "
-            f"cpu local/bare {_ratio(table, 'fixloop local', 'bare python', label + ' cpu')}")
-    lines.append(f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)")
+            f"cpu local/bare {_ratio(table, 'fixloop local', 'bare python', label + ' cpu')}"
+        )
+    lines.append(
+        f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)"
+    )
     lines.append("")
-    lines.append("back to back (each run right after the same runner's previous one; ms, then ratios):")
+    lines.append(
+        "back to back (each run right after the same runner's previous one; ms, then ratios):"
+    )
     for label in PROGRAMS:
         column = f"{label} b2b"
-        cells = ", ".join(f"{row} {values[column]:.1f}" for row, values in table.items()
-                          if isinstance(values.get(column), float))
+        cells = ", ".join(
+            f"{row} {values[column]:.1f}"
+            for row, values in table.items()
+            if isinstance(values.get(column), float)
+        )
         lines.append(f"  {label}: {cells}")
         lines.append(
             f"    local/bare {_ratio(table, 'fixloop local', 'bare python', column)}, "
             f"bwrap/bare {_ratio(table, 'fixloop bwrap', 'bare python', column)}, "
-            f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', column)}")
+            f"docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', column)}"
+        )
     return "\n".join(lines)
 
 

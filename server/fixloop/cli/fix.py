@@ -23,30 +23,50 @@ from fixloop.settings import ENGINES, SANDBOXES, Settings
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "fix", help="find a fix proved in the sandbox and print it as a diff",
+        "fix",
+        help="find a fix proved in the sandbox and print it as a diff",
         description="Reproduce a failure in the sandbox, search for a fix, prove it, print the diff.",
     )
     parser.add_argument("file", help="the Python file to fix (relative to the current directory)")
-    parser.add_argument("--lines", metavar="A-B", help="only edit lines A to B (1-based, inclusive)")
-    parser.add_argument("--test", action="append", default=[], metavar="TEST",
-                        help="pytest file or node id that must pass (repeatable)")
+    parser.add_argument(
+        "--lines", metavar="A-B", help="only edit lines A to B (1-based, inclusive)"
+    )
+    parser.add_argument(
+        "--test",
+        action="append",
+        default=[],
+        metavar="TEST",
+        help="pytest file or node id that must pass (repeatable)",
+    )
     parser.add_argument("--cmd", metavar="COMMAND", help="a command that must exit 0")
     parser.add_argument("--root", metavar="DIR", default=".", help="project root (default: cwd)")
     parser.add_argument("--engine", choices=ENGINES, default=None)
     parser.add_argument("--sandbox", choices=SANDBOXES, default=None)
     parser.add_argument("--python", metavar="PATH", default=None, help="interpreter for the code")
     parser.add_argument("--image", default=None, help="Docker image for --sandbox docker")
-    parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
-                        help="time for the whole search (default 60)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time for the whole search (default 60)",
+    )
     parser.add_argument("--timeout", type=float, default=None, metavar="S", help="per-run limit")
     parser.add_argument("--write", action="store_true", help="apply the verified fix to FILE")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="print every progress line of the search on stderr")
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="print every progress line of the search on stderr",
+    )
     parser.add_argument("--model", default=None, help="model name for the llm engine")
     parser.add_argument("--base-url", default=None, help="OpenAI-compatible server for the model")
-    parser.add_argument("--allow-shell", action="store_true",
-                        help="allow shell syntax in --cmd (and shell tools for the model)")
+    parser.add_argument(
+        "--allow-shell",
+        action="store_true",
+        help="allow shell syntax in --cmd (and shell tools for the model)",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -93,8 +113,15 @@ def handle(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     file = _cwd_or_root(args.file, root)
     tests = tuple(_relative_test(test, root) for test in args.test)
-    request = FixRequest(path=file, root=root, settings=settings, line_range=line_range,
-                         tests=tests, command=args.cmd, allow_shell=args.allow_shell)
+    request = FixRequest(
+        path=file,
+        root=root,
+        settings=settings,
+        line_range=line_range,
+        tests=tests,
+        command=args.cmd,
+        allow_shell=args.allow_shell,
+    )
     try:
         result = asyncio.run(run_fix(request, progress=_progress_printer(args.verbose)))
     except FixUsageError as exc:

@@ -25,11 +25,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "run", help="run a Python file in a sandbox",
+        "run",
+        help="run a Python file in a sandbox",
         description="Run a Python file in a sandbox (working directory: the project root).",
     )
     parser.add_argument("file", metavar="FILE", help="the Python file to run")
-    parser.add_argument("args", metavar="ARGS", nargs="*", help="arguments for the program (after --)")
+    parser.add_argument(
+        "args", metavar="ARGS", nargs="*", help="arguments for the program (after --)"
+    )
     parser.add_argument("--sandbox", choices=KINDS, default=None, help="backend (default: auto)")
     parser.add_argument("--python", metavar="PATH", help="interpreter for the program")
     parser.add_argument("--image", metavar="NAME", help="Docker image (docker sandbox)")

@@ -20,7 +20,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--stdio", action="store_true", help="serve over stdio (the default)")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="serve over TCP, for debugging")
     parser.add_argument(
-        "--log-level", default="warning", choices=("debug", "info", "warning", "error"),
+        "--log-level",
+        default="warning",
+        choices=("debug", "info", "warning", "error"),
         help="stderr log level (default: warning)",
     )
     parser.set_defaults(handler=serve)
@@ -35,7 +37,9 @@ def _host_port(value: str) -> tuple[str, int]:
 
 def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
-        stream=sys.stderr, level=args.log_level.upper(), format="fixloop %(levelname)s %(name)s: %(message)s"
+        stream=sys.stderr,
+        level=args.log_level.upper(),
+        format="fixloop %(levelname)s %(name)s: %(message)s",
     )
     from fixloop.lsp.server import build_server
 

@@ -21,27 +21,46 @@ from fixloop.settings import SANDBOXES, Settings
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `fixloop task` and `fixloop tests`."""
     parser.add_argument("--model", default="", help="model name (default: FIXLOOP_MODEL)")
-    parser.add_argument("--base-url", default="", help="OpenAI-compatible endpoint (default: FIXLOOP_BASE_URL / OPENAI_BASE_URL)")
+    parser.add_argument(
+        "--base-url",
+        default="",
+        help="OpenAI-compatible endpoint (default: FIXLOOP_BASE_URL / OPENAI_BASE_URL)",
+    )
     parser.add_argument("--sandbox", choices=SANDBOXES, default="auto")
     parser.add_argument("--python", default="", help="interpreter for the generated code")
     parser.add_argument("--image", default="", help="Docker image for --sandbox docker")
     parser.add_argument("--timeout", type=float, default=None, help="wall seconds per sandbox run")
-    parser.add_argument("--budget", type=float, default=None, help="wall seconds for the whole conversation")
+    parser.add_argument(
+        "--budget", type=float, default=None, help="wall seconds for the whole conversation"
+    )
     parser.add_argument("--max-turns", type=int, default=None, help="model turns (default 6)")
-    parser.add_argument("--network", action="store_true", help="give the sandbox network access (pip install)")
-    parser.add_argument("--allow-shell", action="store_true", help="run shell blocks the model writes")
+    parser.add_argument(
+        "--network", action="store_true", help="give the sandbox network access (pip install)"
+    )
+    parser.add_argument(
+        "--allow-shell", action="store_true", help="run shell blocks the model writes"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     raw: dict[str, Any] = {
-        "engine": "llm", "sandbox": args.sandbox, "python": args.python, "model": args.model,
-        "base_url": args.base_url, "network": args.network, "allow_shell": args.allow_shell,
-        "timeout": args.timeout, "budget": args.budget, "max_turns": args.max_turns,
+        "engine": "llm",
+        "sandbox": args.sandbox,
+        "python": args.python,
+        "model": args.model,
+        "base_url": args.base_url,
+        "network": args.network,
+        "allow_shell": args.allow_shell,
+        "timeout": args.timeout,
+        "budget": args.budget,
+        "max_turns": args.max_turns,
     }
     if args.image:
         raw["docker_image"] = args.image
-    settings, problems = Settings.from_mapping({k: v for k, v in raw.items() if v not in ("", None)})
+    settings, problems = Settings.from_mapping(
+        {k: v for k, v in raw.items() if v not in ("", None)}
+    )
     for problem in problems:
         print(f"fixloop: {problem}", file=sys.stderr)
     return replace(settings, network=args.network, allow_shell=args.allow_shell)
@@ -51,10 +70,21 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "task", help="have the model write a program for a task and prove it runs"
     )
-    parser.add_argument("text", help='the task, e.g. "write fibonacci numbers up to 100 to fib.txt"')
-    parser.add_argument("--dir", type=Path, default=Path("fixloop-output"), help="where the script and produced files go")
-    parser.add_argument("--data", type=Path, action="append", default=[], help="an input file the program may read")
-    parser.add_argument("--expect", action="append", default=None, help="a file the program must create")
+    parser.add_argument(
+        "text", help='the task, e.g. "write fibonacci numbers up to 100 to fib.txt"'
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("fixloop-output"),
+        help="where the script and produced files go",
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", default=[], help="an input file the program may read"
+    )
+    parser.add_argument(
+        "--expect", action="append", default=None, help="a file the program must create"
+    )
     add_model_options(parser)
     parser.set_defaults(handler=handle)
 
@@ -72,7 +102,10 @@ def handle(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(
             solve_task(
-                args.text, settings=settings, data_files=args.data, expected_files=args.expect,
+                args.text,
+                settings=settings,
+                data_files=args.data,
+                expected_files=args.expect,
                 progress=lambda message: print(f"fixloop: {message}", file=sys.stderr),
             )
         )
@@ -88,12 +121,23 @@ def handle(args: argparse.Namespace) -> int:
         f"{result.tokens} tokens (~${result.cost_usd:.4f}), sandbox {result.sandbox}"
     )
     if args.json:
-        print(json.dumps({
-            "solved": result.solved, "reason": result.reason, "script": result.script_name,
-            "files": [str(p) for p in written], "skipped": list(result.skipped),
-            "turns": result.turns, "tokens": result.tokens, "cost_usd": result.cost_usd,
-            "output": result.output, "sandbox": result.sandbox, "transcript": result.transcript,
-        }))
+        print(
+            json.dumps(
+                {
+                    "solved": result.solved,
+                    "reason": result.reason,
+                    "script": result.script_name,
+                    "files": [str(p) for p in written],
+                    "skipped": list(result.skipped),
+                    "turns": result.turns,
+                    "tokens": result.tokens,
+                    "cost_usd": result.cost_usd,
+                    "output": result.output,
+                    "sandbox": result.sandbox,
+                    "transcript": result.transcript,
+                }
+            )
+        )
     else:
         if result.output:
             print(result.output)

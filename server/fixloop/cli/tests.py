@@ -57,22 +57,39 @@ def handle(args: argparse.Namespace) -> int:
             return _fail(str(exc))
     settings = settings_from(args)
     try:
-        result = asyncio.run(generate_tests(
-            file, root, None, line_range, settings,
-            progress=lambda message: print(f"fixloop tests: {message}", file=sys.stderr),
-        ))
+        result = asyncio.run(
+            generate_tests(
+                file,
+                root,
+                None,
+                line_range,
+                settings,
+                progress=lambda message: print(f"fixloop tests: {message}", file=sys.stderr),
+            )
+        )
     except (ModelConfigError, SandboxUnavailable, ValueError, UnicodeDecodeError) as error:
         return _fail(str(error))
     except ModelError as error:
         print(f"fixloop tests: {error}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps({
-            "ok": result.ok, "path": result.path.as_posix(), "diff": result.diff,
-            "passed": result.passed, "failed": result.failed, "bugs_found": list(result.bugs_found),
-            "reason": result.reason, "turns": result.turns, "tokens": result.tokens,
-            "cost_usd": result.cost_usd, "transcript": result.transcript,
-        }))
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "path": result.path.as_posix(),
+                    "diff": result.diff,
+                    "passed": result.passed,
+                    "failed": result.failed,
+                    "bugs_found": list(result.bugs_found),
+                    "reason": result.reason,
+                    "turns": result.turns,
+                    "tokens": result.tokens,
+                    "cost_usd": result.cost_usd,
+                    "transcript": result.transcript,
+                }
+            )
+        )
     elif result.ok:
         sys.stdout.write(result.diff)
     summary = f"{result.passed} passed, {result.failed} failed, {result.turns} turns, {result.tokens} tokens"
@@ -91,6 +108,9 @@ def handle(args: argparse.Namespace) -> int:
         target.write_text(result.text, encoding="utf-8")
         print(f"fixloop tests: wrote {result.path.as_posix()}", file=sys.stderr)
     if result.bugs:
-        print(f"fixloop tests: to fix the code: fixloop fix {args.file} --test {result.path.as_posix()}"
-              + ("" if args.write else " (after --write)"), file=sys.stderr)
+        print(
+            f"fixloop tests: to fix the code: fixloop fix {args.file} --test {result.path.as_posix()}"
+            + ("" if args.write else " (after --write)"),
+            file=sys.stderr,
+        )
     return 0

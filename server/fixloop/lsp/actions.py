@@ -41,7 +41,9 @@ def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[
             )
         )
     is_test_file = Path(uri).name.startswith("test_") or uri.endswith("_test.py")
-    fixable = [d for d in ours if not (is_test_file and d.code == TEST_FAILURE)]  # tests are never edited
+    fixable = [
+        d for d in ours if not (is_test_file and d.code == TEST_FAILURE)
+    ]  # tests are never edited
     for diagnostic in fixable[:1] if fix is None else []:
         title = f"Debug and fix: {'failing test' if diagnostic.code == TEST_FAILURE else diagnostic.code}"
         argument = {
@@ -64,12 +66,24 @@ def code_actions(server: FixloopServer, params: types.CodeActionParams) -> list[
         argument = {"uri": uri, "version": document.version, "range": server.to_json(selection)}
         for title, kind, command in (
             ("Debug and fix selection", types.CodeActionKind.RefactorRewrite, "fixloop.fix"),
-            ("Generate tests for selection", types.CodeActionKind.Refactor, "fixloop.generateTests"),
+            (
+                "Generate tests for selection",
+                types.CodeActionKind.Refactor,
+                "fixloop.generateTests",
+            ),
         ):
             actions.append(
-                types.CodeAction(title=title, kind=kind, command=types.Command(title=title, command=command, arguments=[argument]))
+                types.CodeAction(
+                    title=title,
+                    kind=kind,
+                    command=types.Command(title=title, command=command, arguments=[argument]),
+                )
             )
     only = params.context.only
     if only:
-        actions = [a for a in actions if any(str(a.kind) == k or str(a.kind).startswith(f"{k}.") for k in only)]
+        actions = [
+            a
+            for a in actions
+            if any(str(a.kind) == k or str(a.kind).startswith(f"{k}.") for k in only)
+        ]
     return actions

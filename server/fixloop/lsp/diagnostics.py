@@ -60,11 +60,15 @@ def _frame_location(frame: Frame, place: DocumentPlace, encoding: str) -> types.
     line = max(frame.line - 1, 0)
     return types.Location(
         uri=path.as_uri(),
-        range=types.Range(types.Position(line=line, character=0), types.Position(line=line + 1, character=0)),
+        range=types.Range(
+            types.Position(line=line, character=0), types.Position(line=line + 1, character=0)
+        ),
     )
 
 
-def run_diagnostics(result: RunResult, place: DocumentPlace, encoding: str = UTF16) -> list[types.Diagnostic]:
+def run_diagnostics(
+    result: RunResult, place: DocumentPlace, encoding: str = UTF16
+) -> list[types.Diagnostic]:
     """Diagnostics for one run of the document: empty when it ran clean."""
     if result.status is Status.OK:
         return []
@@ -96,7 +100,11 @@ def run_diagnostics(result: RunResult, place: DocumentPlace, encoding: str = UTF
     for frame in error.frames:
         location = None if frame is primary else _frame_location(frame, place, encoding)
         if location is not None:
-            related.append(types.DiagnosticRelatedInformation(location=location, message=f"in {frame.function}"))
+            related.append(
+                types.DiagnosticRelatedInformation(
+                    location=location, message=f"in {frame.function}"
+                )
+            )
     return [
         types.Diagnostic(
             range=line_content_range(place.text, line - 1, encoding),
@@ -134,13 +142,16 @@ def failing_test_diagnostics(
     return by_uri
 
 
-def module_summary_diagnostic(failures: Iterable[Any], failed: int, text: str, encoding: str = UTF16) -> types.Diagnostic:
+def module_summary_diagnostic(
+    failures: Iterable[Any], failed: int, text: str, encoding: str = UTF16
+) -> types.Diagnostic:
     """One warning on the module's first line naming the failing tests that exercise it."""
     names = [str(getattr(f, "nodeid", "")).rsplit("::", 1)[-1] for f in failures]
     listed = ", ".join(n for n in names[:5] if n) + (", ..." if len(names) > 5 else "")
     return types.Diagnostic(
         range=line_content_range(text, 0, encoding),
-        message=f"{failed} failing test{'s' if failed != 1 else ''}" + (f": {listed}" if listed else ""),
+        message=f"{failed} failing test{'s' if failed != 1 else ''}"
+        + (f": {listed}" if listed else ""),
         severity=types.DiagnosticSeverity.Warning,
         source=SOURCE,
         code=TEST_FAILURE,

@@ -71,7 +71,9 @@ def line_content_range(text: str, line: int, encoding: str = UTF16) -> types.Ran
     """The range of 0-based `line` from its first non-blank character to its end."""
     span = line_span(text, line)
     if span is None:
-        return types.Range(types.Position(line=line, character=0), types.Position(line=line, character=0))
+        return types.Range(
+            types.Position(line=line, character=0), types.Position(line=line, character=0)
+        )
     content = text[span.start : span.end]
     indent = len(content) - len(content.lstrip())
     if indent == len(content):
@@ -108,7 +110,10 @@ def _common_prefix(a: str, b: str) -> int:
 
 def _common_suffix(a: str, b: str, limit: int) -> int:
     i = 0
-    while i + _CHUNK <= limit and a[len(a) - i - _CHUNK : len(a) - i] == b[len(b) - i - _CHUNK : len(b) - i]:
+    while (
+        i + _CHUNK <= limit
+        and a[len(a) - i - _CHUNK : len(a) - i] == b[len(b) - i - _CHUNK : len(b) - i]
+    ):
         i += _CHUNK
     while i < limit and a[len(a) - i - 1] == b[len(b) - i - 1]:
         i += 1
@@ -130,14 +135,20 @@ def minimal_text_edit(old: str, new: str, encoding: str = UTF16) -> types.TextEd
         suffix -= 1
         end += 1
     return types.TextEdit(
-        range=types.Range(start=position_at(old, prefix, encoding), end=position_at(old, end, encoding)),
+        range=types.Range(
+            start=position_at(old, prefix, encoding), end=position_at(old, end, encoding)
+        ),
         new_text=new[prefix : len(new) - suffix],
     )
 
 
 def apply_text_edit(text: str, edit: types.TextEdit, encoding: str = UTF16) -> str:
     """Apply one edit to `text` (the inverse of `minimal_text_edit`; used by tests and checks)."""
-    return text[: offset_at(text, edit.range.start, encoding)] + edit.new_text + text[offset_at(text, edit.range.end, encoding) :]
+    return (
+        text[: offset_at(text, edit.range.start, encoding)]
+        + edit.new_text
+        + text[offset_at(text, edit.range.end, encoding) :]
+    )
 
 
 def offset_at(text: str, position: types.Position, encoding: str = UTF16) -> int:
@@ -162,7 +173,9 @@ def workspace_edit(
     """A versioned `TextDocumentEdit` when the client supports it, else a plain `changes` map."""
     if document_changes:
         identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
-        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=[edit])])
+        return types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(text_document=identifier, edits=[edit])]
+        )
     return types.WorkspaceEdit(changes={uri: [edit]})
 
 
@@ -170,10 +183,19 @@ def creation_edit(uri: str, text: str) -> types.WorkspaceEdit:
     """Create a new file `uri` holding `text` (fails on the client if the file already exists)."""
     return types.WorkspaceEdit(
         document_changes=[
-            types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)),
+            types.CreateFile(
+                uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)
+            ),
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-                edits=[types.TextEdit(range=types.Range(types.Position(line=0, character=0), types.Position(line=0, character=0)), new_text=text)],
+                edits=[
+                    types.TextEdit(
+                        range=types.Range(
+                            types.Position(line=0, character=0), types.Position(line=0, character=0)
+                        ),
+                        new_text=text,
+                    )
+                ],
             ),
         ]
     )

@@ -67,7 +67,9 @@ class Target:
         return self.path.relative_to(self.root).as_posix()
 
     def place(self) -> DocumentPlace:
-        return DocumentPlace(uri=self.uri, text=self.text, relative_path=self.relative_path, root=self.root)
+        return DocumentPlace(
+            uri=self.uri, text=self.text, relative_path=self.relative_path, root=self.root
+        )
 
 
 def argument(args: tuple[Any, ...]) -> Mapping[str, Any]:
@@ -85,8 +87,12 @@ def _range_argument(raw: Any) -> types.Range | None:
         return None
     try:
         return types.Range(
-            start=types.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
-            end=types.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),
+            start=types.Position(
+                line=int(raw["start"]["line"]), character=int(raw["start"]["character"])
+            ),
+            end=types.Position(
+                line=int(raw["end"]["line"]), character=int(raw["end"]["character"])
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CommandError(f"invalid range: {exc}") from exc
@@ -128,7 +134,9 @@ async def run_file_command(server: FixloopServer, args: tuple[Any, ...]) -> dict
     from fixloop.execution import run_file
 
     result = await run_tracked(
-        server, target.uri, run_file(target.path, root=target.root, settings=server.settings, source=target.text)
+        server,
+        target.uri,
+        run_file(target.path, root=target.root, settings=server.settings, source=target.text),
     )
     if not is_current(server, target):
         return failure(STALE, stale=True)
@@ -146,7 +154,9 @@ async def run_file_command(server: FixloopServer, args: tuple[Any, ...]) -> dict
         "note": result.note,
         "stdout": _cap(result.stdout),
         "stderr": _cap(result.stderr),
-        "error": None if error is None else {"type": error.type, "message": error.message, "line": error.line},
+        "error": None
+        if error is None
+        else {"type": error.type, "message": error.message, "line": error.line},
     }
 
 
@@ -156,14 +166,24 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
 
     command = server.settings.test_command or None
     # Discovery walks the workspace and parses every test file: off the event loop (as the loop does).
-    tests: list[str] = [] if command else await asyncio.to_thread(oracle.discover_tests_for, target.path, target.root)
+    tests: list[str] = (
+        []
+        if command
+        else await asyncio.to_thread(oracle.discover_tests_for, target.path, target.root)
+    )
     if not command and not tests:
-        return failure("no pytest file under the workspace imports this module; set fixloop.testCommand")
+        return failure(
+            "no pytest file under the workspace imports this module; set fixloop.testCommand"
+        )
     report = await run_tracked(
         server,
         target.uri,
         oracle.run_tests(
-            target.root, tests, settings=server.settings, overlay={target.relative_path: target.text}, command=command
+            target.root,
+            tests,
+            settings=server.settings,
+            overlay={target.relative_path: target.text},
+            command=command,
         ),
     )
     if not is_current(server, target):
@@ -176,7 +196,9 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
     by_uri = failing_test_diagnostics(report.failures, target.place(), texts, server.encoding)
     if report.failed and not by_uri.get(target.uri):
         # The failures point into the tests; the module still needs a place to offer the fix.
-        by_uri[target.uri] = [module_summary_diagnostic(report.failures, report.failed, target.text, server.encoding)]
+        by_uri[target.uri] = [
+            module_summary_diagnostic(report.failures, report.failed, target.text, server.encoding)
+        ]
     by_uri.setdefault(target.uri, [])
     server.publish(target.uri, by_uri, target.version)
     return {
@@ -184,7 +206,8 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
         "passed": report.passed,
         "failed": report.failed,
         "failures": [
-            {"nodeid": f.nodeid, "file": f.file, "line": f.line, "message": f.message} for f in report.failures
+            {"nodeid": f.nodeid, "file": f.file, "line": f.line, "message": f.message}
+            for f in report.failures
         ],
     }
 
@@ -206,7 +229,14 @@ def _cancel(state: Any) -> None:
 async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
     raw = argument(args)
     target = server.target(raw)
-    result_shape = {"verified": False, "summary": "", "proof": "", "diff": "", "edit": None, "transcript": None}
+    result_shape = {
+        "verified": False,
+        "summary": "",
+        "proof": "",
+        "diff": "",
+        "edit": None,
+        "transcript": None,
+    }
     if raw.get("version") is not None and raw.get("version") != target.version:
         return {**result_shape, "ok": False, "stale": True, "reason": STALE}
     try:
@@ -231,13 +261,22 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     )
     progress = LoopProgress(server, "Fixloop: debug and fix", on_cancel=lambda: _cancel(state))
     await progress.begin(f"running {target.path.name}")
-    where = f"lines {request.line_range.start}-{request.line_range.end}" if request.line_range else "the failing code"
+    where = (
+        f"lines {request.line_range.start}-{request.line_range.end}"
+        if request.line_range
+        else "the failing code"
+    )
     progress.report(f"reproducing the failure, then searching {where} of {target.path.name}")
     try:
         result = await run_tracked(server, target.uri, run_fix(request, progress=progress.report))
     except CommandError as exc:
         progress.end(str(exc))
-        return {**result_shape, "ok": False, "reason": str(exc), "stale": not is_current(server, target)}
+        return {
+            **result_shape,
+            "ok": False,
+            "reason": str(exc),
+            "stale": not is_current(server, target),
+        }
     except asyncio.CancelledError:
         progress.end("cancelled")
         raise
@@ -264,15 +303,33 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     }
     if not is_current(server, target):
         progress.end("dropped: the document changed")
-        return {**payload, "ok": False, "verified": False, "diff": "", "stale": True, "reason": STALE}
+        return {
+            **payload,
+            "ok": False,
+            "verified": False,
+            "diff": "",
+            "stale": True,
+            "reason": STALE,
+        }
     if not result.verified:
         progress.end(result.reason or "no verified fix")
         return payload
-    edit = minimal_text_edit(target.text, result.fixed or "", server.encoding) if result.fixed is not None else None
+    edit = (
+        minimal_text_edit(target.text, result.fixed or "", server.encoding)
+        if result.fixed is not None
+        else None
+    )
     if edit is None:  # a "fix" with no text or no change is nothing to offer
         progress.end("no change to offer")
-        return {**payload, "verified": False, "diff": "", "reason": "the loop returned no change to apply"}
-    document_edit = workspace_edit(target.uri, target.version, edit, document_changes=server.supports_document_changes)
+        return {
+            **payload,
+            "verified": False,
+            "diff": "",
+            "reason": "the loop returned no change to apply",
+        }
+    document_edit = workspace_edit(
+        target.uri, target.version, edit, document_changes=server.supports_document_changes
+    )
     title = f"Apply verified fix: {result.summary or 'fix'}" + (f" ({proof})" if proof else "")
     state.fix = VerifiedFix(target.version, title, document_edit, result.summary, proof)
     progress.end(f"verified: {proof}" if proof else "verified")
@@ -283,7 +340,10 @@ def _model_feature(server: FixloopServer, what: str, module: str, name: str) -> 
     """(model, function) for a model-backed feature, or (None, why it cannot run)."""
     model = server.model()
     if model is None:
-        return None, f"{what} needs a model: set fixloop.model (and the API key in the server's environment)"
+        return (
+            None,
+            f"{what} needs a model: set fixloop.model (and the API key in the server's environment)",
+        )
     try:
         function = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
@@ -295,18 +355,30 @@ async def generate_tests_command(server: FixloopServer, args: tuple[Any, ...]) -
     raw = argument(args)
     target = server.target(raw)
     selection = _range_argument(raw.get("range"))
-    model, generate_tests = _model_feature(server, "test generation", "fixloop.testgen", "generate_tests")
+    model, generate_tests = _model_feature(
+        server, "test generation", "fixloop.testgen", "generate_tests"
+    )
     if model is None:
         return failure(generate_tests)
     line_range = selection_lines(selection) if selection else None
-    progress = LoopProgress(server, "Fixloop: generate tests", on_cancel=lambda: _cancel(server.documents.get(target.uri)))
+    progress = LoopProgress(
+        server,
+        "Fixloop: generate tests",
+        on_cancel=lambda: _cancel(server.documents.get(target.uri)),
+    )
     await progress.begin(f"writing tests for {target.path.name}")
     try:
         generated = await run_tracked(
             server,
             target.uri,
             generate_tests(
-                target.path, target.root, target.text, line_range, server.settings, model, progress=progress.report
+                target.path,
+                target.root,
+                target.text,
+                line_range,
+                server.settings,
+                model,
+                progress=progress.report,
             ),
         )
     except Exception as exc:
@@ -345,11 +417,17 @@ async def task_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str
     model, solve_task = _model_feature(server, "task mode", "fixloop.task", "solve_task")
     if model is None:
         return failure(solve_task)
-    progress = LoopProgress(server, "Fixloop: solve task", on_cancel=lambda: _cancel(server.documents.get(TASK_OWNER)))
+    progress = LoopProgress(
+        server, "Fixloop: solve task", on_cancel=lambda: _cancel(server.documents.get(TASK_OWNER))
+    )
     await progress.begin(text[:80])
     try:
         # No out_dir: the server never writes files; the client saves what the user keeps.
-        solved = await run_tracked(server, TASK_OWNER, solve_task(text, None, server.settings, model, progress=progress.report))
+        solved = await run_tracked(
+            server,
+            TASK_OWNER,
+            solve_task(text, None, server.settings, model, progress=progress.report),
+        )
     except Exception as exc:
         progress.end("stopped")
         if isinstance(exc, CommandError):
@@ -401,4 +479,9 @@ def transcript_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str
     for line in text.splitlines():
         with contextlib.suppress(ValueError):
             entries.append(json.loads(line))
-    return {"ok": True, "path": path, "entries": entries, "truncated": len(text) >= _MAX_TRANSCRIPT_BYTES}
+    return {
+        "ok": True,
+        "path": path,
+        "entries": entries,
+        "truncated": len(text) >= _MAX_TRANSCRIPT_BYTES,
+    }

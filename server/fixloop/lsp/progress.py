@@ -21,7 +21,9 @@ _CREATE_TIMEOUT_SECONDS = 5.0
 
 
 class LoopProgress:
-    def __init__(self, server: Any, title: str, on_cancel: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, server: Any, title: str, on_cancel: Callable[[], None] | None = None
+    ) -> None:
         self._server = server
         self._title = title
         self._on_cancel = on_cancel
@@ -51,13 +53,17 @@ class LoopProgress:
             cancelled.add_done_callback(lambda future: future.cancelled() and on_cancel())
         progress.begin(
             token,
-            types.WorkDoneProgressBegin(title=self._title, message=message or None, cancellable=True),
+            types.WorkDoneProgressBegin(
+                title=self._title, message=message or None, cancellable=True
+            ),
         )
 
     def report(self, message: str) -> None:
         self.reports += 1
         if self._token is not None:
-            self._server.work_done_progress.report(token=self._token, value=types.WorkDoneProgressReport(message=message[:200]))
+            self._server.work_done_progress.report(
+                token=self._token, value=types.WorkDoneProgressReport(message=message[:200])
+            )
 
     def end(self, message: str) -> None:
         if self._token is None:

@@ -49,7 +49,10 @@ class FixloopProtocol(LanguageServerProtocol):
             return
         if isinstance(message, Mapping):  # an object without "jsonrpc"
             msg_id = message.get("id")
-            self.send_invalid_message_error(TypeError("missing \"jsonrpc\": \"2.0\""), msg_id if isinstance(msg_id, (str, int)) else None)
+            self.send_invalid_message_error(
+                TypeError('missing "jsonrpc": "2.0"'),
+                msg_id if isinstance(msg_id, (str, int)) else None,
+            )
             return
         if not hasattr(message, "jsonrpc"):
             raise TypeError("not a JSON-RPC 2.0 message object")
@@ -57,7 +60,10 @@ class FixloopProtocol(LanguageServerProtocol):
             msg_id = getattr(message, "id", None)
             if msg_id is not None and hasattr(message, "method"):
                 self._send_response(
-                    msg_id, error=types.ResponseError(code=-32600, message="invalid request: jsonrpc must be \"2.0\"")
+                    msg_id,
+                    error=types.ResponseError(
+                        code=-32600, message='invalid request: jsonrpc must be "2.0"'
+                    ),
                 )
             return
         super().handle_message(message)
@@ -68,7 +74,9 @@ class FixloopProtocol(LanguageServerProtocol):
         elif not self.initialize_seen:
             self._send_response(
                 msg_id,
-                error=types.ResponseError(code=_SERVER_NOT_INITIALIZED, message="the server is not initialized yet"),
+                error=types.ResponseError(
+                    code=_SERVER_NOT_INITIALIZED, message="the server is not initialized yet"
+                ),
             )
             return
         super()._handle_request(msg_id, method_name, params)
@@ -96,7 +104,9 @@ class FixloopProtocol(LanguageServerProtocol):
                 text = document.source
                 start = offset_at(text, change.range.start, encoding)
                 end = max(start, offset_at(text, change.range.end, encoding))
-                change = types.TextDocumentContentChangeWholeDocument(text=text[:start] + change.text + text[end:])
+                change = types.TextDocumentContentChangeWholeDocument(
+                    text=text[:start] + change.text + text[end:]
+                )
             self.workspace.update_text_document(params.text_document, change)
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
@@ -107,6 +117,6 @@ class FixloopProtocol(LanguageServerProtocol):
         kind = "parse error" if code == -32700 else "invalid request"
         # JSON-RPC 2.0: an error about a message whose id cannot be read carries `"id": null`
         # (pygls' response type would drop a None id, so this one is written as a plain object).
-        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": f"{kind}: {error}"}})
-
-
+        self._send_data(
+            {"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": f"{kind}: {error}"}}
+        )

@@ -33,6 +33,7 @@ from fixloop.settings import ModelConfig, Settings, model_config
 
 log = logging.getLogger(__name__)
 
+
 class FixloopServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("fixloop", __version__, protocol_cls=FixloopProtocol)
@@ -54,7 +55,9 @@ class FixloopServer(LanguageServer):
         self._settings_generation += 1
         self.settings, problems = parse_settings(raw)
         for problem in problems:
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=problem))
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=problem)
+            )
         self.log_to_client(f"settings: {self.settings}")
 
     async def pull_settings(self) -> None:
@@ -90,12 +93,16 @@ class FixloopServer(LanguageServer):
         workspace = getattr(self.client_capabilities, "workspace", None)
         edit = workspace.workspace_edit if workspace else None
         operations = (edit.resource_operations or []) if edit else []
-        return bool(edit and edit.document_changes and types.ResourceOperationKind.Create in operations)
+        return bool(
+            edit and edit.document_changes and types.ResourceOperationKind.Create in operations
+        )
 
     def path_of(self, uri: str) -> str:
         parsed = urlparse(uri)
         if parsed.scheme not in ("file", ""):
-            raise features.CommandError(f"only files on disk can be run, not {parsed.scheme}: documents")
+            raise features.CommandError(
+                f"only files on disk can be run, not {parsed.scheme}: documents"
+            )
         return unquote(parsed.path) if parsed.scheme else uri
 
     def folders(self) -> list[Path]:
@@ -121,7 +128,9 @@ class FixloopServer(LanguageServer):
             raise features.CommandError(f"{uri} is not open")
         path = Path(self.path_of(uri)).resolve()
         root = document_root(path, [folder.resolve() for folder in self.folders()])
-        return features.Target(uri, document.version, document.source, path, root, document.language_id)
+        return features.Target(
+            uri, document.version, document.source, path, root, document.language_id
+        )
 
     def file_text(self, path: Path) -> str:
         document = self.open_document(path.as_uri())
@@ -132,14 +141,20 @@ class FixloopServer(LanguageServer):
         except OSError:
             return ""
 
-    def publish(self, owner: str, by_uri: Mapping[str, list[types.Diagnostic]], version: int | None) -> None:
+    def publish(
+        self, owner: str, by_uri: Mapping[str, list[types.Diagnostic]], version: int | None
+    ) -> None:
         """Publish diagnostics found for `owner`; clear the ones it published before elsewhere."""
         state = self.documents.get(owner)
         for uri in state.published - set(by_uri):
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
         for uri, diagnostics in by_uri.items():
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version if uri == owner else None)
+                types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=diagnostics, version=version if uri == owner else None
+                )
             )
         state.published = {uri for uri, diagnostics in by_uri.items() if diagnostics}
 
@@ -196,11 +211,17 @@ class ClientLogHandler(logging.Handler):
             return
         protocol = self._server.protocol
         # Before `initialize` the spec allows the server to send nothing at all.
-        if getattr(protocol, "writer", None) is None or not getattr(protocol, "initialize_seen", False):
+        if getattr(protocol, "writer", None) is None or not getattr(
+            protocol, "initialize_seen", False
+        ):
             return
         self._sending = True
         try:
-            kind = types.MessageType.Error if record.levelno >= logging.ERROR else types.MessageType.Warning
+            kind = (
+                types.MessageType.Error
+                if record.levelno >= logging.ERROR
+                else types.MessageType.Warning
+            )
             self._server.log_to_client(self.format(record), kind)
         except Exception:  # logging must never take the server down
             pass
@@ -221,7 +242,9 @@ def build_server() -> FixloopServer:
         await ls.pull_settings()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def changed_configuration(ls: FixloopServer, params: types.DidChangeConfigurationParams) -> None:
+    async def changed_configuration(
+        ls: FixloopServer, params: types.DidChangeConfigurationParams
+    ) -> None:
         # Push-style clients send the section; pull-style ones (VS Code) send null: ask back.
         section = settings_section(params.settings)
         if section and _SETTING_KEYS.intersection(section):
@@ -240,7 +263,9 @@ def build_server() -> FixloopServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FixloopServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.settings.run_on_save:
-            task = asyncio.ensure_future(features.run_file_command(ls, ({"uri": params.text_document.uri},)))
+            task = asyncio.ensure_future(
+                features.run_file_command(ls, ({"uri": params.text_document.uri},))
+            )
             task.add_done_callback(_log_failure)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -280,7 +305,9 @@ def _camel(name: str) -> str:
 
 
 # A pushed section names at least one setting, in package.json's camelCase or in snake_case.
-_SETTING_KEYS = frozenset(Settings.__dataclass_fields__) | {_camel(name) for name in Settings.__dataclass_fields__}
+_SETTING_KEYS = frozenset(Settings.__dataclass_fields__) | {
+    _camel(name) for name in Settings.__dataclass_fields__
+}
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

@@ -33,7 +33,11 @@ class BoundedReader:
 
     def read(self, size: int) -> bytes:
         if size > MAX_MESSAGE_BYTES:
-            log.error("refusing a %d-byte message (limit %d); closing the connection", size, MAX_MESSAGE_BYTES)
+            log.error(
+                "refusing a %d-byte message (limit %d); closing the connection",
+                size,
+                MAX_MESSAGE_BYTES,
+            )
             return b""
         parts: list[bytes] = []
         remaining = size

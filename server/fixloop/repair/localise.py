@@ -16,7 +16,9 @@ from fixloop.oracle import Observation
 FRAME_PRIOR = 0.6
 
 
-def rank_lines(baseline: Observation, target: str, allowed: Iterable[int]) -> list[tuple[int, float]]:
+def rank_lines(
+    baseline: Observation, target: str, allowed: Iterable[int]
+) -> list[tuple[int, float]]:
     """Lines in `allowed`, most suspicious first, with their scores."""
     allowed_set = set(allowed)
     failing = [o for o in baseline.outcomes if o.outcome in ("failed", "timeout")]

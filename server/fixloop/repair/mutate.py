@@ -30,40 +30,103 @@ class Mutant:
 
 
 COMPARE_TOKENS = {
-    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
-    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
 }
 COMPARE_SWAPS = {
-    "<": ("<=", ">", "!=", "=="), "<=": ("<", ">=", "=="), ">": (">=", "<", "!=", "=="),
-    ">=": (">", "<=", "=="), "==": ("!=", "<=", ">=", "is"), "!=": ("==", "<", ">"),
-    "is": ("is not", "=="), "is not": ("is", "!="), "in": ("not in",), "not in": ("in",),
+    "<": ("<=", ">", "!=", "=="),
+    "<=": ("<", ">=", "=="),
+    ">": (">=", "<", "!=", "=="),
+    ">=": (">", "<=", "=="),
+    "==": ("!=", "<=", ">=", "is"),
+    "!=": ("==", "<", ">"),
+    "is": ("is not", "=="),
+    "is not": ("is", "!="),
+    "in": ("not in",),
+    "not in": ("in",),
 }
 BINOP_TOKENS = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
-    ast.Pow: "**", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
     ast.RShift: ">>",
 }
 BINOP_SWAPS = {
-    "+": ("-", "*"), "-": ("+",), "*": ("/", "+", "//", "**"), "/": ("//", "*"),
-    "//": ("/", "%"), "%": ("//",), "**": ("*",), "&": ("|", "^"), "|": ("&", "^"),
-    "^": ("|", "&"), "<<": (">>",), ">>": ("<<",),
+    "+": ("-", "*"),
+    "-": ("+",),
+    "*": ("/", "+", "//", "**"),
+    "/": ("//", "*"),
+    "//": ("/", "%"),
+    "%": ("//",),
+    "**": ("*",),
+    "&": ("|", "^"),
+    "|": ("&", "^"),
+    "^": ("|", "&"),
+    "<<": (">>",),
+    ">>": ("<<",),
 }
 FUNCTION_SWAPS = {
-    "min": ("max",), "max": ("min",), "any": ("all",), "all": ("any",),
-    "sorted": ("reversed",), "reversed": ("sorted",), "int": ("float", "round"),
-    "float": ("int",), "list": ("set", "sorted"), "set": ("list", "sorted"), "sum": ("len",),
-    "len": ("sum",), "str": ("repr",), "round": ("int",), "filter": ("map",), "map": ("filter",),
+    "min": ("max",),
+    "max": ("min",),
+    "any": ("all",),
+    "all": ("any",),
+    "sorted": ("reversed",),
+    "reversed": ("sorted",),
+    "int": ("float", "round"),
+    "float": ("int",),
+    "list": ("set", "sorted"),
+    "set": ("list", "sorted"),
+    "sum": ("len",),
+    "len": ("sum",),
+    "str": ("repr",),
+    "round": ("int",),
+    "filter": ("map",),
+    "map": ("filter",),
 }
 METHOD_SWAPS = {
-    "append": ("extend", "insert"), "extend": ("append",), "pop": ("remove", "get"),
-    "remove": ("pop", "discard"), "keys": ("values", "items"), "values": ("keys", "items"),
-    "items": ("keys", "values"), "lower": ("upper", "casefold"), "upper": ("lower",),
-    "startswith": ("endswith",), "endswith": ("startswith",), "find": ("index", "rfind"),
-    "index": ("find",), "split": ("rsplit", "splitlines"), "strip": ("lstrip", "rstrip"),
-    "lstrip": ("strip", "rstrip"), "rstrip": ("strip", "lstrip"), "get": ("pop",),
-    "add": ("update", "append"), "update": ("add",), "sort": ("reverse",), "join": ("split",),
-    "isdigit": ("isalpha", "isnumeric"), "isalpha": ("isdigit", "isalnum"),
-    "popleft": ("pop",), "appendleft": ("append",), "insert": ("append",),
+    "append": ("extend", "insert"),
+    "extend": ("append",),
+    "pop": ("remove", "get"),
+    "remove": ("pop", "discard"),
+    "keys": ("values", "items"),
+    "values": ("keys", "items"),
+    "items": ("keys", "values"),
+    "lower": ("upper", "casefold"),
+    "upper": ("lower",),
+    "startswith": ("endswith",),
+    "endswith": ("startswith",),
+    "find": ("index", "rfind"),
+    "index": ("find",),
+    "split": ("rsplit", "splitlines"),
+    "strip": ("lstrip", "rstrip"),
+    "lstrip": ("strip", "rstrip"),
+    "rstrip": ("strip", "lstrip"),
+    "get": ("pop",),
+    "add": ("update", "append"),
+    "update": ("add",),
+    "sort": ("reverse",),
+    "join": ("split",),
+    "isdigit": ("isalpha", "isnumeric"),
+    "isalpha": ("isdigit", "isalnum"),
+    "popleft": ("pop",),
+    "appendleft": ("append",),
+    "insert": ("append",),
 }
 WRAPPERS = ("len", "abs", "int", "str", "float", "list", "sorted", "sum", "round", "set")
 RETURN_DEFAULTS = ("None", "0", "[]", "0.0", "''", "False", "{}", "1", "True", "-1")
@@ -74,7 +137,9 @@ def _node_token_gap(view: SourceView, left: ast.AST, right: ast.AST) -> tuple[in
     return view.span(left)[1], view.span(right)[0]
 
 
-def _replace_token(view: SourceView, left: ast.AST, right: ast.AST, old: str, new: str) -> Edit | None:
+def _replace_token(
+    view: SourceView, left: ast.AST, right: ast.AST, old: str, new: str
+) -> Edit | None:
     start, end = _node_token_gap(view, left, right)
     gap = view.source[start:end]
     # Parentheses may sit in the gap; replace only the operator token itself.
@@ -108,8 +173,13 @@ class MutantGenerator:
         for statement in self.view.statements_on(line)[:1]:
             if self.view.function_at(line) is None:
                 return
-            yield from self._guards(statement, line, self.view.indent_of(line),
-                                    self.view.line_start(line), _inside_loop(self.view, statement))
+            yield from self._guards(
+                statement,
+                line,
+                self.view.indent_of(line),
+                self.view.line_start(line),
+                _inside_loop(self.view, statement),
+            )
             for node in ast.walk(statement):
                 if isinstance(node, ast.Subscript):
                     yield from self._subscripts(node, line)
@@ -147,8 +217,16 @@ class MutantGenerator:
                             yield Mutant(edit, f"operator {token} -> {new}", node_line, 1)
                 start, end = view.span(node)
                 left_text, right_text = view.text(node.left), view.text(node.right)
-                yield Mutant(Edit(start, end, f"{_atomic(view, node.right)} {token} {_atomic(view, node.left)}"),
-                             "swap operands", node_line, 3)
+                yield Mutant(
+                    Edit(
+                        start,
+                        end,
+                        f"{_atomic(view, node.right)} {token} {_atomic(view, node.left)}",
+                    ),
+                    "swap operands",
+                    node_line,
+                    3,
+                )
                 yield Mutant(Edit(start, end, left_text), f"drop term {right_text}", node_line, 3)
                 yield Mutant(Edit(start, end, right_text), f"drop term {left_text}", node_line, 3)
             elif isinstance(node, ast.BoolOp):
@@ -163,7 +241,9 @@ class MutantGenerator:
                     yield Mutant(Edit(start, end, view.text(value)), "drop condition", node_line, 3)
             elif isinstance(node, ast.UnaryOp):
                 start, end = view.span(node)
-                yield Mutant(Edit(start, end, view.text(node.operand)), "drop unary operator", node_line, 1)
+                yield Mutant(
+                    Edit(start, end, view.text(node.operand)), "drop unary operator", node_line, 1
+                )
             elif isinstance(node, ast.Constant):
                 yield from self._constants(node, node_line)
             elif isinstance(node, ast.List) and len(node.elts) <= 1:
@@ -232,8 +312,8 @@ class MutantGenerator:
         args = node.args
         for first, second in zip(args, args[1:], strict=False):
             a, b = view.span(first), view.span(second)
-            text = view.source[a[0]:b[1]]
-            middle = view.source[a[1]:b[0]]
+            text = view.source[a[0] : b[1]]
+            middle = view.source[a[1] : b[0]]
             swapped = view.text(second) + middle + view.text(first)
             if text != swapped:
                 yield Mutant(Edit(a[0], b[1], swapped), "swap arguments", line, 2)
@@ -241,16 +321,27 @@ class MutantGenerator:
         if not args and not node.keywords and isinstance(node.func, ast.Attribute):
             if node.func.attr in ("split", "rsplit", "strip", "rstrip", "lstrip"):
                 for separator in ('","', '" "', '";"', '"\\n"'):
-                    yield Mutant(Edit(end - 1, end - 1, separator), f"{node.func.attr}({separator})", line, 2)
+                    yield Mutant(
+                        Edit(end - 1, end - 1, separator), f"{node.func.attr}({separator})", line, 2
+                    )
         if len(args) == 1 and not node.keywords and isinstance(node.func, ast.Name):
-            yield Mutant(Edit(start, end, view.text(args[0])), f"drop call {node.func.id}()", line, 2)
+            yield Mutant(
+                Edit(start, end, view.text(args[0])), f"drop call {node.func.id}()", line, 2
+            )
             if node.func.id == "range":
                 inner = view.text(args[0])
-                for new in (f"range(1, {inner})", f"range({inner} + 1)", f"range(1, {inner} + 1)",
-                            f"range(len({inner}))", f"range({inner} - 1)"):
+                for new in (
+                    f"range(1, {inner})",
+                    f"range({inner} + 1)",
+                    f"range(1, {inner} + 1)",
+                    f"range(len({inner}))",
+                    f"range({inner} - 1)",
+                ):
                     yield Mutant(Edit(start, end, new), f"range -> {new}", line, 2)
         if len(args) == 2 and isinstance(node.func, ast.Name) and node.func.id == "range":
-            yield Mutant(Edit(start, end, f"range({view.text(args[1])})"), "drop range start", line, 2)
+            yield Mutant(
+                Edit(start, end, f"range({view.text(args[1])})"), "drop range start", line, 2
+            )
         for index, arg in enumerate(args):
             if len(args) > 1:
                 a = view.span(arg)
@@ -282,8 +373,12 @@ class MutantGenerator:
         elif isinstance(node.ctx, ast.Load) and isinstance(node.slice, (ast.Name, ast.Constant)):
             key = view.text(node.slice)
             for default in ("", ", 0", ", None"):
-                yield Mutant(Edit(start, end, f"{view.text(value)}.get({key}{default})"),
-                             f"subscript -> .get({key}{default})", line, 3)
+                yield Mutant(
+                    Edit(start, end, f"{view.text(value)}.get({key}{default})"),
+                    f"subscript -> .get({key}{default})",
+                    line,
+                    3,
+                )
 
     def _off_by_one(self, node: ast.AST, line: int) -> Iterator[Mutant]:
         parent = self.view.parent(node)
@@ -298,8 +393,11 @@ class MutantGenerator:
         in_context = (
             isinstance(parent, (ast.Compare, ast.Slice, ast.Return))
             or (isinstance(parent, ast.Subscript) and parent.slice is node)
-            or (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name)
-                and parent.func.id in ("range", "min", "max", "round"))
+            or (
+                isinstance(parent, ast.Call)
+                and isinstance(parent.func, ast.Name)
+                and parent.func.id in ("range", "min", "max", "round")
+            )
             or (isinstance(parent, ast.Assign) and parent.value is node)
             or (isinstance(parent, ast.AugAssign) and parent.value is node)
         )
@@ -318,18 +416,30 @@ class MutantGenerator:
             return
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             return
-        if isinstance(parent, ast.Call) and parent.func is node or isinstance(parent, ast.Attribute):
+        if (
+            isinstance(parent, ast.Call)
+            and parent.func is node
+            or isinstance(parent, ast.Attribute)
+        ):
             return
-        if not isinstance(parent, (ast.Call, ast.Return, ast.Compare, ast.BinOp, ast.Assign, ast.For)):
+        if not isinstance(
+            parent, (ast.Call, ast.Return, ast.Compare, ast.BinOp, ast.Assign, ast.For)
+        ):
             return
         start, end = self.view.span(node)
         text = self.view.text(node)
         for wrapper in WRAPPERS:
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == wrapper:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == wrapper
+            ):
                 continue
             yield Mutant(Edit(start, end, f"{wrapper}({text})"), f"wrap {wrapper}()", line, 4)
         for bound in ("max(0, {})", "min(0, {})"):
-            yield Mutant(Edit(start, end, bound.format(text)), f"wrap {bound.format('...')}", line, 4)
+            yield Mutant(
+                Edit(start, end, bound.format(text)), f"wrap {bound.format('...')}", line, 4
+            )
         if isinstance(parent, (ast.For, ast.Call, ast.Return)) and not isinstance(node, ast.BinOp):
             for cut in ("[1:]", "[:-1]", "[::-1]"):
                 yield Mutant(Edit(start, end, f"{text}{cut}"), f"slice {cut}", line, 4)
@@ -351,7 +461,9 @@ class MutantGenerator:
         if isinstance(statement, ast.AugAssign):
             token = BINOP_TOKENS.get(type(statement.op), "")
             for new in BINOP_SWAPS.get(token, ()):
-                edit = _replace_token(view, statement.target, statement.value, token + "=", new + "=")
+                edit = _replace_token(
+                    view, statement.target, statement.value, token + "=", new + "="
+                )
                 if edit:
                     yield Mutant(edit, f"operator {token}= -> {new}=", line, 1)
             a, b = _node_token_gap(view, statement.target, statement.value)
@@ -374,7 +486,9 @@ class MutantGenerator:
                 a, b = view.span(statement)
                 yield Mutant(Edit(a, a, f"{owner} = "), "assign the method result", line, 2)
                 if call.func.attr == "sort" and not call.args:
-                    yield Mutant(Edit(a, b, f"{owner} = sorted({owner})"), "sort -> sorted", line, 3)
+                    yield Mutant(
+                        Edit(a, b, f"{owner} = sorted({owner})"), "sort -> sorted", line, 3
+                    )
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             value = statement.value
             if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
@@ -393,9 +507,13 @@ class MutantGenerator:
             body = getattr(parent, "body", [])
             if isinstance(body, list) and len(body) > 1 and statement in body:
                 end_line = statement.end_lineno or line
-                yield Mutant(Edit(start_of_line, view.line_end(end_line), ""), "delete statement", line, 5)
+                yield Mutant(
+                    Edit(start_of_line, view.line_end(end_line), ""), "delete statement", line, 5
+                )
 
-    def _guards(self, statement: ast.stmt, line: int, indent: str, at: int, in_loop: bool) -> Iterator[Mutant]:
+    def _guards(
+        self, statement: ast.stmt, line: int, indent: str, at: int, in_loop: bool
+    ) -> Iterator[Mutant]:
         names = _loaded_names(statement)[:4]
         exits = ["break", "continue"] if in_loop else []
         if not in_loop or isinstance(statement, ast.Return):
@@ -404,7 +522,9 @@ class MutantGenerator:
         for name in names:
             conditions += [f"not {name}", f"{name} is None"]
         for node in ast.walk(statement):
-            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
+            if isinstance(node, ast.BinOp) and isinstance(
+                node.op, (ast.Div, ast.FloorDiv, ast.Mod)
+            ):
                 conditions.insert(0, f"{self.view.text(node.right)} == 0")
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
                 key, container = self.view.text(node.slice), self.view.text(node.value)
@@ -429,7 +549,7 @@ class MutantGenerator:
         (every occurrence of it, so `self.x = x` also gives `self.y = y`)."""
         view = self.view
         end_line = statement.end_lineno or line
-        text = view.source[view.line_start(line):view.line_end(end_line)]
+        text = view.source[view.line_start(line) : view.line_end(end_line)]
         if not text.endswith("\n"):
             text += "\n"
         words: list[str] = []
@@ -450,23 +570,43 @@ class MutantGenerator:
                     continue
                 copy = pattern.sub(other, text)
                 count += 1
-                yield Mutant(Edit(after, after, copy), f"add near copy of line {line} with {other}", line, 5)
+                yield Mutant(
+                    Edit(after, after, copy), f"add near copy of line {line} with {other}", line, 5
+                )
 
     def _reindent(self, statement: ast.stmt, line: int) -> Iterator[Mutant]:
         """Move the last statement of a loop body out of it, or the statement after a loop into it."""
         view = self.view
         parent = view.parent(statement)
         end_line = statement.end_lineno or line
-        block = view.source[view.line_start(line):view.line_end(end_line)]
-        if isinstance(parent, (ast.For, ast.While)) and parent.body and parent.body[-1] is statement:
-            dedented = "".join(ln[4:] if ln.startswith("    ") else ln for ln in block.splitlines(True))
-            yield Mutant(Edit(view.line_start(line), view.line_end(end_line), dedented), "move out of the loop", line, 3)
+        block = view.source[view.line_start(line) : view.line_end(end_line)]
+        if (
+            isinstance(parent, (ast.For, ast.While))
+            and parent.body
+            and parent.body[-1] is statement
+        ):
+            dedented = "".join(
+                ln[4:] if ln.startswith("    ") else ln for ln in block.splitlines(True)
+            )
+            yield Mutant(
+                Edit(view.line_start(line), view.line_end(end_line), dedented),
+                "move out of the loop",
+                line,
+                3,
+            )
         siblings = getattr(parent, "body", None)
         if isinstance(siblings, list) and statement in siblings:
             index = siblings.index(statement)
             if index > 0 and isinstance(siblings[index - 1], (ast.For, ast.While)):
-                indented = "".join("    " + ln if ln.strip() else ln for ln in block.splitlines(True))
-                yield Mutant(Edit(view.line_start(line), view.line_end(end_line), indented), "move into the loop", line, 3)
+                indented = "".join(
+                    "    " + ln if ln.strip() else ln for ln in block.splitlines(True)
+                )
+                yield Mutant(
+                    Edit(view.line_start(line), view.line_end(end_line), indented),
+                    "move into the loop",
+                    line,
+                    3,
+                )
 
 
 def _header_nodes(statement: ast.stmt) -> list[ast.AST]:
@@ -496,7 +636,9 @@ def _loaded_names(statement: ast.stmt) -> list[str]:
 
 def _inside_loop(view: SourceView, node: ast.AST) -> bool:
     current = view.parent(node)
-    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+    while current is not None and not isinstance(
+        current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)
+    ):
         if isinstance(current, (ast.For, ast.While, ast.AsyncFor)):
             return True
         current = view.parent(current)

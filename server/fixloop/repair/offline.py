@@ -58,7 +58,9 @@ class OfflineEngine:
             view = SourceView(source)
         except SyntaxError as exc:
             reported = failure.error_line or exc.lineno or 1
-            for candidate in rules.syntax_candidates(source, reported, failure.error_message or exc.msg or ""):
+            for candidate in rules.syntax_candidates(
+                source, reported, failure.error_message or exc.msg or ""
+            ):
                 yield candidate.text, candidate.origin
             return
         except ValueError:
@@ -66,8 +68,12 @@ class OfflineEngine:
         allow_header = not getattr(session, "explicit_range", True)
         error_type = failure.error_type or ""
         line: int | None = failure.error_line
-        yield from ((c.text, c.origin) for c in rules.error_candidates(
-            view, error_type, failure.error_message or "", line, allow_header))
+        yield from (
+            (c.text, c.origin)
+            for c in rules.error_candidates(
+                view, error_type, failure.error_message or "", line, allow_header
+            )
+        )
         if error_type == "TypeError" and line:
             yield from ((c.text, c.origin) for c in rules.type_conversion_candidates(view, line))
         if error_type == "RecursionError":
@@ -107,17 +113,21 @@ class OfflineEngine:
         # needs two tokens changed, e.g. a bound and its comparison).
         yield from self._pairs(source, generator, ranked[:PAIR_LINES])
 
-    def _pairs(self, source: str, generator: MutantGenerator, lines: list[int]) -> Iterator[tuple[str, str]]:
+    def _pairs(
+        self, source: str, generator: MutantGenerator, lines: list[int]
+    ) -> Iterator[tuple[str, str]]:
         cheap = self._sorted(generator, lines, deep=False, max_cost=2)[:PAIR_MUTANTS]
         for i, first in enumerate(cheap):
-            for second in cheap[i + 1:]:
+            for second in cheap[i + 1 :]:
                 a, b = sorted((first.edit, second.edit), key=lambda e: e.start)
                 if a.end > b.start or (a.start == b.start):
                     continue  # overlapping edits of the same tokens
                 text = a.apply(b.apply(source))
                 yield text, f"{first.origin} + {second.origin} (lines {first.line}, {second.line})"
 
-    def _sorted(self, generator: MutantGenerator, lines: list[int], *, deep: bool, max_cost: int) -> list[Mutant]:
+    def _sorted(
+        self, generator: MutantGenerator, lines: list[int], *, deep: bool, max_cost: int
+    ) -> list[Mutant]:
         chosen: list[tuple[int, int, Mutant]] = []
         for rank, line in enumerate(lines):
             for mutant in generator.for_line(line, deep=deep):

@@ -21,13 +21,55 @@ from dataclasses import dataclass
 from fixloop.repair.source import COMMON_BUILTINS, SourceView, import_area_end
 
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
-FROM_IMPORT_MODULES = ("math", "os", "re", "random", "itertools", "functools", "collections",
-                       "string", "json", "time", "datetime", "statistics", "operator", "typing",
-                       "heapq", "bisect", "copy", "fractions", "decimal", "pathlib")
-BUILTIN_TYPES = {"list": list, "dict": dict, "str": str, "set": set, "tuple": tuple, "int": int,
-                 "float": float, "bytes": bytes, "frozenset": frozenset}
-BLOCK_KEYWORDS = ("def ", "class ", "if ", "elif ", "else", "for ", "while ", "try", "except",
-                  "finally", "with ", "async def ", "async for ", "async with ")
+FROM_IMPORT_MODULES = (
+    "math",
+    "os",
+    "re",
+    "random",
+    "itertools",
+    "functools",
+    "collections",
+    "string",
+    "json",
+    "time",
+    "datetime",
+    "statistics",
+    "operator",
+    "typing",
+    "heapq",
+    "bisect",
+    "copy",
+    "fractions",
+    "decimal",
+    "pathlib",
+)
+BUILTIN_TYPES = {
+    "list": list,
+    "dict": dict,
+    "str": str,
+    "set": set,
+    "tuple": tuple,
+    "int": int,
+    "float": float,
+    "bytes": bytes,
+    "frozenset": frozenset,
+}
+BLOCK_KEYWORDS = (
+    "def ",
+    "class ",
+    "if ",
+    "elif ",
+    "else",
+    "for ",
+    "while ",
+    "try",
+    "except",
+    "finally",
+    "with ",
+    "async def ",
+    "async for ",
+    "async with ",
+)
 
 
 @dataclass(frozen=True)
@@ -48,32 +90,42 @@ def syntax_candidates(source: str, line: int, message: str) -> Iterator[RuleCand
             continue
         text = lines[index]
         body = text.rstrip("\r\n")
-        ending = text[len(body):] or "\n"
+        ending = text[len(body) :] or "\n"
         stripped = body.strip()
         code = _code_part(body)
         fixes: list[tuple[str, str]] = []
         if stripped.startswith(BLOCK_KEYWORDS) and not code.rstrip().endswith(":"):
-            fixes.append((code.rstrip() + ":" + body[len(code):], "add the missing colon"))
+            fixes.append((code.rstrip() + ":" + body[len(code) :], "add the missing colon"))
         for opener, closer in (("(", ")"), ("[", "]"), ("{", "}")):
             missing = code.count(opener) - code.count(closer)
             if missing > 0:
                 if code.rstrip().endswith(":"):
                     head = code.rstrip()[:-1]
-                    fixes.append((head + closer * missing + ":" + body[len(code):], f"close {opener}"))
-                fixes.append((code.rstrip() + closer * missing + body[len(code):], f"close {opener}"))
+                    fixes.append(
+                        (head + closer * missing + ":" + body[len(code) :], f"close {opener}")
+                    )
+                fixes.append(
+                    (code.rstrip() + closer * missing + body[len(code) :], f"close {opener}")
+                )
             elif missing < 0:
                 position = code.rfind(closer)
-                fixes.append((body[:position] + body[position + 1:], f"remove the extra {closer}"))
+                fixes.append((body[:position] + body[position + 1 :], f"remove the extra {closer}"))
         for quote in ('"', "'"):
             if code.count(quote) % 2 == 1:
-                fixes.append((code.rstrip() + quote + body[len(code):], f"close the {quote} string"))
+                fixes.append(
+                    (code.rstrip() + quote + body[len(code) :], f"close the {quote} string")
+                )
                 if code.rstrip().endswith((")", "]", ":")):
                     tail = len(code.rstrip()) - 1
                     fixes.append((code[:tail] + quote + code[tail:], f"close the {quote} string"))
         for match in re.finditer(r"(?<=[\w\)\]\}'\"])\s+(?=[\w\(\[\{'\"])", code):
-            fixes.append((body[: match.start()] + "," + body[match.start():], "add the missing comma"))
+            fixes.append(
+                (body[: match.start()] + "," + body[match.start() :], "add the missing comma")
+            )
         if "=" in code and re.match(r"\s*(if|elif|while)\b", code) and "==" not in code:
-            fixes.append((re.sub(r"(?<![=!<>])=(?!=)", "==", body, count=1), "use == in a condition"))
+            fixes.append(
+                (re.sub(r"(?<![=!<>])=(?!=)", "==", body, count=1), "use == in a condition")
+            )
         for fixed, origin in fixes:
             new_lines = list(lines)
             new_lines[index] = fixed + ending
@@ -107,12 +159,16 @@ def _indentation_candidates(lines: list[str], line: int, message: str) -> Iterat
     previous = next((lines[i] for i in range(index - 1, -1, -1) if lines[i].strip()), "")
     previous_indent = previous[: len(previous) - len(previous.lstrip(" \t"))]
     levels = sorted({len(ln) - len(ln.lstrip(" ")) for ln in lines[:index] if ln.strip()})
-    options = [previous_indent + "    ", previous_indent] + [" " * level for level in reversed(levels)]
+    options = [previous_indent + "    ", previous_indent] + [
+        " " * level for level in reversed(levels)
+    ]
     for indent in dict.fromkeys(options):
         if indent + stripped != text:
             new = list(lines)
             new[index] = indent + stripped
-            yield RuleCandidate("".join(new), f"re-indent line {line} to {len(indent)} spaces", line)
+            yield RuleCandidate(
+                "".join(new), f"re-indent line {line} to {len(indent)} spaces", line
+            )
 
 
 def _expand_indent(line: str) -> str:
@@ -162,7 +218,9 @@ def _module_dir(name: str) -> list[str]:
     return [n for n in dir(module) if not n.startswith("_")]
 
 
-def _missing_name(view: SourceView, name: str, line: int | None, allow_header: bool) -> Iterator[RuleCandidate]:
+def _missing_name(
+    view: SourceView, name: str, line: int | None, allow_header: bool
+) -> Iterator[RuleCandidate]:
     imports: list[str] = []
     if name in STDLIB:
         imports.append(f"import {name}")
@@ -187,16 +245,24 @@ def _missing_name(view: SourceView, name: str, line: int | None, allow_header: b
     yield from _rename_word(view, name, pool, line)
 
 
-def _rename_attribute(view: SourceView, attr: str, pool: list[str], line: int | None) -> Iterator[RuleCandidate]:
+def _rename_attribute(
+    view: SourceView, attr: str, pool: list[str], line: int | None
+) -> Iterator[RuleCandidate]:
     for new in difflib.get_close_matches(attr, [p for p in pool if p != attr], n=4, cutoff=0.5):
         for node in ast.walk(view.tree):
-            if isinstance(node, ast.Attribute) and node.attr == attr and (line is None or node.lineno == line):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == attr
+                and (line is None or node.lineno == line)
+            ):
                 _, end = view.span(node)
                 text = view.source[: end - len(attr)] + new + view.source[end:]
                 yield RuleCandidate(text, f"attribute {attr} -> {new}", node.lineno)
 
 
-def _rename_word(view: SourceView, word: str, pool: list[str], line: int | None) -> Iterator[RuleCandidate]:
+def _rename_word(
+    view: SourceView, word: str, pool: list[str], line: int | None
+) -> Iterator[RuleCandidate]:
     """Replace `word` as a whole identifier (on `line`, or everywhere) with a near miss."""
     for new in difflib.get_close_matches(word, [p for p in pool if p != word], n=4, cutoff=0.6):
         pattern = re.compile(rf"\b{re.escape(word)}\b")
@@ -205,7 +271,9 @@ def _rename_word(view: SourceView, word: str, pool: list[str], line: int | None)
             where = 1
         else:
             start, end = view.line_start(line), view.line_end(line)
-            text = view.source[:start] + pattern.sub(new, view.source[start:end]) + view.source[end:]
+            text = (
+                view.source[:start] + pattern.sub(new, view.source[start:end]) + view.source[end:]
+            )
             where = line
         if text != view.source:
             yield RuleCandidate(text, f"name {word} -> {new}", where)
@@ -215,7 +283,11 @@ def type_conversion_candidates(view: SourceView, line: int) -> Iterator[RuleCand
     """str/int mix-ups on `line`: convert one operand of `+` or a comparison."""
     for node in ast.walk(view.tree):
         if isinstance(node, (ast.BinOp, ast.Compare)) and getattr(node, "lineno", 0) == line:
-            operands = [node.left, node.right] if isinstance(node, ast.BinOp) else [node.left, *node.comparators]
+            operands = (
+                [node.left, node.right]
+                if isinstance(node, ast.BinOp)
+                else [node.left, *node.comparators]
+            )
             for operand in operands:
                 if isinstance(operand, ast.Constant) and isinstance(operand.value, str):
                     continue
@@ -240,10 +312,21 @@ def base_case_candidates(view: SourceView, function_name: str) -> Iterator[RuleC
         indent = view.indent_of(first.lineno)
         params = [a.arg for a in function.node.args.args if a.arg not in ("self", "cls")]
         for param in params:
-            for condition, value in ((f"{param} <= 0", "0"), (f"{param} <= 1", param), (f"{param} <= 1", "1"),
-                                     (f"{param} <= 0", "1"), (f"not {param}", param), (f"not {param}", "0"),
-                                     (f"len({param}) <= 1", param), (f"{param} is None", "0"),
-                                     (f"{param} == 0", "0"), (f"{param} == 0", "1")):
+            for condition, value in (
+                (f"{param} <= 0", "0"),
+                (f"{param} <= 1", param),
+                (f"{param} <= 1", "1"),
+                (f"{param} <= 0", "1"),
+                (f"not {param}", param),
+                (f"not {param}", "0"),
+                (f"len({param}) <= 1", param),
+                (f"{param} is None", "0"),
+                (f"{param} == 0", "0"),
+                (f"{param} == 0", "1"),
+            ):
                 guard = f"{indent}if {condition}:\n{indent}    return {value}\n"
-                yield RuleCandidate(view.source[:at] + guard + view.source[at:],
-                                    f"base case `if {condition}: return {value}`", first.lineno)
+                yield RuleCandidate(
+                    view.source[:at] + guard + view.source[at:],
+                    f"base case `if {condition}: return {value}`",
+                    first.lineno,
+                )

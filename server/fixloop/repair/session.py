@@ -48,9 +48,15 @@ def failure_of(observation: Observation, target: str) -> Failure:
 class LoopSession:
     """The `RepairSession` the engines see, plus whole-file candidates for the offline engine."""
 
-    def __init__(self, validator: Validator, target: LineRange, failure: Failure,
-                 suspicious: list[tuple[int, float]], guards: GuardSet,
-                 progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        validator: Validator,
+        target: LineRange,
+        failure: Failure,
+        suspicious: list[tuple[int, float]],
+        guards: GuardSet,
+        progress: ProgressCallback | None,
+    ) -> None:
         prepared = validator.prepared
         self.validator = validator
         self.path = Path(prepared.path)
@@ -93,7 +99,9 @@ class LoopSession:
 
     async def try_replacement(self, new_text: str, *, origin: str) -> CandidateVerdict:
         if len(new_text) > 200 * max(1, len(range_text(self.source, self.target))) + 100_000:
-            return CandidateVerdict(False, "guard", "refused: replacement is far larger than the range")
+            return CandidateVerdict(
+                False, "guard", "refused: replacement is far larger than the range"
+            )
         text = replace_lines(self.source, self.target, new_text)
         verdict = await self.try_source(text, origin=origin)
         if not verdict.verified and verdict.outcome != "duplicate":

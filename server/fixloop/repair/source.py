@@ -16,8 +16,27 @@ from functools import cached_property
 from fixloop.patch import line_offsets
 
 COMMON_BUILTINS = (
-    "len", "min", "max", "sum", "abs", "sorted", "reversed", "range", "list", "dict", "set",
-    "str", "int", "float", "any", "all", "enumerate", "zip", "round", "tuple", "isinstance",
+    "len",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "sorted",
+    "reversed",
+    "range",
+    "list",
+    "dict",
+    "set",
+    "str",
+    "int",
+    "float",
+    "any",
+    "all",
+    "enumerate",
+    "zip",
+    "round",
+    "tuple",
+    "isinstance",
 )
 
 

@@ -16,8 +16,9 @@ from fixloop.repair.engine import LineRange
 MAX_FAILING_FUNCTIONS = 6
 
 
-def choose_target(source: str, baseline: Observation, target: str,
-                  explicit: LineRange | None) -> tuple[LineRange, bool]:
+def choose_target(
+    source: str, baseline: Observation, target: str, explicit: LineRange | None
+) -> tuple[LineRange, bool]:
     if explicit is not None:
         return explicit, False
     whole = LineRange(1, line_count(source))
@@ -45,7 +46,9 @@ def choose_target(source: str, baseline: Observation, target: str,
                 key = (function.start, function.end)
                 covered[key] = covered.get(key, 0) + 1
     # Functions executed by many failing tests first; a handful is enough.
-    for key, _ in sorted(covered.items(), key=lambda item: (-item[1], item[0]))[:MAX_FAILING_FUNCTIONS]:
+    for key, _ in sorted(covered.items(), key=lambda item: (-item[1], item[0]))[
+        :MAX_FAILING_FUNCTIONS
+    ]:
         spans.append(key)
     if not spans:
         return whole, True

@@ -45,8 +45,22 @@ if TYPE_CHECKING:
     from fixloop.repair.session import LoopSession
 
 # Modules the worker imports once so that forked children start warm (plus what the code imports).
-WARM_MODULES = ("json", "re", "math", "collections", "itertools", "functools", "typing",
-                "dataclasses", "string", "copy", "enum", "pathlib", "tempfile", "inspect")
+WARM_MODULES = (
+    "json",
+    "re",
+    "math",
+    "collections",
+    "itertools",
+    "functools",
+    "typing",
+    "dataclasses",
+    "string",
+    "copy",
+    "enum",
+    "pathlib",
+    "tempfile",
+    "inspect",
+)
 
 
 def warm_modules(root: Path, files: Sequence[str], sources: Sequence[str] = ()) -> list[str]:
@@ -92,8 +106,9 @@ class Winner:
 
 
 class Validator:
-    def __init__(self, prepared: PreparedRequest, settings: Settings, transcript: Transcript,
-                 started: float) -> None:
+    def __init__(
+        self, prepared: PreparedRequest, settings: Settings, transcript: Transcript, started: float
+    ) -> None:
         self.prepared = prepared
         self.settings = settings
         self.transcript = transcript
@@ -119,7 +134,9 @@ class Validator:
         from fixloop.sandbox import open_sandbox
 
         self.sandbox = await open_sandbox(
-            self.settings.sandbox, python=self.settings.python or None, image=self.settings.docker_image
+            self.settings.sandbox,
+            python=self.settings.python or None,
+            image=self.settings.docker_image,
         )
 
     async def close(self) -> None:
@@ -144,25 +161,36 @@ class Validator:
         overlay = {oracle.target: text}
         limits = self.limits
         if proof:
-            limits = Limits(wall_seconds=self.settings.timeout + PROOF_STARTUP_SECONDS,
-                            memory_mb=self.settings.memory)
+            limits = Limits(
+                wall_seconds=self.settings.timeout + PROOF_STARTUP_SECONDS,
+                memory_mb=self.settings.memory,
+            )
         if oracle.kind == "command":
             result = await self.sandbox.run(command_spec(oracle, root, overlay, limits))
             if result.status is Status.SANDBOX_ERROR:
-                raise OracleError(f"the command could not run: {result.note or result.stderr[-300:]}")
+                raise OracleError(
+                    f"the command could not run: {result.note or result.stderr[-300:]}"
+                )
             program = oracle.command[0] if not oracle.shell else ""
             missing = result.exit_code == 127 or (
-                program and program in result.stderr
+                program
+                and program in result.stderr
                 and ("execvp" in result.stderr or "not found" in result.stderr)
             )
             if self.baseline is None and result.status is Status.ERROR and missing:
                 raise OracleError(f"the command could not run: {result.stderr.strip()[-300:]}")
             return observation_from_run(result, "command")
         if oracle.kind == "script":
-            request = worker_request(oracle, overlay=overlay, timeout=self.settings.timeout,
-                                     memory_mb=self.settings.memory)
+            request = worker_request(
+                oracle,
+                overlay=overlay,
+                timeout=self.settings.timeout,
+                memory_mb=self.settings.memory,
+            )
             return await observe_fresh_worker(self.sandbox, root, request, limits)
-        result, passed, failed = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
+        result, passed, failed = await run_pytest_fresh(
+            self.sandbox, root, oracle.tests, overlay, limits
+        )
         if result.exit_code == 1 and "No module named pytest" in result.stderr:
             # Not a failing test: the interpreter that runs the user's code has no pytest.
             raise OracleError(
@@ -170,11 +198,20 @@ class Validator:
                 "or choose another interpreter (--python, or the fixloop.python setting)"
             )
         if result.status is Status.TIMEOUT:
-            return Observation((TestOutcome("pytest", "timeout", "timed out"),), result.duration_ms,
-                               result.stdout[-3000:], runner="fresh")
-        if result.exit_code in (0, 1) or (result.exit_code == 2 and self._collection_blames_target(result.stdout)):
+            return Observation(
+                (TestOutcome("pytest", "timeout", "timed out"),),
+                result.duration_ms,
+                result.stdout[-3000:],
+                runner="fresh",
+            )
+        if result.exit_code in (0, 1) or (
+            result.exit_code == 2 and self._collection_blames_target(result.stdout)
+        ):
             outcomes = tuple(TestOutcome(f"passed#{i}", "passed") for i in range(passed))
-            outcomes += tuple(TestOutcome(f"failed#{i}", "failed") for i in range(max(failed, int(result.exit_code != 0))))
+            outcomes += tuple(
+                TestOutcome(f"failed#{i}", "failed")
+                for i in range(max(failed, int(result.exit_code != 0)))
+            )
             return Observation(outcomes, result.duration_ms, result.stdout[-3000:], runner="fresh")
         if result.exit_code == 5:
             raise OracleError(f"pytest collected no tests from {' '.join(oracle.tests)}")
@@ -207,7 +244,9 @@ class Validator:
                 await asyncio.gather(warm_task, return_exceptions=True)
             raise
         self.fresh_before = fresh
-        self.transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
+        self.transcript.write(
+            "baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:]
+        )
         if fresh.ok or warm_task is None:
             if warm_task is not None:
                 warm_task.cancel()
@@ -224,13 +263,19 @@ class Validator:
     async def _warm_baseline(self) -> Observation:
         assert self.sandbox is not None
         limits = Limits(wall_seconds=self.settings.budget + 60, memory_mb=self.settings.memory)
-        self.workers = [WarmWorker(self.sandbox, self.prepared.root, limits) for _ in range(PARALLEL_WORKERS)]
+        self.workers = [
+            WarmWorker(self.sandbox, self.prepared.root, limits) for _ in range(PARALLEL_WORKERS)
+        ]
         self.worker = self.workers[0]
         self._idle = asyncio.Queue()
         oracle = self.prepared.oracle
         test_files = sorted({t.split("::")[0] for t in oracle.tests})
         modules = warm_modules(self.prepared.root, test_files, [self.prepared.source])
-        if self.runner == "pytest" or oracle.kind == "tests" and _has_conftest(self.prepared.root, test_files):
+        if (
+            self.runner == "pytest"
+            or oracle.kind == "tests"
+            and _has_conftest(self.prepared.root, test_files)
+        ):
             modules.append("pytest")
         started = await asyncio.gather(*(worker.start(modules) for worker in self.workers))
         for worker, ok in zip(self.workers, started, strict=True):
@@ -238,9 +283,15 @@ class Validator:
                 self._idle.put_nowait(worker)
             else:
                 self.transcript.write("worker", status="unavailable", reason=worker.reason)
+
         def observe_original() -> Awaitable[Observation]:
-            return self._observe(self.prepared.source, coverage=True, isolate_hangs=True,
-                                 timeout=self.settings.timeout * 2, test_timeout=self.settings.timeout)
+            return self._observe(
+                self.prepared.source,
+                coverage=True,
+                isolate_hangs=True,
+                timeout=self.settings.timeout * 2,
+                test_timeout=self.settings.timeout,
+            )
 
         baseline = await observe_original()
         if baseline.ok and self.runner == "light" and self.prepared.oracle.kind == "tests":
@@ -275,10 +326,15 @@ class Validator:
         # A candidate may take a few times what the original took, never the whole budget.
         self.candidate_timeout = min(self.settings.timeout, max(0.25, 4 * longest + 0.2))
         self.candidate_hard_timeout = self.candidate_timeout + 3 * total + 1.0
-        self.transcript.write("baseline", summary=baseline.summary(), runner=self.runner,
-                              failing=sorted(baseline.failed), passing=sorted(baseline.passed),
-                              candidate_timeout=self.candidate_timeout,
-                              candidate_hard_timeout=self.candidate_hard_timeout)
+        self.transcript.write(
+            "baseline",
+            summary=baseline.summary(),
+            runner=self.runner,
+            failing=sorted(baseline.failed),
+            passing=sorted(baseline.passed),
+            candidate_timeout=self.candidate_timeout,
+            candidate_hard_timeout=self.candidate_hard_timeout,
+        )
 
     def test_order(self) -> list[str]:
         """Previously failing tests first, fastest first, so a bad candidate fails early."""
@@ -287,14 +343,28 @@ class Validator:
         failing = [o.id for o in outcomes if o.outcome in ("failed", "timeout")]
         return failing + [o.id for o in outcomes if o.outcome == "passed"]
 
-    async def _observe(self, text: str, *, coverage: bool = False, isolate_hangs: bool = False,
-                       stop_on_fail: bool = False, order: Sequence[str] = (),
-                       timeout: float, test_timeout: float | None = None) -> Observation:
+    async def _observe(
+        self,
+        text: str,
+        *,
+        coverage: bool = False,
+        isolate_hangs: bool = False,
+        stop_on_fail: bool = False,
+        order: Sequence[str] = (),
+        timeout: float,
+        test_timeout: float | None = None,
+    ) -> Observation:
         assert self.sandbox is not None
         request = worker_request(
-            self.prepared.oracle, overlay={self.prepared.oracle.target: text}, timeout=timeout,
-            coverage=coverage, stop_on_fail=stop_on_fail, order=order,
-            isolate_hangs=isolate_hangs, runner=self.runner, memory_mb=self.settings.memory,
+            self.prepared.oracle,
+            overlay={self.prepared.oracle.target: text},
+            timeout=timeout,
+            coverage=coverage,
+            stop_on_fail=stop_on_fail,
+            order=order,
+            isolate_hangs=isolate_hangs,
+            runner=self.runner,
+            memory_mb=self.settings.memory,
             test_timeout=test_timeout,
         )
         worker = await self._acquire()
@@ -318,12 +388,16 @@ class Validator:
     def remaining(self) -> float:
         return max(1.0, self.deadline - time.monotonic())
 
-    async def session(self, explicit: LineRange | None, progress: ProgressCallback | None) -> LoopSession:
+    async def session(
+        self, explicit: LineRange | None, progress: ProgressCallback | None
+    ) -> LoopSession:
         from fixloop.repair.session import LoopSession, failure_of
         from fixloop.repair.target import choose_target
 
         assert self.baseline is not None
-        target, inferred = choose_target(self.prepared.source, self.baseline, self.prepared.oracle.target, explicit)
+        target, inferred = choose_target(
+            self.prepared.source, self.baseline, self.prepared.oracle.target, explicit
+        )
         failure = failure_of(self.baseline, self.prepared.oracle.target)
         allowed = range(target.start, target.end + 1)
         suspicious = rank_lines(self.baseline, self.prepared.oracle.target, allowed)
@@ -331,10 +405,17 @@ class Validator:
             failing_lines = {failure.error_line}
         else:
             failing_lines = set()
-        guards = GuardSet(self.prepared.source, target, failing_lines=failing_lines,
-                          allow_header_imports=inferred)
-        self.transcript.write("target", start=target.start, end=target.end, inferred=inferred,
-                              suspicious=suspicious[:20], failure=failure.summary)
+        guards = GuardSet(
+            self.prepared.source, target, failing_lines=failing_lines, allow_header_imports=inferred
+        )
+        self.transcript.write(
+            "target",
+            start=target.start,
+            end=target.end,
+            inferred=inferred,
+            suspicious=suspicious[:20],
+            failure=failure.summary,
+        )
         return LoopSession(self, target, failure, suspicious, guards, progress)
 
     # ---- one candidate ------------------------------------------------------------------------
@@ -342,7 +423,9 @@ class Validator:
     async def validate(self, text: str, origin: str, guards: GuardSet) -> CandidateVerdict:
         return (await self.validate_batch([(text, origin)], guards))[0]
 
-    async def validate_batch(self, batch: Sequence[tuple[str, str]], guards: GuardSet) -> list[CandidateVerdict]:
+    async def validate_batch(
+        self, batch: Sequence[tuple[str, str]], guards: GuardSet
+    ) -> list[CandidateVerdict]:
         """Validate candidates on all warm workers at once; prove the first (in order) that
         passes. The outcome equals validating them one by one, so the search stays deterministic."""
         started = time.monotonic()
@@ -364,14 +447,18 @@ class Validator:
             verdict = verdicts[index]
             assert verdict is not None
             if self.winner is not None and verdict.outcome == "passed":
-                verdicts[index] = CandidateVerdict(False, "not needed", "an earlier candidate was verified")
+                verdicts[index] = CandidateVerdict(
+                    False, "not needed", "an earlier candidate was verified"
+                )
             elif verdict.outcome == "passed":
                 text, origin = batch[index]
                 proved, after = await self._prove(text)
                 verdicts[index] = proved
                 if proved.verified and after is not None:
                     self.winner = Winner(text, origin, after)
-        final = [v if v is not None else CandidateVerdict(False, "fails", "not run") for v in verdicts]
+        final = [
+            v if v is not None else CandidateVerdict(False, "fails", "not run") for v in verdicts
+        ]
         for (text, origin), verdict in zip(batch, final, strict=True):
             self._record(origin, text, verdict, started)
         return final
@@ -379,17 +466,23 @@ class Validator:
     async def _command_check(self, text: str) -> CandidateVerdict:
         observation = await self.fresh(text)
         if not observation.ok:
-            return CandidateVerdict(False, "fails", observation.summary(), observation.output[-1500:])
+            return CandidateVerdict(
+                False, "fails", observation.summary(), observation.output[-1500:]
+            )
         self._command_pass = observation
         return CandidateVerdict(False, "passed", "the command exits 0")
 
     async def _prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
         if self.prepared.oracle.kind == "command" and self._command_pass is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
-            return CandidateVerdict(True, "verified", "the command exits 0"), self._command_pass.side()
+            return CandidateVerdict(
+                True, "verified", "the command exits 0"
+            ), self._command_pass.side()
         proof = await self.fresh(text, proof=True)
         if not proof.ok:
-            return CandidateVerdict(False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]), None
+            return CandidateVerdict(
+                False, "fails", f"fresh run: {proof.summary()}", proof.output[-1500:]
+            ), None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), proof.side()
 
     async def _warm_check(self, text: str) -> CandidateVerdict:
@@ -397,31 +490,51 @@ class Validator:
         assert self.baseline is not None
         baseline = self.baseline
         order = self.test_order()
-        observation = await self._observe(text, stop_on_fail=True, order=order,
-                                          timeout=self.candidate_hard_timeout,
-                                          test_timeout=self.candidate_timeout)
+        observation = await self._observe(
+            text,
+            stop_on_fail=True,
+            order=order,
+            timeout=self.candidate_hard_timeout,
+            test_timeout=self.candidate_timeout,
+        )
         if observation.timed_out:
             return CandidateVerdict(False, "timeout", "timed out", observation.report_text(1500))
         still_failing = observation.failed & baseline.failed
         broken = observation.failed - baseline.failed
         if still_failing or (observation.failed and not broken):
-            return CandidateVerdict(False, "fails", observation.summary(), observation.report_text(1500))
+            return CandidateVerdict(
+                False, "fails", observation.summary(), observation.report_text(1500)
+            )
         if broken:
-            return CandidateVerdict(False, "regression", f"breaks {', '.join(sorted(broken)[:3])}",
-                                    observation.report_text(1500))
+            return CandidateVerdict(
+                False,
+                "regression",
+                f"breaks {', '.join(sorted(broken)[:3])}",
+                observation.report_text(1500),
+            )
         if not observation.outcomes or len(observation.passed) < len(baseline.passed):
-            return CandidateVerdict(False, "fails", "not every test ran", observation.report_text(1500))
+            return CandidateVerdict(
+                False, "fails", "not every test ran", observation.report_text(1500)
+            )
         return CandidateVerdict(False, "passed", "passes every test in the warm worker")
 
-    def _record(self, origin: str, text: str, verdict: CandidateVerdict, started: float) -> CandidateVerdict:
+    def _record(
+        self, origin: str, text: str, verdict: CandidateVerdict, started: float
+    ) -> CandidateVerdict:
         span = changed_lines(self.prepared.source, text)
         snippet = ""
         if span:
             start, end = span
-            snippet = "".join(text.splitlines(keepends=True)[start - 1: end + 1])[:2000]
-        self.transcript.write("candidate", origin=origin, outcome=verdict.outcome, reason=verdict.reason,
-                              lines=list(span) if span else None, text=snippet,
-                              ms=int((time.monotonic() - started) * 1000))
+            snippet = "".join(text.splitlines(keepends=True)[start - 1 : end + 1])[:2000]
+        self.transcript.write(
+            "candidate",
+            origin=origin,
+            outcome=verdict.outcome,
+            reason=verdict.reason,
+            lines=list(span) if span else None,
+            text=snippet,
+            ms=int((time.monotonic() - started) * 1000),
+        )
         return verdict
 
 

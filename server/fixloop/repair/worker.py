@@ -256,7 +256,10 @@ def _collect_light(files):
                 for method_name, method in vars(obj).items():
                     if method_name.startswith("test") and inspect.isfunction(method):
                         items.extend(_function_items(f"{rel}::{attr}", method_name, method, obj))
-            elif hasattr(obj, "_pytestfixturefunction") or type(obj).__name__ == "FixtureFunctionDefinition":
+            elif (
+                hasattr(obj, "_pytestfixturefunction")
+                or type(obj).__name__ == "FixtureFunctionDefinition"
+            ):
                 raise _NeedsPytest("fixture")
     return items
 
@@ -340,11 +343,16 @@ def _run_light(request, out, coverage):
     except _NeedsPytest:
         raise
     except BaseException as exc:
-        _emit(out, {"id": "<collect>", "outcome": "failed", "collect": True, "error": _error_info(exc)})
+        _emit(
+            out,
+            {"id": "<collect>", "outcome": "failed", "collect": True, "error": _error_info(exc)},
+        )
         return
     wanted = [n for n in request["tests"] if "::" in n]
     chosen = _selected(items, wanted)
-    if wanted and len({item[0].split("[")[0] for item in chosen}) < len({w.split("[")[0] for w in wanted}):
+    if wanted and len({item[0].split("[")[0] for item in chosen}) < len(
+        {w.split("[")[0] for w in wanted}
+    ):
         raise _NeedsPytest("node ids the small runner does not know (parametrized ids)")
     items = chosen
     order = request.get("order") or []
@@ -410,8 +418,15 @@ def _run_pytest(request, out, coverage):
         def pytest_collectreport(self, report):
             if report.failed:
                 text = str(report.longrepr)[-2000:]
-                _emit(out, {"id": "<collect>", "outcome": "failed", "collect": True,
-                            "error": {"type": "CollectionError", "message": text, "frames": []}})
+                _emit(
+                    out,
+                    {
+                        "id": "<collect>",
+                        "outcome": "failed",
+                        "collect": True,
+                        "error": {"type": "CollectionError", "message": text, "frames": []},
+                    },
+                )
 
         def pytest_runtest_logreport(self, report):
             if report.when == "call" or report.failed or report.skipped:
@@ -584,7 +599,7 @@ def _fork_run(request, timeout):
     payload = json.dumps(request).encode()
     view = memoryview(payload)
     while view:
-        view = view[os.write(request_write, view):]
+        view = view[os.write(request_write, view) :]
     os.close(request_write)
     records, timed_out, status = _read_records(result_read, pid, time.monotonic() + timeout)
     os.close(result_read)
@@ -618,16 +633,38 @@ def _serve(request, fork):
             running = "<worker>"  # died or hung before it started any test
         if running is None:
             if status and os.WIFSIGNALED(status) and not timed_out:
-                results.append({"id": "<worker>", "outcome": "failed",
-                                "error": {"type": "Crash", "message": f"signal {os.WTERMSIG(status)}", "frames": []}})
+                results.append(
+                    {
+                        "id": "<worker>",
+                        "outcome": "failed",
+                        "error": {
+                            "type": "Crash",
+                            "message": f"signal {os.WTERMSIG(status)}",
+                            "frames": [],
+                        },
+                    }
+                )
             break
-        results.append({"id": running, "outcome": "timeout" if timed_out else "failed",
-                        "message": "timed out" if timed_out else "crashed"})
-        if request.get("stop_on_fail") or not request.get("isolate_hangs") or running in ("script", "<worker>"):
+        results.append(
+            {
+                "id": running,
+                "outcome": "timeout" if timed_out else "failed",
+                "message": "timed out" if timed_out else "crashed",
+            }
+        )
+        if (
+            request.get("stop_on_fail")
+            or not request.get("isolate_hangs")
+            or running in ("script", "<worker>")
+        ):
             break
         skip = skip + [r["id"] for r in results]
-    return {"id": request.get("id"), "results": results, "runner": note or request.get("runner", "light"),
-            "duration_ms": int((time.monotonic() - started) * 1000)}
+    return {
+        "id": request.get("id"),
+        "results": results,
+        "runner": note or request.get("runner", "light"),
+        "duration_ms": int((time.monotonic() - started) * 1000),
+    }
 
 
 def _inline_run(request):

@@ -25,13 +25,26 @@ from fixloop.sandbox.base import (
 KINDS = ("auto", "local", "bwrap", "docker")
 
 __all__ = [
-    "KINDS", "MIB", "ErrorInfo", "Frame", "Limits", "RunResult", "RunSpec", "Sandbox",
-    "SandboxProcess", "SandboxUnavailable", "Status", "open_sandbox",
+    "KINDS",
+    "MIB",
+    "ErrorInfo",
+    "Frame",
+    "Limits",
+    "RunResult",
+    "RunSpec",
+    "Sandbox",
+    "SandboxProcess",
+    "SandboxUnavailable",
+    "Status",
+    "open_sandbox",
 ]
 
 
 async def open_sandbox(
-    kind: str = "auto", *, python: str | None = None, image: str | None = None,
+    kind: str = "auto",
+    *,
+    python: str | None = None,
+    image: str | None = None,
     limits: Limits | None = None,
 ) -> Sandbox:
     """Open a backend. `python` is the interpreter for user code (local/bwrap; default: ours);
@@ -39,9 +52,7 @@ async def open_sandbox(
     fixes when it opens (the docker container's memory, pids and /tmp), default `Limits()`;
     each run's own limits still apply within it. Raises SandboxUnavailable."""
     if kind not in KINDS:
-        raise SandboxUnavailable(
-            f"unknown sandbox {kind!r}; choose one of {', '.join(KINDS)}"
-        )
+        raise SandboxUnavailable(f"unknown sandbox {kind!r}; choose one of {', '.join(KINDS)}")
     if python is not None:
         _check_python(python)
     if kind == "local":
@@ -83,7 +94,9 @@ async def _open_auto(*, python: str | None, image: str | None, limits: Limits | 
     sandbox = await asyncio.to_thread(LocalSandbox, python)
     sandbox.note = (
         "auto chose the local sandbox because no isolating sandbox is available ("
-        + "; ".join(reasons) + "). " + sandbox.note
+        + "; ".join(reasons)
+        + "). "
+        + sandbox.note
     )
     return sandbox
 

@@ -66,8 +66,13 @@ class SandboxCodeExecutor(CodeExecutor):
     kind = "auto"
 
     def __init__(
-        self, work_dir: Path | str | None = None, *, kind: str | None = None,
-        limits: Limits | None = None, allow_shell: bool = False, python: str | None = None,
+        self,
+        work_dir: Path | str | None = None,
+        *,
+        kind: str | None = None,
+        limits: Limits | None = None,
+        allow_shell: bool = False,
+        python: str | None = None,
         image: str | None = None,
     ) -> None:
         self.kind = kind or type(self).kind
@@ -124,8 +129,11 @@ class SandboxCodeExecutor(CodeExecutor):
         for name, block in plan:
             is_python = block.language.lower() in PYTHON_LANGUAGES
             spec = RunSpec(
-                argv=(name,) if is_python else ("sh", name), use_python=is_python,
-                root=self.work_dir, limits=self.limits, overlay={name: block.code},
+                argv=(name,) if is_python else ("sh", name),
+                use_python=is_python,
+                root=self.work_dir,
+                limits=self.limits,
+                overlay={name: block.code},
             )
             task = asyncio.ensure_future(self._sandbox.run(spec))
             cancellation_token.link_future(task)

@@ -51,14 +51,25 @@ from fixloop.sandbox.zygote import (
 )
 
 SANDBOX_UID = 65534
-_NAMESPACES = ("--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
-               "--unshare-cgroup-try")
+_NAMESPACES = (
+    "--unshare-user",
+    "--unshare-ipc",
+    "--unshare-pid",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+)
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Every mount costs time on every run, so only what programs need; name lookup and TLS
 # files only when the network is on.
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
-_NETWORK_ETC = ("/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/nsswitch.conf",
-                "/etc/ssl", "/etc/ca-certificates")
+_NETWORK_ETC = (
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/gai.conf",
+    "/etc/nsswitch.conf",
+    "/etc/ssl",
+    "/etc/ca-certificates",
+)
 _DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 _PASSWD = f"sandbox:x:{SANDBOX_UID}:{SANDBOX_UID}:sandbox:/tmp/home:/bin/sh\n"
 _GROUP = f"sandbox:x:{SANDBOX_UID}:\n"
@@ -69,14 +80,26 @@ def _probe() -> str | None:
     """None when bubblewrap works here, else the reason and the remedy."""
     binary = shutil.which("bwrap")
     if binary is None:
-        return ("bwrap sandbox unavailable: bubblewrap is not installed "
-                "(install it with `apt-get install bubblewrap`)")
+        return (
+            "bwrap sandbox unavailable: bubblewrap is not installed "
+            "(install it with `apt-get install bubblewrap`)"
+        )
     try:
         probe = subprocess.run(
             # Exactly the namespaces runs use (`--unshare-all` would quietly skip the user one).
-            [binary, *_NAMESPACES, "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/",
-             "true"],
-            capture_output=True, timeout=10, env={"PATH": "/usr/bin:/bin"},
+            [
+                binary,
+                *_NAMESPACES,
+                "--unshare-net",
+                "--die-with-parent",
+                "--ro-bind",
+                "/",
+                "/",
+                "true",
+            ],
+            capture_output=True,
+            timeout=10,
+            env={"PATH": "/usr/bin:/bin"},
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap sandbox unavailable: running bwrap failed ({exc})"
@@ -97,7 +120,10 @@ def _interpreter_paths(python: str) -> tuple[str, ...]:
     try:
         out = subprocess.run(
             [python, "-I", "-S", "-c", "import sys; print(sys.prefix); print(sys.base_prefix)"],
-            capture_output=True, text=True, timeout=20, env={"PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env={"PATH": "/usr/bin:/bin"},
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SandboxUnavailable(f"cannot run the interpreter {python}: {exc}") from exc
@@ -110,8 +136,7 @@ def _interpreter_paths(python: str) -> tuple[str, ...]:
     paths.add(str(Path(os.path.realpath(python)).parent))
     wanted = sorted(p for p in paths if not p.startswith(_SYSTEM_DIRS) and p != "/")
     # A directory inside another bound one is visible already: one mount each, no more.
-    return tuple(p for p in wanted
-                 if not any(p != q and Path(p).is_relative_to(q) for q in wanted))
+    return tuple(p for p in wanted if not any(p != q and Path(p).is_relative_to(q) for q in wanted))
 
 
 class BwrapSandbox(ScratchOwner):
@@ -170,8 +195,18 @@ class BwrapSandbox(ScratchOwner):
             # Otherwise the network is the host's when asked for, or else the shared empty
             # namespace the zygote joins before it execs bubblewrap.
             namespaces.append("--unshare-net")
-        args = ["bwrap", *namespaces, "--die-with-parent", "--new-session",
-                "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
+        args = [
+            "bwrap",
+            *namespaces,
+            "--die-with-parent",
+            "--new-session",
+            "--uid",
+            str(SANDBOX_UID),
+            "--gid",
+            str(SANDBOX_UID),
+            "--cap-drop",
+            "ALL",
+        ]
         for directory in _SYSTEM_DIRS:
             if os.path.islink(directory):
                 args += ["--symlink", os.readlink(directory), directory]
@@ -179,14 +214,28 @@ class BwrapSandbox(ScratchOwner):
                 args += ["--ro-bind", directory, directory]
         if spec.network not in self._etc:
             self._etc[True] = self._make_etc("etc-net", _ETC_FILES + _NETWORK_ETC)
-        args += ["--ro-bind", str(self._etc[spec.network]), "/etc",
-                 "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
-                 "--proc", "/proc", "--dir", "/dev"]
+        args += [
+            "--ro-bind",
+            str(self._etc[spec.network]),
+            "/etc",
+            "--ro-bind-try",
+            "/etc/alternatives",
+            "/etc/alternatives",
+            "--proc",
+            "/proc",
+            "--dir",
+            "/dev",
+        ]
         for device in _DEVICES:  # a few nodes instead of a whole --dev (no pty, no shm needed)
             args += ["--dev-bind", device, device]
         args += [
-                 "--size", str(spec.limits.scratch_mb * MIB), "--tmpfs", "/tmp",
-                 "--dir", "/tmp/home"]
+            "--size",
+            str(spec.limits.scratch_mb * MIB),
+            "--tmpfs",
+            "/tmp",
+            "--dir",
+            "/tmp/home",
+        ]
         for path in self._binds:
             args += ["--ro-bind", path, path]
         args += ["--ro-bind", str(tree_path), root, "--chdir", root, "--"]
@@ -206,15 +255,22 @@ class BwrapSandbox(ScratchOwner):
             _CLOSING.add(stale)
             stale.add_done_callback(_CLOSING.discard)
         netns = None if spec.network else self._netns
-        pool = ZygotePool(netns=netns, launch=exec_line(
-            [*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT], netns_fd=netns))
+        pool = ZygotePool(
+            netns=netns,
+            launch=exec_line(
+                [*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT], netns_fd=netns
+            ),
+        )
         self._launched[key] = (tree.generation, pool)
         return pool
 
     def _env(self, spec: RunSpec) -> dict[str, str]:
         return allowed_env(
-            home="/tmp/home", tmp="/tmp", path_dirs=interpreter_dirs(self.python),
-            extra=spec.env, marker=uuid.uuid4().hex,
+            home="/tmp/home",
+            tmp="/tmp",
+            path_dirs=interpreter_dirs(self.python),
+            extra=spec.env,
+            marker=uuid.uuid4().hex,
         )
 
     async def run(self, spec: RunSpec) -> RunResult:
@@ -222,14 +278,21 @@ class BwrapSandbox(ScratchOwner):
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             outcome = await run_tree(
-                self._command(spec), cwd=spec.root.resolve(), env=self._env(spec),
-                limits=spec.limits, stdin=spec.stdin, pool=self._pool_for(spec, tree),
+                self._command(spec),
+                cwd=spec.root.resolve(),
+                env=self._env(spec),
+                limits=spec.limits,
+                stdin=spec.stdin,
+                pool=self._pool_for(spec, tree),
             )
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
             return sandbox_error(self.name, f"bwrap sandbox failed: {outcome.stderr.strip()}")
         return classify(
-            outcome, sandbox=self.name, roots=[str(spec.root.resolve())], protected=True,
+            outcome,
+            sandbox=self.name,
+            roots=[str(spec.root.resolve())],
+            protected=True,
             signal_offset=128,
         )
 
@@ -240,8 +303,11 @@ class BwrapSandbox(ScratchOwner):
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
         process = await start_long_lived(
-            self._command(spec), cwd=spec.root.resolve(), env=self._env(spec),
-            limits=spec.limits, on_exit=lambda: pool.give_back(tree),
+            self._command(spec),
+            cwd=spec.root.resolve(),
+            env=self._env(spec),
+            limits=spec.limits,
+            on_exit=lambda: pool.give_back(tree),
             pool=self._pool_for(spec, tree),
         )
         track_process(self._processes, process)
@@ -257,4 +323,3 @@ class BwrapSandbox(ScratchOwner):
 
 
 _CLOSING: set[asyncio.Future[None]] = set()
-

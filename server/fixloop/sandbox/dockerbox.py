@@ -177,8 +177,9 @@ class DockerSandbox:
         sandbox = cls(client, image, limits or Limits())
         # Reaping leftovers and starting our container are independent: overlap them. A
         # missing image or a dead engine surfaces from the start, with its own message.
-        await asyncio.gather(asyncio.to_thread(_reap_leftovers, client),
-                             asyncio.to_thread(sandbox._container, False))
+        await asyncio.gather(
+            asyncio.to_thread(_reap_leftovers, client), asyncio.to_thread(sandbox._container, False)
+        )
         return sandbox
 
     def _container(self, network: bool) -> Any:
@@ -190,22 +191,33 @@ class DockerSandbox:
         try:
             # The low-level calls skip the inspections the high-level `run` adds.
             host_config = self.client.api.create_host_config(
-                init=True, network_mode="bridge" if network else "none",
-                mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
-                pids_limit=limits.processes, cap_drop=["ALL"],
-                security_opt=["no-new-privileges"], read_only=True,
+                init=True,
+                network_mode="bridge" if network else "none",
+                mem_limit=f"{limits.memory_mb}m",
+                memswap_limit=f"{limits.memory_mb}m",
+                pids_limit=limits.processes,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+                read_only=True,
                 tmpfs={
                     "/tmp": f"rw,nosuid,nodev,size={limits.scratch_mb}m,mode=1777",
                     WORKSPACE: "rw,nosuid,nodev,size=512m,mode=1777",
                 },
                 log_config=docker.types.LogConfig(
-                    type="json-file", config={"max-size": "1m", "max-file": "1"}),
+                    type="json-file", config={"max-size": "1m", "max-file": "1"}
+                ),
             )
             created = self.client.api.create_container(
-                self.image, command=["sleep", "infinity"], user="65534:65534",
-                labels={LABEL: "1", "fixloop.host": socket.gethostname(),
-                        "fixloop.pid": str(os.getpid())},
-                environment={}, host_config=host_config,
+                self.image,
+                command=["sleep", "infinity"],
+                user="65534:65534",
+                labels={
+                    LABEL: "1",
+                    "fixloop.host": socket.gethostname(),
+                    "fixloop.pid": str(os.getpid()),
+                },
+                environment={},
+                host_config=host_config,
                 name=f"fixloop-{os.getpid()}-{uuid.uuid4().hex[:8]}",
             )
             container = self.client.containers.prepare_model({"Id": created["Id"]})
@@ -238,7 +250,8 @@ class DockerSandbox:
     ) -> tuple[int, bytes]:
         """Run `command` in the container with `data` on stdin; return (exit code, output)."""
         exec_id = self.client.api.exec_create(
-            container.id, command, stdin=True, stdout=True, stderr=True, user=user)["Id"]
+            container.id, command, stdin=True, stdout=True, stderr=True, user=user
+        )["Id"]
         sock = self.client.api.exec_start(exec_id, socket=True)
         raw = getattr(sock, "_sock", sock)
         output = bytearray()
@@ -285,7 +298,8 @@ class DockerSandbox:
             # New or changed overlay files, and the originals of files no longer overlaid
             # (restored byte for byte from the project, or deleted when they never existed).
             writes: dict[str, bytes] = {
-                rel: text.encode("utf-8") for rel, text in spec.overlay.items()
+                rel: text.encode("utf-8")
+                for rel, text in spec.overlay.items()
                 if previous.get(rel) != text
             }
             for rel in previous.keys() - spec.overlay.keys():
@@ -305,23 +319,36 @@ class DockerSandbox:
         if members or deletions:  # unchanged overlay: no exec at all
             script = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
             code, output = self._exec_with_input(
-                container, ["sh", "-c", script, "sh", directory, *deletions],
-                buffer.getvalue(), user=f"{STAGER_UID}:{STAGER_UID}")
+                container,
+                ["sh", "-c", script, "sh", directory, *deletions],
+                buffer.getvalue(),
+                user=f"{STAGER_UID}:{STAGER_UID}",
+            )
             if code != 0:
                 detail = output.decode("utf-8", errors="replace")[-500:]
                 raise SandboxUnavailable(
-                    f"docker sandbox: copying the project failed (exit {code}): {detail}")
+                    f"docker sandbox: copying the project failed (exit {code}): {detail}"
+                )
         return directory
 
     # -- running -------------------------------------------------------------------------
 
     def _run_env(self, spec: RunSpec, scratch: str) -> dict[str, str]:
         limits = spec.limits
-        env = allowed_env(home=f"{scratch}/home", tmp=scratch, path_dirs=[], extra=spec.env,
-                          marker=uuid.uuid4().hex)
-        env.update(CPU_S=str(cpu_seconds(limits)), FILE_BLOCKS=str(limits.file_size_mb * 2048),
-                   NOFILE=str(limits.open_files), MEM_KB=str(limits.memory_mb * 1024),
-                   NPROC=str(limits.processes))
+        env = allowed_env(
+            home=f"{scratch}/home",
+            tmp=scratch,
+            path_dirs=[],
+            extra=spec.env,
+            marker=uuid.uuid4().hex,
+        )
+        env.update(
+            CPU_S=str(cpu_seconds(limits)),
+            FILE_BLOCKS=str(limits.file_size_mb * 2048),
+            NOFILE=str(limits.open_files),
+            MEM_KB=str(limits.memory_mb * 1024),
+            NPROC=str(limits.processes),
+        )
         return env
 
     @staticmethod
@@ -336,8 +363,18 @@ class DockerSandbox:
         """The exec command of a long-lived process (its stdin is the exec's)."""
         scratch = self._scratch(uid)
         assignments = [f"{k}={v}" for k, v in self._run_env(spec, scratch).items()]
-        return ["env", "-i", *assignments, "sh", "-c", _WRAPPER, "fixloop-run", scratch,
-                directory, *self._program(spec)]
+        return [
+            "env",
+            "-i",
+            *assignments,
+            "sh",
+            "-c",
+            _WRAPPER,
+            "fixloop-run",
+            scratch,
+            directory,
+            *self._program(spec),
+        ]
 
     def _order(self, spec: RunSpec, uid: int, directory: str, nonce: str) -> bytes:
         """The line a spare reads: the wrapper's arguments, then the run's environment."""
@@ -354,7 +391,8 @@ class DockerSandbox:
         async def start() -> _Spare:
             container = await asyncio.to_thread(self._container, network)
             exec_id, reader, writer = await open_exec(
-                self.client, container, ["env", "-i", "sh", "-c", _SPARE, "fixloop-run"], uid=uid)
+                self.client, container, ["env", "-i", "sh", "-c", _SPARE, "fixloop-run"], uid=uid
+            )
             return _Spare(exec_id, uid, reader, writer)
 
         return asyncio.ensure_future(start())
@@ -398,8 +436,7 @@ class DockerSandbox:
             outcome = await self._run_exec(spec, directory)
         real = str(spec.root.resolve())
         outcome = _replace_paths(outcome, directory, real)
-        return classify(outcome, sandbox=self.name, roots=[real], protected=True,
-                        signal_offset=128)
+        return classify(outcome, sandbox=self.name, roots=[real], protected=True, signal_offset=128)
 
     async def _run_exec(self, spec: RunSpec, directory: str) -> Outcome:
         container = self._container(spec.network)
@@ -414,13 +451,15 @@ class DockerSandbox:
             self._top_up(spec.network)
             pump = asyncio.ensure_future(capture.pump(spare.reader))
             over = asyncio.ensure_future(capture.over.wait())
-            done, _ = await asyncio.wait({pump, over}, timeout=limits.wall_seconds,
-                                         return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {pump, over}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
             over.cancel()
             timed_out = not done
             if timed_out or capture.truncated:
-                await asyncio.to_thread(self._kill_uid, container, spare.uid,
-                                        limits.kill_grace_seconds)
+                await asyncio.to_thread(
+                    self._kill_uid, container, spare.uid, limits.kill_grace_seconds
+                )
             try:
                 await asyncio.wait_for(asyncio.shield(pump), timeout=10)
             except asyncio.TimeoutError:
@@ -438,7 +477,8 @@ class DockerSandbox:
             returncode=returncode,
             stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
             stderr=bytes(capture.stderr).decode("utf-8", errors="replace"),
-            truncated=capture.truncated, timed_out=timed_out,
+            truncated=capture.truncated,
+            timed_out=timed_out,
             duration_ms=int((time.monotonic() - started) * 1000),
             processes_limited=False,
         )
@@ -457,8 +497,8 @@ class DockerSandbox:
         container = self._container(spec.network)
         command = self._command(spec, uid, directory)
         process = await start_docker_process(
-            self.client, container, command, uid=uid,
-            kill=lambda: self._kill_uid(container, uid, 0))
+            self.client, container, command, uid=uid, kill=lambda: self._kill_uid(container, uid, 0)
+        )
         track_process(self._processes, process)
         return process
 
@@ -526,7 +566,7 @@ class _FrameCapture:
         if trailer is None or trailer.group(1) != self.nonce.encode():
             return None
         if self.stderr.endswith(trailer.group(0)):
-            del self.stderr[-len(trailer.group(0)):]
+            del self.stderr[-len(trailer.group(0)) :]
         return int(trailer.group(2))
 
 
@@ -557,6 +597,8 @@ def _safe_name(root: Path) -> str:
 def _replace_paths(outcome: Outcome, inside: str, real: str) -> Outcome:
     from dataclasses import replace
 
-    return replace(outcome, stdout=outcome.stdout.replace(inside, real),
-                   stderr=outcome.stderr.replace(inside, real))
-
+    return replace(
+        outcome,
+        stdout=outcome.stdout.replace(inside, real),
+        stderr=outcome.stderr.replace(inside, real),
+    )

@@ -34,8 +34,12 @@ class DockerProcess:
     """Implements `SandboxProcess` over a docker exec socket."""
 
     def __init__(
-        self, client: Any, exec_id: str, reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter, kill: Callable[[], None],
+        self,
+        client: Any,
+        exec_id: str,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        kill: Callable[[], None],
     ) -> None:
         self.stdin: asyncio.StreamWriter = writer
         self.stdout = asyncio.StreamReader()
@@ -82,13 +86,18 @@ class DockerProcess:
 
 
 async def open_exec(
-    client: Any, container: Any, command: list[str], *, uid: int,
+    client: Any,
+    container: Any,
+    command: list[str],
+    *,
+    uid: int,
 ) -> tuple[str, asyncio.StreamReader, asyncio.StreamWriter]:
     """Start `command` as `uid` with stdin attached: (exec id, its socket's two ends)."""
 
     def start() -> tuple[str, socket.socket]:
-        exec_id = client.api.exec_create(container.id, command, stdin=True, stdout=True,
-                                         stderr=True, user=f"{uid}:{uid}")["Id"]
+        exec_id = client.api.exec_create(
+            container.id, command, stdin=True, stdout=True, stderr=True, user=f"{uid}:{uid}"
+        )["Id"]
         sock = client.api.exec_start(exec_id, socket=True)
         raw = getattr(sock, "_sock", sock)
         # Our own descriptor: the SDK's wrapper closes its socket when it is collected.
@@ -107,7 +116,12 @@ async def open_exec(
 
 
 async def start_docker_process(
-    client: Any, container: Any, command: list[str], *, uid: int, kill: Callable[[], None],
+    client: Any,
+    container: Any,
+    command: list[str],
+    *,
+    uid: int,
+    kill: Callable[[], None],
 ) -> DockerProcess:
     exec_id, reader, writer = await open_exec(client, container, command, uid=uid)
     return DockerProcess(client, exec_id, reader, writer, kill)

@@ -81,24 +81,35 @@ class LocalSandbox(ScratchOwner):
             home, tmp = self._scratch_dirs()
             try:
                 outcome: Outcome = await run_tree(
-                    self.command(spec), cwd=tree.path,
+                    self.command(spec),
+                    cwd=tree.path,
                     env=allowed_env(
-                        home=str(home), tmp=str(tmp), path_dirs=interpreter_dirs(self.python),
-                        extra=spec.env, marker=uuid.uuid4().hex,
+                        home=str(home),
+                        tmp=str(tmp),
+                        path_dirs=interpreter_dirs(self.python),
+                        extra=spec.env,
+                        marker=uuid.uuid4().hex,
                     ),
-                    limits=spec.limits, stdin=spec.stdin, pool=self._zygotes,
+                    limits=spec.limits,
+                    stdin=spec.stdin,
+                    pool=self._zygotes,
                 )
             finally:
                 await self._release_scratch(home.parent)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
         outcome = replace(
-            outcome, stdout=outcome.stdout.replace(scratch, real),
+            outcome,
+            stdout=outcome.stdout.replace(scratch, real),
             stderr=outcome.stderr.replace(scratch, real),
         )
         return classify(
-            outcome, sandbox=self.name, roots=[real],
-            protected=False, note=self.note, signal_offset=128,
+            outcome,
+            sandbox=self.name,
+            roots=[real],
+            protected=False,
+            note=self.note,
+            signal_offset=128,
         )
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
@@ -109,8 +120,11 @@ class LocalSandbox(ScratchOwner):
         await asyncio.to_thread(tree.prepare, spec.overlay)
         home, tmp = self._scratch_dirs()
         env = allowed_env(
-            home=str(home), tmp=str(tmp), path_dirs=interpreter_dirs(self.python),
-            extra=spec.env, marker=uuid.uuid4().hex,
+            home=str(home),
+            tmp=str(tmp),
+            path_dirs=interpreter_dirs(self.python),
+            extra=spec.env,
+            marker=uuid.uuid4().hex,
         )
 
         def cleanup() -> None:
@@ -118,9 +132,12 @@ class LocalSandbox(ScratchOwner):
             shutil.rmtree(home.parent, ignore_errors=True)
 
         process = await start_long_lived(
-            self.command(spec), cwd=tree.path, env=env, limits=spec.limits, on_exit=cleanup,
+            self.command(spec),
+            cwd=tree.path,
+            env=env,
+            limits=spec.limits,
+            on_exit=cleanup,
             pool=self._zygotes,
         )
         track_process(self._processes, process)
         return process
-

@@ -24,7 +24,10 @@ class LongLivedProcess:
     """Implements `SandboxProcess`. `kill()` is idempotent and always reaps the tree."""
 
     def __init__(
-        self, process: PipedProcess, tree: ProcessTree, on_exit: Callable[[], None] | None,
+        self,
+        process: PipedProcess,
+        tree: ProcessTree,
+        on_exit: Callable[[], None] | None,
     ) -> None:
         assert process.stdin is not None and process.stdout is not None
         self.stdin: asyncio.StreamWriter = process.stdin
@@ -65,10 +68,17 @@ class LongLivedProcess:
 
 
 async def start_long_lived(
-    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, pool: ZygotePool,
-    on_exit: Callable[[], None] | None = None, memory_rlimit: bool = True,
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    pool: ZygotePool,
+    on_exit: Callable[[], None] | None = None,
+    memory_rlimit: bool = True,
 ) -> LongLivedProcess:
-    process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
-                                  memory_rlimit=memory_rlimit)
+    process, cgroup = await spawn(
+        argv, cwd=cwd, env=env, limits=limits, pool=pool, memory_rlimit=memory_rlimit
+    )
     tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
     return LongLivedProcess(process, tree, on_exit)

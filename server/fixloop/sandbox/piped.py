@@ -43,7 +43,8 @@ class PipedProcess:
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stderr), popen.stderr)
         self.stdout, self.stderr = stdout, stderr
         transport, protocol = await loop.connect_write_pipe(
-            asyncio.streams.FlowControlMixin, popen.stdin)
+            asyncio.streams.FlowControlMixin, popen.stdin
+        )
         self.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
         self._exit = loop.create_future()
         if self._pidfd is not None:
@@ -100,13 +101,22 @@ class PipedProcess:
 
 
 def start_piped(
-    argv: Sequence[str], *, pass_fds: Sequence[int] = (), env: dict[str, str] | None = None,
+    argv: Sequence[str],
+    *,
+    pass_fds: Sequence[int] = (),
+    env: dict[str, str] | None = None,
     cwd: str = "/",
 ) -> PipedProcess:
     """Start `argv` in its own session with three pipes (blocking: call from a worker thread)."""
     popen = subprocess.Popen(
-        list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        pass_fds=tuple(pass_fds), start_new_session=True, env=env or {}, cwd=cwd,
+        list(argv),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=tuple(pass_fds),
+        start_new_session=True,
+        env=env or {},
+        cwd=cwd,
     )
     try:
         pidfd: int | None = os.pidfd_open(popen.pid)

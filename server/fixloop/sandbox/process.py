@@ -198,8 +198,13 @@ class Outcome:
 
 
 async def spawn(
-    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits,
-    pool: ZygotePool, memory_rlimit: bool = True,
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    pool: ZygotePool,
+    memory_rlimit: bool = True,
 ) -> tuple[PipedProcess, PidsCgroup | None]:
     """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
     zygote = await pool.take()
@@ -210,15 +215,22 @@ async def spawn(
 
 
 async def run_tree(
-    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], limits: Limits, stdin: bytes,
-    pool: ZygotePool, memory_rlimit: bool = True,
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    limits: Limits,
+    stdin: bytes,
+    pool: ZygotePool,
+    memory_rlimit: bool = True,
 ) -> Outcome:
     """Run `argv` to completion under `limits`; never leaves a process behind."""
     marker = env.get(MARKER_VAR) or uuid.uuid4().hex
     capture = _Capture(cap=limits.output_bytes)
     started = time.monotonic()
-    process, cgroup = await spawn(argv, cwd=cwd, env=env, limits=limits, pool=pool,
-                                  memory_rlimit=memory_rlimit)
+    process, cgroup = await spawn(
+        argv, cwd=cwd, env=env, limits=limits, pool=pool, memory_rlimit=memory_rlimit
+    )
     tree = ProcessTree(process.pid, marker, cgroup)
     drains = asyncio.gather(
         capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)
@@ -289,7 +301,12 @@ async def _terminate(tree: ProcessTree, process: PipedProcess, grace: float) -> 
 
 
 def classify(
-    outcome: Outcome, *, sandbox: str, roots: Sequence[str], protected: bool, note: str = "",
+    outcome: Outcome,
+    *,
+    sandbox: str,
+    roots: Sequence[str],
+    protected: bool,
+    note: str = "",
     signal_offset: int | None = None,
 ) -> RunResult:
     """Turn raw facts into a `RunResult`: status, which limit was hit, the parsed error.
@@ -301,8 +318,14 @@ def classify(
     signum: int | None = -code if code is not None and code < 0 else None
     if signal_offset is not None and code is not None and code > signal_offset:
         candidate = code - signal_offset
-        if candidate in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGSEGV,
-                         signal.SIGTERM, signal.SIGABRT):
+        if candidate in (
+            signal.SIGKILL,
+            signal.SIGXCPU,
+            signal.SIGXFSZ,
+            signal.SIGSEGV,
+            signal.SIGTERM,
+            signal.SIGABRT,
+        ):
             signum = candidate
     error = parse_traceback(outcome.stderr, roots)
     tail = outcome.stderr.rstrip().rsplit("\n", 1)[-1] if outcome.stderr.strip() else ""
@@ -326,25 +349,41 @@ def classify(
     if status in (Status.ERROR, Status.KILLED) and limit is None:
         if "[Errno 27] File too large" in outcome.stderr:
             limit = "file_size"
-        elif outcome.processes_limited or "[Errno 11] Resource temporarily unavailable" in (
-            outcome.stderr
-        ) or "can't start new thread" in outcome.stderr:
+        elif (
+            outcome.processes_limited
+            or "[Errno 11] Resource temporarily unavailable" in (outcome.stderr)
+            or "can't start new thread" in outcome.stderr
+        ):
             limit = "processes"
     if status is Status.OK:
         error = None
     return RunResult(
-        status=status, exit_code=code if signum is None or code is None else -signum,
-        stdout=outcome.stdout, stderr=outcome.stderr, truncated=outcome.truncated,
-        duration_ms=outcome.duration_ms, sandbox=sandbox, error=error, limit_hit=limit,
-        protected=protected, note=note,
+        status=status,
+        exit_code=code if signum is None or code is None else -signum,
+        stdout=outcome.stdout,
+        stderr=outcome.stderr,
+        truncated=outcome.truncated,
+        duration_ms=outcome.duration_ms,
+        sandbox=sandbox,
+        error=error,
+        limit_hit=limit,
+        protected=protected,
+        note=note,
     )
 
 
 def sandbox_error(kind: str, message: str) -> RunResult:
     """The RunResult reported when the sandbox itself failed (never the program)."""
     return RunResult(
-        status=Status.SANDBOX_ERROR, exit_code=None, stdout="", stderr="", truncated=False,
-        duration_ms=0, sandbox=kind, error=None, note=message,
+        status=Status.SANDBOX_ERROR,
+        exit_code=None,
+        stdout="",
+        stderr="",
+        truncated=False,
+        duration_ms=0,
+        sandbox=kind,
+        error=None,
+        note=message,
     )
 
 

@@ -122,7 +122,9 @@ class _Registry:
             await asyncio.gather(*list(self.closers), return_exceptions=True)
 
 
-_REGISTRIES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Registry] = weakref.WeakKeyDictionary()
+_REGISTRIES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Registry] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _close_at_loop_shutdown(registry: _Registry) -> AsyncIterator[None]:
@@ -154,6 +156,7 @@ async def acquire(kind: str, *, python: str | None = None, image: str | None = N
     if entry is None:
         opening = registry.opening.get(key)
         if opening is None:
+
             async def open_entry() -> _Entry:
                 sandbox = await open_sandbox(kind, python=python, image=image)
                 return _Entry(key, sandbox)
@@ -188,7 +191,9 @@ def release(sandbox: Sandbox, *, roots: set[Path] | frozenset[Path] = frozenset(
         return
     for spare_key, starter in entry.starters.items():
         if spare_key not in entry.spares:  # the next conversation finds its worker started
-            entry.spares[spare_key] = asyncio.ensure_future(starter(entry.sandbox, entry.empty_root))
+            entry.spares[spare_key] = asyncio.ensure_future(
+                starter(entry.sandbox, entry.empty_root)
+            )
     loop = asyncio.get_running_loop()
     entry.idle = loop.call_later(IDLE_SECONDS, registry.close_entry, entry)
 

@@ -43,8 +43,10 @@ def parse_traceback(stderr: str, roots: Sequence[str] = ()) -> ErrorInfo | None:
     paths inside them become relative. `file`/`line` name the innermost frame inside the
     project (where a fix most likely belongs), falling back to the innermost frame overall.
     """
-    lines = [_GROUP_PREFIX.sub("", ln) if ln.lstrip().startswith(("|", "+")) else ln
-             for ln in stderr.splitlines()]
+    lines = [
+        _GROUP_PREFIX.sub("", ln) if ln.lstrip().startswith(("|", "+")) else ln
+        for ln in stderr.splitlines()
+    ]
     start = _last_block_start(lines)
     if start is None:
         return None

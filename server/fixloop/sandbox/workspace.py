@@ -23,8 +23,21 @@ from typing import Any
 from fixloop.sandbox.base import MIB, SandboxUnavailable
 
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache",
-     ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".eggs"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".eggs",
+    }
 )
 MAX_PROJECT_BYTES = 256 * MIB
 MAX_PROJECT_FILES = 20_000
@@ -40,9 +53,7 @@ def check_overlay_path(relative: str) -> PurePosixPath:
     return pure
 
 
-def project_files(
-    root: Path, dirs: set[str] | None = None
-) -> Iterator[tuple[str, Path | None]]:
+def project_files(root: Path, dirs: set[str] | None = None) -> Iterator[tuple[str, Path | None]]:
     """(relative path, source) for what a sandbox copy of `root` holds, parents first.
 
     Directories come with source None. Skips VCS data, virtual environments, caches, special
@@ -251,7 +262,7 @@ def _reap_stale_dirs(directory: Path, prefix: str) -> None:
     except OSError:
         return
     for entry in entries:
-        owner = entry.name[len(prefix):].split("-", 1)[0]
+        owner = entry.name[len(prefix) :].split("-", 1)[0]
         if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
             _force_remove(Path(entry.path))
 

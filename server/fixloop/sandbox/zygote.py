@@ -38,8 +38,12 @@ NSENTER = "/usr/bin/nsenter"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # dash/POSIX `ulimit` flags and the unit each one counts in.
 _ULIMIT = {
-    "RLIMIT_CORE": ("-c", 512), "RLIMIT_CPU": ("-t", 1), "RLIMIT_FSIZE": ("-f", 512),
-    "RLIMIT_NOFILE": ("-n", 1), "RLIMIT_AS": ("-v", 1024), "RLIMIT_NPROC": ("-p", 1),
+    "RLIMIT_CORE": ("-c", 512),
+    "RLIMIT_CPU": ("-t", 1),
+    "RLIMIT_FSIZE": ("-f", 512),
+    "RLIMIT_NOFILE": ("-n", 1),
+    "RLIMIT_AS": ("-v", 1024),
+    "RLIMIT_NPROC": ("-p", 1),
 }
 
 
@@ -66,7 +70,10 @@ def export_steps(env: Mapping[str, str]) -> list[str]:
 
 
 def order_line(
-    argv: Sequence[str], *, cwd: str, env: Mapping[str, str],
+    argv: Sequence[str],
+    *,
+    cwd: str,
+    env: Mapping[str, str],
     rlimits: Sequence[tuple[str, int, int]],
 ) -> str:
     """The one-line shell program a zygote evaluates to become the run."""
@@ -88,8 +95,9 @@ def order_line(
 # shell forks the subshell that waits for the order when the zygote is prepared, not when the
 # run starts. A background job's stdin is /dev/null unless redirected, so the order and the
 # program's stdin come from fd 3.
-SUPERVISED = ('exec 3<&0; { IFS= read -r order <&3 || exit 0; eval "$order" <&3 3<&-; } & '
-              'wait $!; exit $?\n')
+SUPERVISED = (
+    'exec 3<&0; { IFS= read -r order <&3 || exit 0; eval "$order" <&3 3<&-; } & wait $!; exit $?\n'
+)
 
 
 def exec_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
@@ -126,8 +134,13 @@ class Zygote:
         return self.process.returncode is None
 
     async def become(
-        self, argv: Sequence[str], *, cwd: str, env: Mapping[str, str],
-        rlimits: Sequence[tuple[str, int, int]], max_pids: int,
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: str,
+        env: Mapping[str, str],
+        rlimits: Sequence[tuple[str, int, int]],
+        max_pids: int,
     ) -> None:
         """Turn the zygote into `argv` (it keeps its pid, session, cgroup and pipes)."""
         if self.cgroup is not None:
@@ -153,7 +166,9 @@ class Zygote:
 
 
 async def start_zygote(
-    use_cgroup: bool = True, netns: int | None = None, launch: str | None = None,
+    use_cgroup: bool = True,
+    netns: int | None = None,
+    launch: str | None = None,
 ) -> Zygote:
     """A waiting zygote; with `launch`, one that has already run that shell line (see the
     module doc); `netns` is an fd the launch line may use."""
@@ -161,8 +176,9 @@ async def start_zygote(
     def prepare() -> tuple[PipedProcess, PidsCgroup | None]:
         # Everything slow happens here, in a worker thread: the fork and exec, and moving the
         # waiting zygote into its cgroup (an RCU grace period).
-        process = start_piped([SHELL, "-c", ZYGOTE_SCRIPT],
-                              pass_fds=() if netns is None else (netns,))
+        process = start_piped(
+            [SHELL, "-c", ZYGOTE_SCRIPT], pass_fds=() if netns is None else (netns,)
+        )
         cgroup = PidsCgroup.create(1024) if use_cgroup else None
         if cgroup is not None and not cgroup.adopt(process.pid):
             cgroup.remove()
@@ -272,8 +288,12 @@ def _make_empty_network_namespace() -> None:
 
     try:
         holder = subprocess.Popen(
-            ["unshare", "--net", "--", "sleep", "60"], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
+            ["unshare", "--net", "--", "sleep", "60"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={"PATH": "/usr/bin:/bin"},
+        )
     except OSError:
         return
     try:
@@ -318,4 +338,3 @@ def nproc_rlimit(limits: Limits, cgroup: PidsCgroup | None) -> list[tuple[str, i
         return []
     allowed = user_process_count() + limits.processes
     return [("RLIMIT_NPROC", allowed, allowed)]
-

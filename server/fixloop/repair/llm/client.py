@@ -197,7 +197,11 @@ class _RetryingClient(ChatCompletionClient):
                 f"model {model!r} was not found at {endpoint} (HTTP 404); check --model / "
                 "FIXLOOP_MODEL and --base-url"
             )
-        if isinstance(error, openai.APIStatusError) and error.status_code < 500 and error.status_code != 429:
+        if (
+            isinstance(error, openai.APIStatusError)
+            and error.status_code < 500
+            and error.status_code != 429
+        ):
             detail = self._redact(str(getattr(error, "message", error)))[:300]
             return ModelUnavailableError(
                 f"the endpoint {endpoint} refused the request (HTTP {error.status_code}): {detail}"
@@ -272,7 +276,12 @@ class _RetryingClient(ChatCompletionClient):
                 if attempt > retry_limit or time.monotonic() + wait > self.deadline:
                     raise self._give_up(error, attempt) from None
                 self.retries += 1
-                log.info("model call failed (%s); retry %d in %.2f s", type(error).__name__, attempt, wait)
+                log.info(
+                    "model call failed (%s); retry %d in %.2f s",
+                    type(error).__name__,
+                    attempt,
+                    wait,
+                )
                 await asyncio.sleep(wait)
                 continue
             self.model_seconds += time.perf_counter() - started
@@ -316,14 +325,16 @@ def check_config(config: ModelConfig) -> None:
             "(or point --base-url at a local server such as Ollama)"
         )
     if config.base_url and not config.base_url.startswith(("http://", "https://")):
-        raise ModelConfigError(f"--base-url must start with http:// or https://, got {config.base_url!r}")
+        raise ModelConfigError(
+            f"--base-url must start with http:// or https://, got {config.base_url!r}"
+        )
 
 
 # One OpenAI client per event loop and endpoint: creating one loads the CA bundle (tens of ms)
 # and opens fresh connections, which a server running many conversations should pay only once.
-_SHARED_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], OpenAIChatCompletionClient]] = (
-    weakref.WeakKeyDictionary()
-)
+_SHARED_CLIENTS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[Any, ...], OpenAIChatCompletionClient]
+] = weakref.WeakKeyDictionary()
 
 
 def _shared_inner(config: ModelConfig, limits: ModelLimits) -> OpenAIChatCompletionClient:
@@ -407,7 +418,9 @@ class ModelConversation:
             )
         except asyncio.TimeoutError:
             token.cancel()
-            raise ModelBudgetExhausted("the wall-time budget ran out while waiting for the model") from None
+            raise ModelBudgetExhausted(
+                "the wall-time budget ran out while waiting for the model"
+            ) from None
         except asyncio.CancelledError:
             token.cancel()  # stops the in-flight HTTP request too
             raise

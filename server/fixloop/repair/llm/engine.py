@@ -83,7 +83,9 @@ class ModelEngine:
     async def search(self, session: RepairSession) -> None:
         conversation = self._conversation()
         target = session.target
-        original_range = "".join(session.source.splitlines(keepends=True)[target.start - 1 : target.end])
+        original_range = "".join(
+            session.source.splitlines(keepends=True)[target.start - 1 : target.end]
+        )
         message = fix_prompt(session)
         started = time.monotonic()
         try:
@@ -95,15 +97,22 @@ class ModelEngine:
                     self.stop_reason = "the wall-time budget ran out"
                     return
                 if conversation.over_token_budget():
-                    self.stop_reason = f"the token budget ({conversation.limits.token_budget}) ran out"
+                    self.stop_reason = (
+                        f"the token budget ({conversation.limits.token_budget}) ran out"
+                    )
                     return
                 session.progress(f"model turn {turn}/{self.max_turns}")
                 deadline = time.monotonic() + remaining
                 answer = await conversation.ask(self._scrub(session, message), deadline=deadline)
                 self._count(conversation)
-                self._record(session, "model_turn", turn=turn, finish_reason=answer.finish_reason,
-                             prompt_tokens=answer.prompt_tokens,
-                             completion_tokens=answer.completion_tokens)
+                self._record(
+                    session,
+                    "model_turn",
+                    turn=turn,
+                    finish_reason=answer.finish_reason,
+                    prompt_tokens=answer.prompt_tokens,
+                    completion_tokens=answer.completion_tokens,
+                )
                 extraction = extract_code(
                     answer.text,
                     finish_reason=answer.finish_reason,
@@ -113,12 +122,19 @@ class ModelEngine:
                 if extraction.code is None:
                     message = self._reject(session, turn, extraction.reason)
                     continue
-                replacement = fit_to_range(extraction.code, session.source, target.start, target.end)
+                replacement = fit_to_range(
+                    extraction.code, session.source, target.start, target.end
+                )
                 outside = redefined_outside(replacement, session.source, target.start, target.end)
                 if outside:
-                    message = self._reject(session, turn, (
-                        f"the answer redefines {', '.join(outside)}, which lie outside lines "
-                        f"{target.start}-{target.end}; change only the target range"))
+                    message = self._reject(
+                        session,
+                        turn,
+                        (
+                            f"the answer redefines {', '.join(outside)}, which lie outside lines "
+                            f"{target.start}-{target.end}; change only the target range"
+                        ),
+                    )
                     continue
                 verdict = await session.try_replacement(replacement, origin=f"llm turn {turn}")
                 if verdict.verified:
@@ -134,10 +150,17 @@ class ModelEngine:
             session.progress(f"model stopped: {error}")
         finally:
             self._count(conversation)
-            self._record(session, "model_usage", model=self.model.model, turns=conversation.turns,
-                         prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
-                         tokens=self.tokens, cost_usd=round(self.cost_usd, 6),
-                         stop_reason=self.stop_reason)
+            self._record(
+                session,
+                "model_usage",
+                model=self.model.model,
+                turns=conversation.turns,
+                prompt_tokens=self.prompt_tokens,
+                completion_tokens=self.completion_tokens,
+                tokens=self.tokens,
+                cost_usd=round(self.cost_usd, 6),
+                stop_reason=self.stop_reason,
+            )
             self.notes.append(
                 f"model: {conversation.turns} turns, {self.tokens} tokens, "
                 f"{time.monotonic() - started:.1f} s"

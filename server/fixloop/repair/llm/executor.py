@@ -36,7 +36,9 @@ INTERNAL = (RUNNER, WORKER, SHELL_SCRIPT)
 MANIFEST_MARK = "@@fixloop-produced-files@@ "
 MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 512 * 1024
-MAX_SEED_BYTES = 8 * 1024 * 1024  # input files sent to a worker started ahead; more: a worker of its own
+MAX_SEED_BYTES = (
+    8 * 1024 * 1024
+)  # input files sent to a worker started ahead; more: a worker of its own
 HOST_GRACE_SECONDS = 3.0
 WORKER_WAIT_SECONDS = 0.1  # how long a turn waits for a starting warm worker before running cold
 
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # Shared by the runner and the worker: find what a program produced, copy and remove trees.
 # Only C-level modules are imported: every millisecond here is paid on every turn.
-_COMMON = f'''
+_COMMON = f"""
 import binascii, os, sys
 
 def _snapshot(top):
@@ -95,10 +97,12 @@ def _run_program(script):
     with open(script, "rb") as handle:
         program = compile(handle.read(), script, "exec")
     exec(program, {{"__name__": "__main__", "__file__": script, "__builtins__": __builtins__}})
-'''
+"""
 
 # One-shot runner (cold path): run the program, then print the manifest lines.
-RUNNER_SOURCE = _COMMON + f'''
+RUNNER_SOURCE = (
+    _COMMON
+    + f'''
 _shell = os.path.abspath({SHELL_SCRIPT!r}) if os.path.exists({SHELL_SCRIPT!r}) else None
 _work = None
 if not os.access(".", os.W_OK):  # a read-only project copy (bwrap, docker): work on a private copy
@@ -128,9 +132,12 @@ finally:
         os.chdir("/")
         _remove_tree(_work)
 '''
+)
 
 # Warm worker: one JSON request per line on stdin, one JSON answer per line on stdout.
-WORKER_SOURCE = _COMMON + '''
+WORKER_SOURCE = (
+    _COMMON
+    + """
 import gc, json, resource, select, signal, time, traceback
 # traceback imports ast for its error carets on first use: imported here, forked children
 # share it instead of each failing program importing it again (about 4 ms a failed turn).
@@ -246,7 +253,8 @@ _answers.flush()
 for _number, _line in enumerate(sys.stdin):
     _answers.write(json.dumps(_serve(json.loads(_line), _number)) + "\\n")
     _answers.flush()
-'''
+"""
+)
 
 
 class WorkerBroken(RuntimeError):
@@ -306,9 +314,13 @@ async def _read_line(process: SandboxProcess, limit: int) -> bytes:
             raise WorkerBroken("the warm worker's answer is too large")
 
 
-async def start_worker(sandbox: Sandbox, root: Path, limits: Limits, network: bool) -> SandboxProcess | None:
+async def start_worker(
+    sandbox: Sandbox, root: Path, limits: Limits, network: bool
+) -> SandboxProcess | None:
     """A warm worker on a copy of `root`, greeted and ready; None when the backend cannot keep one."""
-    spec = RunSpec(argv=(WORKER,), root=root, limits=limits, overlay={WORKER: WORKER_SOURCE}, network=network)
+    spec = RunSpec(
+        argv=(WORKER,), root=root, limits=limits, overlay={WORKER: WORKER_SOURCE}, network=network
+    )
     try:
         process = await sandbox.start_process(spec)
     except Exception as error:  # no warm worker on this backend: cold runs still work
@@ -333,7 +345,9 @@ def _started(start: asyncio.Future[SandboxProcess | None] | None) -> SandboxProc
     return start.result() if start is not None and start.done() and not start.cancelled() else None
 
 
-def _spare_starter(limits: Limits, network: bool) -> Callable[[Sandbox, Path], Awaitable[SandboxProcess | None]]:
+def _spare_starter(
+    limits: Limits, network: bool
+) -> Callable[[Sandbox, Path], Awaitable[SandboxProcess | None]]:
     async def start(sandbox: Sandbox, root: Path) -> SandboxProcess | None:
         return await start_worker(sandbox, root, limits, network)
 
@@ -366,7 +380,13 @@ class ProgramExecutor:
     """
 
     def __init__(
-        self, sandbox: Sandbox, root: Path, settings: Settings, *, warm: bool = True, shared: bool = False,
+        self,
+        sandbox: Sandbox,
+        root: Path,
+        settings: Settings,
+        *,
+        warm: bool = True,
+        shared: bool = False,
     ) -> None:
         from fixloop.execution import limits_for
 
@@ -390,18 +410,24 @@ class ProgramExecutor:
         if self._shared:
             from fixloop.sandbox.shared import take_spare
 
-            _, spare = take_spare(self.sandbox, (self.limits, network), _spare_starter(self.limits, network))
+            _, spare = take_spare(
+                self.sandbox, (self.limits, network), _spare_starter(self.limits, network)
+            )
             if spare is not None:
                 seed = seed_files(self.root)
                 if seed is not None:
                     self._worker_start, self._seed = spare, seed
                     return
-                self._worker_start = spare  # too much input to send: this conversation needs its own worker
+                self._worker_start = (
+                    spare  # too much input to send: this conversation needs its own worker
+                )
                 self._drop_worker_later()
         # Started on the conversation's own project (no spare was ready): cold runs, which use
         # that project too, share its scratch copy with the worker.
         self.roots_used.add(self.root)
-        self._worker_start = asyncio.ensure_future(start_worker(self.sandbox, self.root, self.limits, network))
+        self._worker_start = asyncio.ensure_future(
+            start_worker(self.sandbox, self.root, self.limits, network)
+        )
 
     def _drop_worker_later(self) -> None:
         from fixloop.sandbox.shared import defer
@@ -416,7 +442,9 @@ class ProgramExecutor:
 
         defer(self.sandbox, drop())
 
-    async def run(self, script: str, code: str, shell: str | None = None) -> tuple[RunResult, dict[str, bytes], list[str]]:
+    async def run(
+        self, script: str, code: str, shell: str | None = None
+    ) -> tuple[RunResult, dict[str, bytes], list[str]]:
         if shell is None and self._warm_wanted:
             self.prepare()
             assert self._worker_start is not None
@@ -437,10 +465,15 @@ class ProgramExecutor:
         self.cold_runs += 1
         return await self._run_cold(script, code, shell)
 
-    async def _run_warm(self, worker: SandboxProcess, script: str, code: str) -> tuple[RunResult, dict[str, bytes], list[str]]:
+    async def _run_warm(
+        self, worker: SandboxProcess, script: str, code: str
+    ) -> tuple[RunResult, dict[str, bytes], list[str]]:
         request: dict[str, Any] = {
-            "script": script, "code": code, "timeout": self.limits.wall_seconds,
-            "output_bytes": self.limits.output_bytes, "file_limit": self.limits.file_size_mb * 1024 * 1024,
+            "script": script,
+            "code": code,
+            "timeout": self.limits.wall_seconds,
+            "output_bytes": self.limits.output_bytes,
+            "file_limit": self.limits.file_size_mb * 1024 * 1024,
         }
         if self._seed is not None:  # once per worker: it keeps them for the later turns
             request["seed"], self._seed = self._seed, None
@@ -454,7 +487,14 @@ class ProgramExecutor:
             answer: dict[str, Any] = json.loads(line)
             files = {str(k): base64.b64decode(v) for k, v in answer["files"].items()}
             return self._result(answer), files, [str(s) for s in answer["skipped"]]
-        except (asyncio.TimeoutError, ConnectionError, ValueError, KeyError, TypeError, binascii.Error) as error:
+        except (
+            asyncio.TimeoutError,
+            ConnectionError,
+            ValueError,
+            KeyError,
+            TypeError,
+            binascii.Error,
+        ) as error:
             raise WorkerBroken(f"the warm worker failed: {type(error).__name__}") from None
 
     def _result(self, answer: Mapping[str, Any]) -> RunResult:
@@ -476,18 +516,32 @@ class ProgramExecutor:
         else:
             status, limit = Status.ERROR, None
         return RunResult(
-            status=status, exit_code=exit_code, stdout=str(answer["stdout"]), stderr=stderr,
-            truncated=bool(answer["truncated"]), duration_ms=int(answer["duration_ms"]),
-            sandbox=self.sandbox.name, error=error, limit_hit=limit, protected=self.sandbox.protected,
+            status=status,
+            exit_code=exit_code,
+            stdout=str(answer["stdout"]),
+            stderr=stderr,
+            truncated=bool(answer["truncated"]),
+            duration_ms=int(answer["duration_ms"]),
+            sandbox=self.sandbox.name,
+            error=error,
+            limit_hit=limit,
+            protected=self.sandbox.protected,
         )
 
-    async def _run_cold(self, script: str, code: str, shell: str | None) -> tuple[RunResult, dict[str, bytes], list[str]]:
+    async def _run_cold(
+        self, script: str, code: str, shell: str | None
+    ) -> tuple[RunResult, dict[str, bytes], list[str]]:
         self.roots_used.add(self.root)
         overlay = {RUNNER: RUNNER_SOURCE, script: code}
         if shell:
             overlay[SHELL_SCRIPT] = shell
-        spec = RunSpec(argv=(RUNNER, script), root=self.root, limits=self.limits, overlay=overlay,
-                       network=self.settings.network)
+        spec = RunSpec(
+            argv=(RUNNER, script),
+            root=self.root,
+            limits=self.limits,
+            overlay=overlay,
+            network=self.settings.network,
+        )
         run = await self.sandbox.run(spec)
         stdout, files, skipped = split_manifest(run.stdout)
         return replace(run, stdout=stdout), files, skipped

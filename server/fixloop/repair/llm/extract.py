@@ -19,7 +19,9 @@ PYTHON_TAGS = {"python", "py", "python3", "py3", "pycon", ""}
 SHELL_TAGS = {"sh", "bash", "shell", "console", "zsh"}
 DIFF_TAGS = {"diff", "patch", "udiff"}
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<tag>[\w+.-]*)[^\n]*$", re.M)
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<tag>[\w+.-]*)[^\n]*$", re.M
+)
 _PLACEHOLDER = re.compile(
     r"#\s*(\.\.\.|…|(the\s+)?rest\b|remaining\b|(existing|unchanged|same|other|previous)\s+code\b"
     r"|code\s+(unchanged|omitted|continues)\b|omitted\b|unchanged\b|as\s+before\b|etc\b)",
@@ -72,7 +74,9 @@ def looks_like_diff(code: str) -> bool:
         return False
     if any(line.startswith(("--- ", "+++ ", "@@ ")) for line in lines[:6]):
         return True
-    marked = sum(1 for line in lines if line[:1] in "+-" and not line.startswith(("--", "+=", "-=")))
+    marked = sum(
+        1 for line in lines if line[:1] in "+-" and not line.startswith(("--", "+=", "-="))
+    )
     return marked >= max(2, len(lines) * 0.6)
 
 
@@ -118,32 +122,48 @@ def extract_code(
 ) -> Extraction:
     """The Python code of `answer`, or why there is none usable."""
     if finish_reason == "length":
-        return Extraction(None, "the answer was cut off by the token limit; reply with a shorter, complete block")
+        return Extraction(
+            None, "the answer was cut off by the token limit; reply with a shorter, complete block"
+        )
     if len(answer) > max_chars:
-        return Extraction(None, f"the answer is too large ({len(answer)} characters, limit {max_chars})")
+        return Extraction(
+            None, f"the answer is too large ({len(answer)} characters, limit {max_chars})"
+        )
     if not answer.strip():
         return Extraction(None, "the answer was empty; reply with one ```python block")
     blocks, open_fence = fenced_blocks(answer)
     if open_fence and not blocks:
-        return Extraction(None, "the code block is not closed (cut-off answer); reply with a complete block")
+        return Extraction(
+            None, "the code block is not closed (cut-off answer); reply with a complete block"
+        )
     shell = tuple(b.code for b in blocks if b.language in SHELL_TAGS)
     if not blocks:
         if _is_statement_code(answer) and not looks_like_diff(answer):
             candidates = [CodeBlock("", textwrap.dedent(answer.strip("\n")))]
         else:
-            return Extraction(None, "no code block in the answer (prose only); reply with one ```python block")
+            return Extraction(
+                None, "no code block in the answer (prose only); reply with one ```python block"
+            )
     else:
         candidates = [b for b in blocks if b.language in PYTHON_TAGS]
     if not candidates:
         languages = sorted({b.language for b in blocks})
         if set(languages) & DIFF_TAGS:
-            return Extraction(None, "the answer is a diff; reply with the replacement code itself", shell)
+            return Extraction(
+                None, "the answer is a diff; reply with the replacement code itself", shell
+            )
         if shell and set(languages) <= SHELL_TAGS:
-            return Extraction(None, "the answer has only shell blocks; a ```python block is needed", shell)
-        return Extraction(None, f"wrong language ({', '.join(languages)}); reply with a ```python block", shell)
+            return Extraction(
+                None, "the answer has only shell blocks; a ```python block is needed", shell
+            )
+        return Extraction(
+            None, f"wrong language ({', '.join(languages)}); reply with a ```python block", shell
+        )
     usable = [b for b in candidates if not looks_like_diff(b.code)]
     if not usable:
-        return Extraction(None, "the answer is a diff; reply with the replacement code itself", shell)
+        return Extraction(
+            None, "the answer is a diff; reply with the replacement code itself", shell
+        )
     # Prefer blocks that parse; among them the longest (usually the full replacement, not a snippet).
     parsing = [b for b in usable if _compiles(b.code)] or usable
     chosen = max(parsing, key=lambda b: len(b.code))
@@ -209,5 +229,7 @@ def redefined_outside(code: str, source: str, start: int, end: int) -> list[str]
         original = ast.parse(source)
     except (SyntaxError, ValueError):
         return []
-    outside = {name for name, line in _top_level_names(original).items() if not start <= line <= end}
+    outside = {
+        name for name, line in _top_level_names(original).items() if not start <= line <= end
+    }
     return sorted(outside & set(_top_level_names(answer)))

@@ -42,11 +42,19 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(set(values), key=len, reverse=True)
 
 
-def scrubber(*, root: Path | None = None, extra_secrets: Sequence[str] = ()) -> Callable[[str], str]:
+def scrubber(
+    *, root: Path | None = None, extra_secrets: Sequence[str] = ()
+) -> Callable[[str], str]:
     """`scrub` with the secrets and paths looked up once, for the many texts of one conversation."""
     # Longest first, so that a secret containing another is replaced whole.
-    secrets = sorted({s for s in [*extra_secrets, *secret_values()] if len(s) >= 6}, key=len, reverse=True)
-    forms = sorted({f for f in {str(root), str(root.resolve())} if len(f) > 1}, key=len, reverse=True) if root else []
+    secrets = sorted(
+        {s for s in [*extra_secrets, *secret_values()] if len(s) >= 6}, key=len, reverse=True
+    )
+    forms = (
+        sorted({f for f in {str(root), str(root.resolve())} if len(f) > 1}, key=len, reverse=True)
+        if root
+        else []
+    )
     home = str(Path.home())
 
     def scrub_text(text: str) -> str:
@@ -69,7 +77,9 @@ def scrub(text: str, *, root: Path | None = None, extra_secrets: Sequence[str] =
 def numbered(source: str, first: int, last: int) -> str:
     lines = source.splitlines()
     width = len(str(last))
-    return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in range(first, min(last, len(lines)) + 1))
+    return "\n".join(
+        f"{n:>{width}} | {lines[n - 1]}" for n in range(first, min(last, len(lines)) + 1)
+    )
 
 
 def describe_attempt(text: str, verdict: CandidateVerdict, limit: int = 1500) -> str:
