@@ -52,16 +52,23 @@ npm install --no-save --ignore-scripts --loglevel=error "code-server@$version"
 npm rebuild argon2 --loglevel=error
 
 vscode="$dest/node_modules/code-server/lib/vscode"
-# The shrinkwrap pins @vscode/proxy-agent to a GitHub commit; the registry tarball of 0.27.0 has
-# the same sha512, so resolve it from the registry instead.
-node - "$vscode/npm-shrinkwrap.json" <<'EOF'
+# The shrinkwrap pins @vscode/proxy-agent to a GitHub commit. The registry's tarball of 0.27.0
+# has the same sha512, so ask the npm client (which knows the configured registry) for that
+# tarball and its integrity, and use it only when the integrity matches the pinned one.
+proxy_agent_tarball="$(npm view @vscode/proxy-agent@0.27.0 dist.tarball)"
+proxy_agent_integrity="$(npm view @vscode/proxy-agent@0.27.0 dist.integrity)"
+node - "$vscode/npm-shrinkwrap.json" "$proxy_agent_tarball" "$proxy_agent_integrity" <<'EOF'
 const fs = require("fs");
-const file = process.argv[2];
+const [file, tarball, integrity] = process.argv.slice(2);
 const wrap = JSON.parse(fs.readFileSync(file, "utf8"));
-const tarball = "https://registry.npmjs.org/@vscode/proxy-agent/-/proxy-agent-0.27.0.tgz";
 for (const [key, pkg] of Object.entries(wrap.packages || {})) {
   if (key.endsWith("node_modules/@vscode/proxy-agent") && String(pkg.resolved).startsWith("git")) {
+    if (pkg.integrity && pkg.integrity !== integrity) {
+      console.error(`code-server: the registry's @vscode/proxy-agent (${integrity}) is not the pinned one (${pkg.integrity})`);
+      process.exit(1);
+    }
     pkg.resolved = tarball;
+    pkg.integrity = integrity;
   }
 }
 fs.writeFileSync(file, JSON.stringify(wrap, null, 2));

@@ -5,6 +5,17 @@
 # Every step is cached: a running engine is reused, the image is built once per machine, and the
 # root file system tarball is kept in /var/cache/fixloop. This file is sourced: never `exit`.
 
+# The Debian mirror apt already uses on this machine: the first URI of a deb822 source (`URIs:`
+# in sources.list.d) or of a one-line `deb [options] URI suite ...` entry, skipping the security
+# archive. The test image is built from it, so this script names no mirror host itself.
+fixloop_apt_mirror() {
+  {
+    grep -hs '^URIs:' /etc/apt/sources.list.d/* | awk '{for (i = 2; i <= NF; i++) print $i}'
+    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+      | sed 's/\[[^]]*\]//' | awk '{print $2}'
+  } | grep -v -- '-security' | head -1 || true
+}
+
 fixloop_docker_main() {
   local image="fixloop-test-python:bookworm"
   local cache_dir="/var/cache/fixloop"
@@ -42,8 +53,11 @@ fixloop_docker_main() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
       }
       local mirror
-      mirror="$(grep -h '^URIs:' /etc/apt/sources.list.d/* 2>/dev/null | head -1 | awk '{print $2}' || true)"
-      mirror="${mirror:-http://deb.debian.org/debian}"
+      mirror="$(fixloop_apt_mirror)"
+      if [ -z "$mirror" ]; then
+        echo "install-docker: no Debian mirror found in the apt sources (/etc/apt/sources.list and sources.list.d); cannot build the test image" >&2
+        return 1
+      fi
       local rootfs
       rootfs="$(mktemp -d /tmp/fixloop-rootfs.XXXXXX)"
       echo "install-docker: building the test image root file system from $mirror (about a minute)" >&2
