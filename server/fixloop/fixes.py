@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fixloop.repair.engine import LineRange
 from fixloop.settings import Settings
+from fixloop.spans import LineRange
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from pathlib import Path
 from fixloop.fixes import FixRequest, FixResult, OracleSide, ProgressCallback, Proof
 from fixloop.oracle import Oracle, OracleError, discover_tests_for, parse_command
 from fixloop.patch import read_source, unified_diff
-from fixloop.repair.engine import Engine, LineRange
+from fixloop.repair.engine import Engine
 from fixloop.repair.validate import Validator
 from fixloop.sandbox.base import SandboxUnavailable
 from fixloop.settings import model_config
+from fixloop.spans import LineRange
 from fixloop.transcript import Transcript
 
 OFFLINE_SHARE = 0.4

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from fixloop.repair.engine import LineRange
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import head_tail, numbered, scrubber
 from fixloop.settings import ModelConfig, Settings, model_config
+from fixloop.spans import LineRange
 
 if TYPE_CHECKING:
     from fixloop.oracle import TestFailure, TestReport

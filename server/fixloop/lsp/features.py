@@ -30,13 +30,13 @@ from fixloop.lsp.diagnostics import (
 from fixloop.lsp.documents import VerifiedFix
 from fixloop.lsp.edits import (
     creation_edit,
-    enclosing_function,
     minimal_text_edit,
     selection_lines,
     workspace_edit,
 )
 from fixloop.lsp.progress import LoopProgress
-from fixloop.repair.engine import LineRange
+from fixloop.repair.source import function_range_at as enclosing_function
+from fixloop.spans import LineRange
 
 if TYPE_CHECKING:
     from fixloop.lsp.server import FixloopServer

@@ -15,26 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class LineRange:
-    """A 1-based, inclusive range of lines in the target file."""
-
-    start: int
-    end: int
-
-    def __post_init__(self) -> None:
-        if self.start < 1 or self.end < self.start:
-            raise ValueError(f"invalid line range {self.start}-{self.end}")
-
-    @classmethod
-    def parse(cls, text: str) -> LineRange:
-        """Parse "A-B" (or "A") as typed on a command line; ValueError says what is wrong."""
-        first, _, last = text.partition("-")
-        try:
-            return cls(int(first), int(last or first))
-        except ValueError:
-            raise ValueError(f"--lines must look like A-B with 1 <= A <= B, got {text!r}") from None
+from fixloop.spans import LineRange
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fixloop.patch import Edit
 from fixloop.repair.source import COMMON_BUILTINS, SourceView
+from fixloop.spans import Edit
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from fixloop.fixes import ProgressCallback
 from fixloop.guards import GuardSet
 from fixloop.oracle import Observation
 from fixloop.patch import line_count, range_text, replace_lines
-from fixloop.repair.engine import CandidateVerdict, Failure, LineRange
+from fixloop.repair.engine import CandidateVerdict, Failure
+from fixloop.spans import LineRange
 
 if TYPE_CHECKING:
     from fixloop.repair.validate import Validator

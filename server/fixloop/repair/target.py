@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fixloop.oracle import Observation
 from fixloop.patch import line_count
-from fixloop.repair.engine import LineRange
+from fixloop.spans import LineRange
 
 MAX_FAILING_FUNCTIONS = 6
 

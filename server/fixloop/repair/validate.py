@@ -33,11 +33,12 @@ from fixloop.oracle import (
     worker_request,
 )
 from fixloop.patch import changed_lines
-from fixloop.repair.engine import CandidateVerdict, LineRange
+from fixloop.repair.engine import CandidateVerdict
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.warm import WarmWorker
 from fixloop.sandbox.base import Limits, Sandbox, Status
 from fixloop.settings import Settings
+from fixloop.spans import LineRange
 from fixloop.transcript import Transcript
 
 if TYPE_CHECKING:
