@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import difflib
 from collections import Counter
+from typing import Literal
 
 from fixloop.spans import LineRange, common_prefix_length, common_suffix_length
 
@@ -127,7 +128,7 @@ class GuardSet:
             self.original_tree = None
             self.original_marks = Counter()
 
-    def screen(self, candidate: str) -> tuple[str, str] | None:
+    def screen(self, candidate: str) -> tuple[Literal["guard", "syntax"], str] | None:
         """Parse and guard a candidate: None if it may run, else (outcome, reason).
 
         On large files only the top-level statements the edit touches are re-parsed and

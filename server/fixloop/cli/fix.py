@@ -92,8 +92,8 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fixloop.fixes import FixRequest
-    from fixloop.loop import FixUsageError, run_fix, summary_line
+    from fixloop.fixes import FixRequest, FixUsageError
+    from fixloop.loop import run_fix, summary_line
     from fixloop.sandbox.base import SandboxUnavailable
     from fixloop.spans import LineRange
 

@@ -162,7 +162,7 @@ async def run_file_command(server: FixloopServer, args: tuple[Any, ...]) -> dict
 
 async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
     target = server.target(argument(args))
-    from fixloop import oracle
+    from fixloop import oracle, test_runs
 
     command = server.settings.test_command or None
     # Discovery walks the workspace and parses every test file: off the event loop (as the loop does).
@@ -178,7 +178,7 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
     report = await run_tracked(
         server,
         target.uri,
-        oracle.run_tests(
+        test_runs.run_tests(
             target.root,
             tests,
             settings=server.settings,
