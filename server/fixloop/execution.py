@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from fixloop.paths import relative_to_root
 from fixloop.sandbox import RunResult, RunSpec, SandboxUnavailable, open_sandbox
 from fixloop.sandbox.base import Limits
 from fixloop.sandbox.process import sandbox_error
@@ -25,16 +26,6 @@ __all__ = ["file_spec", "limits_for", "relative_to_root", "run_file", "sandbox_e
 def limits_for(settings: Settings, base: Limits | None = None) -> Limits:
     """The run limits the settings ask for (wall seconds and memory); the rest stay default."""
     return replace(base or Limits(), wall_seconds=settings.timeout, memory_mb=settings.memory)
-
-
-def relative_to_root(path: str | Path, root: Path) -> str:
-    """`path` (absolute, or relative to root) as a POSIX path relative to root; ValueError if outside."""
-    root = root.resolve()
-    full = (root / path).resolve() if not Path(path).is_absolute() else Path(path).resolve()
-    try:
-        return full.relative_to(root).as_posix()
-    except ValueError:
-        raise ValueError(f"{path} is outside the project root {root}") from None
 
 
 def file_spec(

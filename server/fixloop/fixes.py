@@ -2,7 +2,9 @@
 
 These are the values the CLI (`fixloop fix`), the language server (`fixloop.fix`) and the
 benchmarks exchange with `fixloop.loop.run_fix`. They are plain frozen dataclasses so that every
-adapter can translate them without knowing how the loop works.
+adapter can translate them without knowing how the loop works. `prepare` checks a request and
+reads its target into a `PreparedRequest` (with the oracle it asks for), or raises
+`FixUsageError`, which the CLI maps to exit 2 and the server to an error message.
 """
 
 from __future__ import annotations
@@ -10,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from fixloop.repair.engine import LineRange
+from fixloop.observation import Observation
+from fixloop.oracle import Oracle, OracleError, parse_command
+from fixloop.patch import read_source
+from fixloop.paths import relative_to_root
 from fixloop.settings import Settings
+from fixloop.spans import LineRange
+
+
+class FixUsageError(Exception):
+    """Bad input: the CLI maps it to exit 2, the server to an error message."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +51,31 @@ class FixRequest:
 
 
 @dataclass(frozen=True)
+class PreparedRequest:
+    """A checked request: the target (relative to root, posix), its text and the oracle."""
+
+    path: str
+    root: Path
+    source: str
+    oracle: Oracle
+    explicit_range: LineRange | None
+
+
+@dataclass(frozen=True)
 class OracleSide:
     """The oracle's verdict on one version of the program."""
 
-    status: str  # RunResult status word, or "passed"/"failed" for tests
+    status: Literal["passed", "failed", "timeout"]
     passed: int
     failed: int
     summary: str = ""  # "ZeroDivisionError" / "2 failing" / "exit 0" / "5/5 tests pass"
+
+    @classmethod
+    def of(cls, observation: Observation) -> OracleSide:
+        status: Literal["passed", "failed", "timeout"] = (
+            "passed" if observation.ok else ("timeout" if observation.timed_out else "failed")
+        )
+        return cls(status, len(observation.passed), len(observation.failed), observation.summary())
 
 
 @dataclass(frozen=True)
@@ -87,3 +115,66 @@ class FixResult:
 
 # Progress callback: called with a short message once per candidate batch or model turn.
 ProgressCallback = Callable[[str], None]
+
+
+def prepare(request: FixRequest) -> PreparedRequest:
+    """Check the request and read the target; raise FixUsageError with a clear message."""
+    root = Path(request.root).resolve()
+    if not root.is_dir():
+        raise FixUsageError(f"the root {root} is not a directory")
+    path = Path(request.path)
+    absolute = (path if path.is_absolute() else root / path).resolve()
+    try:
+        relative = relative_to_root(absolute, root)
+    except ValueError as exc:
+        raise FixUsageError(f"{absolute} is not inside the root {root} (use --root)") from exc
+    if absolute.suffix != ".py":
+        raise FixUsageError(f"{relative} is not a Python file (.py)")
+    if request.source is not None:
+        source = request.source
+    elif not absolute.is_file():
+        raise FixUsageError(f"{relative}: no such file under {root}")
+    else:
+        try:
+            source, _ = read_source(absolute)
+        except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+            raise FixUsageError(f"cannot read {relative}: {exc}") from exc
+    total_lines = len(source.splitlines()) or 1
+    if request.line_range is not None and request.line_range.end > total_lines:
+        raise FixUsageError(
+            f"the range {request.line_range.start}-{request.line_range.end} is outside "
+            f"{relative}, which has {total_lines} lines"
+        )
+    return PreparedRequest(
+        relative, root, source, _oracle(request, root, relative), request.line_range
+    )
+
+
+def _oracle(request: FixRequest, root: Path, relative: str) -> Oracle:
+    if request.tests and request.command:
+        raise FixUsageError("give tests or a command, not both")
+    if request.command:
+        try:
+            argv, shell = parse_command(
+                request.command, request.allow_shell or request.settings.allow_shell
+            )
+        except OracleError as exc:
+            raise FixUsageError(str(exc)) from exc
+        return Oracle("command", relative, command=argv, shell=shell)
+    if not request.tests:
+        return Oracle("script", relative)
+    tests = []
+    for test in request.tests:
+        file_part, sep, rest = test.partition("::")
+        test_path = Path(file_part)
+        test_abs = (test_path if test_path.is_absolute() else root / test_path).resolve()
+        if not test_abs.is_file():
+            raise FixUsageError(f"test file {file_part} does not exist under {root}")
+        try:
+            rel_test = relative_to_root(test_abs, root)
+        except ValueError as exc:
+            raise FixUsageError(f"test {test} is outside the root {root}") from exc
+        if rel_test == relative:
+            raise FixUsageError(f"{relative} is one of the tests; fixloop never edits tests")
+        tests.append(rel_test + sep + rest)
+    return Oracle("tests", relative, tests=tuple(tests))

@@ -14,8 +14,9 @@ from __future__ import annotations
 import ast
 import difflib
 from collections import Counter
+from typing import Literal
 
-from fixloop.repair.engine import LineRange
+from fixloop.spans import LineRange, common_prefix_length, common_suffix_length
 
 LARGE_FILE_LINES = 3000
 EXIT_CALLS = {"sys.exit", "os._exit", "exit", "quit", "os.abort", "os.kill", "os.killpg"}
@@ -87,12 +88,8 @@ def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, int, int,
     """Difflib-style opcodes of the changes. Candidates are usually one edit, so the common
     prefix and suffix are stripped first (cheap even on a 50,000-line file); only the middle is
     diffed line by line."""
-    prefix = 0
-    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
+    prefix = common_prefix_length(old, new)
+    suffix = common_suffix_length(old, new, min(len(old), len(new)) - prefix)
     old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
     if not old_mid and not new_mid:
         return []
@@ -131,7 +128,7 @@ class GuardSet:
             self.original_tree = None
             self.original_marks = Counter()
 
-    def screen(self, candidate: str) -> tuple[str, str] | None:
+    def screen(self, candidate: str) -> tuple[Literal["guard", "syntax"], str] | None:
         """Parse and guard a candidate: None if it may run, else (outcome, reason).
 
         On large files only the top-level statements the edit touches are re-parsed and
@@ -181,17 +178,6 @@ class GuardSet:
         old_text = "".join(self.original_lines[start - 1 : end])
         new_text = "".join(new_lines[start - 1 : end + delta])
         return old_text, new_text
-
-    def check(self, candidate: str, tree: ast.AST | None) -> str | None:
-        """None when the candidate may be validated, else the reason it is refused."""
-        reason = self._check_range(candidate)
-        if reason:
-            return reason
-        if tree is not None:
-            added = _fingerprint(tree) - self.original_marks
-            if added:
-                return f"refused: adds {', '.join(sorted(added))}"
-        return None
 
     def _check_range(self, candidate: str) -> str | None:
         new_lines = candidate.splitlines(keepends=True)

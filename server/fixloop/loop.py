@@ -1,13 +1,15 @@
 """The repair loop: reproduce the failure, ask engines for candidates, validate, prove, report.
 
 `run_fix(FixRequest) -> FixResult` is the one entry point for the CLI, the language server and
-the benchmarks. It reads the target (or the unsaved buffer), builds the oracle, opens the
-sandbox chosen in the settings, and reproduces the failure with a real, fresh run (a passing
-oracle means "nothing to fix"). A warm worker inside the sandbox then re-runs the oracle with line
-coverage for fault localisation and validates candidates by forking. A candidate that passes
-everything the original passed plus what it failed is re-run once more through the full oracle
-in a fresh sandbox process before it counts as verified. Every attempt goes to the transcript.
-Cancelling the task kills the worker and closes the sandbox.
+the benchmarks. It checks the request (`fixloop.fixes.prepare`), opens the sandbox chosen in the
+settings, and reproduces the failure with a real, fresh run (a passing oracle means "nothing to
+fix") while warm workers re-run the oracle with line coverage for fault localisation
+(`repair.baseline`). Engines then propose candidates through a `LoopSession`; each is guarded,
+checked in a forked warm-worker child and, when it passes everything, proven once more by a
+fresh full-oracle run before it counts as verified (`repair.validate`, `repair.verify`). The
+loop's parts each hold their own state: the `Budget`, the `WorkerPool`, the `Verifier` and the
+`SearchState`. Every attempt goes to the transcript. Cancelling the task kills the workers and
+closes the sandbox.
 """
 
 from __future__ import annotations
@@ -18,88 +20,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fixloop.fixes import FixRequest, FixResult, OracleSide, ProgressCallback, Proof
-from fixloop.oracle import Oracle, OracleError, discover_tests_for, parse_command
-from fixloop.patch import read_source, unified_diff
-from fixloop.repair.engine import Engine, LineRange
-from fixloop.repair.validate import Validator
-from fixloop.sandbox.base import SandboxUnavailable
+from fixloop.fixes import (
+    FixRequest,
+    FixResult,
+    FixUsageError,
+    OracleSide,
+    PreparedRequest,
+    ProgressCallback,
+    Proof,
+    prepare,
+)
+from fixloop.oracle import OracleError, discover_tests_for
+from fixloop.patch import unified_diff
+from fixloop.repair.baseline import reproduce
+from fixloop.repair.budget import Budget
+from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
+from fixloop.repair.offline import OfflineEngine
+from fixloop.repair.pool import WorkerPool
+from fixloop.repair.runs import WarmRuns
+from fixloop.repair.search import SearchState
+from fixloop.repair.session import open_session
+from fixloop.repair.verify import Verifier
+from fixloop.sandbox import open_sandbox
+from fixloop.sandbox.base import Limits, Sandbox, SandboxUnavailable
 from fixloop.settings import model_config
 from fixloop.transcript import Transcript
 
 OFFLINE_SHARE = 0.4
-
-
-class FixUsageError(Exception):
-    """Bad input: the CLI maps it to exit 2, the server to an error message."""
-
-
-@dataclass(frozen=True)
-class PreparedRequest:
-    path: str  # target, relative to root, posix
-    root: Path
-    source: str
-    oracle: Oracle
-    explicit_range: LineRange | None
-
-
-def prepare(request: FixRequest) -> PreparedRequest:
-    """Check the request and read the target; raise FixUsageError with a clear message."""
-    root = Path(request.root).resolve()
-    if not root.is_dir():
-        raise FixUsageError(f"the root {root} is not a directory")
-    path = Path(request.path)
-    absolute = (path if path.is_absolute() else root / path).resolve()
-    try:
-        relative = absolute.relative_to(root).as_posix()
-    except ValueError as exc:
-        raise FixUsageError(f"{absolute} is not inside the root {root} (use --root)") from exc
-    if absolute.suffix != ".py":
-        raise FixUsageError(f"{relative} is not a Python file (.py)")
-    if request.source is not None:
-        source = request.source
-    elif not absolute.is_file():
-        raise FixUsageError(f"{relative}: no such file under {root}")
-    else:
-        try:
-            source, _ = read_source(absolute)
-        except (OSError, UnicodeDecodeError, SyntaxError) as exc:
-            raise FixUsageError(f"cannot read {relative}: {exc}") from exc
-    total_lines = len(source.splitlines()) or 1
-    if request.line_range is not None and request.line_range.end > total_lines:
-        raise FixUsageError(
-            f"the range {request.line_range.start}-{request.line_range.end} is outside "
-            f"{relative}, which has {total_lines} lines"
-        )
-    if request.tests and request.command:
-        raise FixUsageError("give tests or a command, not both")
-    if request.command:
-        try:
-            argv, shell = parse_command(
-                request.command, request.allow_shell or request.settings.allow_shell
-            )
-        except OracleError as exc:
-            raise FixUsageError(str(exc)) from exc
-        oracle = Oracle("command", relative, command=argv, shell=shell)
-    elif request.tests:
-        tests = []
-        for test in request.tests:
-            file_part, sep, rest = test.partition("::")
-            test_path = Path(file_part)
-            test_abs = (test_path if test_path.is_absolute() else root / test_path).resolve()
-            if not test_abs.is_file():
-                raise FixUsageError(f"test file {file_part} does not exist under {root}")
-            try:
-                rel_test = test_abs.relative_to(root).as_posix()
-            except ValueError as exc:
-                raise FixUsageError(f"test {test} is outside the root {root}") from exc
-            if rel_test == relative:
-                raise FixUsageError(f"{relative} is one of the tests; fixloop never edits tests")
-            tests.append(rel_test + sep + rest)
-        oracle = Oracle("tests", relative, tests=tuple(tests))
-    else:
-        oracle = Oracle("script", relative)
-    return PreparedRequest(relative, root, source, oracle, request.line_range)
+# The warm workers live for the whole loop: the budget plus time to wind down.
+WORKER_LIFETIME_GRACE = 60
 
 
 async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = None) -> FixResult:
@@ -133,6 +82,20 @@ async def _with_discovered_oracle(request: FixRequest) -> FixRequest | None:
     return replace(request, tests=tuple(tests)) if tests else None
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """How a loop ended, before it becomes a `FixResult`."""
+
+    before: OracleSide
+    reason: str | None = None
+    fixed: str | None = None
+    after: OracleSide | None = None
+    summary: str = ""
+    nothing_to_fix: bool = False
+    engine: str = ""
+    reports: tuple[EngineReport, ...] = ()
+
+
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
     started = time.monotonic()
     settings = request.settings
@@ -148,94 +111,149 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
         engines=[e.name for e in engines],
         budget=settings.budget,
     )
-    validator = Validator(prepared, settings, transcript, started)
+    state = SearchState(prepared.source)
     try:
+        outcome = await _search(prepared, request, engines, state, transcript, progress, started)
+    finally:
+        transcript.close()
+    return _result(prepared, engines, state, started, transcript, outcome)
+
+
+async def _search(
+    prepared: PreparedRequest,
+    request: FixRequest,
+    engines: Sequence[Engine],
+    state: SearchState,
+    transcript: Transcript,
+    progress: ProgressCallback | None,
+    started: float,
+) -> _Outcome:
+    settings = request.settings
+    budget = Budget(started, settings.budget)
+    sandbox = await open_sandbox(
+        settings.sandbox, python=settings.python or None, image=settings.docker_image
+    )
+    pool = None
+    if prepared.oracle.kind != "command":
+        pool = WorkerPool(
+            sandbox,
+            prepared.root,
+            Limits(wall_seconds=settings.budget + WORKER_LIFETIME_GRACE, memory_mb=settings.memory),
+            on_worker=lambda status, reason: transcript.write(
+                "worker", status=status, reason=reason
+            ),
+        )
+    try:
+        _warn_unprotected(sandbox, transcript, progress)
+        runs = WarmRuns(sandbox, prepared, settings, budget, pool)
+        verifier = Verifier(sandbox, prepared, settings)
         try:
-            await validator.open()
-            if validator.sandbox is not None and not validator.sandbox.protected:
-                warning = (
-                    f"warning: the {validator.sandbox.name} sandbox is unprotected: the code "
-                    "runs with your rights; use --sandbox bwrap or docker to contain it"
-                )
-                transcript.write("warning", message=warning)
-                if progress is not None:
-                    progress(warning)
-            baseline = await validator.reproduce()
+            fresh, baseline = await reproduce(verifier, runs)
         except OracleError as exc:
             raise FixUsageError(str(exc)) from exc
-        before = baseline.side()
-        if baseline.ok:
+        transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
+        before = OracleSide.of(fresh)
+        if baseline is None:
             transcript.write("result", verified=False, nothing_to_fix=True)
-            return _result(
-                prepared,
-                validator,
-                engines,
-                started,
-                transcript,
-                before=before,
-                nothing_to_fix=True,
+            return _Outcome(
+                before,
                 reason=f"nothing to fix: {prepared.oracle.describe()} passes",
+                nothing_to_fix=True,
             )
-        session = await validator.session(prepared.explicit_range, progress)
-        config_error: str | None = None
-        for index, engine in enumerate(engines):
-            if session.solved or validator.remaining_budget() <= 0:
-                break
-            # The offline engine leaves most of the budget to a model engine that follows it.
-            share = OFFLINE_SHARE if index + 1 < len(engines) else 1.0
-            validator.engine_deadline = time.monotonic() + validator.remaining_budget() * share
-            validator.engine_name = engine.name
-            transcript.write("engine", name=engine.name)
-            try:
-                await engine.search(session)
-            except (asyncio.CancelledError, SandboxUnavailable):
-                raise
-            except Exception as exc:  # one broken engine must not end the loop
-                transcript.write(
-                    "engine_error", name=engine.name, error=f"{type(exc).__name__}: {exc}"
-                )
-                if type(exc).__name__ == "ModelConfigError":
-                    config_error = str(exc)
-        validator.engine_deadline = None
-        winner = validator.winner
-        if winner is None:
-            reason = (
-                f"no verified fix within the budget of {settings.budget:g}s "
-                f"({validator.tried} candidates tried)"
-            )
-            if validator.remaining_budget() > 0:
-                reason = f"no candidate passed the oracle ({validator.tried} candidates tried)"
-            stops = [
-                getattr(e, "stop_reason", "") for e in engines if getattr(e, "stop_reason", "")
-            ]
-            if config_error and config_error not in stops:
-                stops.append(config_error)
-            if stops:
-                reason += "; " + "; ".join(stops)
-            transcript.write("result", verified=False, reason=reason)
-            return _result(
-                prepared, validator, engines, started, transcript, before=before, reason=reason
-            )
-        transcript.write("result", verified=True, origin=winner.origin)
-        return _result(
+        transcript.write(
+            "baseline",
+            summary=baseline.observed.summary(),
+            runner=baseline.runner,
+            failing=sorted(baseline.observed.failed),
+            passing=sorted(baseline.observed.passed),
+            candidate_timeout=baseline.limits.test_seconds,
+            candidate_hard_timeout=baseline.limits.child_seconds,
+        )
+        session = open_session(
             prepared,
-            validator,
-            engines,
-            started,
-            transcript,
-            before=before,
-            fixed=winner.text,
-            after=winner.after,
-            summary=winner.origin,
+            baseline,
+            budget=budget,
+            state=state,
+            runs=runs,
+            verifier=verifier,
+            transcript=transcript,
+            progress=progress,
+        )
+        engine_name, reports, config_error = await _run_engines(
+            engines, session, budget, transcript
         )
     finally:
-        await validator.close()
-        transcript.close()
+        if pool is not None:
+            await pool.close()
+        await sandbox.close()
+    winner = state.winner
+    if winner is None:
+        reason = (
+            f"no verified fix within the budget of {settings.budget:g}s "
+            f"({state.tried} candidates tried)"
+        )
+        if budget.remaining() > 0:
+            reason = f"no candidate passed the oracle ({state.tried} candidates tried)"
+        stops = [report.stop_reason for report in reports if report.stop_reason]
+        if config_error and config_error not in stops:
+            stops.append(config_error)
+        if stops:
+            reason += "; " + "; ".join(stops)
+        transcript.write("result", verified=False, reason=reason)
+        return _Outcome(before, reason=reason, engine=engine_name, reports=reports)
+    transcript.write("result", verified=True, origin=winner.origin)
+    return _Outcome(
+        before,
+        fixed=winner.text,
+        after=winner.after,
+        summary=winner.origin,
+        engine=engine_name,
+        reports=reports,
+    )
+
+
+async def _run_engines(
+    engines: Sequence[Engine], session: RepairSession, budget: Budget, transcript: Transcript
+) -> tuple[str, tuple[EngineReport, ...], str | None]:
+    """Run the engines in turn; (the last engine that ran, their reports, a config error)."""
+    reports: list[EngineReport] = []
+    config_error: str | None = None
+    engine_name = ""
+    for index, engine in enumerate(engines):
+        if session.solved or budget.remaining() <= 0:
+            break
+        # The offline engine leaves most of the budget to a model engine that follows it.
+        budget.start_engine(OFFLINE_SHARE if index + 1 < len(engines) else 1.0)
+        engine_name = engine.name
+        transcript.write("engine", name=engine.name)
+        try:
+            reports.append(await engine.search(session))
+        except (asyncio.CancelledError, SandboxUnavailable):
+            raise
+        except EngineConfigError as exc:
+            transcript.write("engine_error", name=engine.name, error=f"EngineConfigError: {exc}")
+            config_error = str(exc)
+        except Exception as exc:  # one broken engine must not end the loop
+            transcript.write("engine_error", name=engine.name, error=f"{type(exc).__name__}: {exc}")
+    budget.end_engines()
+    return engine_name, tuple(reports), config_error
+
+
+def _warn_unprotected(
+    sandbox: Sandbox, transcript: Transcript, progress: ProgressCallback | None
+) -> None:
+    if sandbox.protected:
+        return
+    warning = (
+        f"warning: the {sandbox.name} sandbox is unprotected: the code "
+        "runs with your rights; use --sandbox bwrap or docker to contain it"
+    )
+    transcript.write("warning", message=warning)
+    if progress is not None:
+        progress(warning)
 
 
 def _engines(request: FixRequest) -> list[Engine]:
-    from fixloop.repair.offline import OfflineEngine
-
     choice = request.settings.engine
     model = model_config(request.settings)
     engines: list[Engine] = []
@@ -254,48 +272,40 @@ def _engines(request: FixRequest) -> list[Engine]:
             raise FixUsageError(
                 f"the llm engine is not available: {exc} (pip install 'fixloop[llm]')"
             ) from exc
-        engines.append(ModelEngine(model, request.settings))
+        try:
+            engines.append(ModelEngine(model, request.settings))
+        except EngineConfigError as exc:
+            raise FixUsageError(str(exc)) from None
     return engines
 
 
 def _result(
     prepared: PreparedRequest,
-    validator: Validator,
     engines: Sequence[Engine],
+    state: SearchState,
     started: float,
     transcript: Transcript,
-    *,
-    before: OracleSide,
-    fixed: str | None = None,
-    after: OracleSide | None = None,
-    summary: str = "",
-    reason: str | None = None,
-    nothing_to_fix: bool = False,
+    outcome: _Outcome,
 ) -> FixResult:
     # Without a verified fix (or with nothing to fix) the proof shows the original on both sides.
-    proof = Proof(
-        prepared.oracle.describe(),
-        before,
-        after if after is not None and not nothing_to_fix else before,
-    )
-    engine_name = validator.engine_name or (engines[0].name if engines else "offline")
-    tokens = sum(int(getattr(e, "tokens", 0) or 0) for e in engines)
-    cost = sum(float(getattr(e, "cost_usd", 0.0) or 0.0) for e in engines)
+    after = outcome.after if outcome.after is not None and not outcome.nothing_to_fix else None
+    proof = Proof(prepared.oracle.describe(), outcome.before, after or outcome.before)
+    fixed = outcome.fixed
     return FixResult(
         verified=fixed is not None,
-        engine=engine_name,
-        candidates_tried=validator.tried,
+        engine=outcome.engine or (engines[0].name if engines else "offline"),
+        candidates_tried=state.tried,
         duration_ms=int((time.monotonic() - started) * 1000),
         original=prepared.source,
         fixed=fixed,
         diff=unified_diff(prepared.source, fixed, prepared.path) if fixed is not None else "",
         proof=proof,
-        reason=reason,
+        reason=outcome.reason,
         transcript=transcript.location,
-        summary=summary,
-        nothing_to_fix=nothing_to_fix,
-        tokens=tokens,
-        cost_usd=cost,
+        summary=outcome.summary,
+        nothing_to_fix=outcome.nothing_to_fix,
+        tokens=sum(report.tokens for report in outcome.reports),
+        cost_usd=sum(report.cost_usd for report in outcome.reports),
     )
 
 

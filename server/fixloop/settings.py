@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
+
 ENGINES = ("auto", "offline", "llm")
 SANDBOXES = ("auto", "local", "bwrap", "docker")
-DEFAULT_DOCKER_IMAGE = "python:3.12-slim"
 
 
 @dataclass(frozen=True, kw_only=True)

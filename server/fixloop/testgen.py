@@ -20,15 +20,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from fixloop.repair.engine import LineRange
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import head_tail, numbered, scrubber
 from fixloop.settings import ModelConfig, Settings, model_config
+from fixloop.spans import LineRange
 
 if TYPE_CHECKING:
-    from fixloop.oracle import TestFailure, TestReport
     from fixloop.repair.llm.client import ModelConversation
+    from fixloop.test_runs import TestFailure, TestReport
 
 TESTGEN_SYSTEM = """You write pytest tests. Reply with exactly one ```python fenced block holding \
 a complete test file that imports the code under test as shown, with focused test functions \
@@ -144,13 +144,13 @@ async def run_test_file(
 ) -> TestReport:
     """Run one (overlay-only) test file with pytest in the shared sandbox and parse its summary.
 
-    `fixloop.oracle.run_tests` expects test files that exist on disk; a generated file exists
+    `fixloop.test_runs.run_tests` expects test files that exist on disk; a generated file exists
     only as an overlay, so this runs plain pytest and reads its short summary instead.
     """
     from fixloop.execution import limits_for
-    from fixloop.oracle import TestFailure, TestReport
     from fixloop.sandbox.base import RunSpec
     from fixloop.sandbox.shared import acquire, release
+    from fixloop.test_runs import TestFailure, TestReport
 
     spec = RunSpec(
         argv=(

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix
-from fixloop.repair.engine import LineRange
 from fixloop.repair.llm.executor import WORKER
 from fixloop.settings import ModelConfig, Settings
+from fixloop.spans import LineRange
 from fixloop.task import solve_task
 
 from .scripted_server import Reply, ScriptedServer

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fixloop.fixes import FixRequest, FixResult
 from fixloop.loop import run_fix
-from fixloop.repair.engine import LineRange
 from fixloop.settings import ModelConfig, Settings
+from fixloop.spans import LineRange
 
 from .conftest import CANARY_KEY
 from .scripted_server import Reply, ScriptedServer

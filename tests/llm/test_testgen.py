@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixloop.repair.engine import LineRange
 from fixloop.settings import ModelConfig, Settings
+from fixloop.spans import LineRange
 from fixloop.testgen import declared_bugs, generate_tests
 
 from .scripted_server import ScriptedServer

@@ -9,15 +9,15 @@ from fixloop.lsp.config import parse_settings
 from fixloop.lsp.diagnostics import DocumentPlace, run_diagnostics
 from fixloop.lsp.edits import (
     apply_text_edit,
-    enclosing_function,
     line_content_range,
     minimal_text_edit,
     offset_at,
     position_at,
     selection_lines,
 )
-from fixloop.repair.engine import LineRange
+from fixloop.repair.source import function_range_at as enclosing_function
 from fixloop.sandbox.base import ErrorInfo, Frame, RunResult, Status
+from fixloop.spans import LineRange
 from lsprotocol import types
 
 

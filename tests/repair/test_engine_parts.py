@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixloop.oracle import Observation, TestOutcome
+from fixloop.observation import Observation, TestOutcome
 from fixloop.repair import rules
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.mutate import MutantGenerator

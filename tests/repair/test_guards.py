@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 from fixloop.guards import GuardSet
-from fixloop.repair.engine import LineRange
+from fixloop.spans import LineRange
 
 ORIGINAL = """import os
 
@@ -24,8 +22,10 @@ def other():
 def check(
     candidate: str, *, target: LineRange = LineRange(4, 6), header: bool = False
 ) -> str | None:
+    """The refusal reason, through `screen()`: the path production takes."""
     guards = GuardSet(ORIGINAL, target, failing_lines={6}, allow_header_imports=header)
-    return guards.check(candidate, ast.parse(candidate))
+    refusal = guards.screen(candidate)
+    return None if refusal is None else refusal[1]
 
 
 def test_honest_edit_is_accepted() -> None:

@@ -10,10 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from fixloop.fixes import FixRequest
-from fixloop.loop import FixUsageError, run_fix, summary_line
-from fixloop.oracle import discover_tests_for, run_tests
+from fixloop.fixes import FixRequest, FixUsageError
+from fixloop.loop import run_fix, summary_line
+from fixloop.oracle import discover_tests_for
 from fixloop.settings import Settings
+from fixloop.test_runs import run_tests
 
 from .conftest import SANDBOX
 

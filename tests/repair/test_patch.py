@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixloop.lsp.edits import minimal_text_edit
 from fixloop.patch import (
-    Edit,
     changed_lines,
-    line_ending,
     read_source,
     replace_lines,
-    text_edit_range,
     unified_diff,
     write_atomically,
 )
-from fixloop.repair.engine import LineRange
+from fixloop.spans import Edit, LineRange, dominant_line_ending
 
 
 def test_replace_lines_keeps_crlf_and_other_lines() -> None:
     source = "a = 1\r\nb = 2\r\nc = 3\r\n"
     new = replace_lines(source, LineRange(2, 2), "b = 20\n")
     assert new == "a = 1\r\nb = 20\r\nc = 3\r\n"
-    assert line_ending(new) == "\r\n"
+    assert dominant_line_ending(new) == "\r\n"
 
 
 def test_replace_lines_adds_missing_trailing_newline() -> None:
@@ -35,17 +33,15 @@ def test_unified_diff_headers_and_no_newline_marker() -> None:
     assert unified_diff("same", "same", "x.py") == ""
 
 
-def test_text_edit_range_is_minimal() -> None:
-    edit = text_edit_range("def f():\n    return a + b\n", "def f():\n    return a - b\n")
+def test_minimal_text_edit_is_minimal() -> None:
+    # patch.text_edit_range was dead code; the live minimal edit is the editor's, which builds
+    # on the shared prefix/suffix scan of fixloop.spans.
+    edit = minimal_text_edit("def f():\n    return a + b\n", "def f():\n    return a - b\n")
     assert edit is not None
-    assert (edit.start_line, edit.start_character, edit.end_line, edit.end_character) == (
-        1,
-        13,
-        1,
-        14,
-    )
+    start, end = edit.range.start, edit.range.end
+    assert (start.line, start.character, end.line, end.character) == (1, 13, 1, 14)
     assert edit.new_text == "-"
-    assert text_edit_range("x", "x") is None
+    assert minimal_text_edit("x", "x") is None
 
 
 def test_edit_apply_and_changed_lines() -> None:

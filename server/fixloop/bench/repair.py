@@ -108,11 +108,18 @@ async def _throughput(
     corpus: Path, settings: Any, names: tuple[str, ...]
 ) -> tuple[int, float, int, float]:
     """(warm candidates, warm seconds, fresh candidates, fresh seconds) over the same candidates."""
-    from fixloop.fixes import FixRequest
-    from fixloop.loop import prepare
-    from fixloop.oracle import run_pytest_fresh
+    from fixloop.fixes import FixRequest, prepare
+    from fixloop.oracle_runs import run_pytest_fresh
+    from fixloop.repair.baseline import reproduce
+    from fixloop.repair.budget import Budget
     from fixloop.repair.offline import OfflineEngine
-    from fixloop.repair.validate import Validator
+    from fixloop.repair.pool import WorkerPool
+    from fixloop.repair.runs import WarmRuns
+    from fixloop.repair.search import SearchState
+    from fixloop.repair.session import open_session
+    from fixloop.repair.verify import Verifier
+    from fixloop.sandbox import open_sandbox
+    from fixloop.sandbox.base import Limits
     from fixloop.transcript import Transcript
 
     warm_count = fresh_count = 0
@@ -126,51 +133,68 @@ async def _throughput(
         )
         prepared = prepare(request)
         transcript = Transcript(f"bench-{name}")
-        validator = Validator(prepared, settings, transcript, time.monotonic())
+        sandbox = await open_sandbox(settings.sandbox, python=settings.python or None)
+        pool = WorkerPool(
+            sandbox,
+            prepared.root,
+            Limits(wall_seconds=settings.budget + 60, memory_mb=settings.memory),
+            on_worker=lambda status, reason: None,
+        )
+        budget = Budget(time.monotonic(), settings.budget)
         try:
-            await validator.open()
-            await validator.reproduce()
-            session = await validator.session(None, None)
-            assert validator.baseline is not None
+            runs = WarmRuns(sandbox, prepared, settings, budget, pool)
+            verifier = Verifier(sandbox, prepared, settings)
+            _, baseline = await reproduce(verifier, runs)
+            assert baseline is not None, f"{name}: the original passes"
+            session = open_session(
+                prepared,
+                baseline,
+                budget=budget,
+                state=SearchState(prepared.source),
+                runs=runs,
+                verifier=verifier,
+                transcript=transcript,
+                progress=None,
+            )
             texts = [text for text, _ in OfflineEngine()._candidates(session)][:150]
-            order = validator.test_order()
-            width = validator.parallelism  # as the loop does: one candidate per warm worker
+            order = baseline.test_order()
+            width = runs.parallelism  # as the loop does: one candidate per warm worker
             started = time.monotonic()
             for first in range(0, len(texts), width):
                 await asyncio.gather(
                     *(
-                        validator._observe(
+                        runs.observe(
                             text,
                             stop_on_fail=True,
                             order=order,
-                            timeout=validator.candidate_hard_timeout,
-                            test_timeout=validator.candidate_timeout,
+                            timeout=baseline.limits.child_seconds,
+                            test_timeout=baseline.limits.test_seconds,
                         )
                         for text in texts[first : first + width]
                     )
                 )
             warm_seconds += time.monotonic() - started
             warm_count += len(texts)
-            assert validator.sandbox is not None
             started = time.monotonic()
             for text in texts[:8]:
                 await run_pytest_fresh(
-                    validator.sandbox,
+                    sandbox,
                     prepared.root,
                     prepared.oracle.tests,
                     {prepared.oracle.target: text},
-                    validator.limits,
+                    verifier.limits,
                 )
             fresh_seconds += time.monotonic() - started
             fresh_count += len(texts[:8])
         finally:
-            await validator.close()
+            await pool.close()
+            await sandbox.close()
             transcript.close()
     return warm_count, warm_seconds, fresh_count, fresh_seconds
 
 
 def _workers() -> int:
-    from fixloop.repair.validate import PARALLEL_WORKERS
+    from fixloop.repair.pool import PARALLEL_WORKERS
 
     return PARALLEL_WORKERS
 

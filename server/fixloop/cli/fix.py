@@ -92,10 +92,10 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fixloop.fixes import FixRequest
-    from fixloop.loop import FixUsageError, run_fix, summary_line
-    from fixloop.repair.engine import LineRange
+    from fixloop.fixes import FixRequest, FixUsageError
+    from fixloop.loop import run_fix, summary_line
     from fixloop.sandbox.base import SandboxUnavailable
+    from fixloop.spans import LineRange
 
     if args.budget is not None and not args.budget > 0:
         return _fail("--budget must be a positive number of seconds", args.json)

@@ -36,9 +36,9 @@ def _fail(message: str) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from fixloop.repair.engine import LineRange
     from fixloop.repair.llm.errors import ModelConfigError, ModelError
     from fixloop.sandbox.base import SandboxUnavailable
+    from fixloop.spans import LineRange
     from fixloop.testgen import generate_tests
 
     root = args.root.resolve()

@@ -11,17 +11,20 @@ the document's line endings.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
-from fixloop.repair.engine import LineRange
+from fixloop.spans import (
+    LineRange,
+    common_prefix_length,
+    common_suffix_length,
+    dominant_line_ending,
+)
 
 UTF16 = "utf-16"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_CHUNK = 4096
 
 
 def column_units(text: str, encoding: str = UTF16) -> int:
@@ -84,12 +87,6 @@ def line_content_range(text: str, line: int, encoding: str = UTF16) -> types.Ran
     )
 
 
-def dominant_line_ending(text: str) -> str:
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    return "\r\n" if crlf > lf else "\n"
-
-
 def with_line_endings(new: str, like: str) -> str:
     """Give `new` the line endings of `like` when `like` uses CRLF and `new` came back with LF."""
     if dominant_line_ending(like) == "\r\n" and dominant_line_ending(new) == "\n":
@@ -97,39 +94,16 @@ def with_line_endings(new: str, like: str) -> str:
     return new
 
 
-def _common_prefix(a: str, b: str) -> int:
-    limit = min(len(a), len(b))
-    i = 0
-    # Compare in chunks first: slices compare in C, so long equal heads cost little.
-    while i + _CHUNK <= limit and a[i : i + _CHUNK] == b[i : i + _CHUNK]:
-        i += _CHUNK
-    while i < limit and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    i = 0
-    while (
-        i + _CHUNK <= limit
-        and a[len(a) - i - _CHUNK : len(a) - i] == b[len(b) - i - _CHUNK : len(b) - i]
-    ):
-        i += _CHUNK
-    while i < limit and a[len(a) - i - 1] == b[len(b) - i - 1]:
-        i += 1
-    return i
-
-
 def minimal_text_edit(old: str, new: str, encoding: str = UTF16) -> types.TextEdit | None:
     """The single smallest edit turning `old` into `new` (line endings of `old` kept), or None."""
     new = with_line_endings(new, old)
     if old == new:
         return None
-    prefix = _common_prefix(old, new)
+    prefix = common_prefix_length(old, new)
     # A position between "\r" and "\n" does not exist in LSP: start before the "\r".
     if 0 < prefix < len(old) and old[prefix - 1] == "\r" and old[prefix] == "\n":
         prefix -= 1
-    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    suffix = common_suffix_length(old, new, min(len(old), len(new)) - prefix)
     end = len(old) - suffix
     if 0 < end < len(old) and old[end - 1] == "\r" and old[end] == "\n":
         suffix -= 1
@@ -208,20 +182,3 @@ def selection_lines(selection: types.Range) -> LineRange:
     if selection.end.character == 0 and selection.end.line > selection.start.line:
         end -= 1
     return LineRange(start, max(start, end))
-
-
-def enclosing_function(source: str, line: int) -> LineRange | None:
-    """Lines of the innermost function (decorators included) around 1-based `line`, if any."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # unparsable code: let the loop localise the failure itself
-    best: LineRange | None = None
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        last = node.end_lineno or node.lineno
-        if first <= line <= last and (best is None or last - first < best.end - best.start):
-            best = LineRange(first, last)
-    return best

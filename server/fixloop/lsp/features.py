@@ -30,13 +30,13 @@ from fixloop.lsp.diagnostics import (
 from fixloop.lsp.documents import VerifiedFix
 from fixloop.lsp.edits import (
     creation_edit,
-    enclosing_function,
     minimal_text_edit,
     selection_lines,
     workspace_edit,
 )
 from fixloop.lsp.progress import LoopProgress
-from fixloop.repair.engine import LineRange
+from fixloop.repair.source import function_range_at as enclosing_function
+from fixloop.spans import LineRange
 
 if TYPE_CHECKING:
     from fixloop.lsp.server import FixloopServer
@@ -162,7 +162,7 @@ async def run_file_command(server: FixloopServer, args: tuple[Any, ...]) -> dict
 
 async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
     target = server.target(argument(args))
-    from fixloop import oracle
+    from fixloop import oracle, test_runs
 
     command = server.settings.test_command or None
     # Discovery walks the workspace and parses every test file: off the event loop (as the loop does).
@@ -178,7 +178,7 @@ async def run_tests_command(server: FixloopServer, args: tuple[Any, ...]) -> dic
     report = await run_tracked(
         server,
         target.uri,
-        oracle.run_tests(
+        test_runs.run_tests(
             target.root,
             tests,
             settings=server.settings,

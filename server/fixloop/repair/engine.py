@@ -1,40 +1,48 @@
 """The contract between the repair loop and its engines (offline rules/mutation, model).
 
-An engine receives a `RepairSession` from the loop and calls `session.try_replacement(...)` for
-each candidate it wants validated; the loop applies the guards, runs the oracle in the sandbox,
-records the attempt in the transcript and returns a `CandidateVerdict`. The engine stops when
-`session.solved` is true, when `session.remaining_seconds()` runs out, or when it has nothing
-left to propose. Engines never decide that something is verified, never write files, and never
-see the user's environment or secrets.
+An engine receives a `RepairSession` from the loop and proposes candidates through it:
+`try_replacement` for new text of the target range, `try_source` for a whole new file, or
+`try_batch` for several whole-file candidates that the loop validates side by side
+(`parallelism` says how many fit at once). The loop applies the guards, runs the oracle in the
+sandbox, records the attempt in the transcript and returns a `CandidateVerdict`. The engine
+stops when `session.solved` is true, when `session.remaining_seconds()` runs out, or when it has
+nothing left to propose, and returns an `EngineReport` (tokens, cost, why it stopped, notes).
+A configuration problem that the user must fix raises `EngineConfigError`. Engines never decide
+that something is verified, never write files, never import the loop, and never see the user's
+environment or secrets. Everything an engine uses is declared here; nothing is probed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
+
+from fixloop.observation import Observation
+from fixloop.spans import LineRange
+
+# The loop's verdict on one candidate. "passed" is internal: it passed the warm check and
+# waits for its proof; engines see "verified" or one of the rejections.
+VerdictOutcome = Literal[
+    "verified",
+    "passed",
+    "guard",
+    "syntax",
+    "fails",
+    "regression",
+    "timeout",
+    "duplicate",
+    "budget",
+    "solved",
+    "not needed",
+]
 
 
-@dataclass(frozen=True)
-class LineRange:
-    """A 1-based, inclusive range of lines in the target file."""
-
-    start: int
-    end: int
-
-    def __post_init__(self) -> None:
-        if self.start < 1 or self.end < self.start:
-            raise ValueError(f"invalid line range {self.start}-{self.end}")
-
-    @classmethod
-    def parse(cls, text: str) -> LineRange:
-        """Parse "A-B" (or "A") as typed on a command line; ValueError says what is wrong."""
-        first, _, last = text.partition("-")
-        try:
-            return cls(int(first), int(last or first))
-        except ValueError:
-            raise ValueError(f"--lines must look like A-B with 1 <= A <= B, got {text!r}") from None
+class EngineConfigError(Exception):
+    """The engine cannot work as configured (no model, a rejected key): the user must act.
+    The loop turns it into a usage error when raised while engines are built, and into the
+    reason of the result when raised during a search."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +62,27 @@ class CandidateVerdict:
     """The loop's answer for one candidate."""
 
     verified: bool
-    # "verified", "guard", "syntax", "fails", "regression", "timeout", "duplicate", "budget", ...
-    outcome: str
+    outcome: VerdictOutcome
     reason: str  # one line a human or a model can act on
     output: str = ""  # truncated oracle output for feedback
 
 
+@dataclass(frozen=True)
+class EngineReport:
+    """What an engine tells the loop after its search."""
+
+    tokens: int = 0
+    cost_usd: float = 0.0
+    stop_reason: str = ""  # why the search ended without a fix, when it says
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# (whole new text of the target file, origin) as given to `try_batch`.
+Candidate = tuple[str, str]
+
+
 class RepairSession(Protocol):
-    """What the loop offers an engine. Implemented by `fixloop.loop`."""
+    """What the loop offers an engine. Implemented by `fixloop.repair.session.LoopSession`."""
 
     path: Path  # the target file, relative to root
     root: Path
@@ -69,9 +90,22 @@ class RepairSession(Protocol):
     target: LineRange  # where edits are allowed
     failure: Failure
     oracle_description: str  # e.g. "pytest tests/test_stats.py" or "python stats.py"
+    explicit_range: bool  # the user chose the range (no edits above it, e.g. new imports)
+    suspicious: Sequence[tuple[int, float]]  # (line, score), most suspicious first
+    baseline: Observation  # what the oracle saw on the original, test by test
 
     @property
     def solved(self) -> bool: ...
+
+    @property
+    def tried(self) -> int:
+        """Candidates validated so far in this loop (by every engine)."""
+        ...
+
+    @property
+    def parallelism(self) -> int:
+        """How many candidates one `try_batch` call validates side by side."""
+        ...
 
     def remaining_seconds(self) -> float: ...
 
@@ -87,8 +121,21 @@ class RepairSession(Protocol):
         """
         ...
 
+    async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
+        """Validate `text` as the whole new content of the target file."""
+        ...
+
+    async def try_batch(self, candidates: Sequence[Candidate]) -> list[CandidateVerdict]:
+        """Validate whole-file candidates side by side; verdicts in order, [] when the loop
+        takes none (solved, out of time, or all seen before)."""
+        ...
+
     def progress(self, message: str) -> None:
         """Report one step (a candidate batch, a model turn) to the UI."""
+        ...
+
+    def record(self, kind: str, **fields: object) -> None:
+        """Add an entry of the engine's own (a model turn, usage) to the loop's transcript."""
         ...
 
 
@@ -97,4 +144,4 @@ class Engine(Protocol):
 
     name: str
 
-    async def search(self, session: RepairSession) -> None: ...
+    async def search(self, session: RepairSession) -> EngineReport: ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from fixloop.oracle import Observation
+from fixloop.observation import Observation
 
 FRAME_PRIOR = 0.6
 
@@ -21,7 +21,7 @@ def rank_lines(
 ) -> list[tuple[int, float]]:
     """Lines in `allowed`, most suspicious first, with their scores."""
     allowed_set = set(allowed)
-    failing = [o for o in baseline.outcomes if o.outcome in ("failed", "timeout")]
+    failing = [o for o in baseline.outcomes if o.failing]
     passing = [o for o in baseline.outcomes if o.outcome == "passed"]
     failed_count: dict[int, int] = {}
     passed_count: dict[int, int] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fixloop.repair import rules
-from fixloop.repair.engine import RepairSession
+from fixloop.repair.engine import Candidate, EngineReport, RepairSession
 from fixloop.repair.mutate import Mutant, MutantGenerator
 from fixloop.repair.source import SourceView
 
@@ -27,29 +27,27 @@ MAX_LINES = 60
 class OfflineEngine:
     name = "offline"
 
-    async def search(self, session: RepairSession) -> None:
-        try_batch = getattr(session, "try_batch", None)
-        if try_batch is None:
-            return  # the offline engine edits on positions; it needs the loop's own session
-        width = max(1, int(getattr(session, "parallelism", 1)))
+    async def search(self, session: RepairSession) -> EngineReport:
+        width = session.parallelism
         proposed = 0
-        batch: list[tuple[str, str]] = []
+        batch: list[Candidate] = []
         for text, origin in self._candidates(session):
             if session.solved or session.remaining_seconds() <= 0:
-                return
+                return EngineReport()
             batch.append((text, origin))
             if len(batch) < width:
                 continue
-            await try_batch(batch)
+            await session.try_batch(batch)
             proposed += len(batch)
             batch = []
-            width = max(1, int(getattr(session, "parallelism", 1)))
+            width = session.parallelism
             if proposed % PROGRESS_EVERY < width:
                 session.progress(f"offline: {proposed} candidates proposed, latest {origin}")
         if batch and not session.solved and session.remaining_seconds() > 0:
-            await try_batch(batch)
+            await session.try_batch(batch)
             proposed += len(batch)
         session.progress(f"offline: search exhausted after {proposed} candidates")
+        return EngineReport(notes=(f"offline: {proposed} candidates proposed",))
 
     def _candidates(self, session: RepairSession) -> Iterator[tuple[str, str]]:
         source = session.source
@@ -65,7 +63,7 @@ class OfflineEngine:
             return
         except ValueError:
             return
-        allow_header = not getattr(session, "explicit_range", True)
+        allow_header = not session.explicit_range
         error_type = failure.error_type or ""
         line: int | None = failure.error_line
         yield from (
@@ -84,7 +82,7 @@ class OfflineEngine:
         if line and (error_type in GUARD_ERRORS or none_error):
             for mutant in sorted(generator.guards_for_line(line), key=lambda m: m.cost):
                 yield mutant.edit.apply(source), f"{mutant.origin} (line {mutant.line})"
-        scored = list(getattr(session, "suspicious", []))
+        scored = list(session.suspicious)
         ranked = [line_ for line_, _ in scored]
         target = session.target
         if line and target.start <= line <= target.end and line not in ranked:
@@ -137,13 +135,11 @@ class OfflineEngine:
         return [m for _, _, m in chosen]
 
     def _recursing_functions(self, session: RepairSession) -> list[str]:
-        baseline = getattr(session, "baseline", None)
         names: dict[str, int] = {}
-        if baseline is not None:
-            for outcome in baseline.outcomes:
-                if outcome.error is None:
-                    continue
-                for frame in outcome.error.frames:
-                    if frame.file == str(session.path.as_posix()):
-                        names[frame.function] = names.get(frame.function, 0) + 1
+        for outcome in session.baseline.outcomes:
+            if outcome.error is None:
+                continue
+            for frame in outcome.error.frames:
+                if frame.file == str(session.path.as_posix()):
+                    names[frame.function] = names.get(frame.function, 0) + 1
         return [n for n, _ in sorted(names.items(), key=lambda item: -item[1])][:3]

@@ -1,33 +1,41 @@
-"""What engines see of a repair loop: `LoopSession`, and the `Failure` drawn from the baseline.
+"""What engines see of a repair loop: `LoopSession`, the one implementation of `RepairSession`.
 
-`LoopSession` implements the `RepairSession` contract (`try_replacement` of the target range)
-and adds what the offline engine needs: whole-file candidates (`try_source`), batches validated
-side by side on the warm workers (`try_batch`, `parallelism`), the fault-localisation ranking
-(`suspicious`) and the baseline observation. Duplicates are dropped here, before any guard or
-sandbox work; everything else is the `Validator`'s job.
+`open_session` turns a reproduced failure into a session: it chooses where edits may go (the
+user's range, or the functions the failure points at), ranks the suspicious lines, and builds
+the guards. `LoopSession` itself is thin: it checks the budget and drops repeats, then hands
+candidates to the `CandidateValidator`; counts, rejections and the winner live in the
+`SearchState`, deadlines in the `Budget`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fixloop.fixes import ProgressCallback
+from fixloop.fixes import PreparedRequest, ProgressCallback
 from fixloop.guards import GuardSet
-from fixloop.oracle import Observation
-from fixloop.patch import line_count, range_text, replace_lines
-from fixloop.repair.engine import CandidateVerdict, Failure, LineRange
+from fixloop.observation import Observation
+from fixloop.patch import range_text, replace_lines
+from fixloop.repair.baseline import Baseline
+from fixloop.repair.budget import Budget
+from fixloop.repair.engine import Candidate, CandidateVerdict, Failure
+from fixloop.repair.localise import rank_lines
+from fixloop.repair.runs import WarmRuns
+from fixloop.repair.search import SearchState
+from fixloop.repair.target import choose_target
+from fixloop.repair.validate import CandidateValidator
+from fixloop.repair.verify import Verifier
+from fixloop.spans import LineRange
+from fixloop.transcript import Transcript
 
-if TYPE_CHECKING:
-    from fixloop.repair.validate import Validator
+# A replacement far larger than the range it replaces is refused before anything else.
+MAX_GROWTH = 200
+MAX_EXTRA_CHARS = 100_000
 
 
 def failure_of(observation: Observation, target: str) -> Failure:
-    failing = [o for o in observation.outcomes if o.outcome in ("failed", "timeout")]
+    failing = [o for o in observation.outcomes if o.failing]
     error = observation.first_error()
     error_line = None
     if error is not None:
@@ -46,45 +54,56 @@ def failure_of(observation: Observation, target: str) -> Failure:
 
 
 class LoopSession:
-    """The `RepairSession` the engines see, plus whole-file candidates for the offline engine."""
+    """The `RepairSession` the engines see."""
 
     def __init__(
         self,
-        validator: Validator,
+        prepared: PreparedRequest,
         target: LineRange,
         failure: Failure,
         suspicious: list[tuple[int, float]],
-        guards: GuardSet,
+        baseline: Observation,
+        *,
+        budget: Budget,
+        state: SearchState,
+        validator: CandidateValidator,
+        runs: WarmRuns,
+        transcript: Transcript,
         progress: ProgressCallback | None,
     ) -> None:
-        prepared = validator.prepared
-        self.validator = validator
         self.path = Path(prepared.path)
         self.root = prepared.root
         self.source = prepared.source
         self.target = target
         self.failure = failure
         self.oracle_description = prepared.oracle.describe()
-        self.suspicious = suspicious
-        self.guards = guards
-        self.baseline = validator.baseline
         self.explicit_range = prepared.explicit_range is not None
+        self.suspicious: Sequence[tuple[int, float]] = suspicious
+        self.baseline = baseline
+        self._budget = budget
+        self._state = state
+        self._validator = validator
+        self._runs = runs
+        self._transcript = transcript
         self._progress = progress
-        self._seen: set[str] = set()
-        self._rejected: list[tuple[str, CandidateVerdict]] = []
 
     @property
     def solved(self) -> bool:
-        return self.validator.winner is not None
+        return self._state.solved
+
+    @property
+    def tried(self) -> int:
+        return self._state.tried
+
+    @property
+    def parallelism(self) -> int:
+        return self._runs.parallelism
 
     def remaining_seconds(self) -> float:
-        deadline = self.validator.deadline
-        if self.validator.engine_deadline is not None:
-            deadline = min(deadline, self.validator.engine_deadline)
-        return max(0.0, deadline - time.monotonic())
+        return self._budget.remaining_for_engine()
 
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
-        return list(self._rejected)
+        return self._state.rejected()
 
     def progress(self, message: str) -> None:
         if self._progress is not None:
@@ -93,53 +112,82 @@ class LoopSession:
             except Exception:  # a broken progress sink must not stop the loop
                 pass
 
-    @property
-    def tried(self) -> int:
-        return self.validator.tried
+    def record(self, kind: str, **fields: object) -> None:
+        self._transcript.write(kind, **fields)
 
     async def try_replacement(self, new_text: str, *, origin: str) -> CandidateVerdict:
-        if len(new_text) > 200 * max(1, len(range_text(self.source, self.target))) + 100_000:
+        old_size = max(1, len(range_text(self.source, self.target)))
+        if len(new_text) > MAX_GROWTH * old_size + MAX_EXTRA_CHARS:
             return CandidateVerdict(
                 False, "guard", "refused: replacement is far larger than the range"
             )
         text = replace_lines(self.source, self.target, new_text)
         verdict = await self.try_source(text, origin=origin)
         if not verdict.verified and verdict.outcome != "duplicate":
-            self._rejected.append((new_text, verdict))
+            self._state.reject(new_text, verdict)
         return verdict
 
-    @property
-    def parallelism(self) -> int:
-        return self.validator.parallelism
-
-    async def try_batch(self, candidates: Sequence[tuple[str, str]]) -> list[CandidateVerdict]:
-        """Whole-file candidates (text, origin), validated side by side, verdicts in order."""
-        fresh: list[tuple[str, str]] = []
-        for text, origin in candidates:
-            if self._first_sight(text):
-                fresh.append((text, origin))
+    async def try_batch(self, candidates: Sequence[Candidate]) -> list[CandidateVerdict]:
+        fresh = [(text, origin) for text, origin in candidates if self._state.first_sight(text)]
         if self.solved or self.remaining_seconds() <= 0 or not fresh:
             return []
         await asyncio.sleep(0)  # let cancellation in between batches
-        return await self.validator.validate_batch(fresh, self.guards)
+        return await self._validator.validate_batch(fresh)
 
     async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
         if self.solved:
             return CandidateVerdict(False, "solved", "already solved")
         if self.remaining_seconds() <= 0:
             return CandidateVerdict(False, "budget", "the time budget is spent")
-        if not self._first_sight(text):
+        if not self._state.first_sight(text):
             return CandidateVerdict(False, "duplicate", "already tried")
         await asyncio.sleep(0)  # let cancellation in between candidates
-        return await self.validator.validate(text, origin, self.guards)
+        return (await self._validator.validate_batch([(text, origin)]))[0]
 
-    def _first_sight(self, text: str) -> bool:
-        """True (and remembered) the first time `text` comes; False for repeats and the original."""
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in self._seen or text == self.source:
-            return False
-        self._seen.add(digest)
-        return True
 
-    def line_count(self) -> int:
-        return line_count(self.source)
+def open_session(
+    prepared: PreparedRequest,
+    baseline: Baseline,
+    *,
+    budget: Budget,
+    state: SearchState,
+    runs: WarmRuns,
+    verifier: Verifier,
+    transcript: Transcript,
+    progress: ProgressCallback | None,
+) -> LoopSession:
+    """The session for a reproduced failure: target range, suspicious lines, guards."""
+    observed, target_file = baseline.observed, prepared.oracle.target
+    target, inferred = choose_target(
+        prepared.source, observed, target_file, prepared.explicit_range
+    )
+    failure = failure_of(observed, target_file)
+    suspicious = rank_lines(observed, target_file, range(target.start, target.end + 1))
+    failing_lines = set()
+    if failure.error_line and target.start <= failure.error_line <= target.end:
+        failing_lines = {failure.error_line}
+    guards = GuardSet(
+        prepared.source, target, failing_lines=failing_lines, allow_header_imports=inferred
+    )
+    transcript.write(
+        "target",
+        start=target.start,
+        end=target.end,
+        inferred=inferred,
+        suspicious=suspicious[:20],
+        failure=failure.summary,
+    )
+    validator = CandidateValidator(prepared, baseline, runs, verifier, guards, state, transcript)
+    return LoopSession(
+        prepared,
+        target,
+        failure,
+        suspicious,
+        observed,
+        budget=budget,
+        state=state,
+        validator=validator,
+        runs=runs,
+        transcript=transcript,
+        progress=progress,
+    )

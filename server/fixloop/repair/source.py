@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fixloop.patch import line_offsets
+from fixloop.spans import LineRange
 
 COMMON_BUILTINS = (
     "len",
@@ -180,3 +181,13 @@ def import_area_end(view: SourceView) -> int:
         else:
             break
     return last
+
+
+def function_range_at(source: str, line: int) -> LineRange | None:
+    """Lines of the innermost function (decorators included) around 1-based `line`, if any;
+    None for code that does not parse (the loop then localises the failure itself)."""
+    try:
+        function = SourceView(source).function_at(line)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return LineRange(function.start, function.end) if function is not None else None

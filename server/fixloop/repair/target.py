@@ -9,9 +9,10 @@ top-level import outside it.
 
 from __future__ import annotations
 
-from fixloop.oracle import Observation
+from fixloop.observation import Observation
 from fixloop.patch import line_count
-from fixloop.repair.engine import LineRange
+from fixloop.repair.source import SourceView
+from fixloop.spans import LineRange
 
 MAX_FAILING_FUNCTIONS = 6
 
@@ -23,13 +24,11 @@ def choose_target(
         return explicit, False
     whole = LineRange(1, line_count(source))
     try:
-        from fixloop.repair.source import SourceView
-
         view = SourceView(source)
     except (SyntaxError, ValueError):
         return whole, True
     spans: list[tuple[int, int]] = []
-    failing = [o for o in baseline.outcomes if o.outcome in ("failed", "timeout")]
+    failing = [o for o in baseline.outcomes if o.failing]
     for outcome in failing:
         if outcome.error is None:
             continue

@@ -1,7 +1,7 @@
 """Host side of the warm validation worker: start it in the sandbox, send requests, read answers.
 
-`WarmWorker` talks JSON lines to `fixloop/repair/worker.py` running as a long-lived sandbox
-process (`Sandbox.start_process`). Each request forks one child inside the sandbox, so a candidate
+`WarmWorker` talks JSON lines (the typed messages of `fixloop.sandbox_worker.protocol`) to the
+in-sandbox worker running as a long-lived sandbox process (`Sandbox.start_process`). Each request forks one child inside the sandbox, so a candidate
 costs a fork instead of a fresh interpreter plus pytest. If the worker dies, stops answering or
 sends garbage, it is marked broken and killed, and the caller falls back to fresh processes; a
 worker is never trusted with more than one request at a time.
@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from fixloop.oracle import worker_spec
+from fixloop.oracle_runs import worker_spec
 from fixloop.sandbox.base import Limits, Sandbox, SandboxProcess
+from fixloop.sandbox_worker.protocol import RunAnswer, RunRequest
+
+# How long a worker may take to import the modules it warms.
+WARM_TIMEOUT_SECONDS = 30.0
 
 # Extra seconds the host waits beyond the worker's own per-child limit before declaring it hung.
 HOST_GRACE_SECONDS = 5.0
@@ -41,16 +46,34 @@ class WarmWorker:
         except Exception as exc:  # any backend failure means: use fresh processes
             self._break(f"cannot start the warm worker: {exc}")
             return False
-        answer = await self.request({"op": "warm", "modules": list(warm_modules)}, timeout=30.0)
-        return answer is not None and not self.broken
+        return await self.warm(warm_modules)
 
-    async def request(self, request: Mapping[str, object], *, timeout: float) -> dict | None:
-        """Send one request; None when the worker broke (then it is killed and stays broken)."""
+    async def warm(self, modules: Sequence[str]) -> bool:
+        """Import `modules` in the worker, so that every forked child starts with them."""
+        answer = await self._exchange(
+            {"op": "warm", "modules": list(modules)}, timeout=WARM_TIMEOUT_SECONDS
+        )
+        return answer is not None and answer.get("ok") is True and not self.broken
+
+    async def run(self, request: RunRequest, *, timeout: float) -> RunAnswer | None:
+        """Serve one run request; None when the worker broke (it is then killed for good)."""
+        answer = await self._exchange(dict(request), timeout=timeout)
+        if answer is None:
+            return None
+        if not isinstance(answer.get("results"), list):
+            await self._kill()
+            self._break("warm worker sent a malformed answer")
+            return None
+        run_answer: RunAnswer = answer  # type: ignore[assignment]
+        return run_answer
+
+    async def _exchange(self, message: dict[str, Any], *, timeout: float) -> dict[str, Any] | None:
+        """Send one message, read its answer; None when the worker broke."""
         if self.broken or self.process is None:
             return None
         async with self._lock:
             self._next_id += 1
-            message = dict(request, id=self._next_id)
+            message = dict(message, id=self._next_id)
             try:
                 self.process.stdin.write((json.dumps(message) + "\n").encode())
                 await self.process.stdin.drain()

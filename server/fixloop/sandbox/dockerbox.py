@@ -39,6 +39,7 @@ from fixloop.sandbox.base import (
     track_process,
 )
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, open_exec, read_frame
+from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
 from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
 from fixloop.sandbox.workspace import check_overlay_path, project_files
 from fixloop.sandbox.zygote import export_steps, shell_word
@@ -157,8 +158,6 @@ class DockerSandbox:
     async def open(
         cls, image: str | None = None, quick_check: bool = False, limits: Limits | None = None
     ) -> DockerSandbox:
-        from fixloop.settings import DEFAULT_DOCKER_IMAGE
-
         docker = _docker()
         image = image or DEFAULT_DOCKER_IMAGE
 

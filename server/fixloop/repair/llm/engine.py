@@ -4,18 +4,19 @@ The loop hands the engine a `RepairSession`. The engine holds one AutoGen conver
 the model the file, the target range, the failure and the attempts already rejected; each answer
 is extracted (`extract.py`), fitted to the range and given to `session.try_replacement`, whose
 verdict (outcome, reason, truncated output) becomes the next user turn. A verified candidate
-ends the conversation; so do the turn, wall-time and token budgets. After `search()` the loop
-reads `tokens`, `cost_usd`, `turns`, `stop_reason` and `notes` from the engine to report them.
-Configuration problems raise `ModelConfigError` (the CLI exits 2); an endpoint that keeps failing
-ends the search with `stop_reason` set instead of crashing the loop.
+ends the conversation; so do the turn, wall-time and token budgets. `search()` returns an
+`EngineReport` (tokens, cost, stop reason, notes); model turns and usage go to the loop's
+transcript through `session.record`. Configuration problems raise `EngineConfigError` (the CLI
+exits 2); an endpoint that keeps failing ends the search with a stop reason instead of crashing
+the loop.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fixloop.repair.engine import RepairSession
+from fixloop.repair.engine import EngineConfigError, EngineReport, RepairSession
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelConfigError, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code, fit_to_range, redefined_outside
 from fixloop.repair.llm.prompts import (
@@ -42,15 +43,11 @@ class ModelEngine:
         try:
             check_config(model)  # fail before the loop spends time on a model it cannot call
         except ModelConfigError as error:
-            # The loop constructs engines; its usage error is what the CLI and the server report
-            # as a configuration problem (exit 2), so say it in those terms.
-            from fixloop.loop import FixUsageError
-
-            raise FixUsageError(str(error)) from None
+            raise EngineConfigError(str(error)) from None
         self.model = model
         self.settings = settings
         self.max_turns = settings.max_turns
-        # Figures the loop reads after search().
+        # Figures of the last search, also returned in its EngineReport.
         self.tokens = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -64,23 +61,20 @@ class ModelEngine:
 
         return ModelConversation(self.model, system_message=FIX_SYSTEM)
 
-    @staticmethod
-    def _record(session: RepairSession, kind: str, **fields: Any) -> None:
-        """Add a model entry to the loop's transcript when the session exposes one.
-
-        The engine contract has no transcript hook; `fixloop.loop`'s session carries its
-        validator's transcript, so model turns and usage land in the same JSON-lines file.
-        """
-        transcript = getattr(getattr(session, "validator", None), "transcript", None)
-        write = getattr(transcript, "write", None)
-        if callable(write):
-            write(kind, **fields)
-
     def _scrub(self, session: RepairSession, text: str) -> str:
         secrets = [self.model.api_key] if self.model.api_key else []
         return scrub(text, root=session.root, extra_secrets=secrets)
 
-    async def search(self, session: RepairSession) -> None:
+    async def search(self, session: RepairSession) -> EngineReport:
+        await self._search(session)
+        return EngineReport(
+            tokens=self.tokens,
+            cost_usd=self.cost_usd,
+            stop_reason=self.stop_reason,
+            notes=tuple(self.notes),
+        )
+
+    async def _search(self, session: RepairSession) -> None:
         conversation = self._conversation()
         target = session.target
         original_range = "".join(
@@ -105,8 +99,7 @@ class ModelEngine:
                 deadline = time.monotonic() + remaining
                 answer = await conversation.ask(self._scrub(session, message), deadline=deadline)
                 self._count(conversation)
-                self._record(
-                    session,
+                session.record(
                     "model_turn",
                     turn=turn,
                     finish_reason=answer.finish_reason,
@@ -144,14 +137,13 @@ class ModelEngine:
         except ModelConfigError as error:
             self.stop_reason = str(error)
             session.progress(f"model error: {error}")
-            raise
+            raise EngineConfigError(str(error)) from None
         except (ModelUnavailableError, ModelBudgetExhausted) as error:
             self.stop_reason = str(error)
             session.progress(f"model stopped: {error}")
         finally:
             self._count(conversation)
-            self._record(
-                session,
+            session.record(
                 "model_usage",
                 model=self.model.model,
                 turns=conversation.turns,
@@ -171,7 +163,7 @@ class ModelEngine:
         """Record an answer that never reached the loop; return the feedback for the model."""
         note = f"model turn {turn}: answer rejected: {reason}"
         self.notes.append(note)
-        self._record(session, "model_rejected", turn=turn, reason=reason)
+        session.record("model_rejected", turn=turn, reason=reason)
         session.progress(note)
         return extraction_feedback(reason, session.target.start, session.target.end)
 

@@ -1,0 +1,170 @@
+"""What the oracle saw on one version of the program: `Observation`, one `TestOutcome` per test.
+
+A script run counts as one test called "script", a command as one called "command"; each
+outcome has its status, message and, when asked, the lines of the target file it executed (for
+fault localisation). Observations come from the warm worker for speed, from a fresh worker
+process, from a fresh pytest process (the proof) or from a command's exit status; all of them
+arrive here as the worker protocol's typed records (`fixloop.sandbox_worker.protocol`) or as a
+sandbox `RunResult`. Nothing above the sandbox layer is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from fixloop.sandbox.base import ErrorInfo, Frame, RunResult, Status
+from fixloop.sandbox_worker.protocol import (
+    FAILING_OUTCOMES,
+    ErrorRecord,
+    Outcome,
+    ResultRecord,
+    RunAnswer,
+)
+
+# Where an observation came from: the worker's small runner, pytest inside the worker, or a
+# fresh process (the proof, a command, the fallback without a warm worker).
+ObservationSource = Literal["light", "pytest", "fresh"]
+SINGLE_RUN_IDS = ("script", "command")
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    __test__ = False  # a value, not a pytest test class
+
+    id: str
+    outcome: Outcome
+    message: str = ""
+    line: int | None = None
+    lines: tuple[int, ...] = ()
+    error: ErrorInfo | None = None
+    ms: int = 0
+
+    @property
+    def failing(self) -> bool:
+        return self.outcome in FAILING_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Observation:
+    outcomes: tuple[TestOutcome, ...]
+    duration_ms: int = 0
+    output: str = ""
+    runner: ObservationSource = "light"
+
+    @property
+    def passed(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.outcomes if o.outcome == "passed")
+
+    @property
+    def failed(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.outcomes if o.failing)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outcomes) and not self.failed
+
+    @property
+    def timed_out(self) -> bool:
+        return any(o.outcome == "timeout" for o in self.outcomes)
+
+    def first_error(self) -> ErrorInfo | None:
+        for outcome in self.outcomes:
+            if outcome.error is not None and outcome.outcome != "passed":
+                return outcome.error
+        return None
+
+    def summary(self) -> str:
+        failing = [o for o in self.outcomes if o.failing]
+        if len(self.outcomes) == 1 and self.outcomes[0].id in SINGLE_RUN_IDS:
+            single = self.outcomes[0]
+            if single.outcome == "passed":
+                return "exit 0"
+            if single.outcome == "timeout":
+                return "timeout"
+            return single.error.type if single.error else (single.message or "failed")
+        if not failing:
+            return f"{len(self.passed)}/{len(self.outcomes)} tests pass"
+        if self.timed_out:
+            return f"{len(failing)} failing (timeout)"
+        return f"{len(failing)} failing"
+
+    def report_text(self, limit: int = 4000) -> str:
+        """A human/model readable account of what failed, truncated head and tail."""
+        parts = []
+        for outcome in self.outcomes:
+            if outcome.failing:
+                where = f" (line {outcome.line})" if outcome.line else ""
+                parts.append(f"{outcome.outcome.upper()} {outcome.id}{where}: {outcome.message}")
+                if outcome.error and outcome.error.frames:
+                    trail = " <- ".join(
+                        f"{f.file}:{f.line} in {f.function}" for f in outcome.error.frames[::-1][:6]
+                    )
+                    parts.append(f"  at {trail}")
+        text = "\n".join(parts) or self.output
+        return text if len(text) <= limit else text[: limit // 2] + "\n...\n" + text[-limit // 2 :]
+
+
+def _error_from_record(raw: ErrorRecord) -> ErrorInfo:
+    frames = tuple(
+        Frame(str(f[0]), int(f[1] or 0), str(f[2])) for f in raw.get("frames", []) if len(f) == 3
+    )
+    last = frames[-1] if frames else None
+    return ErrorInfo(
+        type=str(raw.get("type", "Error")),
+        message=str(raw.get("message", "")),
+        file=last.file if last else None,
+        line=last.line if last else None,
+        frames=frames,
+    )
+
+
+def outcome_from_record(record: ResultRecord) -> TestOutcome:
+    raw = record.get("error")
+    error = _error_from_record(raw) if isinstance(raw, dict) else None
+    message = str(record.get("message") or "")
+    if not message and error is not None:
+        message = f"{error.type}: {error.message}" if error.message else error.type
+    if not message and record.get("exit"):
+        message = f"exit status {record['exit']}"
+    line = record.get("line")
+    lines = record.get("lines")
+    outcome = record.get("outcome")
+    ms = record.get("ms")
+    return TestOutcome(
+        id=str(record.get("id")),
+        outcome=outcome if outcome in ("passed", "failed", "timeout", "skipped") else "failed",
+        message=message,
+        line=line if isinstance(line, int) else None,
+        lines=tuple(int(n) for n in lines) if isinstance(lines, list) else (),
+        error=error,
+        ms=ms if isinstance(ms, int) else 0,
+    )
+
+
+def outcomes_from_records(records: object) -> tuple[TestOutcome, ...]:
+    if not isinstance(records, list):
+        return ()
+    return tuple(outcome_from_record(cast(ResultRecord, r)) for r in records if isinstance(r, dict))
+
+
+def observation_from_answer(answer: RunAnswer) -> Observation:
+    runner = answer.get("runner")
+    return Observation(
+        outcomes=outcomes_from_records(answer.get("results")),
+        duration_ms=int(answer.get("duration_ms") or 0),
+        runner="pytest" if runner == "pytest" else "light",
+    )
+
+
+def observation_from_run(result: RunResult, name: str = "command") -> Observation:
+    """A one-outcome observation of a fresh process (a command or a fresh script run)."""
+    if result.status is Status.OK:
+        outcome = TestOutcome(name, "passed")
+    elif result.status is Status.TIMEOUT:
+        outcome = TestOutcome(name, "timeout", "timed out")
+    else:
+        message = result.error.type if result.error else f"exit status {result.exit_code}"
+        outcome = TestOutcome(name, "failed", message, error=result.error)
+    tail = (result.stdout[-2000:] + "\n" + result.stderr[-2000:]).strip()
+    return Observation((outcome,), result.duration_ms, tail, runner="fresh")

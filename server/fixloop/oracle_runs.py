@@ -1,0 +1,138 @@
+"""Fresh oracle runs in a sandbox: the worker in a fresh process, and the pytest proof.
+
+`worker_request` builds a typed request for the in-sandbox worker, `worker_spec` the sandbox run
+that starts it (the self-contained program of `fixloop.worker_program`). `observe_fresh_worker`
+serves one request in a fresh sandbox process (the fallback when no warm worker answers).
+`run_pytest_fresh` is the proof: a fresh interpreter runs pytest on the target as written to the
+sandbox's copy of the project, exactly as `python -m pytest` would, and the outcomes come back
+from pytest's own hooks together with its exit status, never from its text output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixloop.observation import (
+    Observation,
+    TestOutcome,
+    observation_from_answer,
+    observation_from_run,
+    outcomes_from_records,
+)
+from fixloop.oracle import Oracle
+from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox
+from fixloop.sandbox_worker.protocol import PytestAnswer, RunAnswer, RunnerName, RunRequest
+from fixloop.worker_program import worker_program
+
+PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN")
+WORKER_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def worker_request(
+    oracle: Oracle,
+    *,
+    overlay: Mapping[str, str] | None = None,
+    timeout: float,
+    coverage: bool = False,
+    stop_on_fail: bool = False,
+    order: Sequence[str] = (),
+    isolate_hangs: bool = False,
+    runner: RunnerName = "light",
+    memory_mb: int | None = None,
+    test_timeout: float | None = None,
+) -> RunRequest:
+    """A worker request; `timeout` kills the whole child, `test_timeout` interrupts one test."""
+    return {
+        "kind": "script" if oracle.kind == "script" else "tests",
+        "target": oracle.target,
+        "tests": list(oracle.tests),
+        "args": list(oracle.args),
+        "overlay": dict(overlay or {}),
+        "timeout": timeout,
+        "test_timeout": test_timeout if test_timeout is not None else timeout,
+        "coverage": coverage,
+        "stop_on_fail": stop_on_fail,
+        "order": list(order),
+        "isolate_hangs": isolate_hangs,
+        "runner": runner,
+        "memory_mb": memory_mb,
+    }
+
+
+def worker_spec(root: Path, limits: Limits, *, once: bool, stdin: bytes = b"") -> RunSpec:
+    argv = ("-c", worker_program(), "--once") if once else ("-c", worker_program())
+    return RunSpec(argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV)
+
+
+def last_json_line(text: str) -> object:
+    """The last line of `text` that parses as a JSON object, or None."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+async def observe_fresh_worker(
+    sandbox: Sandbox, root: Path, request: RunRequest, limits: Limits
+) -> Observation:
+    """Run one worker request in a fresh sandbox process (the fallback when no warm worker)."""
+    payload = json.dumps(request).encode()
+    result = await sandbox.run(worker_spec(root, limits, once=True, stdin=payload))
+    answer = last_json_line(result.stdout)
+    if isinstance(answer, dict) and isinstance(answer.get("results"), list):
+        run_answer: RunAnswer = answer  # type: ignore[assignment]
+        return observation_from_answer(run_answer)
+    name = "script" if request.get("kind") == "script" else "<worker>"
+    return observation_from_run(result, name)
+
+
+@dataclass(frozen=True)
+class PytestRun:
+    """A fresh pytest process: the sandbox's result, pytest's exit status and its outcomes.
+
+    `answer` is None when the process died before it could answer (a timeout, a crash); then
+    only `result` tells what happened. `report` is pytest's own text report, for people.
+    """
+
+    result: RunResult
+    answer: PytestAnswer | None
+
+    @property
+    def exit_code(self) -> int | None:
+        return self.answer["exit_code"] if self.answer is not None else self.result.exit_code
+
+    @property
+    def pytest_missing(self) -> bool:
+        return self.answer is not None and self.answer["pytest_missing"]
+
+    @property
+    def outcomes(self) -> tuple[TestOutcome, ...]:
+        return outcomes_from_records(self.answer["results"]) if self.answer is not None else ()
+
+    @property
+    def report(self) -> str:
+        return self.result.stderr
+
+
+async def run_pytest_fresh(
+    sandbox: Sandbox, root: Path, tests: Sequence[str], overlay: Mapping[str, str], limits: Limits
+) -> PytestRun:
+    """pytest in a fresh sandbox process on the overlaid files, read through its hooks."""
+    argv = ("-c", worker_program(), "--pytest", *PYTEST_ARGS, *tests)
+    result = await sandbox.run(
+        RunSpec(argv=argv, root=root, limits=limits, overlay=dict(overlay), env=WORKER_ENV)
+    )
+    answer = last_json_line(result.stdout)
+    if not (isinstance(answer, dict) and isinstance(answer.get("exit_code"), int)):
+        return PytestRun(result, None)
+    if answer["exit_code"] != result.exit_code:
+        # The process's own exit status disagrees with the answer: not pytest's answer.
+        return PytestRun(result, None)
+    pytest_answer: PytestAnswer = answer  # type: ignore[assignment]
+    return PytestRun(result, pytest_answer)

@@ -1,0 +1,141 @@
+"""Fresh runs of the full oracle: reproducing the failure, and the proof of a winner.
+
+`Verifier` runs the oracle once in a fresh sandbox process on a version of the target: the
+script through the worker's `--once` mode, the tests through a real, fresh pytest process whose
+outcomes come from pytest's hooks together with its exit status, or the command. The first run
+(the original) also rejects unusable oracles (no pytest in the user's interpreter, no tests
+collected, a command that does not exist) with `OracleError`. `prove` is the last word on a
+candidate: only a fresh run that passes makes it verified. A command oracle has no warm path,
+so its check is already a fresh run, and that run on exactly this text is its proof.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from fixloop.fixes import OracleSide, PreparedRequest
+from fixloop.observation import Observation, TestOutcome, observation_from_run
+from fixloop.oracle import OracleError, command_spec
+from fixloop.oracle_runs import PytestRun, observe_fresh_worker, run_pytest_fresh, worker_request
+from fixloop.repair.engine import CandidateVerdict
+from fixloop.sandbox.base import Limits, Sandbox, Status
+from fixloop.settings import Settings
+
+# Extra wall time a proof run gets for interpreter and pytest start-up, so a tight `--timeout`
+# (meant for the code) cannot reject a fix that the warm run passed.
+PROOF_STARTUP_SECONDS = 10.0
+OUTPUT_TAIL = 3000
+FEEDBACK_TAIL = 1500
+
+
+class Verifier:
+    def __init__(self, sandbox: Sandbox, prepared: PreparedRequest, settings: Settings) -> None:
+        self.sandbox = sandbox
+        self.prepared = prepared
+        self.settings = settings
+        self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
+        self._command_passes: dict[str, Observation] = {}  # text -> its passing command run
+
+    async def fresh(self, text: str, *, proof: bool = False, first: bool = False) -> Observation:
+        """The full oracle in a fresh sandbox process, with `text` as the target file.
+
+        `first` marks the run on the original, which may reject the oracle itself.
+        """
+        oracle, root = self.prepared.oracle, self.prepared.root
+        overlay = {oracle.target: text}
+        limits = self.limits
+        if proof:
+            limits = Limits(
+                wall_seconds=self.settings.timeout + PROOF_STARTUP_SECONDS,
+                memory_mb=self.settings.memory,
+            )
+        if oracle.kind == "command":
+            result = await self.sandbox.run(command_spec(oracle, root, overlay, limits))
+            if result.status is Status.SANDBOX_ERROR:
+                raise OracleError(
+                    f"the command could not run: {result.note or result.stderr[-300:]}"
+                )
+            program = oracle.command[0] if not oracle.shell else ""
+            missing = result.exit_code == 127 or (
+                program
+                and program in result.stderr
+                and ("execvp" in result.stderr or "not found" in result.stderr)
+            )
+            if first and result.status is Status.ERROR and missing:
+                raise OracleError(f"the command could not run: {result.stderr.strip()[-300:]}")
+            return observation_from_run(result, "command")
+        if oracle.kind == "script":
+            request = worker_request(
+                oracle,
+                overlay=overlay,
+                timeout=self.settings.timeout,
+                memory_mb=self.settings.memory,
+            )
+            return await observe_fresh_worker(self.sandbox, root, request, limits)
+        run = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
+        return self._tests_observation(run)
+
+    def _tests_observation(self, run: PytestRun) -> Observation:
+        result = run.result
+        if run.pytest_missing:
+            # Not a failing test: the interpreter that runs the user's code has no pytest.
+            raise OracleError(
+                "pytest is not installed in the interpreter that runs your code; install it there "
+                "or choose another interpreter (--python, or the fixloop.python setting)"
+            )
+        report = run.report
+        if result.status is Status.TIMEOUT:
+            return Observation(
+                (TestOutcome("pytest", "timeout", "timed out"),),
+                result.duration_ms,
+                report[-OUTPUT_TAIL:],
+                runner="fresh",
+            )
+        code = run.exit_code
+        if code in (0, 1) or (code == 2 and self._collection_blames_target(report)):
+            # Skipped tests count on neither side, as pytest's own summary has them apart.
+            outcomes = tuple(o for o in run.outcomes if o.outcome != "skipped")
+            if code != 0 and not any(o.failing for o in outcomes):
+                outcomes += (TestOutcome("<pytest>", "failed", f"pytest exit status {code}"),)
+            return Observation(outcomes, result.duration_ms, report[-OUTPUT_TAIL:], runner="fresh")
+        if code == 5:
+            raise OracleError(
+                f"pytest collected no tests from {' '.join(self.prepared.oracle.tests)}"
+            )
+        raise OracleError(
+            f"the tests could not run (pytest exit {code}):\n{(result.stdout + report)[-1500:]}"
+        )
+
+    def _collection_blames_target(self, output: str) -> bool:
+        name = Path(self.prepared.oracle.target).name
+        try:
+            ast.parse(self.prepared.source)
+        except SyntaxError:
+            return True
+        return name in output and "Error" in output
+
+    async def check_command(self, text: str) -> CandidateVerdict:
+        """A command oracle's check of a candidate: one fresh run ("passed" waits for `prove`)."""
+        observation = await self.fresh(text)
+        if not observation.ok:
+            return CandidateVerdict(
+                False, "fails", observation.summary(), observation.output[-FEEDBACK_TAIL:]
+            )
+        self._command_passes[text] = observation
+        return CandidateVerdict(False, "passed", "the command exits 0")
+
+    async def prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
+        """The final word on a candidate that passed its check: a fresh full-oracle run."""
+        passed = self._command_passes.pop(text, None)
+        if passed is not None:
+            # The command already ran fresh on exactly this text: that run is the proof.
+            return CandidateVerdict(True, "verified", "the command exits 0"), OracleSide.of(passed)
+        proof = await self.fresh(text, proof=True)
+        if not proof.ok:
+            return CandidateVerdict(
+                False, "fails", f"fresh run: {proof.summary()}", proof.output[-FEEDBACK_TAIL:]
+            ), None
+        return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), OracleSide.of(
+            proof
+        )

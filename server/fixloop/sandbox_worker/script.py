@@ -1,0 +1,59 @@
+"""The script runner: run the target file as `__main__`, as `python target args...` would.
+
+One record named "script": passed, failed (with the exception, or a non-zero SystemExit code)
+or timeout, with its duration, which the loop uses to size each candidate's time limit.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import types
+
+from .coverage import Coverage
+from .errors import ROOT, error_info
+from .limits import SoftTimeout, arm, disarm
+from .overlay import install
+from .protocol import ResultRecord, RunRequest, emit
+
+
+def run_script(request: RunRequest, out: int, coverage: Coverage | None) -> None:
+    target = os.path.join(ROOT, request["target"])
+    overlay = install(request)
+    if target in overlay:
+        text = overlay[target]
+    else:
+        with open(target, encoding="utf-8") as handle:
+            text = handle.read()
+    sys.argv = [target, *request.get("args", [])]
+    sys.path.insert(0, os.path.dirname(target))
+    module = types.ModuleType("__main__")
+    module.__file__ = target
+    module.__dict__["__builtins__"] = __builtins__
+    sys.modules["__main__"] = module
+    emit(out, {"start": "script"})
+    record: ResultRecord = {"id": "script", "outcome": "passed"}
+    if coverage:
+        coverage.start()
+    began = time.perf_counter()
+    try:
+        arm(request.get("test_timeout"))
+        try:
+            exec(compile(text, target, "exec", dont_inherit=True), module.__dict__)
+        finally:
+            disarm()
+    except SoftTimeout:
+        record = {"id": "script", "outcome": "timeout", "message": "timed out"}
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            record = {"id": "script", "outcome": "failed", "exit": str(exc.code)[:200]}
+    except BaseException as exc:  # the user's code may raise anything
+        record = {"id": "script", "outcome": "failed", "error": error_info(exc)}
+    # The loop sizes each candidate's time limit from this; without it a script that takes a
+    # second before failing got a 0.25 s limit and every candidate "timed out".
+    record["ms"] = int((time.perf_counter() - began) * 1000)
+    if coverage:
+        record["lines"] = coverage.stop()
+    emit(out, record)
