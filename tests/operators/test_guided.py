@@ -221,6 +221,29 @@ def test_file_mode_follows_what_is_written() -> None:
     rank_of(source.replace('"w"', '"wb"'), guided(apis.for_symptom, source, sick), 1)
 
 
+def test_a_loop_over_an_integer_loops_over_its_range() -> None:
+    source = code(
+        """
+        def squares(n):
+            for i in n:
+                yield i * i
+
+
+        def cubes(n):
+            return [i**3 for i in len(n)]
+        """
+    )
+    sick = symptom("TypeError", "'int' object is not iterable", 2)
+    rank_of(
+        source.replace("for i in n:", "for i in range(n):"),
+        guided(apis.for_symptom, source, sick),
+        1,
+    )
+    sick = symptom("TypeError", "'int' object is not iterable", 7)
+    expected = source.replace("for i in len(n)]", "for i in range(len(n))]")
+    rank_of(expected, guided(apis.for_symptom, source, sick), 1)
+
+
 # ---- date format strings -------------------------------------------------------------------------
 
 

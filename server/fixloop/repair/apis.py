@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import name_for, own_nodes
+from fixloop.repair.edits import expressions_at, name_for, own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
@@ -106,11 +106,8 @@ BINARY_INTO_TEXT = re.compile(r"a bytes-like object is required, not 'str'")
 INT_NOT_ITERABLE = re.compile(r"'(int|float)' object is not iterable")
 
 
-def _calls_on(view: SourceView, lines: tuple[int, ...]) -> Iterator[ast.Call]:
-    for line in lines:
-        for node in ast.walk(view.tree):
-            if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or line):
-                yield node
+def _calls_on(view: SourceView, lines: tuple[int, ...]) -> list[ast.Call]:
+    return [n for line in lines for n in expressions_at(view, line) if isinstance(n, ast.Call)]
 
 
 def _name_of(call: ast.Call) -> str:
@@ -126,10 +123,12 @@ def for_symptom(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
     lines = _lines(symptom)
     if not lines:
         return
+    calls: list[ast.Call] | None = None
     for sibling in SIBLINGS:
         if sibling.error_type != symptom.error_type or not sibling.pattern.search(symptom.message):
             continue
-        for call in _calls_on(view, lines):
+        calls = calls if calls is not None else _calls_on(view, lines)
+        for call in calls:
             if _name_of(call) == sibling.old:
                 mutant = _swap(view, call, sibling.new)
                 if mutant is not None:
@@ -217,9 +216,10 @@ def _range_loops(view: SourceView, lines: tuple[int, ...]) -> Iterator[Mutant]:
                 a, b = view.span(statement.iter)
                 new = f"range({view.source[a:b]})"
                 yield Mutant(Edit(a, b, new), "loop over range(...)", line, 2)
-        for node in ast.walk(view.tree):
-            if isinstance(node, ast.comprehension) and node.iter.lineno == line:
-                a, b = view.span(node.iter)
-                yield Mutant(
-                    Edit(a, b, f"range({view.source[a:b]})"), "loop over range(...)", line, 2
-                )
+        for node in expressions_at(view, line):
+            if not isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                continue
+            for loop in node.generators:
+                a, b = view.span(loop.iter)
+                new = f"range({view.source[a:b]})"
+                yield Mutant(Edit(a, b, new), "loop over range(...)", line, 2)

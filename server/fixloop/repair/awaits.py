@@ -16,7 +16,15 @@ import re
 from collections.abc import Iterator
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import enclosing, header_import, merged, name_for, nodes_on, own_nodes
+from fixloop.repair.edits import (
+    enclosing,
+    expressions_at,
+    header_import,
+    merged,
+    name_for,
+    nodes_on,
+    own_nodes,
+)
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
@@ -138,8 +146,8 @@ def for_symptom(view: SourceView, symptom: Symptom, allow_header: bool) -> Itera
         on_line = [c for c in calls if c.lineno <= line <= (c.end_lineno or c.lineno)]
         read = {
             node.id
-            for node in ast.walk(view.tree)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.lineno == line
+            for node in expressions_at(view, line)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
         }
         feeding = [c for c in calls if c.lineno < line and _assigns(view, c) & read]
         feeding.sort(key=lambda c: -c.lineno)  # the latest assignment before the use first

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import nodes_on
+from fixloop.repair.edits import expressions_at, nodes_on
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
@@ -197,12 +197,8 @@ def for_symptom(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
         return
     rest = remains.group(1)
     for line in lines[:1]:
-        for node in ast.walk(view.tree):
-            if (
-                isinstance(node, ast.Call)
-                and node.lineno == line
-                and _is_date_call(node, "strptime")
-            ):
+        for node in expressions_at(view, line):
+            if isinstance(node, ast.Call) and _is_date_call(node, "strptime"):
                 fmt = node.args[1] if len(node.args) > 1 else None
                 if isinstance(fmt, ast.Constant) and isinstance(fmt.value, str):
                     tails = [t for t in _layouts(rest, fmt.value) if parses(rest, t)]

@@ -12,6 +12,7 @@ functions, classes and lambdas nested in it).
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator, Sequence
 
 from fixloop.patch import Edit
@@ -86,12 +87,12 @@ def reindented(block: str, old: str, new: str) -> str:
 
 def own_nodes(root: ast.AST) -> Iterator[ast.AST]:
     """Nodes of `root`'s own code: nested functions, classes and lambdas are not entered."""
-    stack = list(ast.iter_child_nodes(root))
-    while stack:
-        node = stack.pop(0)
+    queue = deque(ast.iter_child_nodes(root))
+    while queue:
+        node = queue.popleft()
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            queue.extend(ast.iter_child_nodes(node))
 
 
 def enclosing(view: SourceView, node: ast.AST, kinds: tuple[type, ...]) -> Iterator[ast.AST]:
@@ -149,9 +150,10 @@ def nodes_on(view: SourceView, line: int) -> list[ast.AST]:
     Operators that run for every suspicious line look here instead of walking the whole tree.
     """
     statements = view.statements_on(line)
-    if not statements:
-        return []
-    statement = statements[0]
+    return _statement_nodes(statements[0]) if statements else []
+
+
+def _statement_nodes(statement: ast.stmt) -> list[ast.AST]:
     roots: list[ast.AST]
     if isinstance(statement, (ast.If, ast.While)):
         roots = [statement.test]
@@ -164,3 +166,38 @@ def nodes_on(view: SourceView, line: int) -> list[ast.AST]:
     else:
         roots = [statement]
     return [node for root in roots for node in (root, *own_nodes(root))]
+
+
+def expressions_at(view: SourceView, line: int) -> list[ast.expr]:
+    """Expressions on `line`, as a traceback frame names it: the frame's line may lie inside a
+    statement that starts earlier (a call spread over several lines)."""
+    statements = view.statements_on(line)
+    if not statements:
+        function = view.function_at(line)
+        scope: ast.AST = function.node if function is not None else view.tree
+        covering = [
+            node
+            for node in ast.walk(scope)
+            if isinstance(node, ast.stmt) and node.lineno <= line <= (node.end_lineno or 0)
+        ]
+        statements = (
+            [max(covering, key=lambda s: (s.lineno, -(s.end_lineno or 0)))] if covering else []
+        )
+    return [
+        node
+        for statement in statements
+        for node in _statement_nodes(statement)
+        if isinstance(node, ast.expr) and node.lineno <= line <= (node.end_lineno or node.lineno)
+    ]
+
+
+def inner_span(view: SourceView, call: ast.Call, argument: ast.expr) -> tuple[int, int]:
+    """Where an argument's own text sits inside a call.
+
+    A lone generator argument (`sorted(x for x in xs)`) shares the call's parentheses, and `ast`
+    counts them in its span; splicing there must leave them to the call.
+    """
+    start, end = view.span(argument)
+    if isinstance(argument, ast.GeneratorExp) and end == view.span(call)[1]:
+        return start + 1, end - 1
+    return start, end

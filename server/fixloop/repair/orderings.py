@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterator
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import nodes_on
+from fixloop.repair.edits import inner_span, nodes_on
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 
@@ -37,6 +37,10 @@ def _parts(call: ast.Call) -> list[ast.expr | ast.keyword]:
 
 def _add(view: SourceView, call: ast.Call, text: str) -> Edit | None:
     parts = _parts(call)
+    if len(call.args) == 1 and not call.keywords:
+        start, end = inner_span(view, call, call.args[0])
+        if (start, end) != view.span(call.args[0]):  # a lone generator gets its own parentheses
+            return Edit(start, end, f"({view.source[start:end]}), {text}")
     if parts:
         end = max(view.span(p)[1] for p in parts)
         return Edit(end, end, f", {text}")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import body_end, own_nodes, owns_lines
+from fixloop.repair.edits import body_end, expressions_at, own_nodes, owns_lines
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
@@ -97,8 +97,8 @@ def _callees_feeding(view: SourceView, line: int) -> list[str]:
     """Functions called on `line`, then those whose result was bound to a name `line` reads."""
     read = {
         n.id
-        for n in ast.walk(view.tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.lineno == line
+        for n in expressions_at(view, line)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }
     function = view.function_at(line)
     scope: ast.AST = function.node if function is not None else view.tree

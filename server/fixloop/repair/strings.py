@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from fixloop.patch import Edit
-from fixloop.repair.edits import nodes_on, own_nodes
+from fixloop.repair.edits import expressions_at, inner_span, nodes_on, own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
@@ -210,19 +210,20 @@ def _join_fixes(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
     if items is None and reversed_ is None:
         return
     lines = symptom.lines or ((symptom.line,) if symptom.line else ())
-    for node in ast.walk(view.tree):
+    for node in (n for line in lines for n in expressions_at(view, line)):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "join"
             and len(node.args) == 1
-            and node.lineno in lines
         ):
             continue
         receiver, argument = node.func.value, node.args[0]
         if items is not None:
-            a, b = view.span(argument)
-            new = f"map(str, {view.text(argument)})"
+            a, b = inner_span(view, node, argument)
+            new = f"map(str, {view.source[a:b]})"
+            if (a, b) != view.span(argument):
+                new = f"map(str, ({view.source[a:b]}))"
             yield Mutant(Edit(a, b, new), "join the items as str", node.lineno, 2)
         else:
             a, b = view.span(node)
