@@ -25,7 +25,7 @@ BUDGET = 30.0
 @dataclass(frozen=True)
 class Case:
     program: str
-    tests: str
+    tests: str  # the pytest file, or "" to run the program as a script
     old: str  # the buggy text, present exactly once in the program
     new: str  # what the fix turns it into
 
@@ -271,6 +271,31 @@ CASES = {
         "    for order in orders:\n        total = 0\n",
         "    total = 0\n    for order in orders:\n",
     ),
+    "initialisation before the loop": Case(
+        code(
+            """
+            def row_totals(grid):
+                totals = []
+                total = 0
+                for row in grid:
+                    for cell in row:
+                        total += cell
+                    totals.append(total)
+                return totals
+            """
+        ),
+        code(
+            """
+            from prog import row_totals
+
+
+            def test_rows():
+                assert row_totals([[1, 2], [3, 4], [5]]) == [3, 7, 5]
+            """
+        ),
+        "    total = 0\n    for row in grid:\n",
+        "    for row in grid:\n        total = 0\n",
+    ),
     "sorted keyword": Case(
         code(
             """
@@ -397,6 +422,21 @@ CASES = {
         "return user == owner",
         "return user == owner or is_admin",
     ),
+    "separator in a script": Case(
+        code(
+            """
+            def parse(line):
+                name, score = line.split(",")
+                return name, int(score)
+
+
+            print(parse("ada;3"))
+            """
+        ),
+        "",  # no tests: the oracle is the script running to the end
+        'line.split(",")',
+        'line.split(";")',
+    ),
 }
 
 
@@ -405,12 +445,13 @@ CASES = {
 async def test_offline_engine_fixes_the_class(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     (tmp_path / "prog.py").write_text(case.program, encoding="utf-8")
-    (tmp_path / "test_prog.py").write_text(case.tests, encoding="utf-8")
+    if case.tests:
+        (tmp_path / "test_prog.py").write_text(case.tests, encoding="utf-8")
     result = await run_fix(
         FixRequest(
             path=Path("prog.py"),
             root=tmp_path,
-            tests=("test_prog.py",),
+            tests=("test_prog.py",) if case.tests else (),
             settings=Settings(sandbox=SANDBOX, engine="offline", budget=BUDGET),
         )
     )
