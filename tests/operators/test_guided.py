@@ -476,6 +476,27 @@ def test_none_used_as_a_value_returns_the_callee_result() -> None:
     rank_of(expected, texts, 1)
 
 
+def test_an_assertion_showing_none_guides_to_the_functions_returning_nothing() -> None:
+    source = code(
+        """
+        def total(xs):
+            return sum(xs)
+
+
+        def average(xs):
+            mean = total(xs) / len(xs)
+
+
+        def log(message):
+            print(message)
+        """
+    )
+    sick = symptom("AssertionError", "assert None == 2.5")  # raised in the test file
+    texts = guided(returns.missing_return_for_symptom, source, sick)
+    assert texts == [source.replace("len(xs)\n", "len(xs)\n    return mean\n")]
+    assert not guided(returns.missing_return_for_symptom, source, symptom("AssertionError", ""))
+
+
 def test_a_placeholder_shown_in_the_message_guides_to_its_literal() -> None:
     source = code(
         """

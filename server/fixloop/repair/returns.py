@@ -4,7 +4,8 @@ The candidates return the locals the function computed, the one computed last fi
 assigned, or changed in place by `out.append(x)` or `out[k] = v`; loop targets are not results).
 A function that already returns a value, or yields, is left alone. When an error says `None`
 was used as a value (`'NoneType' object is not subscriptable`, `unsupported operand type(s) for
-+: 'NoneType' and 'int'`), the functions of this file called on the failing line come first.
++: 'NoneType' and 'int'`), the functions of this file called on the failing line come first;
+when a test's assertion shows the `None` (`assert None == 5`), the non-returning functions do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from fixloop.repair.symptoms import Symptom
 
 IN_PLACE_METHODS = frozenset(("append", "extend", "insert", "add", "update", "setdefault", "sort"))
 NONE_USED = re.compile(r"'NoneType' object|NoneType' and|and 'NoneType'")
+# pytest's assertion detail when a test compares a result that is None (`assert None == 5`).
+NONE_COMPARED = re.compile(r"\bassert None (==|!=|in|is)|(==|!=) None\b")
 MAX_RETURNED = 3
 
 
@@ -84,13 +87,19 @@ def _return_locals(
 
 
 def missing_return_for_symptom(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
-    """`None` used as a value: this file's functions whose result the failing line uses."""
-    if not NONE_USED.search(symptom.message) or symptom.line is None:
-        return
+    """`None` used as a value: this file's functions whose result the failing line uses.
+
+    When a test's assertion shows the `None` and the failing line is in the test, every
+    function of this file that computes locals but returns nothing is a suspect, in file order.
+    """
     functions = {f.name: f.node for f in view.functions}
-    for name in _callees_feeding(view, symptom.line):
-        if name in functions:
-            yield from _return_locals(view, functions[name], cost=2)
+    if NONE_USED.search(symptom.message) and symptom.line is not None:
+        for name in _callees_feeding(view, symptom.line):
+            if name in functions:
+                yield from _return_locals(view, functions[name], cost=2)
+    elif NONE_COMPARED.search(symptom.message) and symptom.line is None:
+        for function in view.functions:
+            yield from _return_locals(view, function.node, cost=2)
 
 
 def _callees_feeding(view: SourceView, line: int) -> list[str]:
