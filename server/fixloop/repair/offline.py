@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from fixloop.repair import rules
 from fixloop.repair.engine import Candidate, EngineReport, RepairSession
 from fixloop.repair.mutate import Mutant, MutantGenerator
+from fixloop.repair.operators import WiderMutantGenerator, error_guided
 from fixloop.repair.source import SourceView
 
 PROGRESS_EVERY = 50
@@ -72,12 +73,15 @@ class OfflineEngine:
                 view, error_type, failure.error_message or "", line, allow_header
             )
         )
+        baseline = getattr(session, "baseline", None)
+        path = session.path.as_posix()
+        yield from error_guided(view, failure, baseline, path, allow_header)
         if error_type == "TypeError" and line:
             yield from ((c.text, c.origin) for c in rules.type_conversion_candidates(view, line))
         if error_type == "RecursionError":
             for name in self._recursing_functions(session):
                 yield from ((c.text, c.origin) for c in rules.base_case_candidates(view, name))
-        generator = MutantGenerator(view)
+        generator = WiderMutantGenerator(view)
         none_error = "NoneType" in (failure.error_message or "")
         if line and (error_type in GUARD_ERRORS or none_error):
             for mutant in sorted(generator.guards_for_line(line), key=lambda m: m.cost):

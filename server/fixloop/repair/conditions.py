@@ -1,0 +1,183 @@
+"""Conditions with one clause too many or too few: drop a clause of an `and`/`or` chain, or add one.
+
+A wrong clause is dropped before any clause is added, because dropping changes less and cannot
+overfit to the tests (an added clause can). Dropping takes one clause out of a chain and keeps
+the others as written. Adding joins the whole condition with `and <name>`, `and not <name>` or
+`or <name>` for the boolean-ish names in scope (flags with boolean defaults or values, and names
+such as `is_x`, `has_x`, `allow_x`), then `and x is not None`, `and x` and `and len(x) > 0` for
+the other names the function uses that way. The pools are small on purpose: every candidate
+costs a validation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from fixloop.patch import Edit
+from fixloop.repair.edits import own_nodes
+from fixloop.repair.mutate import Mutant
+from fixloop.repair.source import SourceView
+
+BOOLEAN_PREFIXES = ("is_", "has_", "can_", "should_", "allow", "enable", "use_", "include_")
+BOOLEAN_WORDS = frozenset(
+    ("ok", "valid", "found", "done", "strict", "verbose", "active", "enabled", "ready", "force")
+)
+BOOLEAN_CALLS = frozenset(("isinstance", "any", "all", "bool", "callable", "hasattr"))
+BOOLEAN_METHODS = frozenset(("startswith", "endswith", "isdigit", "isalpha", "isspace", "exists"))
+MAX_FLAGS = 3
+MAX_VALUES = 3
+
+
+def _conditions(statement: ast.stmt) -> list[ast.expr]:
+    if isinstance(statement, (ast.If, ast.While, ast.Assert)):
+        return [statement.test]
+    if isinstance(statement, (ast.Return, ast.Assign, ast.AnnAssign)):
+        value = statement.value
+        # A computed truth value (not a plain `return True`) is a condition too.
+        if _is_boolean_value(value) and not isinstance(value, ast.Constant):
+            return [value] if value is not None else []
+    found: list[ast.expr] = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.comprehension):
+            found += node.ifs
+        elif isinstance(node, ast.IfExp):
+            found.append(node.test)
+    return found
+
+
+def _is_boolean_value(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, bool)
+    if isinstance(node, (ast.Compare, ast.BoolOp)):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Not)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id in BOOLEAN_CALLS
+        return isinstance(func, ast.Attribute) and func.attr in BOOLEAN_METHODS
+    return False
+
+
+def _looks_boolean(name: str) -> bool:
+    return name.startswith(BOOLEAN_PREFIXES) or name in BOOLEAN_WORDS
+
+
+def _pools(view: SourceView, line: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """(boolean names, [(name, how it is used: "none" | "sized" | "plain")]) for `line`."""
+    function = view.function_at(line)
+    if function is None:
+        return [], []
+    node = function.node
+    flags: list[str] = []
+    values: dict[str, str] = {}
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: dict[str, ast.expr | None] = {
+        a.arg: d
+        for a, d in zip(
+            positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
+        )
+    }
+    defaults |= {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)}
+    for arg in [*positional, *args.kwonlyargs]:
+        if arg.arg in ("self", "cls"):
+            continue
+        if _looks_boolean(arg.arg) or _is_boolean_value(defaults.get(arg.arg)):
+            flags.append(arg.arg)
+        else:
+            values.setdefault(arg.arg, "none" if _is_none(defaults.get(arg.arg)) else "plain")
+    for sub in own_nodes(node):
+        if (
+            isinstance(sub, ast.Assign)
+            and len(sub.targets) == 1
+            and isinstance(sub.targets[0], ast.Name)
+        ):
+            name = sub.targets[0].id
+            if (_is_boolean_value(sub.value) or _looks_boolean(name)) and name not in flags:
+                flags.append(name)
+            elif name not in flags and sub.lineno < line:
+                values.setdefault(name, "plain")
+        elif isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Name):
+            if any(_is_none(c) for c in sub.comparators) and sub.left.id in values:
+                values[sub.left.id] = "none"
+        elif isinstance(sub, ast.Call) and getattr(sub.func, "id", "") == "len" and sub.args:
+            measured = sub.args[0]
+            if isinstance(measured, ast.Name) and measured.id in values:
+                values[measured.id] = "sized"
+    return flags, list(values.items())
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _drops(view: SourceView, condition: ast.expr, line: int) -> Iterator[Mutant]:
+    for chain in ast.walk(condition):
+        if not isinstance(chain, ast.BoolOp):
+            continue
+        word = "and" if isinstance(chain.op, ast.And) else "or"
+        start, end = view.span(chain)
+        for index, clause in enumerate(chain.values):
+            kept = chain.values[:index] + chain.values[index + 1 :]
+            if len(kept) == 1:
+                text = view.text(kept[0])
+                if isinstance(kept[0], (ast.BoolOp, ast.IfExp, ast.NamedExpr)):
+                    text = f"({text})"
+            else:
+                text = f" {word} ".join(_as_clause(view, k) for k in kept)
+            yield Mutant(Edit(start, end, text), f"drop clause `{view.text(clause)}`", line, 2)
+
+
+def _as_clause(view: SourceView, node: ast.expr) -> str:
+    """A clause as written, with the parentheses it had (or needs) inside a chain."""
+    text = view.text(node)
+    if isinstance(node, (ast.BoolOp, ast.IfExp, ast.NamedExpr, ast.Lambda)):
+        return f"({text})"
+    return text
+
+
+def _adds(
+    view: SourceView,
+    condition: ast.expr,
+    line: int,
+    flags: list[str],
+    values: list[tuple[str, str]],
+) -> Iterator[Mutant]:
+    used = {n.id for n in ast.walk(condition) if isinstance(n, ast.Name)}
+    start, end = view.span(condition)
+    text = view.text(condition)
+    loose = isinstance(condition, (ast.IfExp, ast.Lambda, ast.NamedExpr))
+    is_or = isinstance(condition, ast.BoolOp) and isinstance(condition.op, ast.Or)
+    and_base = f"({text})" if loose or is_or else text
+    or_base = f"({text})" if loose else text
+    clauses: list[tuple[str, str]] = []
+    for flag in [f for f in flags if f not in used][:MAX_FLAGS]:
+        clauses += [("and", flag), ("and", f"not {flag}"), ("or", flag)]
+    # A name the condition already tests may still need its None or emptiness check.
+    for name, use in values[:MAX_VALUES]:
+        if use == "none":
+            clauses.append(("and", f"{name} is not None"))
+        if name not in used:
+            clauses.append(("and", name))
+        if use == "sized":
+            clauses.append(("and", f"len({name}) > 0"))
+    for word, clause in clauses:
+        base = and_base if word == "and" else or_base
+        new = f"{base} {word} {clause}"
+        yield Mutant(Edit(start, end, new), f"add clause `{word} {clause}`", line, 3)
+
+
+def at_line(view: SourceView, line: int) -> Iterator[Mutant]:
+    statements = view.statements_on(line)
+    if not statements:
+        return
+    conditions = _conditions(statements[0])
+    for condition in conditions:
+        yield from _drops(view, condition, line)
+    if conditions:
+        flags, values = _pools(view, line)
+        for condition in conditions:
+            yield from _adds(view, condition, line, flags, values)
