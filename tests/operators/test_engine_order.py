@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fixloop.oracle import Observation, TestOutcome
+from fixloop.observation import Observation, TestOutcome
 from fixloop.repair.engine import Failure, LineRange
 from fixloop.repair.offline import OfflineEngine
 from fixloop.sandbox.base import ErrorInfo, Frame

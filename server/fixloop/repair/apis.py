@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import expressions_at, name_for, own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 DROP = ""  # a `Sibling.new` that removes the call and keeps its receiver (`x.decode()` -> `x`)
 

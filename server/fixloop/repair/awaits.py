@@ -15,7 +15,6 @@ import ast
 import re
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import (
     enclosing,
     expressions_at,
@@ -28,6 +27,7 @@ from fixloop.repair.edits import (
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 NEVER_AWAITED = re.compile(r"coroutine '(?:[\w.]+\.)?(\w+)' was never awaited")
 # Calls whose argument is meant to be a coroutine object: not missing an `await`.

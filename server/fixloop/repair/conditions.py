@@ -14,10 +14,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
+from fixloop.spans import Edit
 
 BOOLEAN_PREFIXES = ("is_", "has_", "can_", "should_", "allow", "enable", "use_", "include_")
 BOOLEAN_WORDS = frozenset(

@@ -20,11 +20,11 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import expressions_at, nodes_on
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 NO_MATCH = re.compile(r"time data '(.*)' does not match format '(.*)'$", re.S)
 REMAINS = re.compile(r"unconverted data remains: (.*)$", re.S)

@@ -15,8 +15,8 @@ import ast
 from collections import deque
 from collections.abc import Iterator, Sequence
 
-from fixloop.patch import Edit
 from fixloop.repair.source import SourceView, import_area_end
+from fixloop.spans import Edit
 
 INDENT = "    "
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import INDENT, header_import, merged, name_for, own_nodes, owns_lines
 from fixloop.repair.mutables import FACTORY_FOR_EMPTY
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 # What a missing key should start as, by the method that was called on it.
 EMPTY_FOR_METHOD = {"append": "[]", "extend": "[]", "insert": "[]", "add": "set()"}

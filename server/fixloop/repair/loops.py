@@ -15,7 +15,6 @@ import ast
 import re
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import (
     block_span,
     enclosing,
@@ -27,6 +26,7 @@ from fixloop.repair.edits import (
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 Loop = ast.For | ast.AsyncFor | ast.While
 WRONG_VALUE = re.compile(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import (
     INDENT,
     block_span,
@@ -24,6 +23,7 @@ from fixloop.repair.edits import (
 )
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
+from fixloop.spans import Edit
 
 MUTABLE_CALLS = ("list", "dict", "set", "defaultdict", "deque", "OrderedDict", "Counter")
 # The factory that makes a fresh copy of an empty value, for `default_factory`/`defaultdict`.

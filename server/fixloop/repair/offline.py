@@ -73,7 +73,7 @@ class OfflineEngine:
                 view, error_type, failure.error_message or "", line, allow_header
             )
         )
-        baseline = getattr(session, "baseline", None)
+        baseline = session.baseline
         path = session.path.as_posix()
         yield from error_guided(view, failure, baseline, path, allow_header)
         if error_type == "TypeError" and line:

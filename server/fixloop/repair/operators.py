@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixloop.oracle import Observation
+from fixloop.observation import Observation
 from fixloop.repair import (
     apis,
     awaits,

@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import inner_span, nodes_on
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
+from fixloop.spans import Edit
 
 SORTERS = ("sorted", "min", "max")
 PLAIN_KEYS = ("len", "abs", "str.lower", "lambda x: x[0]")

@@ -14,11 +14,11 @@ import ast
 import re
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import body_end, expressions_at, own_nodes, owns_lines
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 IN_PLACE_METHODS = frozenset(("append", "extend", "insert", "add", "update", "setdefault", "sort"))
 NONE_USED = re.compile(r"'NoneType' object|NoneType' and|and 'NoneType'")

@@ -21,11 +21,11 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterator
 
-from fixloop.patch import Edit
 from fixloop.repair.edits import expressions_at, inner_span, nodes_on, own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.repair.symptoms import Symptom
+from fixloop.spans import Edit
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)(?:[.\[][^{}]*)?(?:![rsa])?(?::[^{}]*)?\}")
 SHOWN_DATA = re.compile(

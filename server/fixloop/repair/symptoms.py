@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixloop.oracle import Observation
+from fixloop.observation import Observation
 from fixloop.repair.engine import Failure
 
 
