@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any
 
 
-def transcript_dir() -> Path:
+def state_dir() -> Path:
+    """fixloop's own files (transcripts, write backups): never inside the user's project."""
     state = os.environ.get("FIXLOOP_STATE_DIR")
-    base = Path(state) if state else Path.home() / ".cache" / "fixloop"
-    return base / "transcripts"
+    return Path(state) if state else Path.home() / ".cache" / "fixloop"
+
+
+def transcript_dir() -> Path:
+    return state_dir() / "transcripts"
 
 
 class Transcript:
