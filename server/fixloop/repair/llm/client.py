@@ -1,7 +1,7 @@
 """One conversation with an OpenAI-compatible model: AutoGen's AssistantAgent over a retrying client.
 
 `ModelConversation` wraps `autogen_agentchat.agents.AssistantAgent` (which keeps the message
-history) around `OpenAIChatCompletionClient` (which speaks to any OpenAI-compatible endpoint
+history, with earlier answers summarised by `history.SummarisedAnswers`) around `OpenAIChatCompletionClient` (which speaks to any OpenAI-compatible endpoint
 through the `openai` package). Between the two sits `_RetryingClient`: the openai client's own
 retries are turned off so that this module owns the policy (bounded exponential backoff on 429,
 5xx, timeouts and dropped connections; retry-after honoured; nothing retried past the caller's
@@ -43,6 +43,7 @@ from fixloop.repair.llm.errors import (
     ModelConfigError,
     ModelUnavailableError,
 )
+from fixloop.repair.llm.history import SummarisedAnswers
 from fixloop.settings import ModelConfig
 
 log = logging.getLogger(__name__)
@@ -380,7 +381,12 @@ class ModelConversation:
         self.config = config
         self.limits = limits or ModelLimits.from_env()
         self._client = retrying_client(config, self.limits)
-        self._agent = AssistantAgent(name, model_client=self._client, system_message=system_message)
+        self._agent = AssistantAgent(
+            name,
+            model_client=self._client,
+            system_message=system_message,
+            model_context=SummarisedAnswers(),
+        )
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.turns = 0
