@@ -3,7 +3,9 @@
 Every attempt (the baseline run, each candidate with its verdict, the final proof) becomes one
 JSON object per line in `$FIXLOOP_STATE_DIR/transcripts/` (default `~/.cache/fixloop/
 transcripts/`). Records hold code, outcomes and timings only: never the environment, keys or
-home paths beyond the transcript's own location. Write failures never break a repair.
+home paths beyond the transcript's own location; every string in a record passes
+`fixloop.redact`, so a secret a program printed (in any encoding) is written as `[redacted]`.
+Write failures never break a repair.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ class Transcript:
     def write(self, kind: str, **fields: Any) -> None:
         if self._handle is None:
             return
-        record = {"kind": kind, "time": round(time.time(), 3), **fields}
+        from fixloop.redact import redactor
+
+        record = {"kind": kind, "time": round(time.time(), 3), **redactor().record(fields)}
         try:
             self._handle.write(json.dumps(record, default=str) + "\n")
             self._handle.flush()

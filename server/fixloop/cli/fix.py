@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fixloop.cli.checks import check_parses, check_source_file, seconds
-from fixloop.cli.terminal import escape_for_terminal
+from fixloop.cli.terminal import escape_for_terminal, for_a_person
 from fixloop.settings import ENGINES, SANDBOXES, Settings
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _fail(message: str, as_json: bool) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"fixloop fix: {escape_for_terminal(message)}", file=sys.stderr, flush=True)
+    print(f"fixloop fix: {for_a_person(message)}", file=sys.stderr, flush=True)
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fixloop.cli.checks import count, seconds
-from fixloop.cli.terminal import escape_control
+from fixloop.cli.terminal import for_a_person
 from fixloop.settings import SANDBOXES, Settings
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def handle(args: argparse.Namespace) -> int:
                 data_files=args.data,
                 expected_files=args.expect,
                 progress=lambda message: print(
-                    escape_control(f"fixloop: {message}"), file=sys.stderr
+                    for_a_person(f"fixloop: {message}"), file=sys.stderr
                 ),
             )
         )
@@ -149,13 +149,13 @@ def handle(args: argparse.Namespace) -> int:
         )
     else:
         if result.output:
-            print(escape_control(result.output))
+            print(for_a_person(result.output))
         for path in written:
-            print(escape_control(f"wrote {path}"))
+            print(for_a_person(f"wrote {path}"))
         for name in result.skipped:
-            print(escape_control(f"not copied (too large): {name}"))
+            print(for_a_person(f"not copied (too large): {name}"))
     line = f"fixloop: {summary}" + (f": {result.reason}" if result.reason else "")
-    print(escape_control(line), file=sys.stderr)
+    print(for_a_person(line), file=sys.stderr)
     if result.transcript and not args.json:
         print(f"fixloop: transcript {result.transcript}", file=sys.stderr)
     return 0 if result.solved else 1
@@ -175,5 +175,5 @@ def _save(result: TaskResult, out_dir: Path) -> list[Path]:
             relative = safe_relative_name(name, max_length=1024)
             written.append(write_output(out_dir, relative, data))
         except (ValueError, OSError) as error:
-            print(escape_control(f"fixloop: not written: {name}: {error}"), file=sys.stderr)
+            print(for_a_person(f"fixloop: not written: {name}: {error}"), file=sys.stderr)
     return written

@@ -5,7 +5,7 @@ sequences (which can move the cursor and hide lines from the reviewer), other co
 characters, and Unicode bidirectional controls (which reorder what a line seems to say). Human
 output shows each of them as a visible escape such as `\\x1b` or `\\u202e`. Tab and newline stay,
 and so does a carriage return that ends a CRLF line. `--json` output never goes through here: it
-keeps the exact text.
+keeps the exact text. Progress and summary lines also pass the redactor (`for_a_person`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,14 @@ def _visible(match: re.Match[str]) -> str:
 def escape_control(text: str) -> str:
     """Program output for a terminal: every control character but tab and newline escaped."""
     return _CONTROL.sub(_visible, text)
+
+
+def for_a_person(text: str) -> str:
+    """A progress or summary line: secrets redacted (`fixloop.redact`; a line may quote what a
+    program printed) and control characters escaped."""
+    from fixloop.redact import redactor
+
+    return escape_for_terminal(redactor()(text))
 
 
 def escape_for_terminal(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from fixloop.cli.checks import check_parses, check_source_file
 from fixloop.cli.task import add_model_options, settings_from
-from fixloop.cli.terminal import escape_control, escape_for_terminal
+from fixloop.cli.terminal import escape_for_terminal, for_a_person
 
 
 def register(subparsers: Any) -> None:
@@ -38,7 +38,7 @@ def _fail(message: str) -> int:
 
 
 def _say(message: str) -> None:
-    print(escape_control(f"fixloop tests: {message}"), file=sys.stderr, flush=True)
+    print(f"fixloop tests: {for_a_person(message)}", file=sys.stderr, flush=True)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """What the model is told: system messages, the first repair prompt and the feedback turns.
 
 Every text that leaves for the model passes `scrub`, which replaces the project root, the home
-directory and the value of every secret-looking environment variable, because the code under
-repair (or a prompt injection in it) may try to get them sent out. Long outputs are cut by
+directory and every form of every secret (`fixloop.redact`: keys from the environment, credential
+files; raw, hex, base64, URL-encoded, reversed), because the code under repair (or a prompt
+injection in it) may try to get them sent out. Long outputs are cut by
 `head_tail` so the model sees both how a run started and how it ended. Program output and code
 go into the prompt through `fenced`, whose fence is longer than any run of backticks inside, so
 text from the program can never close the block and pass for prompt text.
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from fixloop.redact import redactor
 from fixloop.repair.engine import CandidateVerdict, RepairSession
 
 FEEDBACK_CHARS = 4000
 REASON_CHARS = 300
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)", re.I)
 
 FIX_SYSTEM = """You repair Python code. You get a file with a target range of lines, the failure \
 the program shows, and earlier attempts that were rejected. Reply with exactly one ```python \
@@ -31,7 +32,9 @@ reason and the output and try again."""
 
 
 def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
-    """At most about `limit` characters: the start and the end, with a mark for what was cut."""
+    """At most about `limit` characters: the start and the end, with a mark for what was cut.
+    Secrets are redacted first, so that the cut cannot leave half of one for the model."""
+    text = redactor()(text)
     if len(text) <= limit:
         return text
     half = limit // 2
@@ -47,20 +50,11 @@ def fenced(text: str, info: str = "") -> str:
     return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
 
 
-def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
-    values = [v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 6]
-    return sorted(set(values), key=len, reverse=True)
-
-
 def scrubber(
     *, root: Path | None = None, extra_secrets: Sequence[str] = ()
 ) -> Callable[[str], str]:
     """`scrub` with the secrets and paths looked up once, for the many texts of one conversation."""
-    # Longest first, so that a secret containing another is replaced whole.
-    secrets = sorted(
-        {s for s in [*extra_secrets, *secret_values()] if len(s) >= 6}, key=len, reverse=True
-    )
+    redact = redactor(root, extra_secrets)
     forms = (
         sorted({f for f in {str(root), str(root.resolve())} if len(f) > 1}, key=len, reverse=True)
         if root
@@ -69,8 +63,7 @@ def scrubber(
     home = str(Path.home())
 
     def scrub_text(text: str) -> str:
-        for secret in secrets:  # shorter values than 6 characters would mangle ordinary words
-            text = text.replace(secret, "[redacted]")
+        text = redact(text)
         for form in forms:
             text = text.replace(form + os.sep, "").replace(form, ".")
         if len(home) > 1:
