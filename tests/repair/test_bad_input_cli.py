@@ -60,14 +60,16 @@ def test_nul_bytes_fix_and_run_agree(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--lines", ""), "--lines must look like A-B"),
-        (("--cmd", ""), "--cmd must not be empty"),
-        (("--cmd", "   "), "--cmd must not be empty"),
+        (("fix", "prog.py", "--lines", ""), "--lines must look like A-B"),
+        (("fix", "prog.py", "--cmd", ""), "--cmd must not be empty"),
+        (("fix", "prog.py", "--cmd", "   "), "--cmd must not be empty"),
+        (("tests", "prog.py", "--lines", ""), "--lines must look like A-B"),
+        (("tests", "nul.py"), "nul.py looks binary (contains NUL bytes)"),
     ],
 )
 def test_empty_options_are_refused(project: Path, args: tuple[str, ...], message: str) -> None:
     before = snapshot(project)
-    done = fixloop("fix", "prog.py", *args, "--write", cwd=project)
+    done = fixloop(*args, "--write", cwd=project)
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.splitlines()) == 1 and message in done.stderr
     assert "Traceback" not in done.stderr
