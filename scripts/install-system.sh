@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: bubblewrap (sandbox), docker.io and debootstrap (engine and
 # an offline test image), neovim (second LSP client), chromium, ripgrep, g++ and make
-# (code-server build and the Playwright-driven VS Code test). Skips what is installed already.
+# (code-server build and the Playwright-driven VS Code test), python3 and util-linux (Debian's
+# interpreter, reachable by any uid, and setpriv: the local sandbox's unprivileged-uid tests).
+# Skips what is installed already.
 set -euo pipefail
-wanted=(bubblewrap docker.io debootstrap neovim chromium ripgrep g++ make)
+wanted=(bubblewrap docker.io debootstrap neovim chromium ripgrep g++ make python3 util-linux)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from pathlib import Path
 
 from fixloop.spans import (
@@ -118,21 +117,3 @@ def read_source(path: Path) -> tuple[str, str]:
         encoding, _ = tokenize.detect_encoding(handle.readline)
     with open(path, encoding=encoding, newline="") as handle:
         return handle.read(), encoding
-
-
-def write_atomically(path: Path, text: str, encoding: str) -> None:
-    """Replace `path` with `text` via a temporary file in the same directory and os.replace."""
-    directory = path.parent
-    mode = path.stat().st_mode & 0o7777
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
-            out.write(text)
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise

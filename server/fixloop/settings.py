@@ -124,5 +124,10 @@ def model_config(settings: Settings, environ: Mapping[str, str] | None = None) -
     env = os.environ if environ is None else environ
     model = settings.model or env.get("FIXLOOP_MODEL", "")
     base_url = settings.base_url or env.get("FIXLOOP_BASE_URL") or env.get("OPENAI_BASE_URL")
-    api_key = env.get("FIXLOOP_API_KEY") or env.get("OPENAI_API_KEY")
+    if environ is None:  # the key may have been moved out of the environment at start-up
+        from fixloop.secretenv import model_key
+
+        api_key = model_key()
+    else:
+        api_key = env.get("FIXLOOP_API_KEY") or env.get("OPENAI_API_KEY")
     return ModelConfig(model=model, base_url=base_url or None, api_key=api_key or None)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
-from fixloop.repair.llm.prompts import head_tail, scrubber
+from fixloop.repair.llm.prompts import fenced, head_tail, scrubber
 from fixloop.sandbox.base import RunResult
 from fixloop.settings import ModelConfig, Settings, model_config
 
@@ -128,8 +128,8 @@ def _run_feedback(
 ) -> str:
     if result.ok and missing:
         return (
-            f"The program exited 0 but did not create {', '.join(missing)}. Output:\n```\n"
-            f"{head_tail(output)}\n```\nWrite the complete corrected program."
+            f"The program exited 0 but did not create {', '.join(missing)}. Output:\n"
+            f"{fenced(head_tail(output))}\nWrite the complete corrected program."
         )
     status = f"status {result.status.value}" + (
         f", exit code {result.exit_code}" if result.exit_code is not None else ""
@@ -144,7 +144,7 @@ def _run_feedback(
             + " Use the standard library or another installed package."
         )
     return (
-        f"The program failed ({status}). Output:\n```\n{head_tail(output)}\n```{hint}\n"
+        f"The program failed ({status}). Output:\n{fenced(head_tail(output))}{hint}\n"
         "Write the complete corrected program."
     )
 

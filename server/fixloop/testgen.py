@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code
-from fixloop.repair.llm.prompts import head_tail, numbered, scrubber
+from fixloop.repair.llm.prompts import fenced, head_tail, numbered, scrubber
 from fixloop.settings import ModelConfig, Settings, model_config
 from fixloop.spans import LineRange
 
@@ -119,9 +119,9 @@ def _first_prompt(
     return "\n\n".join(
         [
             f"Module `{relative.as_posix()}`:",
-            f"```python\n{numbered(source, 1, min(total, 400))}\n```",
+            fenced(numbered(source, 1, min(total, 400)), "python"),
             f"Write tests for lines {target.start}-{target.end}:",
-            f"```python\n{numbered(source, target.start, target.end)}\n```",
+            fenced(numbered(source, target.start, target.end), "python"),
             f"The test file will be `{test_path.as_posix()}`, next to the module; import it with "
             f"`from {module} import {', '.join(names) or '...'}`.",
         ]
@@ -202,7 +202,7 @@ def _failure_feedback(failures: list[TestFailure], report: TestReport) -> str:
     listed = "\n".join(f"- {_test_name(f.nodeid)}: {f.message}" for f in failures)
     return (
         f"{report.passed} passed, {len(failures)} failed without a BUG declaration:\n{listed}\n\n"
-        f"Output:\n```\n{head_tail(report.output)}\n```\n"
+        f"Output:\n{fenced(head_tail(report.output))}\n"
         "For each failing test: if its expectation is wrong, correct it; if the code under test is "
         "wrong, keep the test and add `BUG: test_name: why`. Reply with the complete test file."
     )
@@ -318,7 +318,7 @@ async def generate_tests(
                 report_progress(f"turn {turn}: {report.passed} passed, {report.failed} failed")
                 if report.passed + report.failed == 0:
                     message = (
-                        f"No test ran. Output:\n```\n{head_tail(report.output)}\n```\n"
+                        f"No test ran. Output:\n{fenced(head_tail(report.output))}\n"
                         "Reply with a complete, importable pytest file."
                     )
                     continue

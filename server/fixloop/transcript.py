@@ -3,7 +3,9 @@
 Every attempt (the baseline run, each candidate with its verdict, the final proof) becomes one
 JSON object per line in `$FIXLOOP_STATE_DIR/transcripts/` (default `~/.cache/fixloop/
 transcripts/`). Records hold code, outcomes and timings only: never the environment, keys or
-home paths beyond the transcript's own location. Write failures never break a repair.
+home paths beyond the transcript's own location; every string in a record passes
+`fixloop.redact`, so a secret a program printed (in any encoding) is written as `[redacted]`.
+Write failures never break a repair.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from pathlib import Path
 from typing import Any
 
 
-def transcript_dir() -> Path:
+def state_dir() -> Path:
+    """fixloop's own files (transcripts, write backups): never inside the user's project."""
     state = os.environ.get("FIXLOOP_STATE_DIR")
-    base = Path(state) if state else Path.home() / ".cache" / "fixloop"
-    return base / "transcripts"
+    return Path(state) if state else Path.home() / ".cache" / "fixloop"
+
+
+def transcript_dir() -> Path:
+    return state_dir() / "transcripts"
 
 
 class Transcript:
@@ -36,7 +42,9 @@ class Transcript:
     def write(self, kind: str, **fields: Any) -> None:
         if self._handle is None:
             return
-        record = {"kind": kind, "time": round(time.time(), 3), **fields}
+        from fixloop.redact import redactor
+
+        record = {"kind": kind, "time": round(time.time(), 3), **redactor().record(fields)}
         try:
             self._handle.write(json.dumps(record, default=str) + "\n")
             self._handle.flush()

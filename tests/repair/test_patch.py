@@ -1,16 +1,12 @@
-"""Pure text surgery: line replacement, diffs, minimal edit ranges, atomic writes."""
+"""Pure text surgery: line replacement, diffs, minimal edit ranges (writes: tests/writes)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fixloop.lsp.edits import minimal_text_edit
 from fixloop.patch import (
     changed_lines,
-    read_source,
     replace_lines,
     unified_diff,
-    write_atomically,
 )
 from fixloop.spans import Edit, LineRange, dominant_line_ending
 
@@ -49,14 +45,3 @@ def test_edit_apply_and_changed_lines() -> None:
     new = Edit(4, 7, "TWO").apply(source)
     assert new == "one\nTWO\nthree\n"
     assert changed_lines(source, new) == (2, 2)
-
-
-def test_write_atomically_keeps_encoding_and_line_endings(tmp_path: Path) -> None:
-    path = tmp_path / "legacy.py"
-    original = "# -*- coding: latin-1 -*-\r\nname = 'café'\r\n"
-    path.write_bytes(original.encode("latin-1"))
-    text, encoding = read_source(path)
-    assert text == original and encoding == "iso-8859-1"
-    write_atomically(path, text.replace("café", "crème"), encoding)
-    assert path.read_bytes() == "# -*- coding: latin-1 -*-\r\nname = 'crème'\r\n".encode("latin-1")
-    assert [p.name for p in tmp_path.iterdir()] == ["legacy.py"]

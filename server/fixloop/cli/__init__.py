@@ -5,6 +5,8 @@ Each sub-command lives in its own module in this package and exposes
 parsed namespace and returning the exit code. Sub-command modules import heavy pieces (docker,
 openai, autogen, pygls) inside their handlers, so `fixloop --help` and `fixloop run` stay fast.
 Exit codes: 0 success, 1 failure, 2 usage/sandbox/configuration error, 3 nothing to fix.
+Started as a program, `main` first moves secrets out of the process environment
+(`fixloop.secretenv`), before anything else runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from fixloop import __version__
+from fixloop.secretenv import reexec_without_secrets
 
 # Order is the order shown in --help.
 COMMAND_MODULES = ("run", "fix", "serve", "task", "tests", "bench")
@@ -46,6 +49,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # started as a program, not called from Python: see fixloop.secretenv
+        reexec_without_secrets()
     arguments = list(sys.argv[1:] if argv is None else argv)
     first = arguments[0] if arguments else None
     parser = build_parser(first if first in COMMAND_MODULES else None)

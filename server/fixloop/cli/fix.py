@@ -3,9 +3,12 @@
 A thin adapter over `fixloop.loop.run_fix`. FILE and `--test` paths are relative to the current
 directory (as a shell user types them) and must lie inside `--root` (default: the current
 directory), where everything runs. stdout gets only the unified diff (or the `--json` object);
-stderr gets the summary. `--write` replaces FILE atomically with the verified text, keeping its
-encoding and line endings. Exit codes: 0 verified fix, 1 none within the budget, 2 usage, sandbox
-or configuration error, 3 nothing to fix.
+stderr gets the summary. On a terminal, control characters in the diff and the summary are shown
+escaped; a pipe and `--json` get the exact text. `--write` rewrites FILE in place with the
+verified text (`fixloop.safewrite`), keeping its owner, mode, links, encoding and line endings,
+and never losing a save that races it. Exit codes: 0 verified fix, 1 none within the budget,
+2 usage, sandbox or configuration error (or a write that met a concurrent change), 3 nothing to
+fix.
 """
 
 from __future__ import annotations
@@ -16,9 +19,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fixloop.cli.checks import check_parses, check_source_file, seconds
+from fixloop.cli.terminal import escape_for_terminal, for_a_person
 from fixloop.settings import ENGINES, SANDBOXES, Settings
+
+if TYPE_CHECKING:
+    from fixloop.safewrite import WriteReport
 
 
 def register(subparsers: Any) -> None:
@@ -46,12 +54,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--image", default=None, help="Docker image for --sandbox docker")
     parser.add_argument(
         "--budget",
-        type=float,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="time for the whole search (default 60)",
     )
-    parser.add_argument("--timeout", type=float, default=None, metavar="S", help="per-run limit")
+    parser.add_argument("--timeout", type=seconds, default=None, metavar="S", help="per-run limit")
     parser.add_argument("--write", action="store_true", help="apply the verified fix to FILE")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
@@ -73,8 +81,12 @@ def register(subparsers: Any) -> None:
 def _fail(message: str, as_json: bool) -> int:
     if as_json:
         print(json.dumps({"verified": False, "diff": "", "reason": message, "error": True}))
-    print(f"fixloop fix: {message}", file=sys.stderr)
+    _say(message)
     return 2
+
+
+def _say(message: str) -> None:
+    print(f"fixloop fix: {for_a_person(message)}", file=sys.stderr, flush=True)
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
@@ -97,21 +109,22 @@ def handle(args: argparse.Namespace) -> int:
     from fixloop.sandbox.base import SandboxUnavailable
     from fixloop.spans import LineRange
 
-    if args.budget is not None and not args.budget > 0:
-        return _fail("--budget must be a positive number of seconds", args.json)
-    if args.timeout is not None and not args.timeout > 0:
-        return _fail("--timeout must be a positive number of seconds", args.json)
+    if args.cmd is not None and not args.cmd.strip():
+        return _fail("--cmd must not be empty; give the command that must exit 0", args.json)
     settings, problems = _settings(args)
     if problems:
         return _fail("; ".join(problems), args.json)
     line_range = None
-    if args.lines:
+    if args.lines is not None:
         try:
             line_range = LineRange.parse(args.lines)
         except ValueError as exc:
             return _fail(str(exc), args.json)
     root = Path(args.root).resolve()
     file = _cwd_or_root(args.file, root)
+    problem = check_source_file(file, args.file)
+    if problem:
+        return _fail(problem, args.json)
     tests = tuple(_relative_test(test, root) for test in args.test)
     request = FixRequest(
         path=file,
@@ -128,26 +141,57 @@ def handle(args: argparse.Namespace) -> int:
         return _fail(str(exc), args.json)
     except SandboxUnavailable as exc:
         return _fail(f"sandbox unavailable: {exc}", args.json)
+    except (RecursionError, MemoryError):
+        return _fail(_unparsable(file, args.file), args.json)
+    write_report = None
+    if args.write and result.verified and result.fixed is not None:
+        try:
+            write_report = _write(file, result.original, result.fixed)
+        except (OSError, SyntaxError) as exc:
+            return _fail(f"cannot write {args.file}: {exc}", args.json)
     if args.json:
-        print(json.dumps(result.to_json()))
+        data = result.to_json()
+        if write_report is not None:
+            data["written"] = write_report.ok
+            data["write"] = write_report.message(args.file)
+        print(json.dumps(data))
     elif result.verified:
-        sys.stdout.write(result.diff)
-    print(f"fixloop fix: {summary_line(result)}", file=sys.stderr)
+        diff = escape_for_terminal(result.diff) if sys.stdout.isatty() else result.diff
+        sys.stdout.write(diff)
+        sys.stdout.flush()
+    _say(summary_line(result))
     if result.transcript and not args.json:
-        print(f"fixloop fix: transcript {result.transcript}", file=sys.stderr)
+        _say(f"transcript {result.transcript}")
     if result.nothing_to_fix:
         return 3
     if not result.verified:
         return 1
-    if args.write and result.fixed is not None:
-        from fixloop.patch import read_source, write_atomically
-
-        current, encoding = read_source(file)
-        if current != result.original:
-            return _fail(f"{args.file} changed while fixloop ran; not written", args.json)
-        write_atomically(file, result.fixed, encoding)
-        print(f"fixloop fix: wrote {args.file}", file=sys.stderr)
+    if write_report is not None:
+        _say(write_report.message(args.file))
+        return 0 if write_report.ok else 2
     return 0
+
+
+def _unparsable(file: Path, shown: str) -> str:
+    """The one line for a run that ran out of memory or recursion depth: usually the file is
+    beyond Python's parser; say so when that is the cause."""
+    from fixloop.patch import read_source
+
+    try:
+        source, _ = read_source(file)
+        reason = check_parses(source, shown)
+    except (OSError, SyntaxError, UnicodeDecodeError, RecursionError, MemoryError):
+        reason = None
+    return reason or f"ran out of memory or recursion depth while working on {shown}"
+
+
+def _write(file: Path, original: str, fixed: str) -> WriteReport:
+    """Apply the verified text to FILE (see `fixloop.safewrite.write_fix`)."""
+    from fixloop.patch import read_source
+    from fixloop.safewrite import write_fix
+
+    _, encoding = read_source(file)
+    return write_fix(file, original, fixed, encoding)
 
 
 def _progress_printer(verbose: bool) -> Callable[[str], None]:
@@ -156,7 +200,7 @@ def _progress_printer(verbose: bool) -> Callable[[str], None]:
 
     def show(message: str) -> None:
         if verbose or message.startswith(("warning:", "model ")):
-            print(f"fixloop fix: {message}", file=sys.stderr, flush=True)
+            _say(message)
 
     return show
 

@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fixloop.sandbox import KINDS, MIB, RunResult, Status
+from fixloop.cli.checks import check_source_file, mebibytes, seconds
+from fixloop.cli.terminal import escape_control
+from fixloop.sandbox import KINDS, RunResult, Status
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+__all__ = ["check_source_file", "escape_control", "register", "summary_line"]
 
 
 def register(subparsers: Any) -> None:
@@ -36,8 +37,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--sandbox", choices=KINDS, default=None, help="backend (default: auto)")
     parser.add_argument("--python", metavar="PATH", help="interpreter for the program")
     parser.add_argument("--image", metavar="NAME", help="Docker image (docker sandbox)")
-    parser.add_argument("--timeout", metavar="S", type=float, help="wall-clock limit in seconds")
-    parser.add_argument("--memory", metavar="MB", type=int, help="memory limit in MiB")
+    parser.add_argument("--timeout", metavar="S", type=seconds, help="wall-clock limit in seconds")
+    parser.add_argument("--memory", metavar="MB", type=mebibytes, help="memory limit in MiB")
     parser.add_argument("--network", action="store_true", help="allow network access")
     parser.add_argument("--root", metavar="DIR", help="project root (default: current directory)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -61,30 +62,6 @@ class _SplitAtDoubleDash(argparse.ArgumentParser):
 def _fail(message: str) -> int:
     print(f"fixloop run: {message}", file=sys.stderr)
     return 2
-
-
-def check_source_file(path: Path) -> str | None:
-    """Why `path` cannot be run as a Python program, or None when it can."""
-    if not path.exists():
-        return f"{path}: no such file"
-    if path.is_dir():
-        return f"{path} is a directory; give a .py file"
-    if not path.is_file():
-        return f"{path} is not a regular file"
-    if path.suffix not in (".py", ".pyw"):
-        return f"{path} is not a Python file (expected a .py file)"
-    try:
-        head = path.read_bytes()[: 1 * MIB]
-    except OSError as exc:
-        return f"{path}: cannot read ({exc.strerror})"
-    if b"\x00" in head:
-        return f"{path} looks binary (contains NUL bytes), not Python source"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a cut in the middle of the last character is fine
-            return f"{path} is not UTF-8 text, not Python source"
-    return None
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -136,11 +113,6 @@ def handle(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def escape_control(text: str) -> str:
-    """Show control characters (escape sequences, NUL, CR) as \\xNN instead of sending them."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def summary_line(result: RunResult) -> str:
     parts = [result.status.value]
     if result.status is Status.SANDBOX_ERROR:
@@ -171,4 +143,4 @@ def _print_human(result: RunResult) -> None:
             sys.stderr.write("\n")
     if not result.protected and result.status is not Status.SANDBOX_ERROR:
         sys.stderr.write(f"WARNING: {escape_control(result.note)}\n")
-    sys.stderr.write(summary_line(result) + "\n")
+    sys.stderr.write(escape_control(summary_line(result)) + "\n")

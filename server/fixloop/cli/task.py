@@ -13,9 +13,14 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fixloop.cli.checks import count, seconds
+from fixloop.cli.terminal import for_a_person
 from fixloop.settings import SANDBOXES, Settings
+
+if TYPE_CHECKING:
+    from fixloop.task import TaskResult
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -29,11 +34,13 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sandbox", choices=SANDBOXES, default="auto")
     parser.add_argument("--python", default="", help="interpreter for the generated code")
     parser.add_argument("--image", default="", help="Docker image for --sandbox docker")
-    parser.add_argument("--timeout", type=float, default=None, help="wall seconds per sandbox run")
     parser.add_argument(
-        "--budget", type=float, default=None, help="wall seconds for the whole conversation"
+        "--timeout", type=seconds, default=None, help="wall seconds per sandbox run"
     )
-    parser.add_argument("--max-turns", type=int, default=None, help="model turns (default 6)")
+    parser.add_argument(
+        "--budget", type=seconds, default=None, help="wall seconds for the whole conversation"
+    )
+    parser.add_argument("--max-turns", type=count, default=None, help="model turns (default 6)")
     parser.add_argument(
         "--network", action="store_true", help="give the sandbox network access (pip install)"
     )
@@ -92,7 +99,7 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from fixloop.repair.llm.errors import ModelConfigError, ModelError
     from fixloop.sandbox.base import SandboxUnavailable
-    from fixloop.task import save_outputs, solve_task
+    from fixloop.task import solve_task
 
     for data in args.data:
         if not data.is_file():
@@ -106,7 +113,9 @@ def handle(args: argparse.Namespace) -> int:
                 settings=settings,
                 data_files=args.data,
                 expected_files=args.expect,
-                progress=lambda message: print(f"fixloop: {message}", file=sys.stderr),
+                progress=lambda message: print(
+                    for_a_person(f"fixloop: {message}"), file=sys.stderr
+                ),
             )
         )
     except (ModelConfigError, SandboxUnavailable) as error:
@@ -115,7 +124,7 @@ def handle(args: argparse.Namespace) -> int:
     except ModelError as error:
         print(f"fixloop: {error}", file=sys.stderr)
         return 1
-    written = save_outputs(result, args.dir) if result.solved else []
+    written = _save(result, args.dir) if result.solved else []
     summary = (
         f"{'solved' if result.solved else 'not solved'} in {result.turns} turns, "
         f"{result.tokens} tokens (~${result.cost_usd:.4f}), sandbox {result.sandbox}"
@@ -140,12 +149,31 @@ def handle(args: argparse.Namespace) -> int:
         )
     else:
         if result.output:
-            print(result.output)
+            print(for_a_person(result.output))
         for path in written:
-            print(f"wrote {path}")
+            print(for_a_person(f"wrote {path}"))
         for name in result.skipped:
-            print(f"not copied (too large): {name}")
-    print(f"fixloop: {summary}" + (f": {result.reason}" if result.reason else ""), file=sys.stderr)
+            print(for_a_person(f"not copied (too large): {name}"))
+    line = f"fixloop: {summary}" + (f": {result.reason}" if result.reason else "")
+    print(for_a_person(line), file=sys.stderr)
     if result.transcript and not args.json:
         print(f"fixloop: transcript {result.transcript}", file=sys.stderr)
     return 0 if result.solved else 1
+
+
+def _save(result: TaskResult, out_dir: Path) -> list[Path]:
+    """The final script and the files the program produced, written into `out_dir` without
+    following a symlink anywhere below it (`fixloop.safewrite.write_output`)."""
+    from fixloop.safewrite import write_output
+    from fixloop.task import safe_relative_name
+
+    entries = [(result.script_name, (result.script or "").encode())] if result.script else []
+    entries += [(produced.name, produced.data) for produced in result.files]
+    written = []
+    for name, data in entries:
+        try:
+            relative = safe_relative_name(name, max_length=1024)
+            written.append(write_output(out_dir, relative, data))
+        except (ValueError, OSError) as error:
+            print(for_a_person(f"fixloop: not written: {name}: {error}"), file=sys.stderr)
+    return written

@@ -2,7 +2,7 @@
 
 Wiring only: parse, call `fixloop.testgen.generate_tests`, print the diff that creates the test
 file (stdout) and a summary with any bugs found (stderr). `--write` creates the file (never
-overwrites one). Exit 0 tests generated (bugs found included), 1 none within the budgets,
+overwrites one, never follows a symlink). Exit 0 tests generated (bugs found included), 1 none within the budgets,
 2 usage, configuration or sandbox error.
 """
 
@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fixloop.cli.checks import check_parses, check_source_file
 from fixloop.cli.task import add_model_options, settings_from
+from fixloop.cli.terminal import escape_for_terminal, for_a_person
 
 
 def register(subparsers: Any) -> None:
@@ -31,8 +33,12 @@ def register(subparsers: Any) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"fixloop tests: {message}", file=sys.stderr)
+    _say(message)
     return 2
+
+
+def _say(message: str) -> None:
+    print(f"fixloop tests: {for_a_person(message)}", file=sys.stderr, flush=True)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -43,14 +49,17 @@ def handle(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     file = args.file.resolve()
-    if not file.is_file() or file.suffix != ".py":
-        return _fail(f"{args.file}: not a Python file")
+    problem = check_source_file(file, str(args.file))
+    if problem is None and file.suffix != ".py":
+        problem = f"{args.file}: not a Python file"
+    if problem:
+        return _fail(problem)
     try:
         file.relative_to(root)
     except ValueError:
         return _fail(f"{args.file} is outside the project root {root}")
     line_range = None
-    if args.lines:
+    if args.lines is not None:
         try:
             line_range = LineRange.parse(args.lines)
         except ValueError as exc:
@@ -64,13 +73,16 @@ def handle(args: argparse.Namespace) -> int:
                 None,
                 line_range,
                 settings,
-                progress=lambda message: print(f"fixloop tests: {message}", file=sys.stderr),
+                progress=_say,
             )
         )
     except (ModelConfigError, SandboxUnavailable, ValueError, UnicodeDecodeError) as error:
         return _fail(str(error))
+    except (RecursionError, MemoryError):
+        reason = check_parses(file.read_text(encoding="utf-8", errors="replace"), str(args.file))
+        return _fail(reason or f"ran out of memory or recursion depth on {args.file}")
     except ModelError as error:
-        print(f"fixloop tests: {error}", file=sys.stderr)
+        _say(str(error))
         return 1
     if args.json:
         print(
@@ -91,26 +103,30 @@ def handle(args: argparse.Namespace) -> int:
             )
         )
     elif result.ok:
-        sys.stdout.write(result.diff)
+        sys.stdout.write(escape_for_terminal(result.diff) if sys.stdout.isatty() else result.diff)
+        sys.stdout.flush()
     summary = f"{result.passed} passed, {result.failed} failed, {result.turns} turns, {result.tokens} tokens"
     if not result.ok:
-        print(f"fixloop tests: no test file: {result.reason} ({summary})", file=sys.stderr)
+        _say(f"no test file: {result.reason} ({summary})")
         return 1
-    print(f"fixloop tests: {result.path.as_posix()}: {summary}", file=sys.stderr)
+    _say(f"{result.path.as_posix()}: {summary}")
     if result.transcript:
-        print(f"fixloop tests: transcript {result.transcript}", file=sys.stderr)
+        _say(f"transcript {result.transcript}")
     for bug in result.bugs_found:
-        print(f"fixloop tests: bug found: {bug}", file=sys.stderr)
-    target = root / result.path
+        _say(f"bug found: {bug}")
     if args.write:
-        if target.exists():
+        from fixloop.safewrite import create_file
+
+        try:
+            create_file(root / result.path, result.text)
+        except FileExistsError:
             return _fail(f"{result.path} exists; not overwritten")
-        target.write_text(result.text, encoding="utf-8")
-        print(f"fixloop tests: wrote {result.path.as_posix()}", file=sys.stderr)
+        except OSError as error:
+            return _fail(f"cannot write {result.path}: {error.strerror or error}")
+        _say(f"wrote {result.path.as_posix()}")
     if result.bugs:
-        print(
-            f"fixloop tests: to fix the code: fixloop fix {args.file} --test {result.path.as_posix()}"
-            + ("" if args.write else " (after --write)"),
-            file=sys.stderr,
+        _say(
+            f"to fix the code: fixloop fix {args.file} --test {result.path.as_posix()}"
+            + ("" if args.write else " (after --write)")
         )
     return 0

@@ -10,9 +10,12 @@ import argparse
 import sys
 
 from fixloop.cli.serve import register
+from fixloop.secretenv import reexec_without_secrets
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # keep secrets out of /proc/<pid>/environ (fixloop.secretenv)
+        reexec_without_secrets()
     parser = argparse.ArgumentParser(prog="python -m fixloop.lsp")
     register(parser.add_subparsers())
     args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])

@@ -2,10 +2,12 @@
 
 It gives the run its own session, resource limits, an allow-listed environment, empty stdin, a
 fresh HOME and TMPDIR, and a scratch copy of the project as working directory, so an ordinary
-broken program cannot touch the user's workspace. It does not isolate the file system, the
-network or other processes of the same user: hostile code can still read and write anything the
-server's user can. Every result says so (`protected=False` and a note); the CLI and the editor
-warn about it.
+broken program cannot touch the user's workspace. When fixloop runs as root, the program runs as
+an unprivileged uid of its own (`runas`) that owns the scratch copy, so it cannot read fixloop's
+environment, `~/.ssh` or other root-only files. It does not isolate the file
+system, the network or other processes: hostile code can still read what every user may read,
+use the network, and (when fixloop is not root) read and write anything the server's user can.
+Every result says so (`protected=False` and a note); the CLI and the editor warn about it.
 """
 
 from __future__ import annotations
@@ -27,12 +29,22 @@ from fixloop.sandbox.process import (
     interpreter_dirs,
     run_tree,
 )
-from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
+from fixloop.sandbox.runas import give_tree, hand_over, let_pass, run_identity
+from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import SUPERVISED, ZygotePool
 
 UNPROTECTED_NOTE = (
     "local sandbox: UNPROTECTED - the program ran with your user's rights and could read or "
     "change your files and use the network; choose bwrap or docker to contain it"
+)
+UNPRIVILEGED_NOTE = (
+    "local sandbox: UNPROTECTED - the program ran as unprivileged uid {uid}: it could not read "
+    "root's files, but could read what every user may read and use the network; choose bwrap "
+    "or docker to contain it"
+)
+STILL_ROOT_NOTE = (
+    "local sandbox: UNPROTECTED - the program ran as root ({why}) and could read or change "
+    "every file and use the network; choose bwrap or docker to contain it"
 )
 
 
@@ -41,11 +53,18 @@ class LocalSandbox(ScratchOwner):
 
     name = "local"
     protected = False
-    note = UNPROTECTED_NOTE
 
     def __init__(self, python: str | None = None) -> None:
         self.python = python or default_python()
         super().__init__("fixloop-local-")
+        self.identity, why_root = run_identity(self.python, self._base)
+        if self.identity is not None:
+            self.note = UNPRIVILEGED_NOTE.format(uid=self.identity.uid)
+            let_pass(self._base, self._base)  # the base is 0700: let the run's uid through
+        elif why_root:
+            self.note = STILL_ROOT_NOTE.format(why=why_root)
+        else:
+            self.note = UNPROTECTED_NOTE
         # A shell stays as the program's parent: a program that kills its parent spares us.
         self._zygotes = ZygotePool(launch=SUPERVISED)
         self._clean_runs: list[Path] = []
@@ -59,7 +78,21 @@ class LocalSandbox(ScratchOwner):
             run_dir = self._base / "runs" / uuid.uuid4().hex[:12]
             (run_dir / "home").mkdir(parents=True)
             (run_dir / "tmp").mkdir()
+            if self.identity is not None:
+                let_pass(run_dir, self._base)
+                hand_over(run_dir / "home", self.identity)
+                hand_over(run_dir / "tmp", self.identity)
         return run_dir / "home", run_dir / "tmp"
+
+    async def _open_tree(self, tree: ScratchTree) -> None:
+        """The project copy, handed to the run's uid (a reset copy comes back as root's)."""
+        if self.identity is None:
+            return
+        let_pass(tree.path, self._base)
+        if tree.small:
+            give_tree(tree.path, self.identity)
+        else:
+            await asyncio.to_thread(give_tree, tree.path, self.identity)
 
     async def _release_scratch(self, run_dir: Path) -> None:
         """Keep an untouched scratch pair for the next run; delete anything else off the loop."""
@@ -72,12 +105,14 @@ class LocalSandbox(ScratchOwner):
         await asyncio.to_thread(shutil.rmtree, run_dir, True)
 
     def command(self, spec: RunSpec) -> list[str]:
-        return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+        argv = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
+        return argv if self.identity is None else [*self.identity.command_prefix(), *argv]
 
     async def run(self, spec: RunSpec) -> RunResult:
         for relative in spec.overlay:
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
+            await self._open_tree(tree)
             home, tmp = self._scratch_dirs()
             try:
                 outcome: Outcome = await run_tree(
@@ -118,6 +153,7 @@ class LocalSandbox(ScratchOwner):
         pool = self._pool(spec.root)
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
+        await self._open_tree(tree)
         home, tmp = self._scratch_dirs()
         env = allowed_env(
             home=str(home),

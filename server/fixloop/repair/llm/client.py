@@ -1,7 +1,7 @@
 """One conversation with an OpenAI-compatible model: AutoGen's AssistantAgent over a retrying client.
 
 `ModelConversation` wraps `autogen_agentchat.agents.AssistantAgent` (which keeps the message
-history) around `OpenAIChatCompletionClient` (which speaks to any OpenAI-compatible endpoint
+history, with earlier answers summarised by `history.SummarisedAnswers`) around `OpenAIChatCompletionClient` (which speaks to any OpenAI-compatible endpoint
 through the `openai` package). Between the two sits `_RetryingClient`: the openai client's own
 retries are turned off so that this module owns the policy (bounded exponential backoff on 429,
 5xx, timeouts and dropped connections; retry-after honoured; nothing retried past the caller's
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import os
 import random
 import time
 import weakref
@@ -43,21 +42,13 @@ from fixloop.repair.llm.errors import (
     ModelConfigError,
     ModelUnavailableError,
 )
+from fixloop.repair.llm.history import SummarisedAnswers
+from fixloop.repair.llm.limits import ModelLimits, price_per_mtok
 from fixloop.settings import ModelConfig
 
-log = logging.getLogger(__name__)
+__all__ = ["ModelAnswer", "ModelConversation", "ModelLimits", "price_per_mtok", "retrying_client"]
 
-# USD per million (prompt, completion) tokens for a few well-known names; unknown models (local
-# servers, fine-tunes) count as free unless FIXLOOP_PRICE="IN,OUT" says otherwise.
-_PRICES_PER_MTOK = {
-    "gpt-4o": (2.5, 10.0),
-    "gpt-4o-mini": (0.15, 0.6),
-    "gpt-4.1": (2.0, 8.0),
-    "gpt-4.1-mini": (0.4, 1.6),
-    "gpt-4.1-nano": (0.1, 0.4),
-    "o3-mini": (1.1, 4.4),
-    "o4-mini": (1.1, 4.4),
-}
+log = logging.getLogger(__name__)
 
 # Capabilities declared for model names AutoGen does not know (Ollama, vLLM, llama.cpp...):
 # we only ever send plain text and read plain text back.
@@ -69,39 +60,6 @@ _UNKNOWN_MODEL_INFO: ModelInfo = {
     "structured_output": False,
     "multiple_system_messages": True,
 }
-
-
-@dataclass(frozen=True)
-class ModelLimits:
-    """Per-call and per-conversation limits; `from_env` lets tests and users tune them."""
-
-    request_timeout: float = 60.0
-    max_retries: int = 3
-    backoff_base: float = 0.5
-    backoff_cap: float = 8.0
-    retry_after_cap: float = 30.0
-    max_answer_chars: int = 40_000
-    token_budget: int = 200_000
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ModelLimits:
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for key, name, kind in (
-            ("FIXLOOP_MODEL_TIMEOUT", "request_timeout", float),
-            ("FIXLOOP_MODEL_RETRIES", "max_retries", int),
-            ("FIXLOOP_TOKEN_BUDGET", "token_budget", int),
-        ):
-            raw = env.get(key)
-            if raw:
-                try:
-                    value = kind(raw)
-                except ValueError:
-                    log.warning("ignoring %s=%r: not a number", key, raw)
-                    continue
-                if value >= 0:
-                    values[name] = value
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -120,22 +78,6 @@ def model_info_for(name: str) -> ModelInfo:
         return _model_info.get_info(name)
     except ValueError:  # AutoGen raises for names it does not know
         return _UNKNOWN_MODEL_INFO
-
-
-def price_per_mtok(name: str, environ: Mapping[str, str] | None = None) -> tuple[float, float]:
-    env = os.environ if environ is None else environ
-    override = env.get("FIXLOOP_PRICE", "")
-    if override:
-        try:
-            prompt, completion = (float(x) for x in override.split(","))
-            return prompt, completion
-        except ValueError:
-            log.warning("ignoring FIXLOOP_PRICE=%r: expected 'IN,OUT' USD per 1M tokens", override)
-    best = ""
-    for known in _PRICES_PER_MTOK:
-        if name.startswith(known) and len(known) > len(best):
-            best = known
-    return _PRICES_PER_MTOK.get(best, (0.0, 0.0))
 
 
 def _retry_after_seconds(error: openai.APIStatusError) -> float | None:
@@ -380,7 +322,12 @@ class ModelConversation:
         self.config = config
         self.limits = limits or ModelLimits.from_env()
         self._client = retrying_client(config, self.limits)
-        self._agent = AssistantAgent(name, model_client=self._client, system_message=system_message)
+        self._agent = AssistantAgent(
+            name,
+            model_client=self._client,
+            system_message=system_message,
+            model_context=SummarisedAnswers(),
+        )
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.turns = 0

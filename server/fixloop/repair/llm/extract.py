@@ -3,7 +3,10 @@
 Models answer in many shapes: one fenced block, several, prose around it, a diff, a different
 language, an ellipsis standing for "the rest is unchanged", or a reply cut off by the token limit.
 `extract_code` finds the Python code and rejects everything else with a one-line reason that goes
-back to the model. `fit_to_range` then shapes a replacement for a target line range: it strips a
+back to the model. Code holding raw control characters (terminal escape sequences that can hide
+lines from a reviewer, a lone carriage return) or Unicode bidirectional controls is refused too,
+unless the original text of the range already had that character; a CRLF answer counts as LF,
+since the splice restores the file's own line endings. `fit_to_range` then shapes a replacement for a target line range: it strips a
 repeated file prefix/suffix when the model returned the whole file and restores the range's
 indentation when the model dedented a method. Nothing here runs code; the loop verifies.
 """
@@ -28,6 +31,8 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 _BARE_ELLIPSIS_LINE = re.compile(r"^\s*(\.\.\.|…)\s*$", re.M)
+# Everything but tab and newline below 0x20, DEL, the C1 range, and the bidi controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,20 @@ def has_placeholder(code: str, original: str = "") -> bool:
     return ellipses > len(_BARE_ELLIPSIS_LINE.findall(original))
 
 
+def control_character(code: str, original: str = "") -> str | None:
+    """Why `code` is refused for a raw control character `original` does not have, or None."""
+    allowed = set(_CONTROL.findall(original))
+    for number, line in enumerate(code.split("\n"), start=1):
+        for match in _CONTROL.finditer(line):
+            if match.group() not in allowed:
+                return (
+                    f"line {number} of the code holds the raw control character "
+                    f"U+{ord(match.group()):04X}; write it as an escape sequence in a string "
+                    "literal (such as '\\x1b'), never as the character itself"
+                )
+    return None
+
+
 def _compiles(code: str) -> bool:
     try:
         ast.parse(code)
@@ -131,6 +150,7 @@ def extract_code(
         )
     if not answer.strip():
         return Extraction(None, "the answer was empty; reply with one ```python block")
+    answer = answer.replace("\r\n", "\n")
     blocks, open_fence = fenced_blocks(answer)
     if open_fence and not blocks:
         return Extraction(
@@ -168,6 +188,9 @@ def extract_code(
     parsing = [b for b in usable if _compiles(b.code)] or usable
     chosen = max(parsing, key=lambda b: len(b.code))
     code = chosen.code.rstrip() + "\n"
+    refused = control_character(code, original)
+    if refused:
+        return Extraction(None, refused, shell)
     if has_placeholder(code, original):
         return Extraction(
             None,

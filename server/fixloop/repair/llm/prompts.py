@@ -1,22 +1,26 @@
 """What the model is told: system messages, the first repair prompt and the feedback turns.
 
 Every text that leaves for the model passes `scrub`, which replaces the project root, the home
-directory and the value of every secret-looking environment variable, because the code under
-repair (or a prompt injection in it) may try to get them sent out. Long outputs are cut by
-`head_tail` so the model sees both how a run started and how it ended.
+directory and every form of every secret (`fixloop.redact`: keys from the environment, credential
+files; raw, hex, base64, URL-encoded, reversed), because the code under repair (or a prompt
+injection in it) may try to get them sent out. Long outputs are cut by
+`head_tail` so the model sees both how a run started and how it ended. Program output and code
+go into the prompt through `fenced`, whose fence is longer than any run of backticks inside, so
+text from the program can never close the block and pass for prompt text.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from fixloop.redact import redactor
 from fixloop.repair.engine import CandidateVerdict, RepairSession
 
 FEEDBACK_CHARS = 4000
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)", re.I)
+REASON_CHARS = 300
 
 FIX_SYSTEM = """You repair Python code. You get a file with a target range of lines, the failure \
 the program shows, and earlier attempts that were rejected. Reply with exactly one ```python \
@@ -28,7 +32,9 @@ reason and the output and try again."""
 
 
 def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
-    """At most about `limit` characters: the start and the end, with a mark for what was cut."""
+    """At most about `limit` characters: the start and the end, with a mark for what was cut.
+    Secrets are redacted first, so that the cut cannot leave half of one for the model."""
+    text = redactor()(text)
     if len(text) <= limit:
         return text
     half = limit // 2
@@ -36,20 +42,19 @@ def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
     return f"{text[:half]}\n[... {cut} characters cut ...]\n{text[-half:]}"
 
 
-def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
-    env = os.environ if environ is None else environ
-    values = [v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 6]
-    return sorted(set(values), key=len, reverse=True)
+def fenced(text: str, info: str = "") -> str:
+    """`text` as a Markdown code block that nothing inside it can close: the fence is one
+    backtick longer than the longest run of backticks in `text` (and at least three)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
 
 
 def scrubber(
     *, root: Path | None = None, extra_secrets: Sequence[str] = ()
 ) -> Callable[[str], str]:
     """`scrub` with the secrets and paths looked up once, for the many texts of one conversation."""
-    # Longest first, so that a secret containing another is replaced whole.
-    secrets = sorted(
-        {s for s in [*extra_secrets, *secret_values()] if len(s) >= 6}, key=len, reverse=True
-    )
+    redact = redactor(root, extra_secrets)
     forms = (
         sorted({f for f in {str(root), str(root.resolve())} if len(f) > 1}, key=len, reverse=True)
         if root
@@ -58,8 +63,7 @@ def scrubber(
     home = str(Path.home())
 
     def scrub_text(text: str) -> str:
-        for secret in secrets:  # shorter values than 6 characters would mangle ordinary words
-            text = text.replace(secret, "[redacted]")
+        text = redact(text)
         for form in forms:
             text = text.replace(form + os.sep, "").replace(form, ".")
         if len(home) > 1:
@@ -84,7 +88,17 @@ def numbered(source: str, first: int, last: int) -> str:
 
 def describe_attempt(text: str, verdict: CandidateVerdict, limit: int = 1500) -> str:
     body = head_tail(text, limit)
-    return f"```python\n{body.rstrip()}\n```\nrejected ({verdict.outcome}): {verdict.reason}"
+    return f"{fenced(body.rstrip(), 'python')}\nrejected ({verdict.outcome}): {_reason(verdict)}"
+
+
+def _reason(verdict: CandidateVerdict) -> str:
+    return one_line(verdict.reason)
+
+
+def one_line(text: str, limit: int = REASON_CHARS) -> str:
+    """Text from the program or a candidate (a reason, an exception message) that goes outside
+    a code block: one line, short, and with backtick runs cut so it cannot open a block."""
+    return re.sub(r"`{3,}", "``", head_tail(" ".join(text.split()), limit))
 
 
 def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected: int = 3) -> str:
@@ -98,11 +112,11 @@ def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected:
     failure = session.failure
     parts = [
         f"File `{session.path.as_posix()}` (lines {first}-{last} of {total} shown):",
-        f"```python\n{numbered(source, first, last)}\n```",
+        fenced(numbered(source, first, last), "python"),
         f"Target range: lines {target.start}-{target.end}. Current text of the range:",
-        f"```python\n{numbered(source, target.start, target.end)}\n```",
-        f"The check `{session.oracle_description}` fails: {failure.summary}",
-        f"Output:\n```\n{head_tail(failure.output)}\n```",
+        fenced(numbered(source, target.start, target.end), "python"),
+        f"The check `{session.oracle_description}` fails: {one_line(failure.summary)}",
+        f"Output:\n{fenced(head_tail(failure.output))}",
     ]
     if failure.error_line:
         parts.append(f"The error is raised at line {failure.error_line}.")
@@ -126,9 +140,9 @@ def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected:
 
 
 def verdict_feedback(verdict: CandidateVerdict, target_start: int, target_end: int) -> str:
-    parts = [f"That replacement was rejected ({verdict.outcome}): {verdict.reason}"]
+    parts = [f"That replacement was rejected ({verdict.outcome}): {_reason(verdict)}"]
     if verdict.output.strip():
-        parts.append(f"Output:\n```\n{head_tail(verdict.output)}\n```")
+        parts.append(f"Output:\n{fenced(head_tail(verdict.output))}")
     parts.append(
         f"Reply with a corrected ```python block for lines {target_start}-{target_end} "
         "(the complete text of the range)."
