@@ -171,12 +171,9 @@ def _top_level_imports(path: Path) -> set[str]:
 def test_projects_use_only_pytest_and_the_standard_library(folder: Path) -> None:
     """The Docker test image has python3 and python3-pytest and nothing else."""
     project = folder / "project"
-    own = set()
-    for base in (project, project / "src"):
-        if base.is_dir():
-            own.update(
-                p.stem for p in base.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()
-            )
+    # The project's own modules and packages, wherever pytest's rootdir-relative imports find them.
+    own = {path.stem for path in project.rglob("*.py")}
+    own |= {path.name for path in project.rglob("*") if path.is_dir()}
     allowed = set(sys.stdlib_module_names) | {"pytest", "_pytest"} | own
     for path in [*project.rglob("*.py"), *(folder / "hidden").glob("*.py")]:
         foreign = _top_level_imports(path) - allowed
