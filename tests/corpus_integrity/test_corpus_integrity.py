@@ -178,4 +178,3 @@ def test_projects_use_only_pytest_and_the_standard_library(folder: Path) -> None
     for path in [*project.rglob("*.py"), *(folder / "hidden").glob("*.py")]:
         foreign = _top_level_imports(path) - allowed
         assert not foreign, f"{path.relative_to(PROJECTS)} imports {sorted(foreign)}"
-
