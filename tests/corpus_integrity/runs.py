@@ -134,6 +134,8 @@ class Verdict:
     fixed_hidden: Run
     original_hidden: Run
     wrong: tuple[WrongVerdict, ...]
+    # For a case with several faults: the oracle with every intended edit but one.
+    all_but_one: tuple[Run, ...]
 
 
 def judge(case: Case) -> Verdict:
@@ -146,10 +148,16 @@ def judge(case: Case) -> Verdict:
         )
         for edit in case.wrong
     )
+    all_but_one = tuple(
+        run_oracle(case, case.intended[:index] + case.intended[index + 1 :], expect_fail_limit)
+        for index in range(len(case.intended))
+        if len(case.intended) > 1
+    )
     return Verdict(
         original_oracle=run_oracle(case, (), expect_fail_limit),
         fixed_oracle=run_oracle(case, case.intended, RUN_LIMIT),
         fixed_hidden=run_hidden(case, case.intended, RUN_LIMIT),
         original_hidden=run_hidden(case, (), expect_fail_limit),
         wrong=wrong,
+        all_but_one=all_but_one,
     )

@@ -113,6 +113,16 @@ def test_wrong_fixes_pass_the_oracle_and_fail_a_hidden_check(
         assert not wrong.hidden.passed, f"wrong fix {shown} passes every hidden check"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if len(c.intended) > 1])
+def test_every_fault_of_a_multi_fault_case_matters(
+    case: Case, verdicts: dict[str, Future[Verdict]]
+) -> None:
+    """Fixing all faults but one still fails the oracle: each fault is real on its own."""
+    for edit, run in zip(case.intended, _verdict(verdicts, case).all_but_one, strict=True):
+        assert not run.passed, f"the oracle passes without fixing {edit.replace!r}"
+
+
 # ---- the layout (fast) -----------------------------------------------------------------------
 
 
