@@ -188,3 +188,14 @@ def test_projects_use_only_pytest_and_the_standard_library(folder: Path) -> None
     for path in [*project.rglob("*.py"), *(folder / "hidden").glob("*.py")]:
         foreign = _top_level_imports(path) - allowed
         assert not foreign, f"{path.relative_to(PROJECTS)} imports {sorted(foreign)}"
+
+
+def test_the_corpora_keep_their_size() -> None:
+    """The sizes issue 10 asks for; a case may be replaced, never silently dropped."""
+    cases = [case for case in CASES if case.corpus is Corpus.CASES]
+    projects = [case for case in CASES if case.corpus is Corpus.PROJECTS]
+    assert len(cases) >= 110
+    assert sum(case.script is not None for case in cases) >= 6
+    assert len(projects) >= 30
+    assert sum(case.hangs for case in projects) >= 5
+    assert sum(case.script is not None for case in projects) >= 3
