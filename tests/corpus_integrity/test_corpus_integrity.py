@@ -152,8 +152,10 @@ def test_case_layout(case: Case) -> None:
         assert (case.root / argument.split("::")[0]).exists(), argument
     if case.script is not None:
         assert (case.root / case.script).is_file()
-    if case.corpus is Corpus.PROJECTS:
-        assert not list(case.root.rglob("__pycache__")), "compiled files in the project"
+    if case.corpus is Corpus.CASES:
+        # The case folder is the project root a sandbox copies: the program and its tests only.
+        names = {p.name for p in case.root.iterdir()} - {"__pycache__"}
+        assert names <= {"prog.py", "test_prog.py"}
 
 
 @pytest.mark.parametrize("case", _case_params())
