@@ -3,8 +3,8 @@
 For each case of `tests/corpus` and `tests/corpus-projects`, in temporary copies and with plain
 subprocesses: the buggy version fails its oracle (its tests, or its script), the intended fix
 passes the oracle and the hidden checks, the buggy version fails the hidden checks too, and every
-listed wrong fix passes the oracle (that is what makes it a trap) yet fails a hidden check. The
-runs are slow, so they are marked `slow` and computed for the selected cases by a small pool in
+listed wrong fix passes the oracle (that is what makes it a trap) yet fails a hidden check; in a
+case with several faults, fixing all but one still fails the oracle. The runs are slow, so they are marked `slow` and computed for the selected cases by a small pool in
 the background while the first assertions wait. The layout rules (metadata fields, hidden files,
 unique replace texts, standard-library-only projects) are fast and run always.
 """
@@ -21,19 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from .cases import (
-    CORPUS,
-    PROJECTS,
-    Case,
-    Corpus,
-    apply_edits,
-    corpus_cases,
-    project_case,
-    project_folders,
-)
+from .cases import CORPUS, PROJECTS, Case, Corpus, all_cases, apply_edits, project_folders
 from .runs import Outcome, Verdict, judge
 
-CASES = corpus_cases() + [project_case(folder) for folder in project_folders()]
+CASES = all_cases()
 BY_ID = {case.id: case for case in CASES}
 POOL_SIZE = max(2, min(4, (os.cpu_count() or 2) + 1))
 
