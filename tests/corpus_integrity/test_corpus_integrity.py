@@ -21,7 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from .cases import CORPUS, PROJECTS, Case, Corpus, all_cases, apply_edits, project_folders
+from .cases import (
+    CORPUS,
+    PROJECTS,
+    Case,
+    Corpus,
+    all_cases,
+    apply_edits,
+    project_case,
+    project_folders,
+)
 from .runs import Outcome, Verdict, judge
 
 CASES = all_cases()
@@ -125,6 +134,12 @@ def test_every_corpus_case_has_one_fix_entry_and_one_hidden_file() -> None:
     assert hidden == folders, (
         f"without hidden checks: {sorted(folders - hidden)}; orphans: {sorted(hidden - folders)}"
     )
+
+
+@pytest.mark.parametrize("folder", project_folders(), ids=lambda p: p.name)
+def test_project_metadata_is_well_formed(folder: Path) -> None:
+    project_case(folder)  # raises LayoutError naming the field that breaks the conventions
+    assert (folder / "project").is_dir() and (folder / "hidden").is_dir()
 
 
 @pytest.mark.parametrize("case", _case_params())
