@@ -145,6 +145,7 @@ def test_project_metadata_is_well_formed(folder: Path) -> None:
 @pytest.mark.parametrize("case", _case_params())
 def test_case_layout(case: Case) -> None:
     assert (case.root / case.target).is_file()
+    assert case.classes, "no bug classes named"
     assert case.hidden, "no hidden checks"
     for path in case.hidden:
         tree = ast.parse(path.read_text(encoding="utf-8"))
