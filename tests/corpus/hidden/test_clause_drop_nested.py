@@ -19,3 +19,8 @@ def test_nested_non_python_and_generated():
 def test_sorted_selection():
     paths = ["z.py", "a/y.py", "build/x.py", "a/readme.md"]
     assert files_to_check(paths) == ["a/y.py", "z.py"]
+
+
+def test_names_with_spaces():
+    assert is_checked("my project/app main.py")
+    assert is_checked("setup script.py")
