@@ -1,0 +1,1 @@
+"""Layered configuration: profile defaults, a JSON file, then APP_* environment variables."""

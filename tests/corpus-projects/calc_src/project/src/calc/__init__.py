@@ -1,0 +1,1 @@
+"""A safe arithmetic expression evaluator for spreadsheet-like formulas."""

@@ -1,0 +1,1 @@
+"""Course grades: weighted averages per student and letter grades."""

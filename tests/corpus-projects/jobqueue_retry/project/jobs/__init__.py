@@ -1,0 +1,1 @@
+"""An in-process job queue with retries, for background work in a small web app."""

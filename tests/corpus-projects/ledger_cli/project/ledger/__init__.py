@@ -1,0 +1,1 @@
+"""Household ledger: read a bank export and reconcile it with the statement."""

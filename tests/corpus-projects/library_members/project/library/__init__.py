@@ -1,0 +1,1 @@
+"""Members and loans of a neighbourhood library, saved as JSON."""

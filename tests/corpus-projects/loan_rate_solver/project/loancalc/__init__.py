@@ -1,0 +1,1 @@
+"""Annuity loans: payments, amortisation schedules and the rate a payment implies."""

@@ -1,0 +1,1 @@
+"""Scan application logs: parse lines, count levels, find the slowest requests."""

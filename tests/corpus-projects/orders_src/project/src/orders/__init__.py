@@ -1,0 +1,1 @@
+"""Order life cycle for the shop back office: states, transitions and the rules behind them."""

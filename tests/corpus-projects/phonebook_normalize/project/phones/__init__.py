@@ -1,0 +1,1 @@
+"""Normalise phone numbers typed into the CRM to E.164."""

@@ -1,0 +1,1 @@
+"""Dependency closure and install order for an internal package index."""

@@ -1,0 +1,1 @@
+"""Cart pricing for the web shop: discounts, coupons and VAT."""

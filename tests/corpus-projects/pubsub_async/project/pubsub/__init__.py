@@ -1,0 +1,1 @@
+"""An asyncio event bus for the notification service."""

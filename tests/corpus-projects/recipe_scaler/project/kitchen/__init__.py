@@ -1,0 +1,1 @@
+"""Scale recipes to a number of servings and print readable amounts."""

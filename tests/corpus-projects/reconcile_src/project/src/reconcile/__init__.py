@@ -1,0 +1,1 @@
+"""Match bank payments to open invoices by reference and amount."""

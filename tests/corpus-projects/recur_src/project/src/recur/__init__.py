@@ -1,0 +1,1 @@
+"""Recurring calendar events: daily, weekly and monthly rules."""

@@ -1,0 +1,1 @@
+"""Weekly sales report for the regional managers."""

@@ -1,0 +1,1 @@
+"""Semantic versions: parse, compare, and match against simple ranges."""

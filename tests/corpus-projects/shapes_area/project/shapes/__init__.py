@@ -1,0 +1,1 @@
+"""Plane shapes for the floor-plan tool: areas, perimeters and bounding boxes."""

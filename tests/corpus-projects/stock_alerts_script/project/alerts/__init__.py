@@ -1,0 +1,1 @@
+"""Low-stock alerts and purchase orders for the corner shop."""

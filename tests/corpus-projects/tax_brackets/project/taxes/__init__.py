@@ -1,0 +1,1 @@
+"""Progressive income tax from bracket tables, for the payroll estimator."""

@@ -1,0 +1,1 @@
+"""Weekly hours from shift logs, with breaks and night shifts."""
