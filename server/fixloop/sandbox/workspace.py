@@ -201,16 +201,32 @@ def _force_remove(path: Path) -> None:
         path.unlink(missing_ok=True)
         return
 
-    def _retry(func, target, _exc):  # type: ignore[no-untyped-def]
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-        except OSError:
-            pass
+    if path.exists():
+        shutil.rmtree(path, onerror=_loosen_and_retry(path))
+
+
+def _loosen_and_retry(tree: Path):  # type: ignore[no-untyped-def]
+    """rmtree's error handler for `tree`: give back permissions a run took away, then retry.
+
+    Only directories inside `tree` are ever chmod-ed. The parent of `tree` itself is a shared
+    directory such as /tmp: when two processes reap the same stale tree, one of them finds it
+    gone, and loosening that parent's mode would take /tmp away from every other user.
+    """
+    top = os.path.realpath(tree)
+
+    def retry(func, target, exc_info):  # type: ignore[no-untyped-def]
+        if isinstance(exc_info[1], FileNotFoundError):
+            return  # removed by someone else in the meantime: nothing left to do
+        for place in (os.path.dirname(target), target):
+            real = os.path.realpath(place)
+            if real == top or real.startswith(top + os.sep):
+                try:
+                    os.chmod(place, 0o700)
+                except OSError:
+                    pass
         func(target)
 
-    if path.exists():
-        shutil.rmtree(path, onerror=_retry)
+    return retry
 
 
 class TreePool:
