@@ -38,6 +38,7 @@ from fixloop.sandbox.base import (
     SandboxUnavailable,
     track_process,
 )
+from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, open_exec, read_frame
 from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
 from fixloop.sandbox.workspace import check_overlay_path, project_files
@@ -503,6 +504,10 @@ class DockerSandbox:
         return process
 
     async def close(self) -> None:
+        """Kill every process, remove the containers; runs to its end even when cancelled."""
+        await shielded(self._close())
+
+    async def _close(self) -> None:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()
