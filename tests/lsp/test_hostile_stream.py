@@ -151,7 +151,7 @@ async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) ->
         assert (await raw.request(3, "shutdown"))["result"] is None
         raw.send({"jsonrpc": "2.0", "method": "exit"})
         assert await asyncio.wait_for(process.wait(), 10) == 0
-        stderr = await process.stderr.read()  # type: ignore[union-attr]
+        stderr = await raw.all_stderr()
         for noise in (b"stray print", b"stray write", b"stray output from a child"):
             assert noise in stderr
     finally:
