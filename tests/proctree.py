@@ -109,3 +109,28 @@ def rss_kib(pids: set[int]) -> int:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1])
     return total
+
+
+def carries(pid: int, variable: str, value: str) -> bool:
+    """True when `pid`'s initial environment has `variable=value` (False once it is gone)."""
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return False
+    return f"{variable}={value}".encode() in environ.split(b"\0")
+
+
+def marked_below(roots: set[int], variable: str, value: str) -> list[Proc]:
+    """Live processes carrying `variable=value` among and below `roots`, or adopted by pid 1.
+
+    A process that escaped its parents (a double fork, `setsid` and exit) is reparented to
+    pid 1 here, so the children of pid 1 that carry the mark are searched too, with everything
+    below them; nothing else on the machine is looked at.
+    """
+    candidates: set[int] = set(roots)
+    for root in roots:
+        candidates |= descendants(root)
+    for orphan in children(1):
+        if carries(orphan, variable, value):
+            candidates |= {orphan} | descendants(orphan)
+    return [proc for proc in alive(candidates) if carries(proc.pid, variable, value)]
