@@ -65,6 +65,13 @@ async def _opened(kind: str) -> AsyncIterator[Sandbox]:
         await opened.close()
 
 
+@pytest.fixture
+async def docker_sandbox() -> AsyncIterator[Sandbox]:
+    """The docker backend on its own (its internals are looked at by some tests)."""
+    async for opened in _opened("docker"):
+        yield opened
+
+
 @pytest.fixture(params=BACKENDS)
 async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
     """Every backend."""
