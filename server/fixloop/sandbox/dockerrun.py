@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from fixloop.sandbox.base import RunSpec, SandboxUnavailable
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, read_frame
-from fixloop.sandbox.process import allowed_env, cpu_seconds
+from fixloop.sandbox.process import allowed_env, cpu_seconds, run_variables
 from fixloop.sandbox.zygote import export_steps, shell_word
 
 RUN_UIDS = range(20000, 29000)
@@ -64,7 +64,9 @@ d="$1"; cwd="$2"; shift 2
 for old in "${d%-*}"-*; do
   if [ -O "$old" ]; then chmod -R u+rwx "$old"; rm -rf "$old"; fi
 done 2>/dev/null
-mkdir "$d" "$d/home" || exit 125
+# packages: pip's target when the run has a package directory (it must exist before Python
+# starts: a missing path entry is cached as "nothing here").
+mkdir "$d" "$d/home" "$d/packages" || exit 125
 ulimit -c 0; ulimit -t "$CPU_S"; ulimit -f "$FILE_BLOCKS"; ulimit -n "$NOFILE"
 ulimit -v "$MEM_KB"; ulimit -p "$NPROC" 2>/dev/null
 unset CPU_S FILE_BLOCKS NOFILE MEM_KB NPROC
@@ -103,8 +105,13 @@ def kill_script(grace: float) -> str:
 def run_env(spec: RunSpec, scratch: str) -> dict[str, str]:
     """The run's environment: the allow-list, plus the limits the wrapper applies."""
     limits = spec.limits
+    packages = f"{scratch}/packages" if spec.packages is not None else None
     env = allowed_env(
-        home=f"{scratch}/home", tmp=scratch, path_dirs=[], extra=spec.env, marker=uuid.uuid4().hex
+        home=f"{scratch}/home",
+        tmp=scratch,
+        path_dirs=[],
+        extra=run_variables(spec, packages),
+        marker=uuid.uuid4().hex,
     )
     env.update(
         CPU_S=str(cpu_seconds(limits)),

@@ -26,6 +26,7 @@ from fixloop.sandbox.process import (
     default_python,
     interpreter_dirs,
     run_tree,
+    run_variables,
 )
 from fixloop.sandbox.workspace import ScratchOwner, check_overlay_path
 from fixloop.sandbox.zygote import SUPERVISED, ZygotePool
@@ -87,7 +88,7 @@ class LocalSandbox(ScratchOwner):
                         home=str(home),
                         tmp=str(tmp),
                         path_dirs=interpreter_dirs(self.python),
-                        extra=spec.env,
+                        extra=run_variables(spec, str(spec.packages) if spec.packages else None),
                         marker=uuid.uuid4().hex,
                     ),
                     limits=spec.limits,
@@ -123,7 +124,7 @@ class LocalSandbox(ScratchOwner):
             home=str(home),
             tmp=str(tmp),
             path_dirs=interpreter_dirs(self.python),
-            extra=spec.env,
+            extra=run_variables(spec, str(spec.packages) if spec.packages else None),
             marker=uuid.uuid4().hex,
         )
 

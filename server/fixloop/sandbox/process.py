@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fixloop.sandbox.base import Limits, RunResult, Status
+from fixloop.sandbox.base import Limits, RunResult, RunSpec, Status
 from fixloop.sandbox.cgroup import PidsCgroup
 from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess
@@ -65,6 +65,19 @@ def allowed_env(
             continue
         env[name] = value
     env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def run_variables(spec: RunSpec, packages: str | None) -> dict[str, str]:
+    """The caller's variables for `allowed_env`; with a package directory (`packages`, its path
+    as the run sees it), pip installs there (`--target`, so never into the interpreter's own
+    environment) and imports find it."""
+    env = dict(spec.env)
+    if packages is not None:
+        env["PIP_TARGET"] = packages
+        env["PYTHONPATH"] = ":".join(filter(None, [packages, env.get("PYTHONPATH", "")]))
+        env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        env.setdefault("PIP_NO_INPUT", "1")
     return env
 
 
