@@ -126,3 +126,20 @@ async def test_the_wall_limit_holds_without_a_pids_cgroup(
         await overshoots_of(sandbox, project, "tree", f"{kind} without a pids cgroup")
     finally:
         await sandbox.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("payload", ["tree", "bomb"])
+async def test_the_docker_wall_limit_holds_when_the_host_cannot_see_the_container(
+    docker_sandbox: Sandbox,
+    project: Path,
+    cpu_hog: None,
+    payload: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A remote engine, or a user who is not root: the run is killed by an exec as its uid,
+    # which has to win the CPU from the run's own processes.
+    import fixloop.sandbox.dockerbox as dockerbox
+
+    monkeypatch.setattr(dockerbox, "host_procs", lambda container: None)
+    await overshoots_of(docker_sandbox, project, payload, "docker, killed by an exec")

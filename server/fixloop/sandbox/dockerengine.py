@@ -204,7 +204,9 @@ def kill_uid_on_host(procs: Path, uid: int, grace: float) -> bool:
 
     if grace > 0:
         send(signal.SIGTERM, members())
-        time.sleep(grace)
+        ends = time.monotonic() + grace
+        while time.monotonic() < ends and members():  # the grace ends early once all are gone
+            time.sleep(0.01)
     for _ in range(2000):
         pids = members()
         if not pids:
