@@ -13,11 +13,12 @@ only with the network on; model file names are checked before anything is writte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -110,12 +111,27 @@ def expected_outputs(task: str, inputs: Sequence[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+@contextlib.contextmanager
+def _package_directory(settings: Settings) -> Iterator[Path | None]:
+    """With the network on, the task's own package directory (`pip install` puts packages
+    there, never into the user's interpreter), removed with the task; else None."""
+    if not settings.network:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="fixloop-task-packages-") as packages:
+        yield Path(packages)
+
+
+def _mentions_pip(shell: Sequence[str]) -> bool:
+    return any(re.search(r"\bpip3?\s+install\b|-m\s+pip\b", block) for block in shell)
+
+
 def _shell_refusal(shell: Sequence[str], settings: Settings, allow_shell: bool) -> str:
     if not shell:
         return ""
     if not allow_shell:
         return "shell blocks are not run (the user did not allow shell; use --allow-shell); write Python only"
-    if not settings.network and any(re.search(r"\bpip3?\s+install\b|-m\s+pip\b", s) for s in shell):
+    if not settings.network and _mentions_pip(shell):
         return (
             "pip install cannot work: the sandbox has no network (the user can enable it with "
             "--network); use the standard library or the packages already installed"
@@ -176,11 +192,15 @@ async def solve_task(
     wanted = tuple(expected_files) if expected_files is not None else expected_outputs(task, inputs)
     deadline = time.monotonic() + settings.budget
     transcript = Transcript("task")
-    with tempfile.TemporaryDirectory(prefix="fixloop-task-") as private:
+    with (
+        tempfile.TemporaryDirectory(prefix="fixloop-task-") as private,
+        _package_directory(settings) as packages,
+    ):
         root = Path(private)
         for data in data_files:
             shutil.copyfile(data, root / Path(data).name)
-        runs = _Runs(settings, root)  # the sandbox opens while the model writes its first answer
+        # The sandbox opens while the model writes its first answer.
+        runs = _Runs(settings, root, packages)
         try:
             result = await _converse(
                 task,
@@ -215,9 +235,10 @@ class _Runs:
     starts when this one ends. Each task still gets its own worker, scratch copy, HOME and TMPDIR.
     """
 
-    def __init__(self, settings: Settings, root: Path) -> None:
+    def __init__(self, settings: Settings, root: Path, packages: Path | None) -> None:
         self.settings = settings
         self.root = root
+        self.packages = packages
         self._opening: asyncio.Future[ProgramExecutor] = asyncio.ensure_future(self._open())
 
     async def _open(self) -> ProgramExecutor:
@@ -229,7 +250,9 @@ class _Runs:
             settings.sandbox, python=settings.python or None, image=settings.docker_image
         )
         try:
-            executor = ProgramExecutor(sandbox, self.root, settings, shared=True)
+            executor = ProgramExecutor(
+                sandbox, self.root, settings, shared=True, packages=self.packages
+            )
             executor.prepare()
         except BaseException:
             release(sandbox)
@@ -317,8 +340,11 @@ async def _converse(
     files: dict[str, bytes] = {}
     skipped: list[str] = []
     reason = f"no working program within {settings.max_turns} model turns"
+    notes: list[str] = []  # what the user must know about the sandbox, beyond the last run
 
     def result(solved: bool, why: str) -> TaskResult:
+        if notes and not solved:
+            why = f"{why}; {notes[-1]}"
         produced = tuple(ProducedFile(name, data) for name, data in sorted(files.items()))
         warm_runs, cold_runs = runs.counts()
         record(
@@ -396,8 +422,12 @@ async def _converse(
                 report(f"turn {turn}: {error}")
                 continue
             script_name, script = name, extraction.code
-            shell = "\n".join(extraction.shell) + "\n" if extraction.shell and not refusal else None
             executor = await runs.get()
+            if not refusal and settings.network and _mentions_pip(extraction.shell):
+                if problem := await executor.pip_problem():
+                    refusal = f"pip install cannot work: {problem}"
+                    notes.append(refusal)
+            shell = "\n".join(extraction.shell) + "\n" if extraction.shell and not refusal else None
             run, files, skipped = await executor.run(name, extraction.code, shell)
             output = (
                 run.stdout + ("\n" + without_runner_frames(run.stderr) if run.stderr else "")

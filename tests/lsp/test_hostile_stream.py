@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from fixloop.lsp.stdio import STALL_SECONDS
+from proctree import alive, below, descendants, poll
 
 from .conftest import BUGGY, SANDBOX, server_env
-from .helpers import descendants, survivors, watch_descendants
 from .rawrpc import RawServer
 
 SLOW = "import time\n\n\ndef f(xs):\n    time.sleep(1.0)\n    return xs[3]\n\n\nprint(f([]))\n"
@@ -72,41 +74,72 @@ async def test_absurd_length_or_truncated_body_ends_cleanly(
     assert await raw.close_stdin_and_wait() == 0
 
 
+def cancel_request(msg_id: str) -> bytes:
+    return json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": msg_id,
+            "method": "workspace/executeCommand",
+            "params": {"command": "fixloop.cancel", "arguments": [{}]},
+        }
+    ).encode()
+
+
+BAD_HEADERS = {
+    "not-a-number": b"Content-Length: twelve\r\n\r\n",
+    "negative": b"Content-Length: -1\r\n\r\n",
+    "missing": b"Content-Type: application/vscode-jsonrpc\r\n\r\n",
+    "absurd": b"Content-Length: 99999999999999999999\r\n\r\n",
+    "too-short": b"Content-Length: 7\r\n\r\n",
+    "too-long": b"Content-Length: 9000\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_HEADERS))
+async def test_a_wrong_content_length_is_logged_and_the_next_message_answered(
+    raw: RawServer, tmp_path: Path, case: str
+) -> None:
+    await raw.initialize(tmp_path.as_uri())
+    raw.send_bytes(BAD_HEADERS[case] + cancel_request("bad"))
+    alive = await raw.request(
+        2, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]}
+    )
+    assert alive["result"] == {"ok": True, "cancelled": 0}
+    if case == "too-long":  # it ended where the next message began: a whole request, answered
+        assert [message["id"] for message in raw.stray] == ["bad"]
+    elif case == "too-short":  # the declared bytes are not JSON
+        assert [message["error"]["code"] for message in raw.stray] == [-32700]
+    else:
+        assert raw.stray == []  # dropped, with the header that declared it
+    assert await raw.shutdown_and_exit() == 0
+    assert b"framing error" in await raw.all_stderr()
+
+
+async def test_a_too_long_message_with_nothing_after_it_is_answered_after_a_stall(
+    raw: RawServer, tmp_path: Path
+) -> None:
+    await raw.initialize(tmp_path.as_uri())
+    raw.send_bytes(BAD_HEADERS["too-long"] + cancel_request("stalled"))
+    # Nothing follows; the reader waits STALL_SECONDS for the rest, then takes what came.
+    answer = await raw.response("stalled", timeout=STALL_SECONDS + 15)
+    assert answer["result"] == {"ok": True, "cancelled": 0}
+    assert await raw.shutdown_and_exit() == 0
+    assert b"nothing for" in await raw.all_stderr()
+
+
 async def test_client_gone_mid_run_kills_the_sandbox(raw: RawServer, tmp_path: Path) -> None:
     path = tmp_path / "slow.py"
     path.write_text(SLOW)
     await raw.initialize(tmp_path.as_uri(), {"settings": {"sandbox": SANDBOX, "engine": "offline"}})
-    raw.send(
-        {
-            "jsonrpc": "2.0",
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {
-                    "uri": path.as_uri(),
-                    "languageId": "python",
-                    "version": 1,
-                    "text": SLOW,
-                }
-            },
-        }
-    )
-    raw.send(
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "workspace/executeCommand",
-            "params": {
-                "command": "fixloop.fix",
-                "arguments": [{"uri": path.as_uri(), "version": 1}],
-            },
-        }
-    )
-    seen = await watch_descendants(raw.process.pid)
-    assert seen, "the loop never started a sandboxed process"
-    await asyncio.sleep(0.3)
-    seen |= descendants(raw.process.pid)
+    raw.open(path.as_uri(), SLOW)
+    raw.command(2, "fixloop.fix", {"uri": path.as_uri(), "version": 1})
+    # Mid-run: an interpreter runs in the sandbox (the program sleeps a second per run).
+    assert await poll(
+        lambda: any("python" in proc.command for proc in below(raw.process.pid)), 60
+    ), "the loop never started a sandboxed interpreter"
+    seen = descendants(raw.process.pid)
     assert await raw.close_stdin_and_wait() == 0
-    assert await survivors(seen) == {}
+    assert await poll(lambda: not alive(seen), 30), f"left running: {alive(seen)}"
     assert path.read_text() == SLOW
 
 
@@ -142,7 +175,9 @@ async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) ->
     )
     raw = RawServer(process)
     try:
-        await asyncio.sleep(1.5)  # the noise has been made by now
+        noises = (b"stray print", b"stray write", b"stray output from a child")
+        # The noise is made once the server serves; wait until all of it reached stderr.
+        assert await poll(lambda: all(noise in raw.stderr for noise in noises), 60)
         await raw.initialize(tmp_path.as_uri())
         alive = await raw.request(
             2, "workspace/executeCommand", {"command": "fixloop.cancel", "arguments": [{}]}
@@ -151,11 +186,11 @@ async def test_stray_output_never_reaches_the_protocol_stream(tmp_path: Path) ->
         assert (await raw.request(3, "shutdown"))["result"] is None
         raw.send({"jsonrpc": "2.0", "method": "exit"})
         assert await asyncio.wait_for(process.wait(), 10) == 0
-        stderr = await process.stderr.read()  # type: ignore[union-attr]
-        for noise in (b"stray print", b"stray write", b"stray output from a child"):
+        stderr = await raw.all_stderr()
+        for noise in noises:
             assert noise in stderr
     finally:
-        raw.kill()
+        await raw.stop()
 
 
 async def test_entry_point_without_the_cli_registry(tmp_path: Path) -> None:
@@ -166,7 +201,7 @@ async def test_entry_point_without_the_cli_registry(tmp_path: Path) -> None:
         raw.send({"jsonrpc": "2.0", "method": "exit"})
         assert await asyncio.wait_for(raw.process.wait(), 10) == 0
     finally:
-        raw.kill()
+        await raw.stop()
 
 
 async def test_client_without_progress_support_still_gets_its_fix(

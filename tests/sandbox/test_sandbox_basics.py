@@ -6,8 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from fixloop.sandbox import RunSpec, Sandbox, Status
+from proctree import poll
 
-from .conftest import SMALL, run_code, tree_digest
+from .conftest import SMALL, run_code, run_leftovers, tree_digest
 
 
 async def test_ok_program(sandbox: Sandbox, project: Path) -> None:
@@ -128,8 +129,6 @@ async def test_killing_a_long_lived_process_kills_its_whole_tree(
 ) -> None:
     import uuid
 
-    from fixloop.sandbox.process import marked_pids
-
     marker = uuid.uuid4().hex
     worker = (
         "import os, subprocess, sys\n"
@@ -147,9 +146,10 @@ async def test_killing_a_long_lived_process_kills_its_whole_tree(
         )
     )
     assert await process.stdout.readline() == b"ready\n"
-    assert len(marked_pids(marker, "TREE_MARKER")) >= 3  # worker, sleep, forked child
+    # The worker, its sleep and its forked child (waited for: the count is taken from outside).
+    assert await poll(lambda: len(run_leftovers(sandbox, "TREE_MARKER", marker)) >= 3, 30)
     await process.kill()
-    assert marked_pids(marker, "TREE_MARKER") == []
+    assert run_leftovers(sandbox, "TREE_MARKER", marker) == []
 
 
 async def test_killed_long_lived_processes_are_forgotten(sandbox: Sandbox, project: Path) -> None:

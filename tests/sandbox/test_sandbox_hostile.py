@@ -1,7 +1,8 @@
 """The sandbox table of hostile-inputs.md, one test per row, against every backend that claims it.
 
 After each case: the test process is alive (it is running the assertions), no process from the
-run survives (found through a unique marker in the run's environment), and the project is
+run survives (a unique marker in the run's environment, looked for below this test process,
+among the orphans pid 1 adopted and in the docker container's cgroup), and the project is
 byte-for-byte unchanged. Payloads are scaled to small limits (2 s wall, 256 MiB, 64 processes,
 64 KiB output) so the whole table stays fast.
 """
@@ -15,16 +16,11 @@ from pathlib import Path
 
 import pytest
 from fixloop.sandbox import RunResult, RunSpec, Sandbox, Status
-from fixloop.sandbox.process import marked_pids
 
-from .conftest import SMALL, tree_digest
+from .conftest import SMALL, run_leftovers, tree_digest
 
 # Not a speed check: a run that outlived its wall clock by this much was not killed at all.
 NOT_HUNG_SECONDS = 5.0
-
-
-def survivors(marker: str) -> list[int]:
-    return marked_pids(marker, "HOSTILE_MARKER")
 
 
 def assert_host_can_fork() -> None:
@@ -46,7 +42,7 @@ async def hostile(sandbox: Sandbox, project: Path, code: str, **spec_fields: obj
     fields["env"] = {**fields.get("env", {}), "HOSTILE_MARKER": marker}  # type: ignore[dict-item]
     spec = RunSpec(argv=("payload.py",), root=project, overlay={"payload.py": code}, **fields)  # type: ignore[arg-type]
     result = await sandbox.run(spec)
-    assert survivors(marker) == [], "a process from the run survived it"
+    assert run_leftovers(sandbox, "HOSTILE_MARKER", marker) == [], "a process of the run survived"
     assert tree_digest(project) == before, "the workspace changed"
     assert_host_can_fork()  # the test process is alive and the host can still fork
     return result

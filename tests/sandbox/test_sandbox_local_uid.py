@@ -96,3 +96,36 @@ async def test_an_interpreter_other_users_cannot_reach_keeps_root_and_says_why(
         await sandbox.close()
     assert result.stdout.strip() == "0"
     assert "ran as root" in result.note and why in result.note
+
+
+async def test_the_unprivileged_uid_can_write_the_tasks_package_directory(project: Path) -> None:
+    """A task's `pip install` writes its package directory; fixloop creates it private to
+    root, so the run's own uid must be given it first (else every install fails as root)."""
+    if os.geteuid() != 0 or not Path(SYSTEM_PYTHON).exists():  # noqa: ASYNC240
+        pytest.skip("needs root and Debian's /usr/bin/python3")
+    # Made as fixloop.task makes it: private to root, in the system's temporary directory.
+    holder = tempfile.TemporaryDirectory(prefix="fixloop-task-packages-")
+    packages = Path(holder.name)
+    code = (
+        "import os, sys\n"
+        "target = os.environ['PIP_TARGET']\n"
+        "open(os.path.join(target, 'installed.py'), 'w').write('VALUE = 7\\n')\n"
+        "sys.path.insert(0, target)\n"
+        "import installed\n"
+        "print(os.getuid(), installed.VALUE)\n"
+    )
+    sandbox = await open_sandbox("local", python=SYSTEM_PYTHON)
+    try:
+        spec = RunSpec(
+            argv=("install.py",), root=project, overlay={"install.py": code}, packages=packages
+        )
+        result = await sandbox.run(spec)
+    finally:
+        await sandbox.close()
+    try:
+        assert result.ok, result.stderr
+        assert (packages / "installed.py").read_text() == "VALUE = 7\n"
+    finally:
+        holder.cleanup()
+    uid, value = result.stdout.split()
+    assert int(uid) >= RUN_UID_BASE and value == "7"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixloop.sandbox import Limits, RunSpec, Sandbox, SandboxProcess, shared
+from proctree import below
 
 WAIT_FOR_STDIN = ("-c", "import sys; sys.stdin.read()")
 
@@ -120,31 +121,8 @@ def test_event_loop_shutdown_closes_shared_sandboxes() -> None:
     asyncio.run(conversation())
     root = seen["empty_root"]
     assert isinstance(root, Path) and not root.exists()
-    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _is_our_reader(int(pid))]
-    assert leftovers == []
-
-
-def _is_our_reader(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read()
-        with open(f"/proc/{pid}/status") as handle:
-            parent = next(line for line in handle if line.startswith("PPid:")).split()[1]
-    except (OSError, StopIteration):
-        return False
-    return WAIT_FOR_STDIN[1].encode() in command and alive(pid) and _descends_from_us(int(parent))
-
-
-def _descends_from_us(pid: int) -> bool:
-    while pid > 1:
-        if pid == os.getpid():
-            return True
-        try:
-            with open(f"/proc/{pid}/status") as handle:
-                pid = int(next(line for line in handle if line.startswith("PPid:")).split()[1])
-        except (OSError, StopIteration, ValueError):
-            return False
-    return False
+    # Nothing of the shared sandbox's workers is left below this process.
+    assert [proc for proc in below(os.getpid()) if WAIT_FOR_STDIN[1] in proc.command] == []
 
 
 @pytest.mark.parametrize(

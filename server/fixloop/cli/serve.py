@@ -54,5 +54,4 @@ def serve(args: argparse.Namespace) -> int:
         return 0
     from fixloop.lsp.stdio import serve_stdio
 
-    serve_stdio(server)
-    return 0
+    return serve_stdio(server)

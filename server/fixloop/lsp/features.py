@@ -14,7 +14,7 @@ import contextlib
 import importlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,15 +102,18 @@ def _cap(text: str) -> str:
     return text if len(text) <= _MAX_OUTPUT_CHARS else text[:_MAX_OUTPUT_CHARS] + "\n[truncated]"
 
 
-async def run_tracked(server: FixloopServer, owner: str, work: Any) -> Any:
+async def run_tracked(
+    server: FixloopServer, owner: str, work: Any, queued: Callable[[str], None] | None = None
+) -> Any:
     """Run `work` as a task `owner` (a document uri) holds; a change to the document cancels it.
 
+    The work waits for a slot in the server's queue first (`queued` hears that it waits).
     Returns the work's result. Raises `asyncio.CancelledError` out of this request when the
     request itself was cancelled ($/cancelRequest), after the work has been stopped; raises
     `CommandError` when the owner's state cancelled the work (an edit, fixloop.cancel, Cancel).
     """
     state = server.documents.get(owner)
-    task = asyncio.ensure_future(work)
+    task = asyncio.ensure_future(server.work_queue.run(work, queued))
     server.documents.track(owner, task)
     try:
         await asyncio.wait({task})
@@ -268,7 +271,9 @@ async def fix_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str,
     )
     progress.report(f"reproducing the failure, then searching {where} of {target.path.name}")
     try:
-        result = await run_tracked(server, target.uri, run_fix(request, progress=progress.report))
+        result = await run_tracked(
+            server, target.uri, run_fix(request, progress=progress.report), progress.report
+        )
     except CommandError as exc:
         progress.end(str(exc))
         return {
@@ -380,6 +385,7 @@ async def generate_tests_command(server: FixloopServer, args: tuple[Any, ...]) -
                 model,
                 progress=progress.report,
             ),
+            progress.report,
         )
     except Exception as exc:
         progress.end("stopped")
@@ -427,6 +433,7 @@ async def task_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str
             server,
             TASK_OWNER,
             solve_task(text, None, server.settings, model, progress=progress.report),
+            progress.report,
         )
     except Exception as exc:
         progress.end("stopped")

@@ -4,11 +4,12 @@
 (-32002) and drops early notifications; answers a request with unreadable params under its own
 id; and turns bytes that are not JSON (-32700) or JSON that is not a JSON-RPC 2.0 message
 (-32600) into error responses with `"id": null`, instead of pygls' default error popup. None of
-these stop the server.
+these stop the server. `$/cancelRequest` also reaches the command the request started.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +34,9 @@ class FixloopProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initialize_seen = False
+        # Command tasks by request id: pygls cancels only the executeCommand request's outer
+        # future on $/cancelRequest, so the command itself is cancelled from here.
+        self.command_tasks: dict[Any, asyncio.Task[Any]] = {}
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -80,6 +84,12 @@ class FixloopProtocol(LanguageServerProtocol):
             )
             return
         super()._handle_request(msg_id, method_name, params)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        super()._handle_cancel_notification(msg_id)
+        task = self.command_tasks.pop(msg_id, None)
+        if task is not None and not task.done():
+            task.cancel()
 
     def _handle_notification(self, method_name: str, params: Any) -> None:
         if not self.initialize_seen and method_name != types.EXIT:

@@ -29,6 +29,7 @@ from fixloop.lsp.config import SECTION, parse_settings, settings_section
 from fixloop.lsp.documents import DocumentStates, document_root
 from fixloop.lsp.edits import UTF16
 from fixloop.lsp.protocol import FixloopProtocol
+from fixloop.lsp.queue import WorkQueue
 from fixloop.settings import ModelConfig, Settings, model_config
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class FixloopServer(LanguageServer):
         super().__init__("fixloop", __version__, protocol_cls=FixloopProtocol)
         self.settings = Settings()
         self.documents = DocumentStates()
+        self.work_queue = WorkQueue()
         self._settings_generation = 0
 
     # ----- errors and logging -------------------------------------------------------------
@@ -182,6 +184,10 @@ def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> N
     """Register `handler` as a command; a `CommandError` becomes `{ok: false, reason}`."""
 
     async def run(ls: FixloopServer, *args: Any) -> Any:
+        msg_id = ls.protocol.msg_id
+        task = asyncio.current_task()
+        if msg_id is not None and task is not None and isinstance(ls.protocol, FixloopProtocol):
+            ls.protocol.command_tasks[msg_id] = task  # so $/cancelRequest reaches this command
         try:
             result = handler(ls, args)
             if isinstance(result, Awaitable):
@@ -193,6 +199,9 @@ def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> N
             log.exception("%s failed", name)
             ls.log_to_client(f"{name} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
             return features.failure(f"{type(exc).__name__}: {exc}")
+        finally:
+            if isinstance(ls.protocol, FixloopProtocol) and msg_id is not None:
+                ls.protocol.command_tasks.pop(msg_id, None)
 
     server.command(name)(run)
 

@@ -77,7 +77,7 @@ class RunSpec:
     `("script.py", "a1")` or `("-m", "pytest", "-q", "tests/test_x.py")`); when false it is a
     full command and the sandbox's interpreter comes first on `PATH` as `python`/`python3`.
     `root` is the user's project: it is the working directory inside the sandbox, never
-    written. `overlay` maps paths relative to `root` to text that replaces (or adds to) the
+    written (`packages` is the one directory a run may write that outlives it). `overlay` maps paths relative to `root` to text that replaces (or adds to) the
     file on disk for this run only: unsaved editor buffers, patched candidates, helper scripts.
     """
 
@@ -90,6 +90,10 @@ class RunSpec:
     # Extra environment entries the caller vouches for (never secrets); merged onto the allow-list.
     env: Mapping[str, str] = field(default_factory=dict)
     stdin: bytes = b""
+    # A host directory the caller creates, keeps across its runs and removes: the run may write
+    # it, `pip install` puts packages there and it is on the import path (local and bwrap; on
+    # docker, whose engine may be elsewhere, the run gets a package directory of its own).
+    packages: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from fixloop.sandbox.process import (
     default_python,
     interpreter_dirs,
     run_tree,
+    run_variables,
     sandbox_error,
 )
 from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
@@ -51,6 +52,7 @@ from fixloop.sandbox.zygote import (
 )
 
 SANDBOX_UID = 65534
+PACKAGES_MOUNT = "/fixloop-packages"  # where a run's package directory appears
 _NAMESPACES = (
     "--unshare-user",
     "--unshare-ipc",
@@ -155,8 +157,8 @@ class BwrapSandbox(ScratchOwner):
         # As root, sandboxes join one prepared empty network namespace instead of paying for a
         # new one each time; runs that asked for the network stay on the host network.
         self._netns = empty_network_namespace() if os.access(NSENTER, os.X_OK) else None
-        # One pool of launched zygotes per (tree, generation, network, /tmp size).
-        self._launched: dict[tuple[str, bool, int], tuple[int, ZygotePool]] = {}
+        # One pool of launched zygotes per (tree, network, /tmp size, package directory).
+        self._launched: dict[tuple[str, bool, int, str], tuple[int, ZygotePool]] = {}
         self._etc = {False: self._make_etc("etc", _ETC_FILES)}  # the networked one on demand
         reap_stale()
 
@@ -238,6 +240,8 @@ class BwrapSandbox(ScratchOwner):
         ]
         for path in self._binds:
             args += ["--ro-bind", path, path]
+        if spec.packages is not None:  # the caller's package directory, writable
+            args += ["--bind", str(spec.packages), PACKAGES_MOUNT]
         args += ["--ro-bind", str(tree_path), root, "--chdir", root, "--"]
         return args
 
@@ -246,7 +250,7 @@ class BwrapSandbox(ScratchOwner):
 
     def _pool_for(self, spec: RunSpec, tree: ScratchTree) -> ZygotePool:
         """The pool whose zygotes wait inside a sandbox made for this tree and these limits."""
-        key = (str(tree.path), spec.network, spec.limits.scratch_mb)
+        key = (str(tree.path), spec.network, spec.limits.scratch_mb, str(spec.packages or ""))
         known = self._launched.get(key)
         if known is not None and known[0] == tree.generation:
             return known[1]
@@ -269,7 +273,7 @@ class BwrapSandbox(ScratchOwner):
             home="/tmp/home",
             tmp="/tmp",
             path_dirs=interpreter_dirs(self.python),
-            extra=spec.env,
+            extra=run_variables(spec, PACKAGES_MOUNT if spec.packages else None),
             marker=uuid.uuid4().hex,
         )
 

@@ -6,27 +6,23 @@ capped logs, fixloop labels) is started once and reused; `close()` removes it, a
 of crashed servers are reaped when a new sandbox opens. The engine is whatever the docker SDK
 finds (DOCKER_HOST included), so nothing relies on a shared file system: the project is
 streamed into /workspace as a tar through an exec, and overlays are re-streamed when they
-change. Each run executes as its own unprivileged uid, which makes "kill this run's whole tree"
-exact: `kill -9 -1` issued as that uid reaches every process of the run (even ones that left
-the session) and nothing else, both when the program ends and when the wall clock runs out.
-Starting an exec costs the engine tens of milliseconds, so from a sandbox's second run on, spare
-execs (each with its own uid) are started in the background and wait on stdin; a run sends its
-order (arguments and environment) and its stdin to a spare and reads the output frames back.
+change. Each run executes as its own unprivileged uid (see `dockerrun`: uids are never shared
+while a process of theirs lives), which makes "kill this run's whole tree" exact: a `kill -9 -1`
+loop issued as that uid reaches every process of the run (even ones that left the session) and
+nothing else, when the program ends, when the wall clock runs out and when the run is
+cancelled. Starting an exec costs the engine tens of milliseconds, so from a sandbox's second
+run on, spare execs (each with its own uid) are started in the background and wait on stdin; a
+run sends its order (arguments and environment) and its stdin to a spare and reads the output
+frames back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import itertools
-import os
-import re
-import socket
 import tarfile
-import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,101 +34,36 @@ from fixloop.sandbox.base import (
     SandboxUnavailable,
     track_process,
 )
-from fixloop.sandbox.dockerproc import STDERR, STDOUT, open_exec, read_frame
+from fixloop.sandbox.cleanup import shielded
+from fixloop.sandbox.dockerengine import (
+    WORKSPACE,
+    client_for,
+    docker_sdk,
+    exec_with_input,
+    host_procs,
+    kill_uid_on_host,
+    reap_leftovers,
+    remove_container,
+    start_container,
+    unreachable,
+)
+from fixloop.sandbox.dockerproc import open_exec
+from fixloop.sandbox.dockerrun import (
+    SPARE,
+    FrameCapture,
+    RunUids,
+    SpareExec,
+    kill_script,
+    long_lived_command,
+    order_line,
+)
 from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
-from fixloop.sandbox.process import Outcome, allowed_env, classify, cpu_seconds
+from fixloop.sandbox.process import Outcome, classify
 from fixloop.sandbox.workspace import check_overlay_path, project_files
-from fixloop.sandbox.zygote import export_steps, shell_word
 
-LABEL = "fixloop.sandbox"
-WORKSPACE = "/workspace"
 STAGER_UID = 9999  # owns the project copy; runs use other uids and so cannot change it
-_RUN_UIDS = range(20000, 29000)
-# The run wrapper (POSIX sh): fresh private scratch, limits, the program in the background so
-# the wrapper can wait for it and then kill everything else the run's uid started.
-_WRAPPER = r"""
-umask 077
-d="$1"; cwd="$2"; shift 2
-# The scratch name ends in a random part nobody can create first; earlier scratch of this uid
-# (left by a run killed at the wall clock) goes now.
-for old in "${d%-*}"-*; do
-  if [ -O "$old" ]; then chmod -R u+rwx "$old"; rm -rf "$old"; fi
-done 2>/dev/null
-mkdir "$d" "$d/home" || exit 125
-ulimit -c 0; ulimit -t "$CPU_S"; ulimit -f "$FILE_BLOCKS"; ulimit -n "$NOFILE"
-ulimit -v "$MEM_KB"; ulimit -p "$NPROC" 2>/dev/null
-unset CPU_S FILE_BLOCKS NOFILE MEM_KB NPROC
-cd "$cwd" || exit 125
-# A background job's stdin is /dev/null before its redirections apply: keep ours on fd 3.
-exec 3<&0
-"$@" <&3 3<&- &
-wait $!
-rc=$?
-# kill -1 reaches every process of this uid but the wrapper. It returns once the signals are
-# sent, not once the processes are gone (and succeeds whenever any other process exists), so
-# look for this uid in /proc until only the wrapper is left: the last words below then mean
-# that nothing of the run is alive.
-kill -9 -1 2>/dev/null
-n=0
-while [ $n -lt 2000 ]; do
-  left=
-  for p in /proc/[0-9]*; do
-    if [ "$p" != "/proc/$$" ] && [ -O "$p" ]; then left=1; break; fi
-  done
-  [ -z "$left" ] && break
-  kill -9 -1 2>/dev/null; n=$((n+1))
-done
-printf '\000fixloop-exit:%s:%d\n' "$nonce" "$rc" >&2
-exit $rc
-"""
-# A spare exec reads one order line (`set --` the wrapper's arguments, `export` the run's
-# environment; `read` takes one byte at a time, so what follows is the program's stdin), then
-# becomes the wrapper.
-_SPARE = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\"\n" + _WRAPPER
 SPARES = 2
-# The wrapper's last words on stderr (nothing of the run is alive to write after them): the
-# exit status, so a run needs neither the end of the stream nor a request to the engine.
-# It carries a nonce that only the wrapper's shell holds (a variable from the order, never in
-# an environment or a command line), so a program cannot forge a success and then kill the
-# wrapper before it speaks.
-_TRAILER = re.compile(rb"\x00fixloop-exit:([0-9a-f]*):(\d+)\n$")
-
-
-def _docker() -> Any:
-    try:
-        import docker
-    except ImportError as exc:  # the optional extra is missing
-        raise SandboxUnavailable(
-            "docker sandbox unavailable: the docker Python package is not installed "
-            "(pip install 'fixloop[docker]')"
-        ) from exc
-    return docker
-
-
-def _engine_name() -> str:
-    return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
-
-
-def _unreachable(exc: BaseException) -> SandboxUnavailable:
-    return SandboxUnavailable(
-        f"docker sandbox unavailable: cannot reach the Docker engine at {_engine_name()} "
-        f"({type(exc).__name__}: {exc}); start it (dockerd, or `systemctl start docker`) or "
-        "point DOCKER_HOST at a running engine"
-    )
-
-
-_CLIENTS: dict[str, Any] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def _client(docker: Any) -> Any:
-    """One SDK client per engine address for the process: creating one costs a round trip
-    (API version negotiation), and the HTTP connections it pools are worth keeping."""
-    with _CLIENTS_LOCK:
-        key = _engine_name()
-        if key not in _CLIENTS:
-            _CLIENTS[key] = docker.from_env(timeout=60)
-        return _CLIENTS[key]
+_BUSY_RETRIES = 3  # spares to try when a uid turns out to have a process of unknown origin
 
 
 class DockerSandbox:
@@ -148,17 +79,18 @@ class DockerSandbox:
         self._containers: dict[bool, Any] = {}  # network on/off -> container
         self._projects: dict[tuple[bool, Path], str] = {}  # -> directory in the container
         self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
-        self._uids = itertools.cycle(_RUN_UIDS)
+        self._uids = RunUids()
+        self._host_procs: dict[str, Path | None] = {}  # container id -> its members, seen here
         self._lock = asyncio.Lock()
         self._processes: set[SandboxProcess] = set()
-        self._spares: dict[bool, list[asyncio.Future[_Spare]]] = {}
+        self._spares: dict[bool, list[asyncio.Future[SpareExec]]] = {}
         self._runs = 0
 
     @classmethod
     async def open(
         cls, image: str | None = None, quick_check: bool = False, limits: Limits | None = None
     ) -> DockerSandbox:
-        docker = _docker()
+        docker = docker_sdk()
         image = image or DEFAULT_DOCKER_IMAGE
 
         def connect() -> Any:
@@ -168,100 +100,28 @@ class DockerSandbox:
                     probe = docker.from_env(timeout=3)
                     probe.ping()
                     probe.close()
-                return _client(docker)
+                return client_for(docker)
             except Exception as exc:
-                raise _unreachable(exc) from None
+                raise unreachable(exc) from None
 
         client = await asyncio.to_thread(connect)
         sandbox = cls(client, image, limits or Limits())
         # Reaping leftovers and starting our container are independent: overlap them. A
         # missing image or a dead engine surfaces from the start, with its own message.
         await asyncio.gather(
-            asyncio.to_thread(_reap_leftovers, client), asyncio.to_thread(sandbox._container, False)
+            asyncio.to_thread(reap_leftovers, client), asyncio.to_thread(sandbox._container, False)
         )
         return sandbox
 
     def _container(self, network: bool) -> Any:
         """The container for this network mode, started on first use (blocking)."""
-        if network in self._containers:
-            return self._containers[network]
-        docker = _docker()
-        limits = self.limits
-        try:
-            # The low-level calls skip the inspections the high-level `run` adds.
-            host_config = self.client.api.create_host_config(
-                init=True,
-                network_mode="bridge" if network else "none",
-                mem_limit=f"{limits.memory_mb}m",
-                memswap_limit=f"{limits.memory_mb}m",
-                pids_limit=limits.processes,
-                cap_drop=["ALL"],
-                security_opt=["no-new-privileges"],
-                read_only=True,
-                tmpfs={
-                    "/tmp": f"rw,nosuid,nodev,size={limits.scratch_mb}m,mode=1777",
-                    WORKSPACE: "rw,nosuid,nodev,size=512m,mode=1777",
-                },
-                log_config=docker.types.LogConfig(
-                    type="json-file", config={"max-size": "1m", "max-file": "1"}
-                ),
+        if network not in self._containers:
+            self._containers[network] = start_container(
+                self.client, self.image, self.limits, network=network
             )
-            created = self.client.api.create_container(
-                self.image,
-                command=["sleep", "infinity"],
-                user="65534:65534",
-                labels={
-                    LABEL: "1",
-                    "fixloop.host": socket.gethostname(),
-                    "fixloop.pid": str(os.getpid()),
-                },
-                environment={},
-                host_config=host_config,
-                name=f"fixloop-{os.getpid()}-{uuid.uuid4().hex[:8]}",
-            )
-            container = self.client.containers.prepare_model({"Id": created["Id"]})
-            try:
-                self.client.api.start(created["Id"])
-            except docker.errors.APIError:
-                _remove(container)
-                raise
-        except docker.errors.ImageNotFound:
-            raise SandboxUnavailable(
-                f"docker sandbox unavailable: image {self.image!r} is not on the engine at "
-                f"{_engine_name()}; run `docker pull {self.image}` or choose another with --image"
-            ) from None
-        except docker.errors.APIError as exc:
-            raise SandboxUnavailable(
-                f"docker sandbox unavailable: cannot start a container from {self.image!r} "
-                f"({exc.explanation or exc})"
-            ) from None
-        except docker.errors.DockerException as exc:
-            raise _unreachable(exc) from None
-        except OSError as exc:  # requests' connection errors derive from OSError
-            raise _unreachable(exc) from None
-        self._containers[network] = container
-        return container
+        return self._containers[network]
 
     # -- staging -------------------------------------------------------------------------
-
-    def _exec_with_input(
-        self, container: Any, command: list[str], data: bytes, user: str
-    ) -> tuple[int, bytes]:
-        """Run `command` in the container with `data` on stdin; return (exit code, output)."""
-        exec_id = self.client.api.exec_create(
-            container.id, command, stdin=True, stdout=True, stderr=True, user=user
-        )["Id"]
-        sock = self.client.api.exec_start(exec_id, socket=True)
-        raw = getattr(sock, "_sock", sock)
-        output = bytearray()
-        try:
-            raw.sendall(data)
-            raw.shutdown(socket.SHUT_WR)
-            while chunk := raw.recv(65536):
-                output.extend(chunk[:4096])
-        finally:
-            raw.close()
-        return int(self.client.api.exec_inspect(exec_id)["ExitCode"] or 0), bytes(output)
 
     def _staged(self, spec: RunSpec) -> bool:
         """True when the container already holds this project with exactly this overlay."""
@@ -317,7 +177,8 @@ class DockerSandbox:
         self._overlays[key] = {rel: text for rel, text in spec.overlay.items()}
         if members or deletions:  # unchanged overlay: no exec at all
             script = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
-            code, output = self._exec_with_input(
+            code, output = exec_with_input(
+                self.client,
                 container,
                 ["sh", "-c", script, "sh", directory, *deletions],
                 buffer.getvalue(),
@@ -332,71 +193,22 @@ class DockerSandbox:
 
     # -- running -------------------------------------------------------------------------
 
-    def _run_env(self, spec: RunSpec, scratch: str) -> dict[str, str]:
-        limits = spec.limits
-        env = allowed_env(
-            home=f"{scratch}/home",
-            tmp=scratch,
-            path_dirs=[],
-            extra=spec.env,
-            marker=uuid.uuid4().hex,
-        )
-        env.update(
-            CPU_S=str(cpu_seconds(limits)),
-            FILE_BLOCKS=str(limits.file_size_mb * 2048),
-            NOFILE=str(limits.open_files),
-            MEM_KB=str(limits.memory_mb * 1024),
-            NPROC=str(limits.processes),
-        )
-        return env
-
-    @staticmethod
-    def _program(spec: RunSpec) -> list[str]:
-        return ["python3", *spec.argv] if spec.use_python else list(spec.argv)
-
-    @staticmethod
-    def _scratch(uid: int) -> str:
-        return f"/tmp/u{uid}-{uuid.uuid4().hex[:12]}"
-
-    def _command(self, spec: RunSpec, uid: int, directory: str) -> list[str]:
-        """The exec command of a long-lived process (its stdin is the exec's)."""
-        scratch = self._scratch(uid)
-        assignments = [f"{k}={v}" for k, v in self._run_env(spec, scratch).items()]
-        return [
-            "env",
-            "-i",
-            *assignments,
-            "sh",
-            "-c",
-            _WRAPPER,
-            "fixloop-run",
-            scratch,
-            directory,
-            *self._program(spec),
-        ]
-
-    def _order(self, spec: RunSpec, uid: int, directory: str, nonce: str) -> bytes:
-        """The line a spare reads: the wrapper's arguments, then the run's environment."""
-        scratch = self._scratch(uid)
-        words = " ".join(shell_word(word) for word in (scratch, directory, *self._program(spec)))
-        steps = [f"nonce={nonce}", f"set -- {words}", *export_steps(self._run_env(spec, scratch))]
-        return ("; ".join(steps) + "\n").encode()
-
     # -- spares --------------------------------------------------------------------------
 
-    def _start_spare(self, network: bool) -> asyncio.Future[_Spare]:
-        uid = next(self._uids)
+    def _start_spare(self, network: bool) -> asyncio.Future[SpareExec]:
+        # A spare that never starts keeps its uid: whatever it left, nothing runs as it again.
+        uid = self._uids.take()
 
-        async def start() -> _Spare:
+        async def start() -> SpareExec:
             container = await asyncio.to_thread(self._container, network)
             exec_id, reader, writer = await open_exec(
-                self.client, container, ["env", "-i", "sh", "-c", _SPARE, "fixloop-run"], uid=uid
+                self.client, container, ["env", "-i", "sh", "-c", SPARE, "fixloop-run"], uid=uid
             )
-            return _Spare(exec_id, uid, reader, writer)
+            return SpareExec(exec_id, uid, reader, writer)
 
         return asyncio.ensure_future(start())
 
-    async def _take_spare(self, network: bool) -> _Spare:
+    async def _take_spare(self, network: bool) -> SpareExec:
         """A waiting spare exec (one started now when none is ready)."""
         waiting = self._spares.setdefault(network, [])
         while waiting:
@@ -409,7 +221,7 @@ class DockerSandbox:
                 continue
             if not spare.reader.at_eof():
                 return spare
-            spare.writer.close()
+            spare.writer.close()  # it died waiting: its uid is not used again
         return await self._start_spare(network)
 
     def _top_up(self, network: bool) -> None:
@@ -417,7 +229,7 @@ class DockerSandbox:
         if self._runs < 2:
             return
         waiting = self._spares.setdefault(network, [])
-        while len(waiting) < SPARES:
+        while len(waiting) < SPARES and self._uids.free > SPARES:  # spares never starve runs
             waiting.append(self._start_spare(network))
 
     # -- running -------------------------------------------------------------------------
@@ -438,40 +250,66 @@ class DockerSandbox:
         return classify(outcome, sandbox=self.name, roots=[real], protected=True, signal_offset=128)
 
     async def _run_exec(self, spec: RunSpec, directory: str) -> Outcome:
+        for _ in range(_BUSY_RETRIES):
+            outcome = await self._run_on(await self._take_spare(spec.network), spec, directory)
+            if outcome is not None:
+                return outcome
+        raise SandboxUnavailable(
+            "docker sandbox: the run uids offered already had processes of unknown origin; "
+            "close the sandbox to start a fresh container"
+        )
+
+    async def _run_on(self, spare: SpareExec, spec: RunSpec, directory: str) -> Outcome | None:
+        """One run on `spare`; None when its uid turned out to have a process already."""
         container = self._container(spec.network)
         limits = spec.limits
-        spare = await self._take_spare(spec.network)
         self._runs += 1
         started = time.monotonic()
+        capture = FrameCapture(limits.output_bytes, nonce=uuid.uuid4().hex)
+        pump = asyncio.ensure_future(capture.pump(spare.reader))
+        clean: bool | None = None  # nothing of the uid is alive (None: not known yet)
+        timed_out = finished = False
         try:
-            capture = _FrameCapture(limits.output_bytes, nonce=uuid.uuid4().hex)
-            spare.writer.write(self._order(spec, spare.uid, directory, capture.nonce) + spec.stdin)
+            spare.writer.write(order_line(spec, spare.uid, directory, capture.nonce) + spec.stdin)
             spare.writer.write_eof()  # the program reads EOF after its stdin
             self._top_up(spec.network)
-            pump = asyncio.ensure_future(capture.pump(spare.reader))
             over = asyncio.ensure_future(capture.over.wait())
-            done, _ = await asyncio.wait(
-                {pump, over}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            over.cancel()
+            try:
+                done, _ = await asyncio.wait(
+                    {pump, over}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                over.cancel()
             timed_out = not done
             if timed_out or capture.truncated:
-                await asyncio.to_thread(
+                clean = await asyncio.to_thread(
                     self._kill_uid, container, spare.uid, limits.kill_grace_seconds
                 )
             try:
                 await asyncio.wait_for(asyncio.shield(pump), timeout=10)
             except asyncio.TimeoutError:
                 pump.cancel()
+            finished = True
         finally:
             spare.writer.close()
-        returncode = capture.exit_code()
-        if returncode is None:  # killed before its last words (timeout, output cap): ask
+            if not finished:  # cancelled or failed mid-run: nothing of it may run on
+                pump.cancel()
+                await shielded(asyncio.to_thread(self._end_uid, container, spare.uid))
+        capture.finish()
+        if capture.uid_was_busy():
+            return None  # the uid stays retired; the caller takes another spare
+        returncode: int | None = None
+        words = capture.last_words()
+        if words is not None:
+            returncode, clean = words
+        else:  # killed before its last words (timeout, output cap): ask the engine
             info = await asyncio.to_thread(self.client.api.exec_inspect, spare.exec_id)
-            if info.get("Running", True):
-                await asyncio.to_thread(self._kill_uid, container, spare.uid, 0)
-            else:
+            running = info.get("Running", True)
+            if not running:
                 returncode = info.get("ExitCode")
+            if clean is None or running:
+                clean = await asyncio.to_thread(self._kill_uid, container, spare.uid, 0)
+        self._uids.release(spare.uid, clean=bool(clean))
         return Outcome(
             returncode=returncode,
             stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
@@ -482,26 +320,52 @@ class DockerSandbox:
             processes_limited=False,
         )
 
-    def _kill_uid(self, container: Any, uid: int, grace: float) -> None:
-        """Kill every process of one run: they all run as `uid` and nothing else does."""
-        script = "kill -9 -1" if grace <= 0 else f"kill -TERM -1; sleep {grace:g}; kill -9 -1"
-        container.exec_run(["sh", "-c", script + " 2>/dev/null; true"], user=f"{uid}:{uid}")
+    def _kill_uid(self, container: Any, uid: int, grace: float) -> bool:
+        """Kill every process of one run (they all run as `uid`, nothing else does); True once
+        none is left (blocking). From the host when it can see the container's processes,
+        else with an exec as that uid."""
+        if container.id not in self._host_procs:
+            self._host_procs[container.id] = host_procs(container)
+        procs = self._host_procs[container.id]
+        if procs is not None:
+            return kill_uid_on_host(procs, uid, grace)
+        try:
+            code, _ = container.exec_run(["sh", "-c", kill_script(grace)], user=f"{uid}:{uid}")
+        except Exception:  # noqa: BLE001 - the engine went away: nothing confirmed
+            return False
+        return code == 0
+
+    def _end_uid(self, container: Any, uid: int) -> None:
+        """Kill everything of `uid` and give it back (retired unless that was confirmed)."""
+        self._uids.release(uid, clean=self._kill_uid(container, uid, 0))
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.dockerproc import start_docker_process
 
-        uid = next(self._uids)
-        async with self._lock:
-            directory = await asyncio.to_thread(self._stage, spec)  # starts the container
-        container = self._container(spec.network)
-        command = self._command(spec, uid, directory)
-        process = await start_docker_process(
-            self.client, container, command, uid=uid, kill=lambda: self._kill_uid(container, uid, 0)
-        )
+        uid = self._uids.take()
+        container: Any = None
+        try:
+            async with self._lock:
+                directory = await asyncio.to_thread(self._stage, spec)  # starts the container
+            container = self._container(spec.network)
+            command = long_lived_command(spec, uid, directory)
+            process = await start_docker_process(
+                self.client, container, command, uid=uid, kill=lambda: self._end_uid(container, uid)
+            )
+        except BaseException:
+            if container is None:
+                self._uids.release(uid, clean=True)  # nothing ran as it
+            else:
+                await shielded(asyncio.to_thread(self._end_uid, container, uid))
+            raise
         track_process(self._processes, process)
         return process
 
     async def close(self) -> None:
+        """Kill every process, remove the containers; runs to its end even when cancelled."""
+        await shielded(self._close())
+
+    async def _close(self) -> None:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()
@@ -513,79 +377,8 @@ class DockerSandbox:
                 continue
             spare.writer.close()  # it reads EOF and exits; removing the container ends it too
         for container in list(self._containers.values()):
-            await asyncio.to_thread(_remove, container)
+            await asyncio.to_thread(remove_container, container)
         self._containers.clear()
-
-
-@dataclass
-class _Spare:
-    """An exec waiting, as its own uid, for one run's order on its stdin."""
-
-    exec_id: str
-    uid: int
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-
-
-@dataclass
-class _FrameCapture:
-    """A run's output frames, both streams capped together, and the wrapper's exit trailer."""
-
-    cap: int
-    nonce: str
-    stdout: bytearray = field(default_factory=bytearray)
-    stderr: bytearray = field(default_factory=bytearray)
-    truncated: bool = False
-    tail: bytes = b""
-    over: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def pump(self, reader: asyncio.StreamReader) -> None:
-        """Read frames until the wrapper's last words (or the end of the stream): the engine
-        closes the stream only some milliseconds after the exec has ended."""
-        while (frame := await read_frame(reader)) is not None:
-            stream, payload = frame
-            if stream not in (STDOUT, STDERR):
-                continue
-            sink = self.stdout if stream == STDOUT else self.stderr
-            room = self.cap - len(self.stdout) - len(self.stderr)
-            if len(payload) > room:
-                sink.extend(payload[: max(room, 0)])
-                self.truncated = True
-                self.over.set()  # keep reading (and discarding) while the run is killed
-            else:
-                sink.extend(payload)
-            if stream == STDERR:
-                self.tail = (self.tail + payload)[-96:]
-                if self.exit_code() is not None:
-                    return
-
-    def exit_code(self) -> int | None:
-        """The status the wrapper reported as its last words (removed from stderr)."""
-        trailer = _TRAILER.search(self.tail)
-        if trailer is None or trailer.group(1) != self.nonce.encode():
-            return None
-        if self.stderr.endswith(trailer.group(0)):
-            del self.stderr[-len(trailer.group(0)) :]
-        return int(trailer.group(2))
-
-
-def _remove(container: Any) -> None:
-    try:
-        container.remove(force=True)
-    except Exception:  # already gone, or the engine went away: nothing left to clean
-        pass
-
-
-def _reap_leftovers(client: Any) -> None:
-    """Remove fixloop containers whose server process on this host no longer exists."""
-    host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        labels = container.labels or {}
-        owner = labels.get("fixloop.pid", "")
-        if labels.get("fixloop.host") != host or not owner.isdigit():
-            continue
-        if not Path(f"/proc/{owner}").exists():
-            _remove(container)
 
 
 def _safe_name(root: Path) -> str:

@@ -17,6 +17,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from fixloop.sandbox.cleanup import shielded
+
 _HEADER = struct.Struct(">BxxxL")
 STDOUT, STDERR = 1, 2
 
@@ -64,6 +66,9 @@ class DockerProcess:
         if self._killed:
             return
         self._killed = True
+        await shielded(self._kill_tree())
+
+    async def _kill_tree(self) -> None:
         await asyncio.to_thread(self._kill)
         self.stdin.close()
         if self.forget is not None:

@@ -28,6 +28,7 @@ from fixloop.sandbox.process import (
     default_python,
     interpreter_dirs,
     run_tree,
+    run_variables,
 )
 from fixloop.sandbox.runas import give_tree, hand_over, let_pass, run_identity
 from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
@@ -94,6 +95,14 @@ class LocalSandbox(ScratchOwner):
         else:
             await asyncio.to_thread(give_tree, tree.path, self.identity)
 
+    def _open_packages(self, spec: RunSpec) -> None:
+        """A task's package directory, handed to the run's uid so `pip install` can write it
+        (the task creates it as fixloop's user, private to that user)."""
+        if self.identity is None or spec.packages is None:
+            return
+        let_pass(spec.packages.parent, spec.packages.parent)
+        give_tree(spec.packages, self.identity)
+
     async def _release_scratch(self, run_dir: Path) -> None:
         """Keep an untouched scratch pair for the next run; delete anything else off the loop."""
         try:
@@ -113,6 +122,7 @@ class LocalSandbox(ScratchOwner):
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             await self._open_tree(tree)
+            self._open_packages(spec)
             home, tmp = self._scratch_dirs()
             try:
                 outcome: Outcome = await run_tree(
@@ -122,7 +132,7 @@ class LocalSandbox(ScratchOwner):
                         home=str(home),
                         tmp=str(tmp),
                         path_dirs=interpreter_dirs(self.python),
-                        extra=spec.env,
+                        extra=run_variables(spec, str(spec.packages) if spec.packages else None),
                         marker=uuid.uuid4().hex,
                     ),
                     limits=spec.limits,
@@ -154,12 +164,13 @@ class LocalSandbox(ScratchOwner):
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
         await self._open_tree(tree)
+        self._open_packages(spec)
         home, tmp = self._scratch_dirs()
         env = allowed_env(
             home=str(home),
             tmp=str(tmp),
             path_dirs=interpreter_dirs(self.python),
-            extra=spec.env,
+            extra=run_variables(spec, str(spec.packages) if spec.packages else None),
             marker=uuid.uuid4().hex,
         )
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from fixloop.sandbox.base import Limits
+from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.process import MARKER_VAR, ProcessTree, spawn
 from fixloop.sandbox.zygote import ZygotePool
@@ -52,6 +53,9 @@ class LongLivedProcess:
         if self._released:
             return
         self._released = True
+        await shielded(self._kill())
+
+    async def _kill(self) -> None:
         await asyncio.to_thread(self._tree.kill_everything)
         await self._process.wait()
         await asyncio.to_thread(self._tree.release)

@@ -33,18 +33,39 @@ class PipedProcess:
     def returncode(self) -> int | None:
         return self._popen.poll() if self._popen.returncode is None else self._popen.returncode
 
+    @property
+    def attached(self) -> bool:
+        return self._exit is not None
+
     async def attach(self) -> None:
-        """Connect the pipes and the exit notification to the running loop."""
+        """Connect the pipes and the exit notification to the running loop: all or nothing.
+
+        A transport owns its pipe's descriptor and removes the descriptor's number from the
+        selector when it closes. So a half-done attach closes what it connected through the
+        transports; closing those pipes directly would leave a transport that later removes
+        the reader of whatever file reuses the number (a pidfd: its process is never waited).
+        """
         loop = asyncio.get_running_loop()
         popen = self._popen
         assert popen.stdin is not None and popen.stdout is not None and popen.stderr is not None
         stdout, stderr = asyncio.StreamReader(limit=2**16), asyncio.StreamReader(limit=2**16)
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdout), popen.stdout)
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stderr), popen.stderr)
+        transports: list[asyncio.BaseTransport] = []
+        try:
+            for reader, pipe in ((stdout, popen.stdout), (stderr, popen.stderr)):
+                read_transport, _ = await loop.connect_read_pipe(
+                    lambda reader=reader: asyncio.StreamReaderProtocol(reader),  # type: ignore[misc]
+                    pipe,
+                )
+                transports.append(read_transport)
+            transport, protocol = await loop.connect_write_pipe(
+                asyncio.streams.FlowControlMixin, popen.stdin
+            )
+            transports.append(transport)
+        except BaseException:
+            for connected in transports:
+                connected.close()
+            raise
         self.stdout, self.stderr = stdout, stderr
-        transport, protocol = await loop.connect_write_pipe(
-            asyncio.streams.FlowControlMixin, popen.stdin
-        )
         self.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
         self._exit = loop.create_future()
         if self._pidfd is not None:

@@ -23,8 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fixloop.sandbox.base import Limits, RunResult, Status
+from fixloop.sandbox.base import Limits, RunResult, RunSpec, Status
 from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.tracebacks import parse_traceback
 from fixloop.sandbox.zygote import ZygotePool, nproc_rlimit, rlimits_for
@@ -64,6 +65,19 @@ def allowed_env(
             continue
         env[name] = value
     env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def run_variables(spec: RunSpec, packages: str | None) -> dict[str, str]:
+    """The caller's variables for `allowed_env`; with a package directory (`packages`, its path
+    as the run sees it), pip installs there (`--target`, so never into the interpreter's own
+    environment) and imports find it."""
+    env = dict(spec.env)
+    if packages is not None:
+        env["PIP_TARGET"] = packages
+        env["PYTHONPATH"] = ":".join(filter(None, [packages, env.get("PYTHONPATH", "")]))
+        env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        env.setdefault("PIP_NO_INPUT", "1")
     return env
 
 
@@ -138,6 +152,16 @@ class ProcessTree:
         # An emptied cgroup stays empty: nothing is left in it to fork.
         self.reaped = self.cgroup is not None and self.cgroup.empty()
 
+    async def destroy(self, process: PipedProcess) -> None:
+        """Kill the whole tree, collect the main process and drop the cgroup (clean-up after a
+        cancel or a failure; call it through `shielded` so a second cancel cannot cut it short)."""
+        self.reaped = False
+        await asyncio.to_thread(self.kill_everything)
+        await process.wait()
+        if process.stdin is not None:
+            process.stdin.close()
+        await self.finish()
+
     async def finish(self) -> None:
         """Reap (unless the cgroup was emptied already), then drop the cgroup in the
         background (nothing is left in it to wait for)."""
@@ -208,8 +232,15 @@ async def spawn(
 ) -> tuple[PipedProcess, PidsCgroup | None]:
     """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
     zygote = await pool.take()
-    rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
-    await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes)
+    try:
+        rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
+        await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes)
+    except BaseException:
+        # Cancelled (or failed) while handing over the order: the zygote may already be the
+        # program, and nobody else knows it exists.
+        tree = ProcessTree(zygote.process.pid, env.get(MARKER_VAR, ""), zygote.cgroup)
+        await shielded(tree.destroy(zygote.process))
+        raise
     pool.prepare_next()
     return zygote.process, zygote.cgroup
 
@@ -236,10 +267,10 @@ async def run_tree(
         capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)
     )
     feeder = asyncio.create_task(_feed(process, stdin))
+    waiter = asyncio.ensure_future(process.exited())
+    overflow = asyncio.ensure_future(capture.over.wait())
     timed_out = False
     try:
-        waiter = asyncio.ensure_future(process.exited())
-        overflow = asyncio.ensure_future(capture.over.wait())
         done, _ = await asyncio.wait(
             {waiter, overflow}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
         )
@@ -258,14 +289,10 @@ async def run_tree(
             except asyncio.TimeoutError:
                 pass  # a pipe held open by something we could not find; give up on its tail
     finally:
-        feeder.cancel()
-        if process.returncode is None:
-            tree.reaped = False
-            await asyncio.to_thread(tree.kill_everything)
-            await process.wait()
-        # Only a failed run can owe its failure to the process limit.
-        limited = cgroup is not None and process.returncode != 0 and cgroup.limit_hit()
-        await tree.finish()
+        for helper in (feeder, waiter, overflow):
+            helper.cancel()
+        # However often the run is cancelled meanwhile, the tree dies and is collected.
+        limited = await shielded(_collect(tree, process, cgroup))
         drains.cancel()
     return Outcome(
         returncode=process.returncode,
@@ -276,6 +303,18 @@ async def run_tree(
         duration_ms=int((time.monotonic() - started) * 1000),
         processes_limited=limited,
     )
+
+
+async def _collect(tree: ProcessTree, process: PipedProcess, cgroup: PidsCgroup | None) -> bool:
+    """Make sure nothing of the run is alive, collect it; True when the process limit was hit."""
+    if process.returncode is None:
+        tree.reaped = False
+        await asyncio.to_thread(tree.kill_everything)
+        await process.wait()
+    # Only a failed run can owe its failure to the process limit.
+    limited = cgroup is not None and process.returncode != 0 and cgroup.limit_hit()
+    await tree.finish()
+    return limited
 
 
 async def _feed(process: PipedProcess, data: bytes) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fixloop.sandbox.base import Sandbox, SandboxProcess
+from fixloop.sandbox.cleanup import shielded
 
 
 def _idle_seconds(default: float = 60.0) -> float:
@@ -64,6 +65,9 @@ class _Entry:
         self.closing: asyncio.Future[None] | None = None
 
     async def close(self) -> None:
+        await shielded(self._close())
+
+    async def _close(self) -> None:
         if self.idle is not None:
             self.idle.cancel()
         spares, self.spares = list(self.spares.values()), {}

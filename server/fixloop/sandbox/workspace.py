@@ -306,6 +306,13 @@ class ScratchOwner:
         return self._pools[key]
 
     async def close(self) -> None:
+        """Kill long-lived processes and zygotes, delete the scratch copies; runs to its end
+        even when the caller is cancelled meanwhile."""
+        from fixloop.sandbox.cleanup import shielded
+
+        await shielded(self._close())
+
+    async def _close(self) -> None:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()

@@ -20,7 +20,6 @@ inner shell; that set-up happens before the run, not during it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import shlex
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 
 from fixloop.sandbox.base import MIB, Limits
 from fixloop.sandbox.cgroup import PidsCgroup
+from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess, start_piped
 
 SHELL = "/bin/sh"
@@ -151,6 +151,10 @@ class Zygote:
         await self.process.stdin.drain()
 
     async def discard(self) -> None:
+        """End a zygote that will not be used (a second cancel cannot cut this short)."""
+        await shielded(self._discard())
+
+    async def _discard(self) -> None:
         if self.process.stdin is not None:
             self.process.stdin.close()  # the zygote reads EOF and exits
         try:
@@ -196,16 +200,19 @@ async def start_zygote(
     # collect its shell and end it; otherwise a waiting zygote outlives the cancelled run.
     work = asyncio.ensure_future(asyncio.to_thread(prepare))
     try:
-        process, cgroup = await asyncio.shield(work)
+        await shielded(work)
     except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            orphan, orphan_cgroup = await work
-            _end_unattached(orphan, orphan_cgroup)
+        if work.done() and not work.cancelled() and work.exception() is None:
+            _end_unattached(*work.result())
         raise
+    process, cgroup = work.result()
     try:
-        await process.attach()
+        await shielded(process.attach())  # a cancel waits for it: never half attached
     except BaseException:
-        _end_unattached(process, cgroup)
+        if process.attached:  # attached, then the cancel: end it as an attached process
+            await Zygote(process=process, cgroup=cgroup).discard()
+        else:
+            _end_unattached(process, cgroup)
         raise
     return Zygote(process=process, cgroup=cgroup)
 
@@ -229,6 +236,7 @@ class ZygotePool:
     def __init__(self, netns: int | None = None, launch: str | None = None) -> None:
         self._spares: list[asyncio.Future[Zygote]] = []
         self._takes = 0
+        self._closed = False
         self.netns = netns
         self.launch = launch
 
@@ -241,7 +249,7 @@ class ZygotePool:
             spare = ready[0] if ready else self._spares[0]
             self._spares.remove(spare)
             try:
-                zygote = await spare
+                zygote = await self._claim(spare)
             except OSError:
                 continue
             if zygote.alive():
@@ -249,16 +257,34 @@ class ZygotePool:
                 return zygote
             await zygote.discard()
         self._takes += 1
-        return await self._start()
+        return await self._claim(self._start())
+
+    async def _claim(self, start: asyncio.Future[Zygote]) -> Zygote:
+        """The zygote `start` makes. A cancel that arrives just as it is made would drop it
+        (the result of an awaited task is lost when the awaiting task is cancelled meanwhile):
+        it then goes back to the spares, which `close()` ends."""
+        try:
+            return await start
+        except asyncio.CancelledError:
+            if start.done() and not start.cancelled() and start.exception() is None:
+                if self._closed:
+                    await start.result().discard()
+                else:
+                    self._spares.insert(0, start)
+            raise
 
     def prepare_next(self) -> None:
         """Start spare zygotes (after the current run has started, so they overlap it)."""
-        if self._takes < 2:
+        if self._takes < 2 or self._closed:
             return  # one-off runs (`fixloop run`) should not pay for spares
         while len(self._spares) < self.SPARES:
             self._spares.append(self._start())
 
     async def close(self) -> None:
+        self._closed = True  # a run still starting must not add spares nobody would end
+        await shielded(self._close())
+
+    async def _close(self) -> None:
         spares, self._spares = self._spares, []
         for spare in spares:
             try:

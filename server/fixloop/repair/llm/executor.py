@@ -387,6 +387,7 @@ class ProgramExecutor:
         *,
         warm: bool = True,
         shared: bool = False,
+        packages: Path | None = None,
     ) -> None:
         from fixloop.execution import limits_for
 
@@ -394,7 +395,11 @@ class ProgramExecutor:
         self.root = root
         self.settings = settings
         self.limits = limits_for(settings)
-        self._warm_wanted = warm
+        # The conversation's package directory (see RunSpec.packages). A warm worker starts
+        # before the conversation is known and could not see it: such conversations run cold.
+        self.packages = packages
+        self._pip_problem: str | None = None
+        self._warm_wanted = warm and packages is None
         self._shared = shared
         self._worker_start: asyncio.Future[SandboxProcess | None] | None = None
         self._seed: dict[str, str] | None = None  # input files the worker has not received yet
@@ -541,10 +546,30 @@ class ProgramExecutor:
             limits=self.limits,
             overlay=overlay,
             network=self.settings.network,
+            packages=self.packages,
         )
         run = await self.sandbox.run(spec)
         stdout, files, skipped = split_manifest(run.stdout)
         return replace(run, stdout=stdout), files, skipped
+
+    async def pip_problem(self) -> str:
+        """Why `pip install` cannot work in this sandbox ("" when it can); asked once."""
+        if self._pip_problem is None:
+            probe = RunSpec(
+                argv=("-m", "pip", "--version"),
+                root=self.root,
+                limits=self.limits,
+                network=self.settings.network,
+            )
+            found = await self.sandbox.run(probe)
+            where = (
+                f"the docker image {self.settings.docker_image} has no pip (python3 -m pip "
+                "fails); choose an image with pip (--image, fixloop.dockerImage)"
+                if self.sandbox.name == "docker"
+                else "the sandbox's Python has no pip (python -m pip fails)"
+            )
+            self._pip_problem = "" if found.ok else where
+        return self._pip_problem
 
     async def _drop_worker(self) -> None:
         start = self._worker_start

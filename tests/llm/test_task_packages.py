@@ -1,0 +1,168 @@
+"""Tasks can `pip install`, offline: a package index on 127.0.0.1 serves a wheel this test builds.
+
+With the network on, a task gets a package directory of its own: a model's plain
+`pip install X` in a shell block installs there, the package stays importable in the task's
+later runs, and the user's interpreter never gets it. The docker test image has no pip: the
+task says so instead of failing obscurely.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from fixloop.settings import ModelConfig, Settings
+from fixloop.task import solve_task
+
+from .scripted_server import ScriptedServer
+
+PACKAGE = "fixloop-probe-pkg"
+MODULE = "fixloop_probe_pkg"
+
+
+def build_wheel(value: str) -> tuple[str, bytes]:
+    """A tiny pure-Python wheel, written by hand: (file name, bytes)."""
+    dist = f"{MODULE}-1.0"
+    files = {
+        f"{MODULE}/__init__.py": f"VALUE = {value!r}\n".encode(),
+        f"{dist}.dist-info/METADATA": (
+            f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: 1.0\n".encode()
+        ),
+        f"{dist}.dist-info/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: fixloop-test\nRoot-Is-Purelib: true\n"
+            b"Tag: py3-none-any\n"
+        ),
+    }
+    record = []
+    for name, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append(f"{dist}.dist-info/RECORD,,")
+    files[f"{dist}.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return f"{dist}-py3-none-any.whl", buffer.getvalue()
+
+
+@dataclass
+class Index:
+    url: str
+    value: str
+    fetched: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def index() -> Iterator[Index]:
+    """A PEP 503 simple index on 127.0.0.1 with one project and its wheel."""
+    value = f"probe-{uuid.uuid4().hex[:8]}"
+    wheel_name, wheel = build_wheel(value)
+    digest = hashlib.sha256(wheel).hexdigest()
+    served = Index(url="", value=value)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+            served.fetched.append(self.path)
+            if self.path.rstrip("/") == f"/simple/{PACKAGE}":
+                link = f'<a href="/files/{wheel_name}#sha256={digest}">{wheel_name}</a>'
+                self._send(200, f"<html><body>{link}</body></html>".encode(), "text/html")
+            elif self.path == f"/files/{wheel_name}":
+                self._send(200, wheel, "application/octet-stream")
+            else:
+                self._send(404, b"not here", "text/plain")
+
+        def _send(self, code: int, body: bytes, kind: str) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    served.url = f"http://127.0.0.1:{server.server_address[1]}/simple"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def users_interpreter_has_it() -> bool:
+    check = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({MODULE!r}) is None)"
+    return subprocess.run([sys.executable, "-c", check]).returncode == 0
+
+
+def package_dirs_left(directory: Path) -> list[str]:
+    return [name for name in os.listdir(directory) if name.startswith("fixloop-task-packages-")]
+
+
+@pytest.mark.parametrize("sandbox", ["local", "bwrap"])
+async def test_a_task_pip_installs_into_its_own_directory(
+    scripted: ScriptedServer,
+    model_env: ModelConfig,
+    index: Index,
+    sandbox: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # to see what the task leaves
+    install = f"pip install --index-url {index.url} {PACKAGE}"
+    scripted.push(
+        # Turn 1: install, then fail on purpose, so the import in turn 2 runs in a later run.
+        f"```bash\n{install}\n```\n```python\nimport {MODULE}\n"
+        f"raise SystemExit('installed ' + {MODULE}.VALUE + '; the file is still missing')\n```",
+        f"```python\nimport {MODULE}\nopen('probe.txt', 'w').write({MODULE}.VALUE)\n```",
+    )
+    result = await solve_task(
+        "Write the probe's value to probe.txt",
+        settings=Settings(sandbox=sandbox, network=True, allow_shell=True),
+        model=model_env,
+        expected_files=("probe.txt",),
+    )
+    assert result.solved, (result.reason, result.output)
+    assert result.turns == 2 and {f.name: f.data for f in result.files} == {
+        "probe.txt": index.value.encode()
+    }
+    assert f"installed {index.value}" in scripted.requests[1].last_user_text()
+    assert any(path.endswith(".whl") for path in index.fetched)  # pip really fetched it
+    assert not users_interpreter_has_it()
+    assert package_dirs_left(tmp_path) == []  # removed with the task
+
+
+async def test_docker_without_pip_says_so(
+    scripted: ScriptedServer, model_env: ModelConfig, index: Index
+) -> None:
+    if os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
+        pytest.skip("FIXLOOP_SKIP_DOCKER=1")
+    scripted.push(f"```sh\npip install {PACKAGE}\n```\n```python\nprint('done')\n```")
+    image = os.environ.get("FIXLOOP_TEST_IMAGE", "python:3.12-slim")
+    result = await solve_task(
+        "print done",
+        settings=Settings(
+            sandbox="docker", docker_image=image, network=True, allow_shell=True, max_turns=1
+        ),
+        model=model_env,
+    )
+    assert not result.solved
+    assert f"the docker image {image} has no pip" in result.reason
+    assert index.fetched == []  # the shell block never ran
