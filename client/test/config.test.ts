@@ -9,6 +9,8 @@ const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const properties: Record<string, { default: unknown; enum?: string[]; description?: string; type: string }> = manifest.contributes.configuration.properties;
 const settingsPy = readFileSync(join(root, 'server', 'fixloop', 'settings.py'), 'utf8');
+// The default Docker image lives with the sandbox, which settings.py imports it from.
+const imagesPy = readFileSync(join(root, 'server', 'fixloop', 'sandbox', 'images.py'), 'utf8');
 
 function camel(snake: string): string {
     return snake.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
@@ -46,7 +48,7 @@ test('the server dataclass has exactly the server settings, with the same defaul
         const clientDefault = SERVER_SETTING_DEFAULTS[key];
         assert.deepEqual(properties[`fixloop.${key}`]?.default, clientDefault, `package.json default of ${key}`);
         const python = fields.get(key) ?? '';
-        const expected = python === 'DEFAULT_DOCKER_IMAGE' ? (/DEFAULT_DOCKER_IMAGE = "([^"]+)"/.exec(settingsPy)?.[1] ?? '') : JSON.parse(python.replace(/^True$/, 'true').replace(/^False$/, 'false'));
+        const expected = python === 'DEFAULT_DOCKER_IMAGE' ? (/DEFAULT_DOCKER_IMAGE = "([^"]+)"/.exec(imagesPy)?.[1] ?? '') : JSON.parse(python.replace(/^True$/, 'true').replace(/^False$/, 'false'));
         assert.deepEqual(clientDefault, expected, `server default of ${key}`);
     }
     assert.deepEqual(properties['fixloop.engine']?.enum, pyTuple('ENGINES'));
