@@ -65,6 +65,10 @@ def connect(address: str | None) -> Any:
     options: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
     if not address:
         options.update(include_dashboard=False)
+    elif address.removeprefix("ray://").startswith("127."):
+        # A cluster on this machine's loopback: the driver joins it there too, instead of by
+        # the machine's network address (which Ray substitutes for 127.0.0.1 and localhost).
+        options.update(_node_ip_address=address.removeprefix("ray://").rpartition(":")[0])
     try:
         ray.init(address=address, **options)
     except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError here
