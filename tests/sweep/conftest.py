@@ -6,6 +6,7 @@ sandbox (`FIXLOOP_SWEEP_SANDBOX`, default `auto`: bwrap where it works, else loc
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .projects import assemble, git_init
 
 SANDBOX = os.environ.get("FIXLOOP_SWEEP_SANDBOX", "auto")
 
@@ -55,3 +58,42 @@ def sweep_cli(state_dir: Path) -> Callable[..., CliResult]:
         return run_cli(*args, cwd=cwd, state=state_dir, timeout=timeout)
 
     return run
+
+
+@dataclass(frozen=True)
+class Swept:
+    """A sweep of the mixed project: the project, its output folder and what the CLI said."""
+
+    project: Path
+    out: Path
+    result: CliResult
+
+    def results(self) -> list[dict]:
+        lines = (self.out / "results.jsonl").read_text().splitlines()
+        return [json.loads(line) for line in lines]
+
+
+# Generous: the verdicts must not depend on the machine's load (the mixed project's jobs end
+# well within it: each is fixed, or its candidates run out, in well under a minute).
+MIXED_BUDGET = "150"
+
+
+@pytest.fixture(scope="session")
+def local_sweep(tmp_path_factory: pytest.TempPathFactory) -> Swept:
+    """The mixed project swept once by `--executor local` with 2 workers (shared by tests)."""
+    base = tmp_path_factory.mktemp("local-sweep")
+    project = assemble(base / "project")
+    git_init(project)
+    out = base / "out"
+    result = run_cli(
+        ".",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--budget",
+        MIXED_BUDGET,
+        cwd=project,
+        state=base,
+    )
+    return Swept(project, out, result)

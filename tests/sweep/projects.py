@@ -18,8 +18,9 @@ from pathlib import Path
 import tomllib
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus-projects"
-# Flat packages, distinct test file names, distinct data folders' files.
-MIXED = ("shipping_rates", "textkit_slugs", "shapes_area", "timesheet_hours")
+# Flat packages, distinct test file names and data files. Three faults, four modules to fix: the
+# shapes fault fails one test through `Polygon` and one through the floor plan that uses it.
+MIXED = ("shipping_rates", "phonebook_normalize", "shapes_area")
 
 
 def _markers(project: Path) -> list[str]:

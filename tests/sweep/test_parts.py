@@ -89,19 +89,22 @@ def test_one_job_per_module_and_keys_follow_the_inputs(tmp_path: Path) -> None:
         FailingTest("tests/test_calc.py::test_more", "", "src/calc/parse.py", "import"),
         FailingTest("tests/test_x.py::test_y", "", None, "none"),
     ]
-    jobs = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path))
+    passed = {"tests/test_calc.py::test_ok", "tests/test_other.py::test_x"}
+    jobs = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path), passed)
+    # The tests that passed in the same test files guard each fix; others do not.
+    assert [job.guards for job in jobs] == [("tests/test_calc.py::test_ok",)] * 2
     assert [(job.target, job.tests) for job in jobs] == [
         ("src/calc/evaluate.py", ("tests/test_calc.py::test_value",)),
         ("src/calc/parse.py", ("tests/test_calc.py::test_more", "tests/test_calc.py::test_parse")),
     ]
     # Another job's test file is not an input; the module and the settings are.
     (tmp_path / "tests/test_other.py").write_text("def test_x():\n    assert 1\n")
-    again = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path))
+    again = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path), passed)
     assert [job.key for job in again] == [job.key for job in jobs]
     (tmp_path / "src/calc/parse.py").write_text("def parse(text):\n    return [text]\n")
-    changed = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path))
+    changed = plan_jobs(failing, JobSettings(), take_snapshot(tmp_path), passed)
     assert changed[0].key != jobs[0].key and changed[1].key != jobs[1].key
-    longer = plan_jobs(failing, JobSettings(budget=61), take_snapshot(tmp_path))
+    longer = plan_jobs(failing, JobSettings(budget=61), take_snapshot(tmp_path), passed)
     assert longer[0].key != changed[0].key
 
 

@@ -175,9 +175,14 @@ def job_key(
 
 
 def plan_jobs(
-    failing: Sequence[FailingTest], settings: JobSettings, snapshot: Snapshot
+    failing: Sequence[FailingTest],
+    settings: JobSettings,
+    snapshot: Snapshot,
+    passed: Iterable[str] = (),
 ) -> list[Job]:
-    """One job per module that failures point at, its tests being that group's tests."""
+    """One job per module that failures point at, its tests being that group's tests; the
+    tests in `passed` that share a test file with them guard the job's fix."""
+    passing = sorted(passed)
     groups: dict[str, list[str]] = {}
     for test in failing:
         if test.module is not None:
@@ -186,6 +191,7 @@ def plan_jobs(
     for module in sorted(groups):
         tests = tuple(sorted(set(groups[module])))
         own = {nodeid.split("::")[0] for nodeid in tests}
-        key = job_key(module, tests, settings, snapshot, own)
-        jobs.append(Job(module, module, tests, key, settings))
+        guards = tuple(t for t in passing if t.split("::")[0] in own)
+        key = job_key(module, (*tests, *guards), settings, snapshot, own)
+        jobs.append(Job(module, module, tests, key, settings, guards))
     return jobs

@@ -71,9 +71,12 @@ class Job:
 
     id: str  # short and stable: the module's path
     target: str  # the module to fix, relative to the project root (posix)
-    tests: tuple[str, ...]  # pytest node ids
+    tests: tuple[str, ...]  # the failing tests that point at the module (pytest node ids)
     key: str  # digest of the job's inputs (files, tests, settings), for --resume
     settings: JobSettings = field(default_factory=JobSettings)
+    # Tests of the same test files that passed: part of the oracle, so that a fix cannot
+    # break its neighbours.
+    guards: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +85,7 @@ class Job:
             "tests": list(self.tests),
             "key": self.key,
             "settings": self.settings.to_json(),
+            "guards": list(self.guards),
         }
 
     @classmethod
@@ -92,6 +96,7 @@ class Job:
             tests=tuple(str(t) for t in data["tests"]),
             key=str(data["key"]),
             settings=JobSettings.from_json(dict(data.get("settings") or {})),
+            guards=tuple(str(t) for t in data.get("guards") or ()),
         )
 
 

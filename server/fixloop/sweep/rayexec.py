@@ -56,6 +56,14 @@ def _probe(address: str) -> None:
         raise RayUnavailable(f"no Ray cluster answers at {address}: {exc}") from None
 
 
+def check_cluster(address: str | None) -> None:
+    """Before any work: Ray is importable and something answers at the cluster's address."""
+    import_ray()
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    if address and address != "auto":
+        _probe(address)
+
+
 def connect(address: str | None) -> Any:
     """Join the cluster at `address` (or RAY_ADDRESS); without one, start a private one."""
     ray = import_ray()

@@ -165,7 +165,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
             if record.nodeid in baseline.failed
         )
         failing = tuple({test.nodeid: test for test in failing}.values())
-        jobs = plan_jobs(failing, settings, snapshot)
+        jobs = plan_jobs(failing, settings, snapshot, baseline.passed)
         reused = _reuse(jobs, options.previous)
         to_run = [job for job in jobs if job.id not in reused]
         emit(
@@ -230,14 +230,14 @@ def _workers(options: SweepOptions) -> int:
 def _executor(options: SweepOptions) -> object:
     deadline = options.settings.budget + options.job_grace
     if options.executor == "ray":
-        from fixloop.sweep.rayexec import RayExecutor, import_ray
+        from fixloop.sweep.rayexec import RayExecutor, check_cluster
 
         if options.settings.engine == "llm":
             raise SweepUsageError(
                 "the model engine's key stays on this machine and never travels to a cluster; "
                 "use --executor local for --engine llm"
             )
-        import_ray()
+        check_cluster(options.ray_address)
         return RayExecutor(options.ray_address, options.workers, deadline)
     from fixloop.sweep.local import LocalExecutor
 

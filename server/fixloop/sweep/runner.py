@@ -71,7 +71,9 @@ async def _fix(job: Job, root: Path) -> object:
         base_url=raw.base_url,
         docker_image=raw.docker_image or Settings().docker_image,
     )
-    request = FixRequest(path=Path(job.target), root=root, settings=settings, tests=job.tests)
+    request = FixRequest(
+        path=Path(job.target), root=root, settings=settings, tests=(*job.tests, *job.guards)
+    )
     return await run_fix(request)
 
 

