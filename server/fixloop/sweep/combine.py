@@ -110,7 +110,13 @@ async def combine(
     if not (still and now):
         texts, applied, dropped, after = await _one_at_a_time(fixed, before, run_suite, dropped)
         still, now = _holds(before, after, {t for job in applied for t in by_id[job].tests})
+    passing_with_patch = tuple(
+        r.job_id
+        for r in results
+        if r.job_id not in applied and r.tests and set(r.tests) <= after.passed
+    )
     return CombinedProof(
+        passing_with_patch=passing_with_patch,
         files=tuple(sorted(texts)),
         applied_jobs=tuple(applied),
         dropped=tuple(dropped),

@@ -200,6 +200,9 @@ class CombinedProof:
     still_passing: bool  # every test that passed before passes after
     fixed_now_pass: bool  # every failing test of an applied job passes after
     texts: tuple[tuple[str, str, str], ...] = ()  # (file, original, combined text)
+    # Jobs without a fix of their own whose failing tests all pass with the combined patch
+    # (their failure came from a module another job fixed).
+    passing_with_patch: tuple[str, ...] = ()
 
     @property
     def holds(self) -> bool:

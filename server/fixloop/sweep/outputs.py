@@ -64,7 +64,11 @@ def summary_markdown(report: SweepReport) -> str:
             "",
         ]
         lines += [f"- left out: `{job}`: {why}" for job, why in combined.dropped]
-        lines += [""] if combined.dropped else []
+        lines += [
+            f"- `{job}` has no fix of its own, but its failing tests pass with the combined patch"
+            for job in combined.passing_with_patch
+        ]
+        lines += [""] if combined.dropped or combined.passing_with_patch else []
     lines += [
         "| job | tests | verdict | proof | time | node |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -107,8 +111,10 @@ def results_lines(report: SweepReport) -> str:
         data = result.to_json()
         transcript = data.pop("transcript")
         data["transcript"] = _transcript_name(result) if transcript else None
-        data["in_combined_patch"] = result.job_id in combined and bool(
-            report.combined and report.combined.holds
+        proven = bool(report.combined and report.combined.holds)
+        data["in_combined_patch"] = result.job_id in combined and proven
+        data["passes_with_combined_patch"] = proven and result.job_id in (
+            report.combined.passing_with_patch if report.combined else ()
         )
         out.append(json.dumps(data))
     return "\n".join(out) + ("\n" if out else "")
@@ -155,6 +161,7 @@ def previous_results(out: Path) -> list[JobResult]:
             data = json.loads(line)
             had_transcript = bool(data.pop("transcript", None))
             data.pop("in_combined_patch", None)
+            data.pop("passes_with_combined_patch", None)
             result = JobResult.from_json(data)
             if had_transcript:
                 # Read from the name this module gives it, never from a path in the file.
