@@ -16,7 +16,9 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from fixloop.sweep.model import Job, JobResult, Verdict
 from fixloop.sweep.runner import local_node
@@ -158,6 +160,7 @@ class LocalExecutor:
                 for attempt in range(RETRIES + 1):
                     if worker is None:
                         worker = await _Worker.start(snapshot, self._secrets)
+                    sent = time.monotonic()
                     try:
                         result = await asyncio.wait_for(worker.run(job), self.deadline)
                     except asyncio.TimeoutError:
@@ -184,7 +187,7 @@ class LocalExecutor:
                             )
                         )
                         break
-                    done(result)
+                    done(replace(result, round_trip_ms=int((time.monotonic() - sent) * 1000)))
                     break
         except BaseException:
             # Cancelled (or broken): the job in hand is abandoned, so its worker is killed.

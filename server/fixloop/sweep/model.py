@@ -4,7 +4,7 @@ A sweep crosses process and machine boundaries (a local worker's pipe, a Ray tas
 value here is a frozen dataclass with a `to_json` / `from_json` pair built on plain JSON types:
 what a worker returns is data (the diff, the proof, the transcript), never an object that lives
 on another machine. `Verdict` is the closed set of ways a job can end. Nothing here imports the
-sandbox, the loop or Ray.
+sandbox, the loop or Ray; `JobSettings` maps to and from the repair `Settings`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
+
+from fixloop.settings import Settings
 
 
 class Verdict(str, enum.Enum):
@@ -59,6 +61,18 @@ class JobSettings:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def of(cls, settings: Settings, *, engine: str | None = None) -> JobSettings:
+        """The part of the repair settings a job uses (`engine` overrides the setting's);
+        every field here is a field of `Settings` of the same name."""
+        values = {f.name: getattr(settings, f.name) for f in fields(cls)}
+        return cls(**{**values, **({"engine": engine} if engine else {})})
+
+    def settings(self) -> Settings:
+        """The repair settings a worker runs the job's loop with."""
+        image = self.docker_image or Settings().docker_image
+        return Settings(**{**asdict(self), "docker_image": image})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JobSettings:
@@ -134,6 +148,9 @@ class JobResult:
     worker: str = ""  # which worker process (pid) on that node
     transcript: str = ""  # the loop's JSON-lines transcript, redacted
     resumed: bool = False  # taken from an earlier sweep's results by --resume
+    # From handing the job to the executor to having its result back, on the driver: the
+    # difference from `duration_ms` is what the executor itself costs (transport, scheduling).
+    round_trip_ms: int = 0
 
     @classmethod
     def stopped(

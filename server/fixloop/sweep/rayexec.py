@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from fixloop.sweep.model import Job, JobResult, Verdict
@@ -142,8 +143,9 @@ class RayExecutor:
                 in_flight[task.remote(snapshot_ref, job.to_json())] = (job, time.monotonic())
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_SECONDS)
             for ref in ready:
-                job, _started = in_flight.pop(ref)
-                finish(self._collect(ray, ref, job))
+                job, started = in_flight.pop(ref)
+                trip = int((time.monotonic() - started) * 1000)
+                finish(replace(self._collect(ray, ref, job), round_trip_ms=trip))
             now = time.monotonic()
             for ref, (job, started) in list(in_flight.items()):
                 if now - started > self.deadline:

@@ -57,20 +57,8 @@ def run_job(snapshot: bytes, job: Job, *, node: str | None = None) -> JobResult:
 async def _fix(job: Job, root: Path) -> object:
     from fixloop.fixes import FixRequest
     from fixloop.loop import run_fix
-    from fixloop.settings import Settings
 
-    raw = job.settings
-    settings = Settings(
-        engine=raw.engine,
-        sandbox=raw.sandbox,
-        budget=raw.budget,
-        timeout=raw.timeout,
-        memory=raw.memory,
-        python=raw.python,
-        model=raw.model,
-        base_url=raw.base_url,
-        docker_image=raw.docker_image or Settings().docker_image,
-    )
+    settings = job.settings.settings()
     request = FixRequest(
         path=Path(job.target), root=root, settings=settings, tests=(*job.tests, *job.guards)
     )
