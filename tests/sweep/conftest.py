@@ -76,6 +76,7 @@ class Swept:
 # Generous: the verdicts must not depend on the machine's load (the mixed project's jobs end
 # well within it: each is fixed, or its candidates run out, in well under a minute).
 MIXED_BUDGET = "150"
+MIXED_ARGS = ("--workers", "2", "--budget", MIXED_BUDGET)
 
 
 @pytest.fixture(scope="session")
@@ -85,15 +86,5 @@ def local_sweep(tmp_path_factory: pytest.TempPathFactory) -> Swept:
     project = assemble(base / "project")
     git_init(project)
     out = base / "out"
-    result = run_cli(
-        ".",
-        "--out",
-        str(out),
-        "--workers",
-        "2",
-        "--budget",
-        MIXED_BUDGET,
-        cwd=project,
-        state=base,
-    )
+    result = run_cli(".", "--out", str(out), *MIXED_ARGS, cwd=project, state=base)
     return Swept(project, out, result)

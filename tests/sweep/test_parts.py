@@ -3,15 +3,16 @@ the snapshot's round trip, the test command, and the SARIF log against the offic
 
 from __future__ import annotations
 
+import asyncio
 import json
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
-from fixloop.sweep.combine import merge_fixes
+from fixloop.sweep.combine import combine, merge_fixes
 from fixloop.sweep.grouping import ModuleIndex, attribute, is_test_code, plan_jobs
-from fixloop.sweep.model import FailingTest, JobResult, JobSettings, ProofSide, Verdict
+from fixloop.sweep.model import FailingTest, JobResult, JobSettings, ProofSide, SuiteRun, Verdict
 from fixloop.sweep.sarif import sarif_log
 from fixloop.sweep.snapshot import take_snapshot, unpack
 from fixloop.sweep.suite import SuiteError, TestRecord, suite_arguments
@@ -193,3 +194,41 @@ def test_the_sarif_log_validates_against_the_2_1_0_schema() -> None:
     del broken["runs"][0]["tool"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(schema).validate(broken)
+
+
+def _fix(job: str, target: str, original: str, fixed: str, tests: tuple[str, ...]) -> JobResult:
+    return JobResult(job, target, tests, job, Verdict.FIXED, original=original, fixed=fixed)
+
+
+def test_the_combination_is_proved_and_a_fix_that_breaks_it_is_left_out() -> None:
+    # The suite here is a function of the files it is given: a stand-in for the real suite run
+    # (the end-to-end tests run the real one), so that each rule of the combination is visible.
+    originals = {"a.py": "A = 0\n", "b.py": "B = 0\n"}
+    before = SuiteRun(frozenset({"t_keep"}), frozenset({"t_a", "t_b"}))
+
+    async def suite(overlay: dict[str, str]) -> SuiteRun:
+        files = {**originals, **overlay}
+        results = {
+            "t_a": files["a.py"] == "A = 1\n",
+            "t_b": files["b.py"] == "B = 1\n",
+            # b's fix breaks a test that passed, once a's fix is there too.
+            "t_keep": not (files["a.py"] == "A = 1\n" and files["b.py"] == "B = 1\n"),
+        }
+        return SuiteRun(
+            frozenset(t for t, ok in results.items() if ok),
+            frozenset(t for t, ok in results.items() if not ok),
+        )
+
+    results = [
+        _fix("a", "a.py", "A = 0\n", "A = 1\n", ("t_a",)),
+        _fix("b", "b.py", "B = 0\n", "B = 1\n", ("t_b",)),
+        _fix("forged", "a.py", "A = 5\n", "A = 6\n", ("t_a",)),
+    ]
+    proof = asyncio.run(combine(results, before, suite, originals))
+    assert proof.applied_jobs == ("a",) and proof.files == ("a.py",)
+    assert dict(proof.dropped) == {
+        "forged": "made for another text than the sweep sent",
+        "b": "the whole suite fails with it and the other fixes",
+    }
+    assert proof.holds and proof.after is not None and proof.after.passed == {"t_keep", "t_a"}
+    assert proof.texts == (("a.py", "A = 0\n", "A = 1\n"),)

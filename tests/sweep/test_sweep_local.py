@@ -20,7 +20,7 @@ import pytest
 from fixloop.sweep.model import JobSettings, Verdict
 from fixloop.sweep.run import SweepOptions, run_sweep
 
-from .conftest import MIXED_BUDGET, SANDBOX, Swept
+from .conftest import MIXED_ARGS, SANDBOX, Swept
 from .projects import assemble, git_init
 
 pytestmark = pytest.mark.slow
@@ -135,41 +135,31 @@ def test_the_sarif_report_validates_against_the_schema(local_sweep: Swept) -> No
 def test_resume_reruns_only_changed_jobs_and_apply_writes_the_proven_patch(
     local_sweep: Swept, sweep_cli, tmp_path: Path
 ) -> None:
-    # A copy of the project and of the first sweep's results; one module changes since.
+    # A copy of the project and of the first sweep's results; one job's test file changes since
+    # (a module would change every job's inputs: any module may matter to any test).
     project = tmp_path / "project"
     subprocess.run(["cp", "-a", str(local_sweep.project), str(project)], check=True)
     out = tmp_path / "out"
     subprocess.run(["cp", "-a", str(local_sweep.out), str(out)], check=True)
-    plan = project / "shapes/plan.py"
-    plan.write_text(plan.read_text() + "\n# touched\n")
+    touched = project / "tests/test_rates.py"
+    touched.write_text(touched.read_text() + "\n# touched\n")
     first = local_sweep.results()
-    again = sweep_cli(
-        ".",
-        "--out",
-        str(out),
-        "--workers",
-        "2",
-        "--budget",
-        MIXED_BUDGET,
-        "--resume",
-        "--apply",
-        cwd=project,
-    )
+    again = sweep_cli(".", "--out", str(out), *MIXED_ARGS, "--resume", "--apply", cwd=project)
     assert again.code == 0, again.stderr
-    second = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    # Only the job whose module changed ran again; the others were taken as they were.
-    assert [r["target"] for r in second if not r["resumed"]] == ["shapes/plan.py"]
+    second = Swept(project, out, again).results()
+    # Only the job whose input changed ran again; the others were taken as they were.
+    assert [r["target"] for r in second if not r["resumed"]] == ["shipping/rates.py"]
     assert again.stderr.count(", resumed") == len(first) - 1
     assert [(r["target"], r["verdict"], r["diff"]) for r in second] == [
         (r["target"], r["verdict"], r["diff"]) for r in first
     ]
-    # --apply wrote the proven combined patch into the project, and only it (plan.py is the
-    # file touched above).
+    # --apply wrote the proven combined patch into the project, and only it (the test file is
+    # the one touched above).
     changed = subprocess.run(
         ["git", "diff", "--name-only"], cwd=project, capture_output=True, text=True
     ).stdout.split()
     patched = sorted(r["target"] for r in first if r["in_combined_patch"])
-    assert sorted(changed) == sorted([*patched, "shapes/plan.py"])
+    assert sorted(changed) == sorted([*patched, "tests/test_rates.py"])
     assert all(f"wrote {target}" in again.stderr for target in patched)
     assert failing_tests(project, tmp_path) == set()
 

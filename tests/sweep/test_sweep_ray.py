@@ -21,7 +21,7 @@ from fixloop.sweep.model import JobSettings, Verdict
 from fixloop.sweep.raycluster import LocalRayCluster
 from fixloop.sweep.run import SweepOptions, run_sweep
 
-from .conftest import MIXED_BUDGET, SANDBOX, Swept, sweep_env
+from .conftest import MIXED_ARGS, SANDBOX, CliResult, Swept, sweep_env
 from .projects import assemble
 from .test_sweep_local import SLOW_PROJECT
 
@@ -55,8 +55,8 @@ def ray_sweep(
     project = assemble(base / "project")
     out = base / "out"
     argv = [sys.executable, "-m", "fixloop", "sweep", ".", "--out", str(out)]
-    argv += ["--executor", "ray", "--ray-address", cluster.address, "--workers", "2"]
-    argv += ["--budget", MIXED_BUDGET, "--sandbox", SANDBOX]
+    argv += ["--executor", "ray", "--ray-address", cluster.address, *MIXED_ARGS]
+    argv += ["--sandbox", SANDBOX]
     process = subprocess.Popen(
         argv,
         cwd=project,
@@ -76,8 +76,6 @@ def ray_sweep(
                 killed = running[0]
         time.sleep(0.2)
     stdout, stderr = process.communicate(timeout=900)
-    from .conftest import CliResult
-
     return Swept(project, out, CliResult(process.returncode, stdout, stderr)), killed
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from fixloop.cli.checks import count, mebibytes, seconds
 from fixloop.cli.terminal import for_a_person
-from fixloop.settings import ENGINES, SANDBOXES
+from fixloop.settings import ENGINES, SANDBOXES, Settings
 
 FORMATS = ("md", "json", "sarif")
 TEST_FOLDERS = {"tests", "test", "testing"}
@@ -125,18 +125,13 @@ def _options(args: argparse.Namespace, root: Path, out: Path) -> Any:
     from fixloop.sweep.outputs import previous_results
     from fixloop.sweep.run import SweepOptions
 
-    defaults = JobSettings()
-    settings = JobSettings(
-        engine=args.engine or ("offline" if args.executor == "ray" else "auto"),
-        sandbox=args.sandbox or "auto",
-        budget=args.budget or defaults.budget,
-        timeout=args.timeout or defaults.timeout,
-        memory=args.memory or defaults.memory,
-        python=args.python or "",
-        docker_image=args.image or "",
-        model=args.model or "",
-        base_url=args.base_url or "",
-    )
+    raw: dict[str, Any] = {"sandbox": args.sandbox, "python": args.python}
+    raw.update(budget=args.budget, timeout=args.timeout, memory=args.memory)
+    raw.update(docker_image=args.image, model=args.model, base_url=args.base_url)
+    base, _ = Settings.from_mapping({k: v for k, v in raw.items() if v is not None})
+    # On a cluster the model's key is not there: "auto" means the offline engine.
+    engine = args.engine or ("offline" if args.executor == "ray" else "auto")
+    settings = JobSettings.of(base, engine=engine)
     return SweepOptions(
         root=root,
         settings=settings,

@@ -50,17 +50,7 @@ def _options(server: FixloopServer, root: Path) -> Any:
     from fixloop.sweep.run import SweepOptions
 
     settings = server.settings
-    job_settings = JobSettings(
-        engine=settings.engine,
-        sandbox=settings.sandbox,
-        budget=settings.budget,
-        timeout=settings.timeout,
-        memory=settings.memory,
-        python=settings.python,
-        docker_image=settings.docker_image,
-        model=settings.model,
-        base_url=settings.base_url,
-    )
+    job_settings = JobSettings.of(settings)
     return SweepOptions(
         root=root,
         settings=job_settings,

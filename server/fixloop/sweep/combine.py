@@ -68,9 +68,10 @@ def merge_fixes(
 
 
 def _texts(
-    fixed: Sequence[JobResult],
+    fixed: Sequence[JobResult], originals: Mapping[str, str]
 ) -> tuple[dict[str, tuple[str, str]], list[str], list[tuple[str, str]]]:
-    """Per file (original, combined text), the jobs applied, the jobs dropped."""
+    """Per file (original, combined text), the jobs applied, the jobs dropped. A fix counts
+    only against the text the sweep sent (`originals`), never the text a worker says it had."""
     by_file: dict[str, list[JobResult]] = {}
     for result in fixed:
         by_file.setdefault(result.target, []).append(result)
@@ -78,13 +79,15 @@ def _texts(
     applied: list[str] = []
     dropped: list[tuple[str, str]] = []
     for file, results in sorted(by_file.items()):
-        original = results[0].original
+        original = originals.get(file)
         usable = []
         for result in results:
-            if result.original != original:
-                dropped.append((result.job_id, "made for another version of the file"))
+            if original is None or result.original != original:
+                dropped.append((result.job_id, "made for another text than the sweep sent"))
             else:
                 usable.append((result.job_id, result.fixed))
+        if original is None or not usable:
+            continue
         text, ids, left_out = merge_fixes(original, usable)
         texts[file] = (original, text)
         applied.extend(ids)
@@ -97,18 +100,28 @@ def _holds(before: SuiteRun, after: SuiteRun, tests: set[str]) -> tuple[bool, bo
 
 
 async def combine(
-    results: Sequence[JobResult], before: SuiteRun, run_suite: SuiteRunner
+    results: Sequence[JobResult],
+    before: SuiteRun,
+    run_suite: SuiteRunner,
+    originals: Mapping[str, str],
 ) -> CombinedProof:
-    """Combine the fixed jobs' texts and prove the combination with the whole suite."""
+    """Combine the fixed jobs' texts and prove the combination with the whole suite;
+    `originals` are the targets' texts as the sweep sent them."""
     fixed = [r for r in results if r.verdict is Verdict.FIXED and r.fixed and r.original]
     if not fixed:
         return CombinedProof((), (), (), before, None, True, False)
     by_id = {r.job_id: r for r in fixed}
-    texts, applied, dropped = _texts(fixed)
+    texts, applied, dropped = _texts(fixed, originals)
+    if not texts:
+        return CombinedProof((), (), tuple(dropped), before, None, True, False)
     after = await run_suite({file: text for file, (_, text) in texts.items()})
     still, now = _holds(before, after, {t for job in applied for t in by_id[job].tests})
     if not (still and now):
-        texts, applied, dropped, after = await _one_at_a_time(fixed, before, run_suite, dropped)
+        texts, applied, dropped, after = await _one_at_a_time(
+            fixed, before, run_suite, dropped, originals
+        )
+        if not applied:
+            return CombinedProof((), (), tuple(dropped), before, None, True, False)
         still, now = _holds(before, after, {t for job in applied for t in by_id[job].tests})
     passing_with_patch = tuple(
         r.job_id
@@ -133,6 +146,7 @@ async def _one_at_a_time(
     before: SuiteRun,
     run_suite: SuiteRunner,
     dropped: list[tuple[str, str]],
+    originals: Mapping[str, str],
 ) -> tuple[dict[str, tuple[str, str]], list[str], list[tuple[str, str]], SuiteRun]:
     """Add the fixes back one by one, keeping each whose addition the suite still proves."""
     left_out = {job_id for job_id, _ in dropped}
@@ -143,7 +157,7 @@ async def _one_at_a_time(
     for result in fixed:
         if result.job_id in left_out:
             continue
-        trial_texts, trial_applied, _ = _texts([*kept, result])
+        trial_texts, trial_applied, _ = _texts([*kept, result], originals)
         if result.job_id not in trial_applied:
             continue
         run = await run_suite({file: text for file, (_, text) in trial_texts.items()})

@@ -86,7 +86,7 @@ def summary_markdown(report: SweepReport) -> str:
         if result.summary:
             lines.append(f"- fix: {result.summary}")
         if result.proof:
-            lines.append(f"- proof: `{result.proof_command}`: {result.proof}")
+            lines.append(f"- proof: `{_short_command(result)}`: {result.proof}")
         if result.reason and result.verdict is not Verdict.FIXED:
             lines.append(f"- why: {result.reason}")
         lines.append(
@@ -97,6 +97,14 @@ def summary_markdown(report: SweepReport) -> str:
         if result.diff:
             lines += ["", _fence(result.diff)]
     return "\n".join(lines) + "\n"
+
+
+def _short_command(result: JobResult) -> str:
+    """The proof's command, or for a long one (many node ids) what it ran."""
+    if len(result.proof_command) <= 160:
+        return result.proof_command
+    files = sorted({test.split("::")[0] for test in result.tests})
+    return f"pytest on {len(result.tests)} failing tests and their neighbours in {' '.join(files)}"
 
 
 def _transcript_name(result: JobResult) -> str:

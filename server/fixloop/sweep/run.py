@@ -30,7 +30,7 @@ from fixloop.sweep.model import (
     SuiteRun,
     Verdict,
 )
-from fixloop.sweep.snapshot import Snapshot, SnapshotError, take_snapshot
+from fixloop.sweep.snapshot import Snapshot, SnapshotError, snapshot_text, take_snapshot
 from fixloop.sweep.suite import SuiteError, run_suite, suite_arguments
 
 # A job's deadline is its repair budget plus this much for unpacking, opening the sandbox and
@@ -194,8 +194,13 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
         combined = None
         if any(r.verdict is Verdict.FIXED for r in results):
             emit(SweepEvent("stage", "proving the combined fixes with the whole suite"))
+            originals = {
+                r.target: text
+                for r in results
+                if (text := snapshot_text(snapshot.data, r.target)) is not None
+            }
             try:
-                combined = await combine(results, baseline, suite)
+                combined = await combine(results, baseline, suite, originals)
             except SuiteError as exc:
                 emit(SweepEvent("stage", f"the combined proof could not run: {exc}"))
     finally:

@@ -105,3 +105,23 @@ def unpack(data: bytes, destination: Path) -> None:
         # The "data" filter refuses absolute names, `..`, links and devices: a snapshot made by
         # someone else cannot write outside the job's directory.
         archive.extractall(destination, filter="data")
+
+
+def snapshot_text(data: bytes, path: str) -> str | None:
+    """The text of one Python file in a snapshot, decoded as the loop reads it (its coding
+    cookie honoured, line endings kept); None when the snapshot does not hold it."""
+    import tokenize
+
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        try:
+            member = archive.extractfile(path)
+        except KeyError:
+            return None
+        if member is None:
+            return None
+        raw = member.read()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        return raw.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
