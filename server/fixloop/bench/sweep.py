@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 # Flat packages, distinct test file names and data files: the faults are independent.
-BENCH_PROJECTS = ("shipping_rates", "phonebook_normalize", "shapes_area", "pubsub_async", "logscan")
+BENCH_PROJECTS = ("shipping_rates", "phonebook_normalize", "shapes_area", "pubsub_async")
 QUICK_PROJECTS = ("shipping_rates", "phonebook_normalize")
 
 

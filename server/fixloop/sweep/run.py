@@ -31,7 +31,7 @@ from fixloop.sweep.model import (
     Verdict,
 )
 from fixloop.sweep.snapshot import Snapshot, SnapshotError, snapshot_text, take_snapshot
-from fixloop.sweep.suite import SuiteError, run_suite, suite_arguments
+from fixloop.sweep.suite import SuiteError, SuiteOutcome, run_suite, suite_arguments
 
 # A job's deadline is its repair budget plus this much for unpacking, opening the sandbox and
 # the final proof; past it the job is stopped and reported as timed out.
@@ -106,6 +106,21 @@ def _text_files(root: Path, snapshot: Snapshot) -> dict[str, str]:
     return texts
 
 
+def _plan(
+    root: Path, snapshot: Snapshot, first: SuiteOutcome, settings: JobSettings
+) -> tuple[tuple[FailingTest, ...], list[Job]]:
+    """Attribute each failing test to a module, then one job per module."""
+    texts = _text_files(root, snapshot)
+    index = ModuleIndex(snapshot.files, texts)
+    baseline = first.run()
+    found = [attribute(record, index, texts) for record in first.failing]
+    # A test that failed in setup and in teardown is one failing test.
+    failing = tuple(
+        {test.nodeid: test for test in found if test.nodeid in baseline.failed}.values()
+    )
+    return failing, plan_jobs(failing, settings, snapshot, baseline.passed)
+
+
 def _reuse(jobs: Sequence[Job], previous: Sequence[JobResult]) -> dict[str, JobResult]:
     by_key = {r.key: r for r in previous if r.verdict in REUSABLE}
     return {job.id: replace(by_key[job.key], resumed=True) for job in jobs if job.key in by_key}
@@ -157,15 +172,8 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
         except SuiteError as exc:
             raise SweepUsageError(str(exc)) from exc
         baseline = first.run()
-        texts = await asyncio.to_thread(_text_files, root, snapshot)
-        index = ModuleIndex(snapshot.files, texts)
-        failing = tuple(
-            attribute(record, index, texts)
-            for record in first.failing
-            if record.nodeid in baseline.failed
-        )
-        failing = tuple({test.nodeid: test for test in failing}.values())
-        jobs = plan_jobs(failing, settings, snapshot, baseline.passed)
+        # Reading and parsing the project's files: off the event loop (the server shares it).
+        failing, jobs = await asyncio.to_thread(_plan, root, snapshot, first, settings)
         reused = _reuse(jobs, options.previous)
         to_run = [job for job in jobs if job.id not in reused]
         emit(
