@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import configparser
+import contextlib
 import os
 import shutil
 import statistics
@@ -146,25 +147,27 @@ def _row(mode: str, reports: list[Any], walls: list[float]) -> Row:
     )
 
 
-def _measure(
-    mode: str,
-    executor: str,
-    workers: int,
-    args: Any,
-    base: Path,
-    names: Sequence[str],
-    address: str | None = None,
-) -> Row:
-    reports, walls = [], []
+MODES = (("serial", "local", 1), ("local x2", "local", 2), ("ray x2", "ray", 2))
+
+
+def _measure(args: Any, base: Path, names: Sequence[str], address: str | None) -> list[Row]:
+    """Each run sweeps once in every mode, the modes interleaved, so that a change in the
+    machine's load over the benchmark falls on every mode alike."""
+    modes = [mode for mode in MODES if mode[1] != "ray" or address]
+    reports: dict[str, list[Any]] = {mode: [] for mode, _, _ in modes}
+    walls: dict[str, list[float]] = {mode: [] for mode, _, _ in modes}
     for run in range(args.runs):
-        project = assemble_project(
-            base / f"{mode.replace(' ', '-')}-{run}", names, corpus_projects(args.corpus)
-        )
-        started = time.monotonic()
-        reports.append(asyncio.run(_sweep_once(project, executor, workers, args, address)))
-        walls.append(time.monotonic() - started)
-        print(f"bench sweep: {mode} run {run + 1}: {walls[-1]:.1f}s", flush=True)
-    return _row(mode, reports, walls)
+        for mode, executor, workers in modes:
+            folder = base / f"{mode.replace(' ', '-')}-{run}"
+            project = assemble_project(folder, names, corpus_projects(args.corpus))
+            started = time.monotonic()
+            reports[mode].append(
+                asyncio.run(_sweep_once(project, executor, workers, args, address))
+            )
+            walls[mode].append(time.monotonic() - started)
+            load = os.getloadavg()[0]
+            print(f"bench sweep: run {run + 1}, {mode}: {walls[mode][-1]:.1f}s (load {load:.1f})")
+    return [_row(mode, reports[mode], walls[mode]) for mode, _, _ in modes]
 
 
 def _print(rows: list[Row]) -> None:
@@ -188,7 +191,7 @@ def _print(rows: list[Row]) -> None:
         share = extra / (local.job_seconds * 1000) * 100
         print(
             f"Ray's overhead per job against the local pool: {extra:+.0f} ms "
-            f"({share:+.1f}% of a median job of {local.job_seconds:.1f}s; target under 5%)"
+            f"({share:+.2f}% of a median job of {local.job_seconds:.1f}s; target under 5%)"
         )
         if local.wall:
             print(f"ray x2 against local x2, whole sweep: {ray.wall / local.wall:.2f}x")
@@ -213,17 +216,16 @@ def handle(args: argparse.Namespace) -> int:
     previous_state = os.environ.get("FIXLOOP_STATE_DIR")
     os.environ["FIXLOOP_STATE_DIR"] = str(base / "state")  # transcripts stay out of ~/.cache
     try:
-        rows = [
-            _measure("serial", "local", 1, args, base, names),
-            _measure("local x2", "local", 2, args, base, names),
-        ]
-        if not args.no_ray:
-            try:
-                with LocalRayCluster(head_cpus=2, extra_nodes=0) as cluster:
-                    rows.append(_measure("ray x2", "ray", 2, args, base, names, cluster.address))
-            except Exception as exc:  # no Ray here: the other rows still count
-                print(f"bench sweep: the Ray row is missing: {type(exc).__name__}: {exc}")
-        _print(rows)
+        with contextlib.ExitStack() as stack:
+            address = None
+            if not args.no_ray:
+                try:
+                    address = stack.enter_context(
+                        LocalRayCluster(head_cpus=2, extra_nodes=0)
+                    ).address
+                except Exception as exc:  # no Ray here: the other rows still count
+                    print(f"bench sweep: no Ray row: {type(exc).__name__}: {exc}")
+            _print(_measure(args, base, names, address))
     finally:
         if previous_state is None:
             os.environ.pop("FIXLOOP_STATE_DIR", None)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,7 +32,13 @@ from fixloop.sweep.model import (
     SuiteRun,
     Verdict,
 )
-from fixloop.sweep.snapshot import Snapshot, SnapshotError, snapshot_text, take_snapshot
+from fixloop.sweep.snapshot import (
+    Snapshot,
+    SnapshotError,
+    snapshot_text,
+    take_snapshot,
+    unpack,
+)
 from fixloop.sweep.suite import SuiteError, SuiteOutcome, run_suite, suite_arguments
 
 # A job's deadline is its repair budget plus this much for unpacking, opening the sandbox and
@@ -144,6 +152,11 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
     except SnapshotError as exc:
         raise SweepUsageError(str(exc)) from exc
     settings = options.settings
+    # The suite runs on the snapshot too, never on files that may change while the sweep runs:
+    # the jobs fix what was sent, and the proof is about what was sent.
+    scratch = Path(tempfile.mkdtemp(prefix="fixloop-sweep-"))
+    copy = scratch / root.name
+    await asyncio.to_thread(unpack, snapshot.data, copy)
     sandbox = await open_sandbox(
         settings.sandbox, python=settings.python or None, image=settings.docker_image or None
     )
@@ -152,7 +165,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
         async def suite(overlay: Mapping[str, str]) -> SuiteRun:
             outcome = await run_suite(
                 sandbox,
-                root,
+                copy,
                 arguments,
                 wall_seconds=options.suite_timeout,
                 memory_mb=settings.memory,
@@ -164,7 +177,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
         try:
             first = await run_suite(
                 sandbox,
-                root,
+                copy,
                 arguments,
                 wall_seconds=options.suite_timeout,
                 memory_mb=settings.memory,
@@ -173,7 +186,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
             raise SweepUsageError(str(exc)) from exc
         baseline = first.run()
         # Reading and parsing the project's files: off the event loop (the server shares it).
-        failing, jobs = await asyncio.to_thread(_plan, root, snapshot, first, settings)
+        failing, jobs = await asyncio.to_thread(_plan, copy, snapshot, first, settings)
         reused = _reuse(jobs, options.previous)
         to_run = [job for job in jobs if job.id not in reused]
         emit(
@@ -213,6 +226,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
                 emit(SweepEvent("stage", f"the combined proof could not run: {exc}"))
     finally:
         await sandbox.close()
+        await asyncio.to_thread(shutil.rmtree, scratch, True)
     return SweepReport(
         root=root,
         executor=options.executor,
