@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up fixloop in this checkout: system packages it needs (bubblewrap), then a .venv with the
-# package installed in editable mode plus its model, Docker and development extras.
+# package installed in editable mode plus its model, Docker, Ray and development extras.
 # Safe to run again: every step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ fi
 stamp=.venv/.fixloop-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,llm,docker]"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,llm,docker,ray]"
   touch "$stamp"
 fi
 echo "setup: ready: .venv/bin/fixloop" >&2

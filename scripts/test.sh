@@ -38,6 +38,7 @@ fixloop bench sandbox --runs 15
 fixloop bench repair --quick
 fixloop bench lsp --runs 3 --requests 100
 fixloop bench llm --quick
+fixloop bench sweep --quick
 npm run --silent bench -- --quick
 
 # Last, so that the suite's closing line is pytest's own count.

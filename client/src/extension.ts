@@ -17,6 +17,7 @@ import { isFixArguments, ServerCommand } from './protocol';
 import { ApiKeyStore } from './secrets';
 import { FixloopServer } from './server';
 import { StatusIndicator } from './status';
+import { SweepView } from './sweepView';
 import { showTranscript } from './views';
 
 let server: FixloopServer | undefined;
@@ -92,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         server,
         ...previews.register(),
         ...registerCommands({ server, runner, previews, keys, redactor, status, log, output, reportFailure }),
+        ...new SweepView(gateway, log, reportFailure).register(),
         keys.onDidChange(() => {
             void keys.get().then((key) => redactor.add(key));
             void gateway.restart();

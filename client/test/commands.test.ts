@@ -7,6 +7,7 @@ import { ClientCommand, registerCommands } from '../src/commands';
 import { ServerCommand } from '../src/protocol';
 import { ApiKeyStore } from '../src/secrets';
 import { StatusIndicator } from '../src/status';
+import { SweepView } from '../src/sweepView';
 import { capturingLogger, MemorySecrets, RecordingServer } from './helpers';
 import * as vscode from './vscode-stub';
 
@@ -48,6 +49,7 @@ beforeEach(() => {
         output: vscode.window.createOutputChannel('Fixloop') as never,
         reportFailure: (error) => failures.push(error),
     });
+    new SweepView(server, log, (error) => failures.push(error)).registerCommands();
 });
 
 function openEditor(selection = new vscode.Selection(2, 0, 4, 10)) {

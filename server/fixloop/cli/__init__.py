@@ -20,7 +20,7 @@ from fixloop import __version__
 from fixloop.secretenv import reexec_without_secrets
 
 # Order is the order shown in --help.
-COMMAND_MODULES = ("run", "fix", "serve", "task", "tests", "bench")
+COMMAND_MODULES = ("run", "fix", "sweep", "serve", "task", "tests", "bench")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,7 +10,7 @@ import argparse
 import importlib
 from typing import Any
 
-BENCH_MODULES = ("sandbox", "repair", "lsp", "llm")
+BENCH_MODULES = ("sandbox", "repair", "lsp", "llm", "sweep")
 
 
 def register(subparsers: Any) -> None:

@@ -23,7 +23,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from fixloop import __version__
-from fixloop.lsp import features
+from fixloop.lsp import features, sweep
 from fixloop.lsp.actions import code_actions
 from fixloop.lsp.config import SECTION, parse_settings, settings_section
 from fixloop.lsp.documents import DocumentStates, document_root
@@ -305,6 +305,7 @@ def build_server() -> FixloopServer:
         ("fixloop.transcript", features.transcript_command),
     ):
         _command(server, name, handler)
+    sweep.register(server, _command)
     return server
 
 
