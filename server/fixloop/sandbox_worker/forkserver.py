@@ -1,12 +1,14 @@
 """One forked child per request: the parent's side of a warm validation run.
 
 A child is forked ahead of time (a spare waiting on a pipe), so the fork is off the critical
-path. It gets the request, runs it (`dispatch`) and streams records back; the parent enforces
+path. It gets the request, runs it (`dispatch`: in the collected session when the worker holds
+one, else with the script, small or pytest runner on the modules the worker had before any
+session) and streams records back; the parent enforces
 the request's wall-clock limit and kills the child's whole process group when it runs away, so a
 hanging candidate costs one timeout. `serve` turns the records of one request into an answer:
 it notes which test was running when a child hung or crashed, re-runs the rest without it when
-hangs are isolated, and switches to pytest when the small runner asks for it. Standard library
-only.
+hangs are isolated, switches to pytest when the small runner asks for it, and passes on how a
+session child put the candidate in place. Standard library only.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from .coverage import Coverage
 from .errors import ROOT, error_info
 from .light import NeedsPytest, run_light
 from .limits import limit_memory
-from .protocol import ResultRecord, RunAnswer, RunRequest, emit
+from .protocol import ResultRecord, RunAnswer, RunRequest, SwapKind, emit
 from .pytest_runner import run_pytest
 from .script import run_script
+from .session import restore_slate, run_request
 
 # More finished children than this waiting to be reaped, and the parent reaps them blocking.
 MAX_PENDING = 16
@@ -38,6 +41,10 @@ def dispatch(request: RunRequest, out: int) -> None:
     """Run one request in this process, writing records to `out`."""
     target = request.get("target")
     coverage = Coverage(os.path.join(ROOT, target)) if request.get("coverage") and target else None
+    if request.get("runner") == "session" and request["kind"] == "tests":
+        run_request(request, out, coverage)
+        return
+    restore_slate()  # the other runners import the project afresh, as a fresh process would
     if request["kind"] == "script":
         run_script(request, out, coverage)
     elif request.get("runner") == "pytest":
@@ -172,6 +179,8 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
     results: list[ResultRecord] = []
     skip = list(request.get("skip", []))
     switched = False
+    swap: SwapKind = "none"
+    fallback = ""
     while True:
         attempt: RunRequest = {**request, "skip": skip}
         if run_inline is None:
@@ -184,7 +193,10 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
             continue
         running = None
         for record in records:
-            if "start" in record:
+            if "swap" in record:
+                swap = record["swap"]
+                fallback = record.get("fallback", fallback)
+            elif "start" in record:
                 running = record["start"]
             elif "id" in record:
                 results.append(record)
@@ -223,4 +235,6 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
         "results": results,
         "runner": "pytest" if switched else request.get("runner", "light"),
         "duration_ms": int((time.monotonic() - started) * 1000),
+        "swap": swap,
+        "fallback": fallback,
     }
