@@ -53,6 +53,52 @@ def total(prices, percent=0, threshold=100):
 '''
 
 
+def src_layout_pyproject(name: str) -> str:
+    """pytest configured in pyproject.toml for a src layout: testpaths, addopts with
+    --strict-markers, a declared marker, and the `src` folder on the import path."""
+    return textwrap.dedent(
+        f"""
+        [project]
+        name = "{name}"
+        version = "0.1.0"
+
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+        addopts = "--strict-markers -ra"
+        pythonpath = ["src"]
+        markers = ["money: computations on amounts"]
+        """
+    ).lstrip("\n")
+
+
+# A conftest whose pytest_addoption / pytest_configure set a module global, with a session
+# fixture loading the cases next to it (the tests' own fixtures follow it).
+CONFTEST_OPTIONS = textwrap.dedent(
+    """
+    import json
+    from pathlib import Path
+
+    import pytest
+
+    CURRENCY = None
+
+
+    def pytest_addoption(parser):
+        parser.addoption("--currency", default="EUR")
+
+
+    def pytest_configure(config):
+        global CURRENCY
+        CURRENCY = config.getoption("--currency")
+
+
+    @pytest.fixture(scope="session")
+    def cases():
+        return json.loads((Path(__file__).parent / "cases.json").read_text())
+    """
+).lstrip("\n")
+
+
 def _ledger_cases() -> list[dict[str, object]]:
     cases = []
     for index in range(10):
@@ -73,41 +119,12 @@ def ledger(base: Path) -> Suite:
     _write(
         root,
         {
-            "pyproject.toml": """
-                [project]
-                name = "ledger"
-                version = "0.1.0"
-
-                [tool.pytest.ini_options]
-                testpaths = ["tests"]
-                addopts = "--strict-markers -ra"
-                pythonpath = ["src"]
-                markers = ["money: computations on amounts"]
-            """,
+            "pyproject.toml": src_layout_pyproject("ledger"),
             "src/ledger/__init__.py": "from .pricing import total\n",
             "src/ledger/pricing.py": LEDGER_PRICING,
-            "tests/conftest.py": """
-                import json
-                from pathlib import Path
-
-                import pytest
-
-                CURRENCY = None
-
-
-                def pytest_addoption(parser):
-                    parser.addoption("--currency", default="EUR")
-
-
-                def pytest_configure(config):
-                    global CURRENCY
-                    CURRENCY = config.getoption("--currency")
-
-
-                @pytest.fixture(scope="session")
-                def cases():
-                    return json.loads((Path(__file__).parent / "cases.json").read_text())
-
+            "tests/conftest.py": CONFTEST_OPTIONS
+            + textwrap.dedent(
+                """
 
                 @pytest.fixture
                 def receipt(tmp_path):
@@ -115,7 +132,8 @@ def ledger(base: Path) -> Suite:
                     path.write_text(CURRENCY + "\\n")
                     yield path
                     path.unlink()
-            """,
+                """
+            ),
             "tests/test_pricing.py": """
                 import json
                 from pathlib import Path
