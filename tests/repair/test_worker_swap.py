@@ -245,3 +245,25 @@ def test_a_candidate_that_does_not_compile_or_raises_on_import_is_refused(
         plan.apply(MOD.replace("def scale(x):", "def scale(x)"))
     with pytest.raises(Unfaithful, match="raises on import: ZeroDivisionError"):
         plan.apply(MOD + "\nBROKEN = 1 / 0\n")
+
+
+def test_the_watch_survives_a_coverage_tracer_and_knows_when_it_was_replaced(
+    project: Importer,
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/mod.py": "def cases():\n    return [1]\n",
+        # A coverage tool installs a trace function while collecting; the watch still sees.
+        "users.py": "import sys\n\nsys.settrace(lambda *args: None)\nfrom pkg.mod import cases\n\nCASES = cases()\nsys.settrace(None)\n",
+    }
+    plan, _ = project(files, "users")
+    with pytest.raises(Unfaithful, match="cases changed and ran while pytest collected"):
+        plan.apply("def cases():\n    return [2]\n")
+    for name in [n for n in sys.modules if n.startswith("pkg") or n == "users"]:
+        del sys.modules[name]
+    # A tool that takes the profile hook over leaves the watch blind: nothing is trusted.
+    files["users.py"] = "import sys\n\nsys.setprofile(None)\nfrom pkg.mod import cases\n"
+    plan, _ = project(files, "users")
+    assert "replaced the watch" in plan.reexec_blocker
+    with pytest.raises(Unfaithful, match="replaced the watch"):
+        plan.apply("def cases():\n    return [2]\n")

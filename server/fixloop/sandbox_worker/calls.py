@@ -2,12 +2,15 @@
 
 A candidate is swapped into a session whose conftest hooks, test modules and parametrize lists
 were all evaluated with the original target. That is only faithful when the code the candidate
-changes did not run then, so `CallWatch` traces the calls of configuration and collection (a
-global trace function that sees calls only, never lines) and notes, by the first line of each
-code object of the target file: what the target's own import ran (a constant computed by a
+changes did not run then, so `CallWatch` watches the calls of configuration and collection (a
+profile function: it coexists with the trace function a coverage plugin installs, which would
+silently replace a second trace function) and notes, by the first line of each code object of
+the target file: what the target's own import ran (a constant computed by a
 function at import), what ran outside it (a conftest hook, a test module's import-time code,
 a parametrize list built by calling the target), and which other project files the target's
-import ran code of (import-time side effects on other modules). Standard library only.
+import ran code of (import-time side effects on other modules). `complete` is false when some
+other tool replaced the profile function before the watch stopped: then what ran is unknown.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class CallWatch:
         self.at_import: set[int] = set()  # first lines of target code the target's import ran
         self.elsewhere: dict[int, str] = {}  # first line -> the caller, outside that import
         self.side_effects: set[str] = set()  # other project files the target's import ran
+        self.complete = False  # the watch saw every call until it stopped
+        self._watching = False
         self._importing = 0
         self._files: dict[str, int] = {}  # co_filename -> 0 other, 1 target, 2 other project
 
@@ -52,15 +57,21 @@ class CallWatch:
             self._files[filename] = kind
         return kind
 
-    def _on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
+    def _on_event(self, frame: FrameType, event: str, arg: Any) -> None:
+        if event != "call" and event != "return":
+            return  # calls into C functions and their returns
         code = frame.f_code
         kind = self._kind(code.co_filename)
+        if kind == 0:
+            return
+        if event == "return":
+            if kind == 1 and code.co_name == "<module>":
+                self._importing -= 1
+            return
         if kind == 1:
             if code.co_name == "<module>":
                 self._importing += 1
-                frame.f_trace_lines = False
-                return self._in_import
-            if self._importing:
+            elif self._importing:
                 self.at_import.add(code.co_firstlineno)
             elif code.co_firstlineno not in self.elsewhere:
                 caller = frame.f_back
@@ -68,17 +79,15 @@ class CallWatch:
                 if caller is not None:
                     where = f"{relative(caller.f_code.co_filename)}:{caller.f_code.co_name}"
                 self.elsewhere[code.co_firstlineno] = where
-        elif kind == 2 and self._importing and code.co_name != "<module>":
+        elif self._importing and code.co_name != "<module>":
             self.side_effects.add(relative(code.co_filename))
-        return None
-
-    def _in_import(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "return":
-            self._importing -= 1
-        return self._in_import
 
     def start(self) -> None:
-        sys.settrace(self._on_call)
+        self._watching = True
+        sys.setprofile(self._on_event)
 
     def stop(self) -> None:
-        sys.settrace(None)
+        if self._watching:
+            self._watching = False
+            self.complete = sys.getprofile() == self._on_event
+            sys.setprofile(None)

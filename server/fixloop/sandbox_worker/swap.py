@@ -55,6 +55,9 @@ KEPT_DUNDERS = (
 )
 
 
+UNWATCHED = "another tool replaced the watch on what ran while pytest collected"
+
+
 class Unfaithful(Exception):
     """This candidate cannot be swapped in faithfully; run it the slow, exact way."""
 
@@ -188,6 +191,7 @@ class SwapPlan:
         # One list of function objects per module object that holds the target (usually one).
         self.functions = [[_live_function(m, p, c) for p, c in defs] for m in modules]
         owner = {line: index for index, (_, c) in enumerate(defs) for line in _nested_lines(c)}
+        self.watched = watch.complete
         self.ran_at_import = {owner[line] for line in watch.at_import if line in owner}
         self.ran_elsewhere = {
             owner[line]: where for line, where in watch.elsewhere.items() if line in owner
@@ -238,6 +242,8 @@ class SwapPlan:
         return found
 
     def _reexec_blocker(self, watch: CallWatch, items: Iterable[Any]) -> str:
+        if not watch.complete:
+            return UNWATCHED
         if watch.elsewhere:
             names = sorted({self.paths[i][-1] for i in self.ran_elsewhere}) or ["target code"]
             callers = sorted(set(watch.elsewhere.values()))
@@ -311,6 +317,8 @@ class SwapPlan:
         patches = []
         for index, new_code in enumerate(wanted):
             changed = not same_code(self.old_codes[index], new_code)
+            if changed and not self.watched:
+                raise Unfaithful(UNWATCHED)
             if changed and index in self.ran_elsewhere:
                 raise Unfaithful(
                     f"{self.paths[index][-1]} changed and ran while pytest collected "
