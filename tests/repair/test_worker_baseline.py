@@ -111,27 +111,61 @@ SPLIT = {
 }
 
 
+async def reproduced(root: Path, files: dict[str, str], tests: tuple[str, ...]) -> Any:
+    """(the fresh run of the original, the baseline) of the loop's own reproduce()."""
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    settings = Settings(sandbox=SANDBOX, engine="offline", budget=120.0)
+    prepared = prepare(FixRequest(path=Path("half.py"), root=root, tests=tests, settings=settings))
+    sandbox = await open_sandbox(SANDBOX)
+    pool = WorkerPool(sandbox, root, Limits(wall_seconds=300), on_worker=lambda *_: None)
+    try:
+        runs = WarmRuns(sandbox, prepared, settings, Budget(time.monotonic(), 120.0), pool)
+        return await reproduce(Verifier(sandbox, prepared, settings), runs)
+    finally:
+        await pool.close()
+        await sandbox.close()
+
+
 @pytest.mark.slow
 async def test_a_session_that_disagrees_with_pytest_gives_way_to_a_full_run(
     tmp_path: Path,
 ) -> None:
-    for name, text in SPLIT.items():
-        (tmp_path / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    settings = Settings(sandbox=SANDBOX, engine="offline", budget=120.0)
-    prepared = prepare(
-        FixRequest(path=Path("half.py"), root=tmp_path, tests=("test_half.py",), settings=settings)
-    )
-    sandbox = await open_sandbox(SANDBOX)
-    pool = WorkerPool(sandbox, tmp_path, Limits(wall_seconds=300), on_worker=lambda *_: None)
-    try:
-        runs = WarmRuns(sandbox, prepared, settings, Budget(time.monotonic(), 120.0), pool)
-        fresh, baseline = await reproduce(Verifier(sandbox, prepared, settings), runs)
-    finally:
-        await pool.close()
-        await sandbox.close()
+    fresh, baseline = await reproduced(tmp_path, SPLIT, ("test_half.py",))
     assert baseline is not None
     assert fresh.failed == {"test_half.py::test_half"}
-    assert baseline.runner == "pytest" and runs.runner == "pytest"
+    assert baseline.runner == "pytest"
     assert "the session runner saw" in baseline.note
     assert "test_half.py::test_knows_its_process" in baseline.note
     assert "each candidate runs a full pytest in the worker instead" in baseline.note
+
+
+PLAIN_WITH_A_SKIPPED_MODULE = {
+    "half.py": SPLIT["half.py"],
+    "test_half.py": "from half import half\n\n\ndef test_half():\n    assert half(4) == 2\n",
+    # pytest skips this whole module; the small runner reads only marks on functions.
+    "test_later.py": """
+        import pytest
+
+        pytestmark = pytest.mark.skip(reason="not yet")
+
+
+        def test_future():
+            assert False
+        """,
+}
+
+
+@pytest.mark.slow
+async def test_a_small_runner_that_disagrees_with_pytest_gives_way_to_the_session(
+    tmp_path: Path,
+) -> None:
+    fresh, baseline = await reproduced(
+        tmp_path, PLAIN_WITH_A_SKIPPED_MODULE, ("test_half.py", "test_later.py")
+    )
+    assert baseline is not None
+    assert fresh.failed == {"test_half.py::test_half"}
+    assert baseline.runner == "session"
+    assert baseline.observed.failed == fresh.failed
+    assert baseline.note.startswith("the light runner saw test_half.py::test_half, test_later.py")
+    assert "collected session: 2 tests" in baseline.note

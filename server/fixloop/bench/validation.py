@@ -152,9 +152,17 @@ class _Loop:
             )
 
 
-async def throughput(suite: Suite, settings: Any, *, rounds: int, per_round: int) -> Throughput:
+async def throughput(
+    suite: Suite, settings: Any, *, rounds: int, per_round: int, session: bool = False
+) -> Throughput:
+    """Candidates per second on the path the loop chooses, or with `session` on the collected
+    session even where the loop keeps the small runner (to compare the two)."""
     async with _Loop(suite, settings) as loop:
         seconds, baseline, texts = await loop.candidates()
+        if session and loop.runs.runner != "session":
+            from fixloop.repair.baseline import open_sessions
+
+            await open_sessions(loop.runs)
         texts = texts[: rounds * per_round]
         warm_rates, fresh_rates = [], []
         for index in range(rounds):
@@ -207,9 +215,11 @@ def report(settings: Any, *, quick: bool) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="fixloop-bench-") as folder:
         base = Path(folder)
         say(f"validation (median of {rounds} rounds; warm and fresh interleaved in each round):")
-        for name in ("ledger", "plain"):
-            suite = SUITES[name](base)
-            result = asyncio.run(throughput(suite, settings, rounds=rounds, per_round=per_round))
+        for name, session in (("ledger", False), ("plain", False), ("plain", True)):
+            suite = SUITES[name](base / f"{name}-{session}")
+            result = asyncio.run(
+                throughput(suite, settings, rounds=rounds, per_round=per_round, session=session)
+            )
             warm = statistics.median(result.warm_rates)
             fresh = statistics.median(result.fresh_rates)
             say(

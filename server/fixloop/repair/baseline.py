@@ -200,20 +200,28 @@ async def reproduce(verifier: Verifier, runs: WarmRuns) -> tuple[Observation, Ba
 async def _agree(
     runs: WarmRuns, fresh: Observation, observed: Observation, note: str, cut: float
 ) -> tuple[Observation, str]:
-    """The warm observation of the original, once it fails the tests the fresh run fails:
-    a faster runner that disagrees gives way to a full pytest in the worker."""
-    if observed.runner not in ("session", "light") or not _per_test(fresh):
+    """The warm observation of the original, once it fails the tests the fresh run fails: a
+    runner that disagrees gives way to the next, more exact one (the small runner to the
+    collected session, the session to a full pytest in the worker)."""
+    if not _per_test(fresh):
         return observed, note
-    if observed.failed == fresh.failed:
-        return observed, note
-    why = (
-        f"the {observed.runner} runner saw {_ids(observed.failed)} failing where pytest saw "
-        f"{_ids(fresh.failed)}: each candidate runs a full pytest in the worker instead"
-    )
-    runs.runner = "pytest"
-    if runs.pool is not None:
-        await runs.pool.warm(["pytest"])
-    return await _observe_original(runs, cut), why
+    while observed.runner in ("light", "session") and observed.failed != fresh.failed:
+        why = (
+            f"the {observed.runner} runner saw {_ids(observed.failed)} failing where pytest "
+            f"saw {_ids(fresh.failed)}"
+        )
+        if observed.runner == "light" and runs.pool is not None:
+            opened = await open_sessions(runs)
+            if runs.runner == "session":
+                note = f"{why}; {opened}"
+                observed = await _observe_original(runs, cut)
+                continue
+        runs.runner = "pytest"
+        if runs.pool is not None:
+            await runs.pool.warm(["pytest"])
+        note = f"{why}: each candidate runs a full pytest in the worker instead"
+        observed = await _observe_original(runs, cut)
+    return observed, note
 
 
 def _per_test(fresh: Observation) -> bool:
@@ -259,7 +267,7 @@ async def _warm_baseline(runs: WarmRuns, cut: float) -> tuple[Observation, str]:
         if runs.pool is None or (observed.runner == "light" and not observed.ok):
             return observed, "small runner: plain test functions, no conftest or pytest config"
     if tests and runs.pool is not None:
-        note = await _open_sessions(runs)
+        note = await open_sessions(runs)
     observed = await _observe_original(runs, cut)
     if observed.ok and runs.runner == "light" and tests:
         # The small runner disagrees with pytest: use pytest inside the worker from now on.
@@ -268,7 +276,7 @@ async def _warm_baseline(runs: WarmRuns, cut: float) -> tuple[Observation, str]:
     return observed, note
 
 
-async def _open_sessions(runs: WarmRuns) -> str:
+async def open_sessions(runs: WarmRuns) -> str:
     """Collect the tests once in every worker; the session becomes the runner where it can."""
     assert runs.pool is not None
     request = collect_request(runs.prepared.oracle, runs.prepared.source)
