@@ -21,7 +21,7 @@ from fixloop.oracle_runs import collect_request, run_pytest_fresh, worker_reques
 from fixloop.repair.warm import WarmWorker
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import Limits, Sandbox
-from fixloop.sandbox_worker.protocol import ResultRecord, RunAnswer
+from fixloop.sandbox_worker.protocol import ResultRecord, RunAnswer, RunnerName
 
 from .session_projects import PROJECTS, Project
 
@@ -108,3 +108,59 @@ def test_every_swap_kind_and_project_shape_is_exercised() -> None:
     assert swaps == {"none", "patched", "reexec", "full"}
     configs = {name for project in PROJECTS.values() for name in project.files}
     assert {"pyproject.toml", "pytest.ini", "setup.cfg", "tests/conftest.py"} <= configs
+
+
+STUBBORN = {
+    "pytest.ini": "[pytest]\n",
+    "loop.py": (
+        "def stubborn():\n"
+        "    while True:\n"
+        "        try:\n"
+        "            while True:\n"
+        "                pass\n"
+        "        except BaseException:  # swallows the soft cut too\n"
+        "            pass\n"
+    ),
+    "test_loop.py": (
+        "from loop import stubborn\n\n\n"
+        "def test_first():\n    assert True\n\n\n"
+        "def test_stubborn():\n    stubborn()\n\n\n"
+        "def test_last():\n    assert True\n"
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runner", ["session", "light"])
+async def test_a_hang_that_swallows_its_cut_is_killed_and_the_rest_still_runs(
+    runner: RunnerName, tmp_path: Path
+) -> None:
+    for name, text in STUBBORN.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    oracle = Oracle("tests", "loop.py", tests=("test_loop.py",))
+    sandbox = await open_sandbox("bwrap")
+    worker = WarmWorker(sandbox, tmp_path, Limits(wall_seconds=300))
+    try:
+        assert await worker.start(["pytest"]), worker.reason
+        if runner == "session":
+            opened = await worker.collect(collect_request(oracle, STUBBORN["loop.py"]), timeout=120)
+            assert opened is not None and opened["ok"], opened
+        request = worker_request(
+            oracle,
+            timeout=600,
+            isolate_hangs=True,
+            runner=runner,
+            test_timeout=0.3,  # type: ignore[arg-type]
+        )
+        # The child's own limit (600 s) is far beyond what the host waits for this answer: only
+        # the kill shortly after the cut lets the answer come, with the other tests run.
+        answer = await worker.run(request, timeout=30)
+    finally:
+        await worker.close()
+        await sandbox.close()
+    assert answer is not None, worker.reason
+    assert {r["id"]: r["outcome"] for r in answer["results"]} == {
+        "test_loop.py::test_first": "passed",
+        "test_loop.py::test_stubborn": "timeout",
+        "test_loop.py::test_last": "passed",
+    }

@@ -33,6 +33,9 @@ from .session import restore_slate, run_request
 
 # More finished children than this waiting to be reaped, and the parent reaps them blocking.
 MAX_PENDING = 16
+# How long past its cut a test's call may run before the parent kills the child: the soft
+# alarm gets this long to interrupt it and report the test as a timeout itself.
+CALL_GRACE = 1.0
 _PENDING: list[int] = []  # finished children not reaped yet
 _SPARE: list[tuple[int, int, int]] = []  # one child forked ahead of time: (pid, request, result)
 
@@ -70,13 +73,18 @@ def _child(request: RunRequest, out: int) -> None:
     emit(out, {"done": True})
 
 
-def _read_records(fd: int, pid: int, deadline: float) -> tuple[list[Any], bool, int]:
-    """Read JSON lines from a child until it says done, exits, or the deadline passes."""
+def _read_records(
+    fd: int, pid: int, deadline: float, call_limit: float | None
+) -> tuple[list[Any], bool, int]:
+    """Read JSON lines from a child until it says done, exits, or a deadline passes: the
+    child's, or `call_limit` after a test's call began (a hang its soft cut cannot break,
+    such as one inside C code, costs that much rather than the whole child's limit)."""
     records: list[Any] = []
     buffer, timed_out = b"", False
+    call_deadline = float("inf")
     reap()
     while True:
-        remaining = deadline - time.monotonic()
+        remaining = min(deadline, call_deadline) - time.monotonic()
         if remaining <= 0:
             timed_out = True
             break
@@ -90,7 +98,12 @@ def _read_records(fd: int, pid: int, deadline: float) -> tuple[list[Any], bool, 
         *lines, buffer = buffer.split(b"\n")
         for line in lines:
             if line:
-                records.append(json.loads(line))
+                record = json.loads(line)
+                records.append(record)
+                if "call" in record and call_limit is not None:
+                    call_deadline = time.monotonic() + call_limit
+                elif "id" in record:
+                    call_deadline = float("inf")
         if records and records[-1].get("done"):
             # Finished: kill leftovers now, reap later, so teardown stays off the critical path.
             try:
@@ -167,7 +180,11 @@ def _fork_run(request: RunRequest, timeout: float) -> tuple[list[Any], bool, int
     while view:
         view = view[os.write(request_write, view) :]
     os.close(request_write)
-    records, timed_out, status = _read_records(result_read, pid, time.monotonic() + timeout)
+    cut = request.get("test_timeout")
+    call_limit = cut + CALL_GRACE if cut else None
+    records, timed_out, status = _read_records(
+        result_read, pid, time.monotonic() + timeout, call_limit
+    )
     os.close(result_read)
     return records, timed_out, status
 

@@ -53,7 +53,8 @@ class ResultRecord(_ResultRecordRequired, total=False):
 class StreamRecord(TypedDict, total=False):
     """What a forked child writes to its parent: a test starting, a result, or a marker."""
 
-    start: str
+    start: str  # a test begins (its setup, with pytest)
+    call: str  # its call begins: from here on the test's cut applies
     needs_pytest: str
     swap: SwapKind  # how a session child put the candidate in place
     fallback: str  # why a session child ran a full pytest instead

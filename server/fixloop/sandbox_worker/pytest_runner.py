@@ -21,7 +21,15 @@ from .coverage import Coverage
 from .errors import ROOT
 from .limits import SoftTimeout, arm, disarm
 from .overlay import install
-from .protocol import ErrorRecord, Outcome, PytestAnswer, ResultRecord, RunRequest, emit
+from .protocol import (
+    ErrorRecord,
+    Outcome,
+    PytestAnswer,
+    ResultRecord,
+    RunRequest,
+    StreamRecord,
+    emit,
+)
 
 MESSAGE_LIMIT = 2000
 TIMEOUT_MARK = "_fixloop_timed_out"
@@ -74,14 +82,14 @@ class Recorder:
         coverage: Coverage | None = None,
         *,
         cut: float | None = None,
-        on_start: Callable[[str], None] | None = None,
+        markers: Callable[[StreamRecord], None] | None = None,
         order: Sequence[str] = (),
         skip: Sequence[str] = (),
     ) -> None:
         self.record = record
         self.coverage = coverage
         self.cut = cut
-        self.on_start = on_start
+        self.markers = markers  # where "start" and "call" markers of each test go
         self.order = order
         self.skip = skip
         self.lines: list[int] = []
@@ -90,8 +98,8 @@ class Recorder:
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
         self.failed = False
-        if self.on_start is not None:
-            self.on_start(nodeid)
+        if self.markers is not None:
+            self.markers({"start": nodeid})
 
     def pytest_collection_modifyitems(self, session: Any, config: Any, items: Any) -> None:
         items[:] = rank_items(items, self.order, self.skip)
@@ -128,6 +136,8 @@ class Recorder:
 
     def pytest_runtest_call(self, item: Any) -> Iterator[None]:
         """(hook wrapper) the cut and the coverage around the test's call."""
+        if self.markers is not None:
+            self.markers({"call": item.nodeid})
         if self.coverage:
             self.coverage.start()
         arm(self.cut)
@@ -174,7 +184,7 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
         lambda result: emit(out, result),
         coverage,
         cut=request.get("test_timeout"),
-        on_start=lambda nodeid: emit(out, {"start": nodeid}),
+        markers=lambda marker: emit(out, marker),
         order=request.get("order", []),
         skip=request.get("skip", []),
     )

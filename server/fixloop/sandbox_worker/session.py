@@ -207,7 +207,7 @@ def _run_items(active: _Session, request: RunRequest, out: int, coverage: Covera
     items = rank_items(active.items, request.get("order", []), request.get("skip", []))
     plugin = active.recorder
     plugin.record = lambda result: emit(out, result)
-    plugin.on_start = lambda nodeid: emit(out, {"start": nodeid})
+    plugin.markers = lambda marker: emit(out, marker)
     plugin.coverage = coverage
     plugin.cut = request.get("test_timeout")
     # What the child reports of a failure is the exception's message and line, never pytest's
