@@ -108,7 +108,11 @@ class _SessionPlugin:
         if text is None:
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
-        plan = SwapPlan.build(path, text, self.watch, session.items)
+        try:
+            plan = SwapPlan.build(path, text, self.watch, session.items)
+        except Exception as exc:  # the project's objects may misbehave when looked at
+            self._answer(False, f"cannot plan the swap: {type(exc).__name__}: {exc}"[:500], 0, "")
+            return True
         _ACTIVE = _Session(session, list(session.items), plan, self.recorder)
         # Children must not copy the session's pages just to scan them for garbage.
         gc.collect()
