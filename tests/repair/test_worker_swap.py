@@ -13,7 +13,8 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import pytest
 from fixloop.sandbox_worker import calls, errors
@@ -34,7 +35,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Importe
     monkeypatch.syspath_prepend(str(root))
     before = set(sys.modules)
 
-    def load(files: dict[str, str], *names: str) -> tuple[SwapPlan, dict[str, ModuleType]]:
+    def load(
+        files: dict[str, str],
+        *names: str,
+        items: Callable[[dict[str, ModuleType]], list[Any]] | None = None,
+    ) -> tuple[SwapPlan, dict[str, ModuleType]]:
         for relative, text in files.items():
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +51,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Importe
             modules = {name: importlib.import_module(name) for name in names}
         finally:
             watch.stop()
-        plan = SwapPlan.build(str(target), target.read_text(encoding="utf-8"), watch, ())
+        collected = items(modules) if items is not None else []
+        plan = SwapPlan.build(str(target), target.read_text(encoding="utf-8"), watch, collected)
         assert plan is not None
         return plan, modules
 
@@ -267,3 +273,28 @@ def test_the_watch_survives_a_coverage_tracer_and_knows_when_it_was_replaced(
     assert "replaced the watch" in plan.reexec_blocker
     with pytest.raises(Unfaithful, match="replaced the watch"):
         plan.apply("def cases():\n    return [2]\n")
+
+
+def test_collected_parameters_holding_target_instances_block_re_execution(
+    project: Importer,
+) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        # A dataclass's __init__ is generated code: the watch cannot see it run.
+        "pkg/mod.py": "import dataclasses\n\n\n@dataclasses.dataclass\nclass Point:\n    x: int\n",
+        "users.py": "from pkg.mod import Point\n\nPOINTS = [Point(1)]\n",
+    }
+
+    def collected(modules: dict[str, ModuleType]) -> list[Any]:
+        # What pytest's collection leaves for @pytest.mark.parametrize("point", POINTS).
+        params = {"point": modules["users"].POINTS[0]}
+        return [
+            SimpleNamespace(
+                nodeid="test_points.py::test_x[point0]",
+                callspec=SimpleNamespace(params=params),
+                cls=None,
+            )
+        ]
+
+    plan, _ = project(files, "users", items=collected)
+    assert plan.reexec_blocker.startswith("the parameters of test_points.py::test_x[point0]")

@@ -261,26 +261,32 @@ class SwapPlan:
 
     def _owned_objects(self) -> list[Any]:
         names = {m.__name__ for m in self.modules}
-        return [
-            value
-            for module in self.modules
-            for value in vars(module).values()
-            if getattr(value, "__module__", None) in names
-        ]
+        owned = []
+        for module in self.modules:
+            for value in vars(module).values():
+                owner = getattr(value, "__module__", None)
+                if isinstance(owner, str) and owner in names:
+                    owned.append(value)
+        return owned
 
     def _held_elsewhere(self, owned: list[Any], items: Iterable[Any]) -> str:
-        """Where collection kept objects of the target outside module namespaces: parameters of
-        collected items and attributes of test classes (shallow)."""
+        """Where collection kept objects of the target, or instances of its classes, outside
+        module namespaces: parameters of collected items and attributes of test classes, and
+        one level into the lists, tuples, sets and dicts among them."""
         ids = {id(value) for value in owned}
+
+        def ours(value: Any) -> bool:
+            """An object of the target, or an instance of one of its classes."""
+            return id(value) in ids or id(type(value)) in ids
 
         def holds(values: Iterable[Any]) -> bool:
             for value in values:
-                if id(value) in ids:
+                if ours(value):
                     return True
                 if isinstance(value, (list, tuple, set, frozenset)):
-                    if any(id(inner) in ids for inner in value):
+                    if any(ours(inner) for inner in value):
                         return True
-                elif isinstance(value, dict) and any(id(inner) in ids for inner in value.values()):
+                elif isinstance(value, dict) and any(ours(inner) for inner in value.values()):
                     return True
             return False
 
