@@ -145,7 +145,14 @@ async def _search(
         )
     try:
         _warn_unprotected(sandbox, transcript, progress)
-        runs = WarmRuns(sandbox, prepared, settings, budget, pool)
+        runs = WarmRuns(
+            sandbox,
+            prepared,
+            settings,
+            budget,
+            pool,
+            on_note=lambda message: transcript.write("fast_path", note=message),
+        )
         verifier = Verifier(sandbox, prepared, settings)
         try:
             fresh, baseline = await reproduce(verifier, runs)
@@ -168,6 +175,7 @@ async def _search(
             passing=sorted(baseline.observed.passed),
             candidate_timeout=baseline.limits.test_seconds,
             candidate_hard_timeout=baseline.limits.child_seconds,
+            fast_path=baseline.note,
         )
         session = open_session(
             prepared,
@@ -186,6 +194,8 @@ async def _search(
         if pool is not None:
             await pool.close()
         await sandbox.close()
+    if runs.swaps:
+        transcript.write("fast_path", swaps=dict(runs.swaps))
     winner = state.winner
     if winner is None:
         reason = (

@@ -22,9 +22,10 @@ from fixloop.sandbox_worker.protocol import (
     RunAnswer,
 )
 
-# Where an observation came from: the worker's small runner, pytest inside the worker, or a
-# fresh process (the proof, a command, the fallback without a warm worker).
-ObservationSource = Literal["light", "pytest", "fresh"]
+# Where an observation came from: the worker's small runner, pytest inside the worker, the
+# session collected once in the worker, or a fresh process (the proof, a command, the fallback
+# without a warm worker).
+ObservationSource = Literal["light", "pytest", "session", "fresh"]
 SINGLE_RUN_IDS = ("script", "command")
 
 
@@ -150,10 +151,15 @@ def outcomes_from_records(records: object) -> tuple[TestOutcome, ...]:
 
 def observation_from_answer(answer: RunAnswer) -> Observation:
     runner = answer.get("runner")
+    source: ObservationSource = "light"
+    if runner == "session" and answer.get("swap") != "full":
+        source = "session"
+    elif runner in ("pytest", "session"):
+        source = "pytest"  # a session child that fell back ran a full pytest
     return Observation(
         outcomes=outcomes_from_records(answer.get("results")),
         duration_ms=int(answer.get("duration_ms") or 0),
-        runner="pytest" if runner == "pytest" else "light",
+        runner=source,
     )
 
 

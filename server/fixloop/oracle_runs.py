@@ -1,11 +1,14 @@
 """Fresh oracle runs in a sandbox: the worker in a fresh process, and the pytest proof.
 
-`worker_request` builds a typed request for the in-sandbox worker, `worker_spec` the sandbox run
-that starts it (the self-contained program of `fixloop.worker_program`). `observe_fresh_worker`
-serves one request in a fresh sandbox process (the fallback when no warm worker answers).
-`run_pytest_fresh` is the proof: a fresh interpreter runs pytest on the target as written to the
-sandbox's copy of the project, exactly as `python -m pytest` would, and the outcomes come back
-from pytest's own hooks together with its exit status, never from its text output.
+`worker_request` builds a typed request for the in-sandbox worker, `collect_request` the one that
+opens its collected pytest session (with the same pytest arguments as the fresh runs), and
+`worker_spec` the sandbox run that starts it (the self-contained program of
+`fixloop.worker_program`). `observe_fresh_worker` serves one request in a fresh sandbox process
+(the fallback when no warm worker answers). `run_pytest_fresh` is the proof: a fresh interpreter
+runs pytest on the target as written to the sandbox's copy of the project, exactly as `python -m
+pytest` would, and the outcomes come back from pytest's own hooks together with its exit
+status, never from its text output; for the run of the original, a per-test cut reports a test
+whose call runs longer as a timeout instead of letting it hold the whole run.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ from fixloop.observation import (
 )
 from fixloop.oracle import Oracle
 from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox
-from fixloop.sandbox_worker.protocol import PytestAnswer, RunAnswer, RunnerName, RunRequest
+from fixloop.sandbox_worker.protocol import (
+    CollectRequest,
+    PytestAnswer,
+    RunAnswer,
+    RunnerName,
+    RunRequest,
+)
 from fixloop.worker_program import worker_program
 
 PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN")
@@ -59,6 +68,17 @@ def worker_request(
         "isolate_hangs": isolate_hangs,
         "runner": runner,
         "memory_mb": memory_mb,
+    }
+
+
+def collect_request(oracle: Oracle, text: str) -> CollectRequest:
+    """Open the worker's pytest session for the oracle's tests, the target read as `text`."""
+    return {
+        "id": 0,
+        "op": "collect",
+        "args": [*PYTEST_ARGS, *oracle.tests],
+        "target": oracle.target,
+        "overlay": {oracle.target: text},
     }
 
 
@@ -121,10 +141,18 @@ class PytestRun:
 
 
 async def run_pytest_fresh(
-    sandbox: Sandbox, root: Path, tests: Sequence[str], overlay: Mapping[str, str], limits: Limits
+    sandbox: Sandbox,
+    root: Path,
+    tests: Sequence[str],
+    overlay: Mapping[str, str],
+    limits: Limits,
+    *,
+    test_cut: float | None = None,
 ) -> PytestRun:
-    """pytest in a fresh sandbox process on the overlaid files, read through its hooks."""
-    argv = ("-c", worker_program(), "--pytest", *PYTEST_ARGS, *tests)
+    """pytest in a fresh sandbox process on the overlaid files, read through its hooks; with
+    `test_cut`, a test whose call runs longer is interrupted and counts as a timeout."""
+    cut = ("--cut", repr(float(test_cut))) if test_cut else ()
+    argv = ("-c", worker_program(), *cut, "--pytest", *PYTEST_ARGS, *tests)
     result = await sandbox.run(
         RunSpec(argv=argv, root=root, limits=limits, overlay=dict(overlay), env=WORKER_ENV)
     )

@@ -24,6 +24,9 @@ MODULES = (
     "script",
     "light",
     "pytest_runner",
+    "calls",
+    "swap",
+    "session",
     "forkserver",
     "main",
 )

@@ -81,10 +81,12 @@ async def test_cancel_kills_sandbox_processes(tmp_path: Path) -> None:
             return n
         """,
     )
+    # No edit of spin returns "three", so the search is still running when it is cancelled
+    # (each hanging candidate costs its short cut, so a fixable spin could finish first).
     write(
         tmp_path,
         "test_spin.py",
-        "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 3\n",
+        "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 'three'\n",
     )
     before = descendants()
     task = asyncio.create_task(

@@ -48,6 +48,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--sandbox", default="auto")
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--case", action="append", default=[], help="only these cases")
+    parser.add_argument(
+        "--part",
+        choices=("all", "corpus", "validation"),
+        default="all",
+        help="the corpus fix rate, the validation speed on generated suites, or both",
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -210,16 +216,28 @@ def _percentile(values: list[float], fraction: float) -> float:
 def handle(args: argparse.Namespace) -> int:
     from fixloop.settings import Settings
 
-    corpus = _corpus(args.corpus)
-    if not corpus.is_dir():
-        print(f"bench repair: no corpus at {corpus}")
-        return 2
     settings = Settings(
         engine="offline",
         sandbox=args.sandbox,
         budget=args.budget,
         timeout=10.0 if not args.quick else 5.0,
     )
+    if args.part in ("all", "corpus"):
+        code = _corpus_part(args, settings)
+        if code:
+            return code
+    if args.part in ("all", "validation"):
+        from fixloop.bench.validation import report
+
+        report(settings, quick=args.quick)
+    return 0
+
+
+def _corpus_part(args: argparse.Namespace, settings: Any) -> int:
+    corpus = _corpus(args.corpus)
+    if not corpus.is_dir():
+        print(f"bench repair: no corpus at {corpus}")
+        return 2
     cases = sorted(p for p in corpus.iterdir() if (p / "prog.py").is_file())
     fixes_file = corpus / "fixes.json"
     fixes = json.loads(fixes_file.read_text(encoding="utf-8")) if fixes_file.exists() else {}

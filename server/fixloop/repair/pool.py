@@ -3,8 +3,10 @@
 `WorkerPool` starts up to `PARALLEL_WORKERS` warm workers in the loop's sandbox and keeps the
 idle ones in a queue. `run` lends an idle worker to one request and takes it back; a worker that
 does not start, or breaks (dies, hangs past its limit, answers garbage), is reported through
-`on_worker` ("unavailable" or "broken", and why) and never lent again, and `run` then answers None so the caller falls back to a fresh process.
-`parallelism` is how many candidates can be validated side by side right now.
+`on_worker` ("unavailable" or "broken", and why) and never lent again, and `run` then answers
+None so the caller falls back to a fresh process. `collect` opens the pytest session in every
+worker at once (`WarmWorker.collect`). `parallelism` is how many candidates can be validated
+side by side right now.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from fixloop.repair.warm import WarmWorker
 from fixloop.sandbox.base import Limits, Sandbox
-from fixloop.sandbox_worker.protocol import RunAnswer, RunRequest
+from fixloop.sandbox_worker.protocol import CollectAnswer, CollectRequest, RunAnswer, RunRequest
 
 # Warm workers validating candidates side by side (one per core, at most two).
 PARALLEL_WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -50,6 +52,16 @@ class WorkerPool:
         for worker in self._workers:
             if not worker.broken:
                 await worker.warm(modules)
+
+    async def collect(self, request: CollectRequest, *, timeout: float) -> list[CollectAnswer]:
+        """Open the pytest session in every live worker, side by side; the answers of those
+        that did not break (a worker whose session is refused still serves other runners)."""
+        live = [worker for worker in self._workers if not worker.broken]
+        answers = await asyncio.gather(*(w.collect(request, timeout=timeout) for w in live))
+        for worker, answer in zip(live, answers, strict=True):
+            if answer is None:
+                self._on_worker("broken", worker.reason)
+        return [answer for answer in answers if answer is not None]
 
     @property
     def parallelism(self) -> int:

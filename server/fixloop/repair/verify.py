@@ -37,15 +37,24 @@ class Verifier:
         self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
         self._command_passes: dict[str, Observation] = {}  # text -> its passing command run
 
-    async def fresh(self, text: str, *, proof: bool = False, first: bool = False) -> Observation:
+    async def fresh(
+        self,
+        text: str,
+        *,
+        proof: bool = False,
+        first: bool = False,
+        test_cut: float | None = None,
+    ) -> Observation:
         """The full oracle in a fresh sandbox process, with `text` as the target file.
 
-        `first` marks the run on the original, which may reject the oracle itself.
+        `first` marks the run on the original, which may reject the oracle itself. `test_cut`
+        (tests only) reports a test whose call runs longer as a timeout, so that hanging tests
+        cost a cut each rather than the whole run's time limit.
         """
         oracle, root = self.prepared.oracle, self.prepared.root
         overlay = {oracle.target: text}
         limits = self.limits
-        if proof:
+        if proof or test_cut:
             limits = Limits(
                 wall_seconds=self.settings.timeout + PROOF_STARTUP_SECONDS,
                 memory_mb=self.settings.memory,
@@ -73,7 +82,9 @@ class Verifier:
                 memory_mb=self.settings.memory,
             )
             return await observe_fresh_worker(self.sandbox, root, request, limits)
-        run = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
+        run = await run_pytest_fresh(
+            self.sandbox, root, oracle.tests, overlay, limits, test_cut=test_cut
+        )
         return self._tests_observation(run)
 
     def _tests_observation(self, run: PytestRun) -> Observation:

@@ -1,8 +1,10 @@
 """Host side of the warm validation worker: start it in the sandbox, send requests, read answers.
 
 `WarmWorker` talks JSON lines (the typed messages of `fixloop.sandbox_worker.protocol`) to the
-in-sandbox worker running as a long-lived sandbox process (`Sandbox.start_process`). Each request forks one child inside the sandbox, so a candidate
-costs a fork instead of a fresh interpreter plus pytest. If the worker dies, stops answering or
+in-sandbox worker running as a long-lived sandbox process (`Sandbox.start_process`). Each request
+forks one child inside the sandbox, so a candidate costs a fork instead of a fresh interpreter
+plus pytest; `collect` first opens the worker's pytest session, so that children fork from
+collected tests. If the worker dies, stops answering or
 sends garbage, it is marked broken and killed, and the caller falls back to fresh processes; a
 worker is never trusted with more than one request at a time.
 """
@@ -11,13 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fixloop.oracle_runs import worker_spec
 from fixloop.sandbox.base import Limits, Sandbox, SandboxProcess
-from fixloop.sandbox_worker.protocol import RunAnswer, RunRequest
+from fixloop.sandbox_worker.protocol import CollectAnswer, CollectRequest, RunAnswer, RunRequest
 
 # How long a worker may take to import the modules it warms.
 WARM_TIMEOUT_SECONDS = 30.0
@@ -55,17 +57,32 @@ class WarmWorker:
         )
         return answer is not None and answer.get("ok") is True and not self.broken
 
+    async def collect(self, request: CollectRequest, *, timeout: float) -> CollectAnswer | None:
+        """Open the worker's pytest session; None when the worker broke doing it."""
+        answer = await self._checked(
+            dict(request), timeout, lambda a: isinstance(a.get("ok"), bool)
+        )
+        return cast(CollectAnswer, answer) if answer is not None else None
+
     async def run(self, request: RunRequest, *, timeout: float) -> RunAnswer | None:
         """Serve one run request; None when the worker broke (it is then killed for good)."""
-        answer = await self._exchange(dict(request), timeout=timeout)
+        answer = await self._checked(
+            dict(request), timeout, lambda a: isinstance(a.get("results"), list)
+        )
+        return cast(RunAnswer, answer) if answer is not None else None
+
+    async def _checked(
+        self, message: dict[str, Any], timeout: float, well_formed: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The answer to `message` when it has the expected shape; else the worker is broken."""
+        answer = await self._exchange(message, timeout=timeout)
         if answer is None:
             return None
-        if not isinstance(answer.get("results"), list):
+        if not well_formed(answer):
             await self._kill()
             self._break("warm worker sent a malformed answer")
             return None
-        run_answer: RunAnswer = answer  # type: ignore[assignment]
-        return run_answer
+        return answer
 
     async def _exchange(self, message: dict[str, Any], *, timeout: float) -> dict[str, Any] | None:
         """Send one message, read its answer; None when the worker broke."""

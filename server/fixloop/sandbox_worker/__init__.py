@@ -8,5 +8,8 @@ one bootstrap program (`python -c`) that registers them as the package `_fixloop
 modules here import each other relatively. The host does import `protocol`, whose typed messages
 both sides share. Modules: `protocol` (messages), `limits` (alarms, memory), `errors` (exception
 records), `overlay` (candidate text as an import hook), `coverage`, `script` and `light` and
-`pytest_runner` (the three runners), `forkserver` (one forked child per request), `main`.
+`pytest_runner` (the script, small and pytest runners), `session` (pytest collected once in the
+worker, its items run per child), `calls` and `swap` (what of the target ran while collecting,
+and putting a candidate in place of the collected module), `forkserver` (one forked child per
+request), `main`.
 """

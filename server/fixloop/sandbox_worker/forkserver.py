@@ -1,12 +1,14 @@
 """One forked child per request: the parent's side of a warm validation run.
 
 A child is forked ahead of time (a spare waiting on a pipe), so the fork is off the critical
-path. It gets the request, runs it (`dispatch`) and streams records back; the parent enforces
+path. It gets the request, runs it (`dispatch`: in the collected session when the worker holds
+one, else with the script, small or pytest runner on the modules the worker had before any
+session) and streams records back; the parent enforces
 the request's wall-clock limit and kills the child's whole process group when it runs away, so a
 hanging candidate costs one timeout. `serve` turns the records of one request into an answer:
 it notes which test was running when a child hung or crashed, re-runs the rest without it when
-hangs are isolated, and switches to pytest when the small runner asks for it. Standard library
-only.
+hangs are isolated, switches to pytest when the small runner asks for it, and passes on how a
+session child put the candidate in place. Standard library only.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ from .coverage import Coverage
 from .errors import ROOT, error_info
 from .light import NeedsPytest, run_light
 from .limits import limit_memory
-from .protocol import ResultRecord, RunAnswer, RunRequest, emit
+from .protocol import ResultRecord, RunAnswer, RunRequest, SwapKind, emit
 from .pytest_runner import run_pytest
 from .script import run_script
+from .session import restore_slate, run_request
 
 # More finished children than this waiting to be reaped, and the parent reaps them blocking.
 MAX_PENDING = 16
+# How long past its cut a test's call may run before the parent kills the child: the soft
+# alarm gets this long to interrupt it and report the test as a timeout itself.
+CALL_GRACE = 1.0
 _PENDING: list[int] = []  # finished children not reaped yet
 _SPARE: list[tuple[int, int, int]] = []  # one child forked ahead of time: (pid, request, result)
 
@@ -38,6 +44,10 @@ def dispatch(request: RunRequest, out: int) -> None:
     """Run one request in this process, writing records to `out`."""
     target = request.get("target")
     coverage = Coverage(os.path.join(ROOT, target)) if request.get("coverage") and target else None
+    if request.get("runner") == "session" and request["kind"] == "tests":
+        run_request(request, out, coverage)
+        return
+    restore_slate()  # the other runners import the project afresh, as a fresh process would
     if request["kind"] == "script":
         run_script(request, out, coverage)
     elif request.get("runner") == "pytest":
@@ -63,13 +73,18 @@ def _child(request: RunRequest, out: int) -> None:
     emit(out, {"done": True})
 
 
-def _read_records(fd: int, pid: int, deadline: float) -> tuple[list[Any], bool, int]:
-    """Read JSON lines from a child until it says done, exits, or the deadline passes."""
+def _read_records(
+    fd: int, pid: int, deadline: float, call_limit: float | None
+) -> tuple[list[Any], bool, int]:
+    """Read JSON lines from a child until it says done, exits, or a deadline passes: the
+    child's, or `call_limit` after a test's call began (a hang its soft cut cannot break,
+    such as one inside C code, costs that much rather than the whole child's limit)."""
     records: list[Any] = []
     buffer, timed_out = b"", False
+    call_deadline = float("inf")
     reap()
     while True:
-        remaining = deadline - time.monotonic()
+        remaining = min(deadline, call_deadline) - time.monotonic()
         if remaining <= 0:
             timed_out = True
             break
@@ -83,7 +98,12 @@ def _read_records(fd: int, pid: int, deadline: float) -> tuple[list[Any], bool, 
         *lines, buffer = buffer.split(b"\n")
         for line in lines:
             if line:
-                records.append(json.loads(line))
+                record = json.loads(line)
+                records.append(record)
+                if "call" in record and call_limit is not None:
+                    call_deadline = time.monotonic() + call_limit
+                elif "id" in record:
+                    call_deadline = float("inf")
         if records and records[-1].get("done"):
             # Finished: kill leftovers now, reap later, so teardown stays off the critical path.
             try:
@@ -160,7 +180,11 @@ def _fork_run(request: RunRequest, timeout: float) -> tuple[list[Any], bool, int
     while view:
         view = view[os.write(request_write, view) :]
     os.close(request_write)
-    records, timed_out, status = _read_records(result_read, pid, time.monotonic() + timeout)
+    cut = request.get("test_timeout")
+    call_limit = cut + CALL_GRACE if cut else None
+    records, timed_out, status = _read_records(
+        result_read, pid, time.monotonic() + timeout, call_limit
+    )
     os.close(result_read)
     return records, timed_out, status
 
@@ -172,6 +196,8 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
     results: list[ResultRecord] = []
     skip = list(request.get("skip", []))
     switched = False
+    swap: SwapKind = "none"
+    fallback = ""
     while True:
         attempt: RunRequest = {**request, "skip": skip}
         if run_inline is None:
@@ -184,7 +210,10 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
             continue
         running = None
         for record in records:
-            if "start" in record:
+            if "swap" in record:
+                swap = record["swap"]
+                fallback = record.get("fallback", fallback)
+            elif "start" in record:
                 running = record["start"]
             elif "id" in record:
                 results.append(record)
@@ -223,4 +252,6 @@ def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | N
         "results": results,
         "runner": "pytest" if switched else request.get("runner", "light"),
         "duration_ms": int((time.monotonic() - started) * 1000),
+        "swap": swap,
+        "fallback": fallback,
     }

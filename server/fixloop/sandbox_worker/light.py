@@ -200,6 +200,7 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
             emit(out, {"id": node, "outcome": "skipped"})
             continue
         emit(out, {"start": node})
+        emit(out, {"call": node})
         began = time.perf_counter()
         if coverage:
             coverage.start()

@@ -1,13 +1,17 @@
 """The worker's entry point and its three modes.
 
 - no argument: the long-lived warm worker. One JSON request per stdin line, one JSON answer per
-  line on the original stdout; each run request is served in a forked child.
+  line on the original stdout; each run request is served in a forked child. A `collect`
+  request opens the pytest session (`session.open_session`), which keeps serving the requests
+  that follow from inside pytest's run, so that children fork from the collected session.
 - `--once`: the fresh-process fallback. One request on stdin, served in this process.
-- `--pytest ARGS...`: the proof. pytest runs here as `python -m pytest ARGS` would, its text
-  output goes to stderr, and one `PytestAnswer` line to stdout.
+- `[--cut SECONDS] --pytest ARGS...`: the proof, and the fresh run of the original. pytest runs
+  here as `python -m pytest ARGS` would, its text output goes to stderr, and one `PytestAnswer`
+  line to stdout; with `--cut`, a test whose call runs longer is reported as a timeout.
 
 Stray prints of the user's code never reach the protocol stream: stdout is re-pointed before
-anything runs. Standard library only.
+anything runs, and requests are read from a private copy of stdin (pytest's capture points
+descriptor 0 elsewhere while it runs). Standard library only.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .forkserver import dispatch, drop_spare, prepare_spare, serve
-from .protocol import RunRequest, emit
+from .protocol import CollectAnswer, RunRequest, emit
 from .pytest_runner import run_pytest_fresh
+from .session import open_session
 
 sys.dont_write_bytecode = True
 
@@ -61,13 +66,48 @@ def _warm(modules: Sequence[str]) -> None:
     gc.freeze()  # keep the warm objects out of every child's collections
 
 
+def _messages() -> Iterator[Any]:
+    """The host's messages, one JSON object per line, from a private copy of stdin."""
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    for line in requests:
+        if line.strip():
+            yield json.loads(line)
+
+
+def _serve(messages: Iterator[Any], protocol: int) -> None:
+    """Answer messages until the host closes the pipe (re-entered from inside a session)."""
+    for message in messages:
+        if message.get("op") == "warm":
+            drop_spare()  # the spare predates these imports
+            _warm(message.get("modules", []))
+            emit(protocol, {"id": message.get("id"), "ok": True})
+        elif message.get("op") == "collect":
+            drop_spare()  # the spare predates the session
+
+            def answered(answer: CollectAnswer) -> None:
+                emit(protocol, answer)
+                if answer["ok"]:
+                    prepare_spare()  # forked from the collected session
+
+            open_session(message, answered, lambda: _serve(messages, protocol))
+        else:
+            emit(protocol, serve(message, None))
+        prepare_spare()
+
+
 def main(argv: Sequence[str]) -> int:
     """Run the mode `argv` asks for; the exit status is pytest's in `--pytest` mode, else 0."""
     protocol = os.dup(1)
     if "--pytest" in argv:
         # pytest's report goes to stderr, the answer alone to stdout.
         os.dup2(2, 1)
-        answer = run_pytest_fresh(list(argv[list(argv).index("--pytest") + 1 :]))
+        args = list(argv)
+        where = args.index("--pytest")
+        cut = float(args[args.index("--cut") + 1]) if "--cut" in args[:where] else None
+        answer = run_pytest_fresh(args[where + 1 :], cut)
         emit(protocol, answer)
         return answer["exit_code"]
     null = os.open(os.devnull, os.O_WRONLY)
@@ -78,17 +118,6 @@ def main(argv: Sequence[str]) -> int:
         request = {**request, "runner": request.get("runner", "light")}
         emit(protocol, serve(request, _run_inline))
         return 0
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        message = json.loads(line)
-        if message.get("op") == "warm":
-            drop_spare()  # the spare predates these imports
-            _warm(message.get("modules", []))
-            emit(protocol, {"id": message.get("id"), "ok": True})
-            prepare_spare()
-            continue
-        emit(protocol, serve(message, None))
-        prepare_spare()
+    _serve(_messages(), protocol)
     drop_spare()
     return 0

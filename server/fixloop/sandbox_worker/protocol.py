@@ -15,8 +15,12 @@ from typing import Literal, TypedDict
 
 # What one test (or the script, or a command) did.
 Outcome = Literal["passed", "failed", "timeout", "skipped"]
-# The two in-worker runners: the small one (plain test functions) and pytest.main.
-RunnerName = Literal["light", "pytest"]
+# The in-worker runners: the small one (plain test functions), pytest.main per request, and the
+# session collected once in the worker whose items each forked child runs on the candidate.
+RunnerName = Literal["light", "pytest", "session"]
+# How a session child put the candidate in place: not needed (the collected version itself),
+# function code swapped in place, the module re-executed, or a full pytest run instead.
+SwapKind = Literal["none", "patched", "reexec", "full"]
 RequestKind = Literal["script", "tests"]
 FAILING_OUTCOMES = ("failed", "timeout")
 
@@ -49,8 +53,11 @@ class ResultRecord(_ResultRecordRequired, total=False):
 class StreamRecord(TypedDict, total=False):
     """What a forked child writes to its parent: a test starting, a result, or a marker."""
 
-    start: str
+    start: str  # a test begins (its setup, with pytest)
+    call: str  # its call begins: from here on the test's cut applies
     needs_pytest: str
+    swap: SwapKind  # how a session child put the candidate in place
+    fallback: str  # why a session child ran a full pytest instead
     done: bool
 
 
@@ -75,6 +82,29 @@ class RunRequest(TypedDict, total=False):
     warm: list[str]  # modules to import first (fresh processes only)
 
 
+class CollectRequest(TypedDict):
+    """Open the pytest session of `python -m pytest ARGS` in the long-lived worker, with the
+    target's text from `overlay`: configured and collected once, its items kept for children."""
+
+    id: int
+    op: Literal["collect"]
+    args: list[str]
+    target: str
+    overlay: dict  # relative path -> text, as in a RunRequest
+
+
+class CollectAnswer(TypedDict):
+    """Whether the session can serve requests (`ok`), else why not; how many items it holds;
+    and why a candidate that changes module-level code cannot be re-executed in place (empty
+    when it can), so the host can say which candidates will take the slow path."""
+
+    id: int | None
+    ok: bool
+    reason: str
+    items: int
+    reexec: str
+
+
 class WarmRequest(TypedDict):
     """Import these modules in the long-lived worker, so forked children start warm."""
 
@@ -84,12 +114,14 @@ class WarmRequest(TypedDict):
 
 
 class RunAnswer(TypedDict):
-    """The worker's answer to a `RunRequest`."""
+    """The worker's answer to a `RunRequest`; `swap` and `fallback` as the child reported them."""
 
     id: int | None
     results: list[ResultRecord]
     runner: RunnerName
     duration_ms: int
+    swap: SwapKind
+    fallback: str
 
 
 class WarmAnswer(TypedDict):

@@ -1,28 +1,47 @@
 """The pytest runner: `pytest.main` with a recorder plugin, read through pytest's own hooks.
 
-`run_pytest` serves worker requests whose tests the small runner cannot run (a conftest,
-fixtures, unittest classes): one record per test report, streamed as it comes, with the target's
-line coverage when asked. `run_pytest_fresh` is the proof: a fresh interpreter running pytest
-exactly as `python -m pytest ARGS` would, whose outcomes come from the same hooks (never from
-pytest's text output) together with pytest's exit status. Standard library plus pytest.
+`Recorder` turns pytest's reports into `ResultRecord`s: one per test report, with the target's
+line coverage when asked, and "timeout" for a test whose call ran past its cut (the soft alarm
+of `limits`, raised inside the test and caught by pytest like any failure). The session runner
+registers it in each forked child; `run_pytest` serves a request with a full `pytest.main` (the
+slow, exact path: tests the small runner cannot run, candidates the session cannot swap in),
+previously failing tests first; `run_pytest_fresh` is the proof and the fresh run of the
+original: a fresh interpreter running pytest exactly as `python -m pytest ARGS` would, whose
+outcomes come from the same hooks (never from pytest's text output) together with pytest's
+exit status. Standard library plus pytest.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .coverage import Coverage
 from .errors import ROOT
+from .limits import SoftTimeout, arm, disarm
 from .overlay import install
-from .protocol import ErrorRecord, Outcome, PytestAnswer, ResultRecord, RunRequest, emit
+from .protocol import (
+    ErrorRecord,
+    Outcome,
+    PytestAnswer,
+    ResultRecord,
+    RunRequest,
+    StreamRecord,
+    emit,
+)
 
 MESSAGE_LIMIT = 2000
+TIMEOUT_MARK = "_fixloop_timed_out"
+LINE_MARK = "_fixloop_line"
 
 
 def _failure_line(report: Any) -> int | None:
-    """The line in the test file where the test failed (the deepest entry in that file)."""
+    """The line in the test file where the test failed (the deepest entry in that file), as
+    the report's wrapper read it from the exception, else from pytest's formatted entries."""
+    marked = getattr(report, LINE_MARK, None)
+    if marked is not None:
+        return int(marked)
     test_file = os.path.basename(report.nodeid.split("::")[0])
     line = report.location[1] + 1 if report.location[1] is not None else None
     entries = getattr(getattr(report.longrepr, "reprtraceback", None), "reprentries", None) or []
@@ -33,80 +52,141 @@ def _failure_line(report: Any) -> int | None:
     return line
 
 
-def _recorder(
-    record: Callable[[ResultRecord], None],
-    coverage: Coverage | None,
-    *,
-    on_start: Callable[[str], None] | None = None,
-    skip_ids: Sequence[str] = (),
-) -> object:
+def _line_in_test_file(item: Any, excinfo: Any) -> int | None:
+    """The deepest line of the test's own file in the exception's traceback (raw frames: pytest's
+    traceback entries look every file up on disk)."""
+    test_file = str(getattr(item, "path", ""))
+    line = None
+    tb = excinfo.tb
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == test_file:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def rank_items(items: list[Any], order: Sequence[str], skip: Sequence[str] = ()) -> list[Any]:
+    """`items` without the skipped ones, those named in `order` first, in that order."""
+    rank = {node: index for index, node in enumerate(order)}
+    skipped = set(skip)
+    kept = [item for item in items if item.nodeid not in skipped]
+    return sorted(kept, key=lambda item: rank.get(item.nodeid, len(rank)))
+
+
+class Recorder:
     """A pytest plugin that turns test and collection reports into `ResultRecord`s."""
+
+    def __init__(
+        self,
+        record: Callable[[ResultRecord], None],
+        coverage: Coverage | None = None,
+        *,
+        cut: float | None = None,
+        markers: Callable[[StreamRecord], None] | None = None,
+        order: Sequence[str] = (),
+        skip: Sequence[str] = (),
+    ) -> None:
+        self.record = record
+        self.coverage = coverage
+        self.cut = cut
+        self.markers = markers  # where "start" and "call" markers of each test go
+        self.order = order
+        self.skip = skip
+        self.lines: list[int] = []
+        self.collected = 0
+        self.failed = False  # some report of the current test failed
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.failed = False
+        if self.markers is not None:
+            self.markers({"start": nodeid})
+
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: Any) -> None:
+        items[:] = rank_items(items, self.order, self.skip)
+        self.collected = len(items)
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            error: ErrorRecord = {
+                "type": "CollectionError",
+                "message": str(report.longrepr)[-MESSAGE_LIMIT:],
+                "frames": [],
+            }
+            self.record({"id": "<collect>", "outcome": "failed", "collect": True, "error": error})
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when != "call" and not report.failed and not report.skipped:
+            return
+        outcome: Outcome = "passed" if report.passed else "skipped" if report.skipped else "failed"
+        if getattr(report, TIMEOUT_MARK, False):
+            outcome = "timeout"
+        result: ResultRecord = {"id": report.nodeid, "outcome": outcome}
+        if report.failed:
+            self.failed = True
+            crash = getattr(report.longrepr, "reprcrash", None)
+            message = crash.message if crash else str(report.longrepr)
+            result["message"] = "timed out" if outcome == "timeout" else message[:MESSAGE_LIMIT]
+            result["line"] = _failure_line(report)
+        if report.when == "call":
+            result["ms"] = int(report.duration * 1000)
+        if self.coverage:
+            result["lines"] = self.lines
+            self.lines = []
+        self.record(result)
+
+    def pytest_runtest_call(self, item: Any) -> Iterator[None]:
+        """(hook wrapper) the cut and the coverage around the test's call."""
+        if self.markers is not None:
+            self.markers({"call": item.nodeid})
+        if self.coverage:
+            self.coverage.start()
+        arm(self.cut)
+        try:
+            yield
+        finally:
+            disarm()
+            if self.coverage:
+                self.lines = self.coverage.stop()
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> Iterator[None]:
+        """(hook wrapper) a call interrupted by the cut is a timeout, not a failure."""
+        outcome: Any = yield
+        excinfo = getattr(call, "excinfo", None)
+        if excinfo is None:
+            return
+        report = outcome.get_result()
+        if excinfo.errisinstance(SoftTimeout):
+            setattr(report, TIMEOUT_MARK, True)
+        setattr(report, LINE_MARK, _line_in_test_file(item, excinfo))
+
+
+WRAPPERS = ("pytest_runtest_call", "pytest_runtest_makereport")
+
+
+def recorder(*args: Any, **options: Any) -> Recorder:
+    """A `Recorder`, its two generator hooks marked as pytest hook wrappers first (this module
+    must import where pytest is missing, so the marks wait until pytest is there)."""
     import pytest
 
-    skipped_ids = set(skip_ids)
-
-    class Recorder:
-        def __init__(self) -> None:
-            self.lines: list[int] = []
-            self.collected = 0
-
-        @pytest.hookimpl(hookwrapper=True)
-        def pytest_runtest_call(self, item: Any) -> Any:
-            if coverage:
-                coverage.start()
-            yield
-            if coverage:
-                self.lines = coverage.stop()
-
-        def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
-            if on_start is not None:
-                on_start(nodeid)
-
-        def pytest_collection_modifyitems(self, session: Any, config: Any, items: Any) -> None:
-            items[:] = [item for item in items if item.nodeid not in skipped_ids]
-            self.collected = len(items)
-
-        def pytest_collectreport(self, report: Any) -> None:
-            if report.failed:
-                error: ErrorRecord = {
-                    "type": "CollectionError",
-                    "message": str(report.longrepr)[-MESSAGE_LIMIT:],
-                    "frames": [],
-                }
-                record({"id": "<collect>", "outcome": "failed", "collect": True, "error": error})
-
-        def pytest_runtest_logreport(self, report: Any) -> None:
-            if report.when != "call" and not report.failed and not report.skipped:
-                return
-            outcome: Outcome = (
-                "passed" if report.passed else "skipped" if report.skipped else "failed"
-            )
-            result: ResultRecord = {"id": report.nodeid, "outcome": outcome}
-            if report.failed:
-                crash = getattr(report.longrepr, "reprcrash", None)
-                result["message"] = (crash.message if crash else str(report.longrepr))[
-                    :MESSAGE_LIMIT
-                ]
-                result["line"] = _failure_line(report)
-            if report.when == "call":
-                result["ms"] = int(report.duration * 1000)
-            if coverage:
-                result["lines"] = self.lines
-                self.lines = []
-            record(result)
-
-    return Recorder()
+    for name in WRAPPERS:
+        function = vars(Recorder)[name]
+        if not hasattr(function, "pytest_impl"):
+            pytest.hookimpl(hookwrapper=True)(function)
+    return Recorder(*args, **options)
 
 
 def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None:
+    """One request through a full `pytest.main` in this process, on the overlaid target."""
     import pytest
 
     install(request)
-    plugin = _recorder(
+    plugin = recorder(
         lambda result: emit(out, result),
         coverage,
-        on_start=lambda nodeid: emit(out, {"start": nodeid}),
-        skip_ids=request.get("skip", []),
+        cut=request.get("test_timeout"),
+        markers=lambda marker: emit(out, marker),
+        order=request.get("order", []),
+        skip=request.get("skip", []),
     )
     args = ["-q", "-p", "no:cacheprovider", "--no-header", "--rootdir", ROOT]
     if request.get("stop_on_fail"):
@@ -114,18 +194,19 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     pytest.main([*args, *request["tests"]], plugins=[plugin])
 
 
-def run_pytest_fresh(args: Sequence[str]) -> PytestAnswer:
-    """pytest with `args`, as `python -m pytest` runs it, in this (fresh) process."""
+def run_pytest_fresh(args: Sequence[str], cut: float | None = None) -> PytestAnswer:
+    """pytest with `args`, as `python -m pytest` runs it, in this (fresh) process; with `cut`,
+    a test whose call runs longer is interrupted and reported as a timeout."""
     try:
         import pytest
     except ImportError:
         return {"exit_code": 1, "results": [], "collected": 0, "pytest_missing": True}
     results: list[ResultRecord] = []
-    plugin = _recorder(results.append, None)
+    plugin = recorder(results.append, None, cut=cut)
     code = pytest.main(list(args), plugins=[plugin])
     return {
         "exit_code": int(code),
         "results": results,
-        "collected": int(getattr(plugin, "collected", 0)),
+        "collected": plugin.collected,
         "pytest_missing": False,
     }
