@@ -14,6 +14,7 @@ from fixloop.repair.llm.executor import WORKER
 from fixloop.settings import ModelConfig, Settings
 from fixloop.spans import LineRange
 from fixloop.task import solve_task
+from proctree import below, poll
 
 from .scripted_server import Reply, ScriptedServer
 from .test_fix import STATS, TESTS, WRONG, transcript_text
@@ -22,16 +23,12 @@ BROKEN = "```python\nprint(undefined_name)\n```"
 
 
 def _children_with(marker: str) -> list[str]:
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            if marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-                found.append(pid)
-        except OSError:
-            continue
-    return found
+    """Live processes below this test process whose command line carries `marker`.
+
+    Only this process's descendants count: other suites on a shared machine run workers with
+    the same command line, and a scan of all of /proc would count theirs.
+    """
+    return [str(p.pid) for p in below(os.getpid()) if not p.zombie and marker in p.command]
 
 
 async def _settled(marker: str) -> list[str]:
@@ -114,21 +111,20 @@ async def test_cancelling_a_fix_stops_the_model_call(
 async def test_cancelling_a_task_kills_the_warm_worker(
     scripted: ScriptedServer, model_env: ModelConfig
 ) -> None:
+    # Workers already running belong to the shared sandbox of this process (a spare started for
+    # the next task when an earlier test's task ended): they are not this task's to kill.
+    before = set(_children_with(WORKER))
     scripted.push(Reply(BROKEN), Reply("```python\nprint(1)\n```", delay=30.0))
     task = asyncio.ensure_future(
         solve_task("print a number", settings=Settings(sandbox="bwrap"), model=model_env)
     )
-    for _ in range(600):  # until the second model call is in flight (the worker ran turn 1)
-        if len(scripted.requests) >= 2:
-            break
-        await asyncio.sleep(0.05)
+    assert await poll(lambda: len(scripted.requests) >= 2, 30), "turn 1 never ended"
+    # The second model call is in flight, so the task's worker ran turn 1.
     assert len(scripted.requests) == 2
-    for _ in range(200):  # the worker starts in the background; wait until it is there
-        if _children_with(WORKER):
-            break
-        await asyncio.sleep(0.05)
-    assert _children_with(WORKER), "the warm worker never ran"
+    assert await poll(lambda: bool(set(_children_with(WORKER)) - before), 10)
+    own = set(_children_with(WORKER)) - before
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 20)
-    assert await _settled(WORKER) == []
+    # A spare for the next task may start as this one ends; the task's own worker must be gone.
+    assert await poll(lambda: not (set(_children_with(WORKER)) & own), 5), sorted(own)

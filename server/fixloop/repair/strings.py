@@ -153,13 +153,34 @@ def _with_separator(view: SourceView, call: ast.Call, sep: str | None, maxsplit:
     func_end = view.span(call.func)[1]
     _, end = view.span(call)
     current = call.args[0] if call.args else None
-    like = view.text(current) if current is not None else '"'
+    like = view.text(current) if current is not None else _free_quote(view, call)
     if maxsplit == "" and "maxsplit" not in (k.arg for k in call.keywords) and len(call.args) > 1:
         maxsplit = view.text(call.args[1])
     if sep is None and not maxsplit:
         return Edit(func_end, end, "()")
     args = _quoted(sep, like) + (f", {maxsplit}" if maxsplit else "")
     return Edit(func_end, end, f"({args})")
+
+
+def _enclosing_fstring(view: SourceView, node: ast.AST) -> ast.JoinedStr | None:
+    current = view.parent(node)
+    while current is not None and not isinstance(current, ast.JoinedStr):
+        current = view.parent(current)
+    return current
+
+
+def _inside_fstring(view: SourceView, node: ast.AST) -> bool:
+    return _enclosing_fstring(view, node) is not None
+
+
+def _free_quote(view: SourceView, node: ast.AST) -> str:
+    """A quote a new literal at `node` may use: inside an f-string, before Python 3.12, the
+    f-string's own quote would end it early, so the other one."""
+    fstring = _enclosing_fstring(view, node)
+    if fstring is None:
+        return '"'
+    opening = view.text(fstring).lstrip("rRbBfFuU")[:1]
+    return "'" if opening == '"' else '"'
 
 
 def separators_for_symptom(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
@@ -196,8 +217,11 @@ def _split_separators(view: SourceView, symptom: Symptom) -> Iterator[Mutant]:
             if not (isinstance(current, ast.Constant) and isinstance(current.value, str)):
                 continue  # a separator held in a variable: the mutation search renames it
             current_sep = current.value
+        in_fstring = _inside_fstring(view, call)
         for sep, maxsplit in _split_options(symptom.message, current_sep):
             edit = _with_separator(view, call, sep, maxsplit)
+            if in_fstring and "\\" in edit.text:
+                continue  # before Python 3.12 an f-string's expressions cannot hold a backslash
             shown = "whitespace" if sep is None else repr(sep)
             limit = f", {maxsplit}" if maxsplit else ""
             method = call.func.attr if isinstance(call.func, ast.Attribute) else "split"
@@ -244,7 +268,10 @@ def join_separators_at_line(view: SourceView, line: int) -> Iterator[Mutant]:
         ):
             literal = node.func.value
             a, b = view.span(literal)
+            in_fstring = _inside_fstring(view, node)
             for sep in JOIN_SEPARATORS:
                 if sep != literal.value:
                     new = _quoted(sep, view.text(literal))
+                    if in_fstring and "\\" in new:
+                        continue  # not expressible in an f-string's expression before 3.12
                     yield Mutant(Edit(a, b, new), f"join separator -> {sep!r}", line, 2)
