@@ -167,6 +167,7 @@ async def _warm_baseline(runs: WarmRuns) -> Observation:
             isolate_hangs=True,
             timeout=settings.timeout * 2,
             test_timeout=settings.timeout,
+            context=True,  # what a model sees of the failure: locals, printed output
         )
 
     observed = await observe_original()

@@ -4,8 +4,10 @@ It imports the test modules, finds `test*` functions and methods of `Test*` clas
 `@pytest.mark.parametrize`, provides `tmp_path` and `monkeypatch`, and runs the wanted items in
 the requested order (previously failing first), stopping at the first failure when asked. Tests
 it cannot run faithfully (a conftest, other fixtures, unittest classes, async tests, unknown
-marks) raise `NeedsPytest`, and the worker re-runs the request with pytest. Standard library
-only (pytest is imported for `monkeypatch` alone).
+marks) raise `NeedsPytest`, and the worker re-runs the request with pytest. When the request
+asks for `context`, each test's printed output is captured and a failing test's record carries
+it, its parameters and the target's locals. Standard library only (pytest is imported for
+`monkeypatch` alone).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .context import FailureContext, OutputCapture
 from .coverage import Coverage
 from .errors import ROOT, error_info
 from .limits import SoftTimeout, arm, disarm
@@ -193,6 +196,9 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
     rank = {node: index for index, node in enumerate(request.get("order") or [])}
     items.sort(key=lambda item: rank.get(item[0], len(rank)))
     skip_ids = set(request.get("skip", []))
+    context = None
+    if request.get("context"):
+        context = FailureContext(os.path.join(ROOT, request["target"]), full=True)
     for node, function, owner, values, extra, skip in items:
         if node in skip_ids:
             continue
@@ -204,6 +210,8 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
         if coverage:
             coverage.start()
         record: ResultRecord
+        capture = OutputCapture().start() if context and context.wanted(node) else None
+        failure: BaseException | None = None
         try:
             arm(request.get("test_timeout"))
             try:
@@ -211,13 +219,18 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
             finally:
                 disarm()
             record = {"id": node, "outcome": "passed"}
-        except SoftTimeout:
+        except SoftTimeout as exc:
             record = {"id": node, "outcome": "timeout", "message": "timed out"}
+            failure = exc
         except BaseException as exc:  # noqa: B036 - the user's code may raise anything
             if type(exc).__name__ in ("Skipped", "XFailed"):
                 record = {"id": node, "outcome": "skipped"}
             else:
                 record = _failure_record(node, exc)
+                failure = exc
+        output = capture.stop() if capture is not None else ""
+        if context is not None and failure is not None:
+            context.add(record, tb=failure.__traceback__, output=output, params=values)
         if coverage:
             record["lines"] = coverage.stop()
         record["ms"] = int((time.perf_counter() - began) * 1000)

@@ -2,9 +2,11 @@
 
 `run_pytest` serves worker requests whose tests the small runner cannot run (a conftest,
 fixtures, unittest classes): one record per test report, streamed as it comes, with the target's
-line coverage when asked. `run_pytest_fresh` is the proof: a fresh interpreter running pytest
-exactly as `python -m pytest ARGS` would, whose outcomes come from the same hooks (never from
-pytest's text output) together with pytest's exit status. Standard library plus pytest.
+line coverage when asked, and a failure's context (`context.FailureContext`) when the request
+wants it. `run_pytest_fresh` is the proof: a fresh interpreter running pytest exactly as
+`python -m pytest ARGS` would, whose outcomes come from the same hooks (never from pytest's text
+output) together with pytest's exit status; its failing records carry pytest's explanation.
+Standard library plus pytest.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .context import FailureContext
 from .coverage import Coverage
 from .errors import ROOT
 from .overlay import install
 from .protocol import ErrorRecord, Outcome, PytestAnswer, ResultRecord, RunRequest, emit
 
 MESSAGE_LIMIT = 2000
+CONTEXT_MARK = "_fixloop_context"  # a failing report's deferred `FailureContext` filler
 
 
 def _failure_line(report: Any) -> int | None:
@@ -39,6 +43,7 @@ def _recorder(
     *,
     on_start: Callable[[str], None] | None = None,
     skip_ids: Sequence[str] = (),
+    context: FailureContext | None = None,
 ) -> object:
     """A pytest plugin that turns test and collection reports into `ResultRecord`s."""
     import pytest
@@ -57,6 +62,17 @@ def _recorder(
             yield
             if coverage:
                 self.lines = coverage.stop()
+
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
+            made = yield
+            report = made.get_result()
+            if context is not None and report.failed:
+
+                def fill(result: ResultRecord) -> None:
+                    context.from_pytest(result, item, call, report)
+
+                setattr(report, CONTEXT_MARK, fill)
 
         def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
             if on_start is not None:
@@ -88,6 +104,9 @@ def _recorder(
                     :MESSAGE_LIMIT
                 ]
                 result["line"] = _failure_line(report)
+                fill = getattr(report, CONTEXT_MARK, None)
+                if fill is not None:
+                    fill(result)
             if report.when == "call":
                 result["ms"] = int(report.duration * 1000)
             if coverage:
@@ -107,6 +126,11 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
         coverage,
         on_start=lambda nodeid: emit(out, {"start": nodeid}),
         skip_ids=request.get("skip", []),
+        context=(
+            FailureContext(os.path.join(ROOT, request["target"]), full=True)
+            if request.get("context")
+            else None
+        ),
     )
     args = ["-q", "-p", "no:cacheprovider", "--no-header", "--rootdir", ROOT]
     if request.get("stop_on_fail"):
@@ -121,7 +145,7 @@ def run_pytest_fresh(args: Sequence[str]) -> PytestAnswer:
     except ImportError:
         return {"exit_code": 1, "results": [], "collected": 0, "pytest_missing": True}
     results: list[ResultRecord] = []
-    plugin = _recorder(results.append, None)
+    plugin = _recorder(results.append, None, context=FailureContext(None, full=False))
     code = pytest.main(list(args), plugins=[plugin])
     return {
         "exit_code": int(code),
