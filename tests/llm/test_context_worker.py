@@ -54,19 +54,25 @@ def test_locals_of_a_frame_outside_the_target_are_not_taken() -> None:
     assert frame_locals(exc.__traceback__, None) is None
 
 
-def test_output_capture_keeps_the_head_and_the_tail_of_50mb() -> None:
+def test_output_capture_splits_a_run_by_test_and_keeps_head_and_tail_of_50mb() -> None:
     # The interpreter's own stdout (in the worker it is sys.stdout; pytest replaces that one).
     stdout = sys.__stdout__
     assert stdout is not None
     capture = OutputCapture().start()
     try:
+        os.write(1, b"first test\n")
+        first = capture.take()
+        nothing = capture.take()
         print("HEAD-MARK", file=stdout)
         stdout.write("z" * 50_000_000 + "\n")
         stdout.flush()
         os.write(2, b"TAIL-MARK\n")
+        loud = capture.take()
+        os.write(1, b"after the last test\n")
     finally:
-        text = capture.stop()
-    assert text.startswith("HEAD-MARK\nzzz") and text.endswith("TAIL-MARK\n")
-    assert "bytes cut ..." in text
-    assert len(text) < OUTPUT_HEAD_BYTES + OUTPUT_TAIL_BYTES + 100
+        last = capture.stop()
+    assert (first, nothing, last) == ("first test\n", "", "after the last test\n")
+    assert loud.startswith("HEAD-MARK\nzzz") and loud.endswith("TAIL-MARK\n")
+    assert "bytes cut ..." in loud
+    assert len(loud) < OUTPUT_HEAD_BYTES + OUTPUT_TAIL_BYTES + 100
     print("after the capture")  # descriptors 1 and 2 are back where they were

@@ -1,9 +1,9 @@
 """What a failure looked like, collected in the worker for the model: printed output, pytest's
 explanation, the parametrize values of the failing case.
 
-`OutputCapture` points descriptors 1 and 2 at a pipe for the length of a script or a test (the
-baseline run asks for it with `context`) and keeps only the first and last bytes, so a program
-that prints 50 MB costs a few kilobytes here. From pytest's own report objects (its structured
+`OutputCapture` points descriptors 1 and 2 at a pipe for the length of a run (the baseline run
+asks for it with `context`) and keeps only the first and last bytes of each test's output, so a
+program that prints 50 MB costs a few kilobytes here. From pytest's own report objects (its structured
 interface, not its text output) come the failing source lines and the `E` lines of assertion
 introspection, and the output pytest captured for the test. Only the first `MAX_CONTEXT_TESTS`
 failing tests of a run carry any of this, and at most `MAX_CASES_PER_TEST` cases of one
@@ -14,6 +14,7 @@ through their attributes).
 from __future__ import annotations
 
 import os
+import queue
 import select
 import sys
 import threading
@@ -45,16 +46,46 @@ def head_tail(text: str, head: int = OUTPUT_HEAD_BYTES, tail: int = OUTPUT_TAIL_
     return f"{text[:head]}\n[... {cut} characters cut ...]\n{text[-tail:]}"
 
 
-class OutputCapture:
-    """Descriptors 1 and 2 into one pipe (the order a terminal shows), read by a thread that
-    keeps the head and the tail. `start()`, run the code, `stop()` returns the text."""
+class _Segment:
+    """The output of one test: its first and last bytes, and how many there were."""
 
     def __init__(self) -> None:
         self.head = bytearray()
         self.tail = bytearray()
         self.total = 0
+
+    def keep(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = OUTPUT_HEAD_BYTES - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk
+            del self.tail[:-OUTPUT_TAIL_BYTES]
+
+    def text(self) -> str:
+        head = self.head.decode("utf-8", "replace")
+        tail = self.tail.decode("utf-8", "replace")
+        cut = self.total - len(self.head) - len(self.tail)
+        return head + tail if cut <= 0 else f"{head}\n[... {cut} bytes cut ...]\n{tail}"
+
+
+class OutputCapture:
+    """Descriptors 1 and 2 into one pipe (the order a terminal shows) for a whole run, read by
+    one thread that keeps the head and the tail of each test's output. `take()` ends one test's
+    output: it writes a random marker into the pipe and waits until the reader reaches it, so
+    what the test wrote before is all there. The program's own `sys.stdout` stays the object it
+    was; only the descriptor under it changes, so a run behaves as it does without capture."""
+
+    def __init__(self) -> None:
+        self._marker = os.urandom(16).hex().encode()
+        self._segment = _Segment()
+        self._carry = b""
+        self._finished: queue.SimpleQueue[_Segment] = queue.SimpleQueue()
         self._saved: list[int] = []
         self._read_fd = -1
+        self._lost = False  # a marker never came back: the stream is no longer split
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -70,15 +101,17 @@ class OutputCapture:
         self._thread.start()
         return self
 
-    def _keep(self, chunk: bytes) -> None:
-        self.total += len(chunk)
-        room = OUTPUT_HEAD_BYTES - len(self.head)
-        if room > 0:
-            self.head += chunk[:room]
-            chunk = chunk[room:]
-        if chunk:
-            self.tail += chunk
-            del self.tail[:-OUTPUT_TAIL_BYTES]
+    def _feed(self, chunk: bytes) -> None:
+        data = self._carry + chunk
+        while (at := data.find(self._marker)) >= 0:
+            self._segment.keep(data[:at])
+            self._finished.put(self._segment)
+            self._segment = _Segment()
+            data = data[at + len(self._marker) :]
+        # A marker may be split across two reads: hold back what could be its start.
+        hold = min(len(data), len(self._marker) - 1)
+        self._segment.keep(data[: len(data) - hold])
+        self._carry = data[len(data) - hold :]
 
     def _read(self) -> None:
         while True:
@@ -90,9 +123,22 @@ class OutputCapture:
             chunk = os.read(self._read_fd, 65536)
             if not chunk:
                 return
-            self._keep(chunk)
+            self._feed(chunk)
+
+    def take(self) -> str:
+        """What was printed since the last `take` (or `start`)."""
+        if self._lost:
+            return ""
+        _flush()
+        os.write(1, self._marker)  # shorter than PIPE_BUF: written whole
+        try:
+            return self._finished.get(timeout=DRAIN_SECONDS).text()
+        except queue.Empty:
+            self._lost = True  # descriptor 1 was pointed elsewhere by the test
+            return ""
 
     def stop(self) -> str:
+        """Restore descriptors 1 and 2; what was printed since the last `take`."""
         _flush()
         for fd, saved in zip((1, 2), self._saved, strict=True):
             os.dup2(saved, fd)
@@ -101,12 +147,8 @@ class OutputCapture:
         if self._thread is not None:
             self._thread.join(DRAIN_SECONDS)
         os.close(self._read_fd)
-        cut = self.total - len(self.head) - len(self.tail)
-        head = self.head.decode("utf-8", "replace")
-        tail = self.tail.decode("utf-8", "replace")
-        if cut <= 0:
-            return head + tail
-        return f"{head}\n[... {cut} bytes cut ...]\n{tail}"
+        self._segment.keep(self._carry)
+        return "" if self._lost else self._segment.text()
 
 
 def _flush() -> None:

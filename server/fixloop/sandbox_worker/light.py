@@ -195,10 +195,26 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
     items = chosen
     rank = {node: index for index, node in enumerate(request.get("order") or [])}
     items.sort(key=lambda item: rank.get(item[0], len(rank)))
+    if not request.get("context"):
+        _run_items(request, items, out, coverage, None, None)
+        return
+    context = FailureContext(os.path.join(ROOT, request["target"]), full=True)
+    capture = OutputCapture().start()
+    try:
+        _run_items(request, items, out, coverage, context, capture)
+    finally:
+        capture.stop()
+
+
+def _run_items(
+    request: RunRequest,
+    items: list[Item],
+    out: int,
+    coverage: Coverage | None,
+    context: FailureContext | None,
+    capture: OutputCapture | None,
+) -> None:
     skip_ids = set(request.get("skip", []))
-    context = None
-    if request.get("context"):
-        context = FailureContext(os.path.join(ROOT, request["target"]), full=True)
     for node, function, owner, values, extra, skip in items:
         if node in skip_ids:
             continue
@@ -210,7 +226,6 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
         if coverage:
             coverage.start()
         record: ResultRecord
-        capture = OutputCapture().start() if context and context.wanted(node) else None
         failure: BaseException | None = None
         try:
             arm(request.get("test_timeout"))
@@ -228,7 +243,7 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
             else:
                 record = _failure_record(node, exc)
                 failure = exc
-        output = capture.stop() if capture is not None else ""
+        output = capture.take() if capture is not None else ""
         if context is not None and failure is not None:
             context.add(record, tb=failure.__traceback__, output=output, params=values)
         if coverage:

@@ -26,6 +26,7 @@ from enum import IntEnum
 
 from fixloop.observation import TestOutcome
 from fixloop.patch import unified_diff
+from fixloop.redact import redactor
 from fixloop.repair.engine import Failure, PartialFix, RepairSession
 from fixloop.repair.llm.prompts import fenced, head_tail, one_line
 from fixloop.repair.llm.testsource import Excerpt, FixtureSource, TestSource, TestSources
@@ -106,6 +107,20 @@ def clip_lines(text: str, limit: int) -> str:
     return "\n".join(shown) + f"\n# ... {len(lines) - len(shown)} more lines not shown"
 
 
+@dataclass(frozen=True)
+class _Cut:
+    """Cuts program text to its bound, redacting it first, with one redactor for the whole turn
+    (looking the process's redactor up for every line cost more than building the turn)."""
+
+    redact: Callable[[str], str]
+
+    def line(self, text: str, limit: int) -> str:
+        return one_line(text, limit, self.redact)
+
+    def ends(self, text: str, limit: int) -> str:
+        return head_tail(text, limit, self.redact)
+
+
 def _name(node: str) -> str:
     return SINGLE_RUN_NAMES.get(node, node)
 
@@ -128,27 +143,27 @@ def _one_case_per_function_first(tests: Iterable[TestOutcome]) -> list[TestOutco
     return first + [t for t in tests if t not in first]
 
 
-def _listed(failure: Failure) -> Section | None:
+def _listed(cut: _Cut, failure: Failure) -> Section | None:
     tests = [t for t in failure.tests if t.id not in SINGLE_RUN_NAMES]
     if not tests:
         return None
     total = max(len(failure.failing_tests), len(tests))
-    lines = [one_line(f"{t.id}: {t.message}", 240) for t in tests[:MAX_TESTS_LISTED]]
+    lines = [cut.line(f"{t.id}: {t.message}", 240) for t in tests[:MAX_TESTS_LISTED]]
     if total > MAX_TESTS_LISTED:
         lines.append(f"... and {total - MAX_TESTS_LISTED} more")
     return _block(f"Failing tests ({total}):", lines, Keep.OUTPUT)
 
 
-def _case(test: TestOutcome) -> list[str]:
+def _case(cut: _Cut, test: TestOutcome) -> list[str]:
     """The first lines of a block about one failing case: its id and its parameters."""
-    lines = [f"test: {one_line(_name(test.id), 300)}"]
+    lines = [f"test: {cut.line(_name(test.id), 300)}"]
     if test.detail is not None and test.detail.params:
         values = ", ".join(f"{name} = {value}" for name, value in test.detail.params)
-        lines.append(f"parameters: {one_line(values, PARAMS_CHARS)}")
+        lines.append(f"parameters: {cut.line(values, PARAMS_CHARS)}")
     return lines
 
 
-def _explanations(failure: Failure) -> list[Section]:
+def _explanations(cut: _Cut, failure: Failure) -> list[Section]:
     explained = [t for t in failure.tests if t.detail is not None and t.detail.explanation]
     sections = []
     for test in explained[:MAX_TESTS_EXPLAINED]:
@@ -157,14 +172,14 @@ def _explanations(failure: Failure) -> list[Section]:
             _block(
                 "What pytest reported for a failing test (its id, its parameters, then the "
                 "failing lines and pytest's `E` lines):",
-                [*_case(test), head_tail(test.detail.explanation, EXPLANATION_CHARS)],
+                [*_case(cut, test), cut.ends(test.detail.explanation, EXPLANATION_CHARS)],
                 Keep.EXPLANATION,
             )
         )
     return sections
 
 
-def _locals(failure: Failure) -> list[Section]:
+def _locals(cut: _Cut, failure: Failure) -> list[Section]:
     """The locals at the failure, one frame per failing test function first."""
     chosen = _one_case_per_function_first(
         t for t in failure.tests if t.detail is not None and t.detail.locals
@@ -174,10 +189,10 @@ def _locals(failure: Failure) -> list[Section]:
         assert test.detail is not None and test.detail.locals is not None
         frame = test.detail.locals
         body = [
-            *_case(test),
-            one_line(f"frame: {frame.function} at {frame.file} line {frame.line}", 300),
+            *_case(cut, test),
+            cut.line(f"frame: {frame.function} at {frame.file} line {frame.line}", 300),
             *(
-                one_line(f"{name} = {value}", LOCAL_CHARS)
+                cut.line(f"{name} = {value}", LOCAL_CHARS)
                 for name, value in frame.values[:MAX_LOCALS_SHOWN]
             ),
         ]
@@ -195,38 +210,40 @@ def _locals(failure: Failure) -> list[Section]:
     return sections
 
 
-def _outputs(failure: Failure) -> list[Section]:
+def _outputs(cut: _Cut, failure: Failure) -> list[Section]:
     printed = [t for t in failure.tests if t.detail is not None and t.detail.output.strip()]
     sections = []
     for test in printed[:MAX_OUTPUTS]:
         assert test.detail is not None
         single = test.id in SINGLE_RUN_NAMES
-        body = head_tail(test.detail.output, SCRIPT_OUTPUT_CHARS if single else TEST_OUTPUT_CHARS)
+        body = cut.ends(test.detail.output, SCRIPT_OUTPUT_CHARS if single else TEST_OUTPUT_CHARS)
         if single:
             title = f"Output {_name(test.id)} printed before it failed:"
         else:
             title = "Output printed before a test failed (its id first):"
-            body = f"test: {one_line(test.id, 300)}\n{body}"
+            body = f"test: {cut.line(test.id, 300)}\n{body}"
         sections.append(_block(title, [body], Keep.OUTPUT))
     return sections
 
 
-def _excerpt(excerpt: Excerpt, limit: int) -> str:
-    where = one_line(f"{excerpt.file} line {excerpt.first_line}", 300)
+def _excerpt(cut: _Cut, excerpt: Excerpt, limit: int) -> str:
+    where = cut.line(f"{excerpt.file} line {excerpt.first_line}", 300)
     return f"{where}:\n{fenced(clip_lines(excerpt.text, limit), 'python')}"
 
 
-def _test_sources(sources: Sequence[TestSource]) -> Section | None:
+def _test_sources(cut: _Cut, sources: Sequence[TestSource]) -> Section | None:
     if not sources:
         return None
     parts = ["Source of the failing tests:"]
     for source in sources:
-        parts.append(_excerpt(source.function, TEST_SOURCE_CHARS))
-        parts.extend(f"Its cases come from {_excerpt(data, DATA_CHARS)}" for data in source.data)
+        parts.append(_excerpt(cut, source.function, TEST_SOURCE_CHARS))
+        parts.extend(
+            f"Its cases come from {_excerpt(cut, data, DATA_CHARS)}" for data in source.data
+        )
     return Section("\n".join(parts), Keep.TEST_SOURCE)
 
 
-def _fixtures(sources: Sequence[TestSource]) -> Section | None:
+def _fixtures(cut: _Cut, sources: Sequence[TestSource]) -> Section | None:
     fixtures: dict[tuple[str, str], FixtureSource] = {}
     elsewhere: dict[str, None] = {}
     for source in sources:
@@ -238,11 +255,11 @@ def _fixtures(sources: Sequence[TestSource]) -> Section | None:
     parts = ["Fixtures these tests use (resolved through the test module and conftest.py files):"]
     for fixture in list(fixtures.values())[:MAX_FIXTURES_SHOWN]:
         why = "autouse" if fixture.autouse else f"requested by {fixture.requested_by}"
-        parts.append(f"`{fixture.name}` ({why}), {_excerpt(fixture.excerpt, FIXTURE_CHARS)}")
+        parts.append(f"`{fixture.name}` ({why}), {_excerpt(cut, fixture.excerpt, FIXTURE_CHARS)}")
     if len(fixtures) > MAX_FIXTURES_SHOWN:
         parts.append(f"({len(fixtures) - MAX_FIXTURES_SHOWN} more fixtures not shown)")
     if elsewhere:
-        names = one_line(", ".join(elsewhere), 300)
+        names = cut.line(", ".join(elsewhere), 300)
         parts.append(f"Fixtures from pytest or a plugin (not in the project): {names}")
     return Section("\n".join(parts), Keep.FIXTURES)
 
@@ -264,13 +281,16 @@ def _suspicious(session: RepairSession) -> Section | None:
     )
 
 
-def partial_section(session: RepairSession, partial: PartialFix) -> Section:
+def partial_section(
+    session: RepairSession, partial: PartialFix, redact: Callable[[str], str] | None = None
+) -> Section:
     """Which failing tests the best partial candidate turns green, and its edit."""
+    cut = _Cut(redact or redactor(session.root))
     fixed = sorted(partial.fixed_tests)
     still = sorted(partial.still_failing)
 
     def names(tests: list[str]) -> list[str]:
-        shown = [one_line(_name(t), 240) for t in tests[:PARTIAL_TESTS_LISTED]]
+        shown = [cut.line(_name(t), 240) for t in tests[:PARTIAL_TESTS_LISTED]]
         more = len(tests) - PARTIAL_TESTS_LISTED
         return shown + ([f"... and {more} more"] if more > 0 else [])
 
@@ -279,11 +299,11 @@ def partial_section(session: RepairSession, partial: PartialFix) -> Section:
         listing += ["still failing with it:", *names(still)]
     diff = unified_diff(session.source, partial.text, session.path.as_posix())
     body = [
-        f"An earlier candidate ({one_line(partial.origin, 120)}) turns {len(fixed)} of the "
+        f"An earlier candidate ({cut.line(partial.origin, 120)}) turns {len(fixed)} of the "
         f"{len(fixed) + len(still)} failing tests green and breaks none; it is not enough on "
         "its own.",
         fenced("\n".join(listing)),
-        f"Its edit:\n{fenced(head_tail(diff, PARTIAL_DIFF_CHARS), 'diff')}",
+        f"Its edit:\n{fenced(cut.ends(diff, PARTIAL_DIFF_CHARS), 'diff')}",
         "Build on it: keep what it fixed and fix the rest.",
     ]
     return Section("\n".join(body), Keep.TEST_SOURCE)
@@ -307,22 +327,26 @@ def _sources(session: RepairSession, tests: Iterable[TestOutcome]) -> list[TestS
     return found
 
 
-def failure_sections(session: RepairSession) -> list[Section]:
-    """Every part of the failure's context that has something to say, in prompt order."""
+def failure_sections(
+    session: RepairSession, redact: Callable[[str], str] | None = None
+) -> list[Section]:
+    """Every part of the failure's context that has something to say, in prompt order; texts
+    are redacted (by `redact`, else the session's redactor) before they are cut."""
+    cut = _Cut(redact or redactor(session.root))
     failure = session.failure
     sources = _sources(session, failure.tests)
     optional = [
-        _listed(failure),
-        *_explanations(failure),
-        *_locals(failure),
-        *_outputs(failure),
-        _test_sources(sources),
-        _fixtures(sources),
+        _listed(cut, failure),
+        *_explanations(cut, failure),
+        *_locals(cut, failure),
+        *_outputs(cut, failure),
+        _test_sources(cut, sources),
+        _fixtures(cut, sources),
         _suspicious(session),
     ]
     partial = session.best_partial()
     if partial is not None:
-        optional.append(partial_section(session, partial))
+        optional.append(partial_section(session, partial, cut.redact))
     return [section for section in optional if section is not None]
 
 

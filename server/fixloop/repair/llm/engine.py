@@ -71,13 +71,13 @@ class ModelEngine:
         secrets = [self.model.api_key] if self.model.api_key else []
         return scrubber(root=session.root, extra_secrets=secrets)
 
-    def _partial_news(self, session: RepairSession) -> str:
+    def _partial_news(self, session: RepairSession, scrub: Callable[[str], str]) -> str:
         """The best partial candidate, when it is not the one the model saw last."""
         partial = session.best_partial()
         if partial is None or partial.text == self._partial_shown:
             return ""
         self._partial_shown = partial.text
-        return partial_section(session, partial).text
+        return partial_section(session, partial, scrub).text
 
     async def search(self, session: RepairSession) -> EngineReport:
         await self._search(session)
@@ -150,7 +150,7 @@ class ModelEngine:
                 if verdict.verified:
                     return
                 message = verdict_feedback(verdict, target.start, target.end)
-                news = self._partial_news(session)
+                news = self._partial_news(session, scrub)
                 if news:
                     message = f"{news}\n\n{message}"
             self.stop_reason = f"no verified fix within {self.max_turns} model turns"

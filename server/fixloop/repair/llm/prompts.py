@@ -31,10 +31,13 @@ not exit early. Your replacement is run against the failing check; if it is reje
 reason and the output and try again."""
 
 
-def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
+def head_tail(
+    text: str, limit: int = FEEDBACK_CHARS, redact: Callable[[str], str] | None = None
+) -> str:
     """At most about `limit` characters: the start and the end, with a mark for what was cut.
-    Secrets are redacted first, so that the cut cannot leave half of one for the model."""
-    text = redactor()(text)
+    Secrets are redacted first (by `redact`, a `scrubber` the caller holds, else the process's
+    redactor), so that the cut cannot leave half of one for the model."""
+    text = (redact or redactor())(text)
     if len(text) <= limit:
         return text
     half = limit // 2
@@ -95,10 +98,12 @@ def _reason(verdict: CandidateVerdict) -> str:
     return one_line(verdict.reason)
 
 
-def one_line(text: str, limit: int = REASON_CHARS) -> str:
+def one_line(
+    text: str, limit: int = REASON_CHARS, redact: Callable[[str], str] | None = None
+) -> str:
     """Text from the program or a candidate (a reason, an exception message) that goes outside
     a code block: one line, short, and with backtick runs cut so it cannot open a block."""
-    return re.sub(r"`{3,}", "``", head_tail(" ".join(text.split()), limit))
+    return re.sub(r"`{3,}", "``", head_tail(" ".join(text.split()), limit, redact))
 
 
 def verdict_feedback(verdict: CandidateVerdict, target_start: int, target_end: int) -> str:

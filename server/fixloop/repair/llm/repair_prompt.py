@@ -16,7 +16,14 @@ from collections.abc import Callable
 
 from fixloop.repair.engine import RepairSession
 from fixloop.repair.llm.context import Keep, Section, compose, failure_sections, scrubbed
-from fixloop.repair.llm.prompts import describe_attempt, fenced, head_tail, numbered, one_line
+from fixloop.repair.llm.prompts import (
+    describe_attempt,
+    fenced,
+    head_tail,
+    numbered,
+    one_line,
+    scrubber,
+)
 
 # About 10,000 tokens: room for the file and every part of the context at its own bound, with
 # the least useful parts cut first when a large file needs the room.
@@ -40,7 +47,9 @@ def _listing(session: RepairSession, context_lines: int | None) -> str:
     )
 
 
-def _sections(session: RepairSession, listing: str, max_rejected: int) -> list[Section]:
+def _sections(
+    session: RepairSession, listing: str, max_rejected: int, scrub: Callable[[str], str]
+) -> list[Section]:
     target, failure = session.target, session.failure
     check = f"The check `{session.oracle_description}` fails: {one_line(failure.summary)}"
     if failure.error_line:
@@ -54,7 +63,7 @@ def _sections(session: RepairSession, listing: str, max_rejected: int) -> list[S
         ),
         Section(check, Keep.ALWAYS),
     ]
-    context = failure_sections(session)
+    context = failure_sections(session, scrub)
     sections.extend(context)
     explained = any(s.keep == Keep.EXPLANATION for s in context)
     sections.append(
@@ -101,22 +110,25 @@ def _size(sections: list[Section]) -> int:
 def fix_prompt(
     session: RepairSession,
     *,
-    scrub: Callable[[str], str] = lambda text: text,
+    scrub: Callable[[str], str] | None = None,
     max_rejected: int = MAX_REJECTED,
 ) -> str:
-    """The first user turn, redacted by `scrub`, at most `PROMPT_CHARS` long."""
+    """The first user turn, redacted by `scrub` (else by a `scrubber` of the session's root),
+    at most `PROMPT_CHARS` long."""
+    scrub = scrub or scrubber(root=session.root)
     total = len(session.source.splitlines())
     widths = [None if total <= WHOLE_FILE_LINES else CONTEXT_LINES, NARROW_CONTEXT_LINES]
     kept: list[Section] = []
     for width in widths:
-        sections = scrubbed(_sections(session, _listing(session, width), max_rejected), scrub)
+        listing = _listing(session, width)
+        sections = scrubbed(_sections(session, listing, max_rejected, scrub), scrub)
         kept = compose(sections, PROMPT_CHARS)
         if _size(kept) <= PROMPT_CHARS:
             break
     over = _size(kept) - PROMPT_CHARS
     if over > 0:
         # Only the parts that always stay are left, and the file is still too large.
-        listing = kept[0]
-        room = max(1_000, len(listing.text) - over)
-        kept[0] = Section(head_tail(listing.text, room), Keep.ALWAYS)
+        shown = kept[0].text
+        room = max(1_000, len(shown) - over)
+        kept[0] = Section(head_tail(shown, room, scrub), Keep.ALWAYS)
     return "\n\n".join(section.text for section in kept)
