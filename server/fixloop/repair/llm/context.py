@@ -13,8 +13,9 @@ parts, and where they come from:
   they use (`testsource`, read from the files with `ast`);
 - the most suspicious lines of fault localisation, with their score and text;
 - the best partial candidate of a multi-round search: which tests it turns green, and its edit.
-Program text goes inside `fenced` blocks; ids and messages outside blocks go through `one_line`.
-The caller redacts every section (`scrub`) before it is measured, so the cap holds for what is
+Text from the program (test ids, messages, parameters, reprs, output, source) only appears
+inside `fenced` blocks, each line cut by `one_line` or `head_tail` after redaction. The caller
+redacts every whole section (`scrubbed`) before it is measured, so the cap holds for what is
 sent.
 """
 
