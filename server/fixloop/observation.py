@@ -2,7 +2,8 @@
 
 A script run counts as one test called "script", a command as one called "command"; each
 outcome has its status, message and, when asked, the lines of the target file it executed (for
-fault localisation). Observations come from the warm worker for speed, from a fresh worker
+fault localisation); a failing one may carry a `FailureDetail` (pytest's explanation, printed
+output, parametrize values, the target's locals) for the model. Observations come from the warm worker for speed, from a fresh worker
 process, from a fresh pytest process (the proof) or from a command's exit status; all of them
 arrive here as the worker protocol's typed records (`fixloop.sandbox_worker.protocol`) or as a
 sandbox `RunResult`. Nothing above the sandbox layer is imported.
@@ -11,12 +12,13 @@ sandbox `RunResult`. Nothing above the sandbox layer is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from fixloop.sandbox.base import ErrorInfo, Frame, RunResult, Status
 from fixloop.sandbox_worker.protocol import (
     FAILING_OUTCOMES,
     ErrorRecord,
+    LocalsRecord,
     Outcome,
     ResultRecord,
     RunAnswer,
@@ -27,6 +29,42 @@ from fixloop.sandbox_worker.protocol import (
 # without a warm worker).
 ObservationSource = Literal["light", "pytest", "session", "fresh"]
 SINGLE_RUN_IDS = ("script", "command")
+# A record's context comes from the sandbox, where candidate code runs: whatever it holds, no
+# more than this reaches the host's values (the worker's own bounds are far below).
+RECORD_TEXT_CHARS = 20_000
+RECORD_PAIRS = 50
+
+
+@dataclass(frozen=True)
+class FrameLocals:
+    """The local variables of the deepest frame inside the target when a test failed."""
+
+    file: str
+    line: int
+    function: str
+    values: tuple[tuple[str, str], ...]  # (name, short repr)
+    omitted: int = 0  # locals the worker left out
+
+
+@dataclass(frozen=True)
+class FailureDetail:
+    """What a failing test looked like, beyond its one-line message."""
+
+    explanation: str = ""  # pytest's failing lines and `E` lines
+    output: str = ""  # printed before the failure, head and tail
+    params: tuple[tuple[str, str], ...] = ()  # (name, short repr) of its parametrize values
+    locals: FrameLocals | None = None
+
+    def merged(self, other: FailureDetail | None) -> FailureDetail:
+        """This detail with the parts it lacks taken from `other`."""
+        if other is None:
+            return self
+        return FailureDetail(
+            self.explanation or other.explanation,
+            self.output or other.output,
+            self.params or other.params,
+            self.locals or other.locals,
+        )
 
 
 @dataclass(frozen=True)
@@ -40,6 +78,7 @@ class TestOutcome:
     lines: tuple[int, ...] = ()
     error: ErrorInfo | None = None
     ms: int = 0
+    detail: FailureDetail | None = None
 
     @property
     def failing(self) -> bool:
@@ -120,6 +159,44 @@ def _error_from_record(raw: ErrorRecord) -> ErrorInfo:
     )
 
 
+def _text(value: object) -> str:
+    return value[:RECORD_TEXT_CHARS] if isinstance(value, str) else ""
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        (_text(pair[0]), _text(pair[1]))
+        for pair in value[:RECORD_PAIRS]
+        if isinstance(pair, list) and len(pair) == 2
+    )
+
+
+def _locals_from_record(raw: LocalsRecord | Any) -> FrameLocals | None:
+    if not isinstance(raw, dict):
+        return None
+    line, omitted = raw.get("line"), raw.get("omitted")
+    return FrameLocals(
+        file=_text(raw.get("file")),
+        line=line if isinstance(line, int) else 0,
+        function=_text(raw.get("function")),
+        values=_pairs(raw.get("values")),
+        omitted=omitted if isinstance(omitted, int) else 0,
+    )
+
+
+def detail_from_record(record: ResultRecord) -> FailureDetail | None:
+    """The failure's context in a worker record, checked and bounded; None when it has none."""
+    detail = FailureDetail(
+        explanation=_text(record.get("detail")),
+        output=_text(record.get("output")),
+        params=_pairs(record.get("params")),
+        locals=_locals_from_record(record.get("locals")),
+    )
+    return detail if detail != FailureDetail() else None
+
+
 def outcome_from_record(record: ResultRecord) -> TestOutcome:
     raw = record.get("error")
     error = _error_from_record(raw) if isinstance(raw, dict) else None
@@ -140,6 +217,7 @@ def outcome_from_record(record: ResultRecord) -> TestOutcome:
         lines=tuple(int(n) for n in lines) if isinstance(lines, list) else (),
         error=error,
         ms=ms if isinstance(ms, int) else 0,
+        detail=detail_from_record(record),
     )
 
 

@@ -36,7 +36,10 @@ from fixloop.sandbox_worker.protocol import (
 )
 from fixloop.worker_program import worker_program
 
-PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN")
+# A failing test's captured output reaches the host through pytest's hooks (bounded, see
+# `sandbox_worker.context`), never through the text report: reprinted there, a test that prints
+# 50 MB would overflow the sandbox's output cap and the run would be lost.
+PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN", "--show-capture=no")
 WORKER_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -52,8 +55,10 @@ def worker_request(
     runner: RunnerName = "light",
     memory_mb: int | None = None,
     test_timeout: float | None = None,
+    context: bool = False,
 ) -> RunRequest:
-    """A worker request; `timeout` kills the whole child, `test_timeout` interrupts one test."""
+    """A worker request; `timeout` kills the whole child, `test_timeout` interrupts one test;
+    `context` asks failing records for their locals and printed output (for the model)."""
     return {
         "kind": "script" if oracle.kind == "script" else "tests",
         "target": oracle.target,
@@ -68,6 +73,7 @@ def worker_request(
         "isolate_hangs": isolate_hangs,
         "runner": runner,
         "memory_mb": memory_mb,
+        "context": context,
     }
 
 

@@ -19,6 +19,7 @@ MODULES = (
     "protocol",
     "limits",
     "errors",
+    "context",
     "overlay",
     "coverage",
     "script",

@@ -246,6 +246,7 @@ async def _observe_original(runs: WarmRuns, cut: float) -> Observation:
         isolate_hangs=True,
         timeout=runs.settings.timeout * 2,
         test_timeout=cut,
+        context=True,  # what a model sees of the failure: locals, printed output
     )
 
 

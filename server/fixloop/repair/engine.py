@@ -4,7 +4,8 @@ An engine receives a `RepairSession` from the loop and proposes candidates throu
 `try_replacement` for new text of the target range, `try_source` for a whole new file, or
 `try_batch` for several whole-file candidates that the loop validates side by side
 (`parallelism` says how many fit at once). The loop applies the guards, runs the oracle in the
-sandbox, records the attempt in the transcript and returns a `CandidateVerdict`. The engine
+sandbox, records the attempt in the transcript and returns a `CandidateVerdict`; `best_partial`
+says which candidate so far turned some failing tests green without breaking any. The engine
 stops when `session.solved` is true, when `session.remaining_seconds()` runs out, or when it has
 nothing left to propose, and returns an `EngineReport` (tokens, cost, why it stopped, notes).
 A configuration problem that the user must fix raises `EngineConfigError`. Engines never decide
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-from fixloop.observation import Observation
+from fixloop.observation import Observation, TestOutcome
 from fixloop.spans import LineRange
 
 # The loop's verdict on one candidate. "passed" is internal: it passed the warm check and
@@ -55,6 +56,21 @@ class Failure:
     error_message: str | None = None
     error_line: int | None = None  # line in the target file, when the traceback points there
     failing_tests: tuple[str, ...] = ()
+    # A bounded sample of the failing outcomes (a few cases of every failing test function), each
+    # with what it looked like (`TestOutcome.detail`: pytest's explanation, printed output,
+    # parametrize values, the target's locals) as the worker and the fresh pytest run saw it.
+    tests: tuple[TestOutcome, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartialFix:
+    """A candidate that turned some previously failing tests green and broke none (not proven):
+    in a multi-round search, the base the next edits build on."""
+
+    text: str  # the whole new text of the target file
+    origin: str
+    fixed_tests: frozenset[str]
+    still_failing: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,10 @@ class RepairSession(Protocol):
 
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
         """Earlier (replacement text, verdict) pairs that failed, oldest first."""
+        ...
+
+    def best_partial(self) -> PartialFix | None:
+        """The candidate so far that fixed the most failing tests and broke none, if any."""
         ...
 
     async def try_replacement(self, new_text: str, *, origin: str) -> CandidateVerdict:

@@ -70,8 +70,10 @@ class WarmRuns:
         timeout: float,
         test_timeout: float | None = None,
         runner: RunnerName | None = None,
+        context: bool = False,
     ) -> Observation:
-        """The oracle on `text`; `timeout` bounds the child, `test_timeout` each test."""
+        """The oracle on `text`; `timeout` bounds the child, `test_timeout` each test; with
+        `context`, failing tests also report their locals and printed output."""
         request = worker_request(
             self.prepared.oracle,
             overlay={self.prepared.oracle.target: text},
@@ -83,6 +85,7 @@ class WarmRuns:
             runner=runner or self.runner,
             memory_mb=self.settings.memory,
             test_timeout=test_timeout,
+            context=context,
         )
         if self.pool is not None:
             # With isolate_hangs the worker may need one hard timeout per hanging test.

@@ -19,7 +19,8 @@ from fixloop.observation import Observation
 from fixloop.patch import range_text, replace_lines
 from fixloop.repair.baseline import Baseline
 from fixloop.repair.budget import Budget
-from fixloop.repair.engine import Candidate, CandidateVerdict, Failure
+from fixloop.repair.engine import Candidate, CandidateVerdict, Failure, PartialFix
+from fixloop.repair.failure import failure_of
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import SearchState
@@ -32,25 +33,6 @@ from fixloop.transcript import Transcript
 # A replacement far larger than the range it replaces is refused before anything else.
 MAX_GROWTH = 200
 MAX_EXTRA_CHARS = 100_000
-
-
-def failure_of(observation: Observation, target: str) -> Failure:
-    failing = [o for o in observation.outcomes if o.failing]
-    error = observation.first_error()
-    error_line = None
-    if error is not None:
-        for frame in reversed(error.frames):
-            if frame.file == target:
-                error_line = frame.line
-                break
-    return Failure(
-        summary=observation.summary(),
-        output=observation.report_text(),
-        error_type=error.type if error else None,
-        error_message=error.message if error else None,
-        error_line=error_line,
-        failing_tests=tuple(o.id for o in failing if o.id not in ("script", "command")),
-    )
 
 
 class LoopSession:
@@ -104,6 +86,12 @@ class LoopSession:
 
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
         return self._state.rejected()
+
+    def best_partial(self) -> PartialFix | None:
+        best = self._state.partials[0] if self._state.partials else None
+        if best is None:
+            return None
+        return PartialFix(best.text, best.origin, best.fixed_tests, best.still_failing)
 
     def progress(self, message: str) -> None:
         if self._progress is not None:
@@ -161,7 +149,7 @@ def open_session(
     target, inferred = choose_target(
         prepared.source, observed, target_file, prepared.explicit_range
     )
-    failure = failure_of(observed, target_file)
+    failure = failure_of(observed, target_file, baseline.fresh)
     suspicious = rank_lines(observed, target_file, range(target.start, target.end + 1))
     failing_lines = set()
     if failure.error_line and target.start <= failure.error_line <= target.end:

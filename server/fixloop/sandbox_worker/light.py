@@ -4,8 +4,10 @@ It imports the test modules, finds `test*` functions and methods of `Test*` clas
 `@pytest.mark.parametrize`, provides `tmp_path` and `monkeypatch`, and runs the wanted items in
 the requested order (previously failing first), stopping at the first failure when asked. Tests
 it cannot run faithfully (a conftest, other fixtures, unittest classes, async tests, unknown
-marks) raise `NeedsPytest`, and the worker re-runs the request with pytest. Standard library
-only (pytest is imported for `monkeypatch` alone).
+marks) raise `NeedsPytest`, and the worker re-runs the request with pytest. When the request
+asks for `context`, each test's printed output is captured and a failing test's record carries
+it, its parameters and the target's locals. Standard library only (pytest is imported for
+`monkeypatch` alone).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .context import FailureContext, OutputCapture
 from .coverage import Coverage
 from .errors import ROOT, error_info
 from .limits import SoftTimeout, arm, disarm
@@ -192,6 +195,25 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
     items = chosen
     rank = {node: index for index, node in enumerate(request.get("order") or [])}
     items.sort(key=lambda item: rank.get(item[0], len(rank)))
+    if not request.get("context"):
+        _run_items(request, items, out, coverage, None, None)
+        return
+    context = FailureContext(os.path.join(ROOT, request["target"]), full=True)
+    capture = OutputCapture().start()
+    try:
+        _run_items(request, items, out, coverage, context, capture)
+    finally:
+        capture.stop()
+
+
+def _run_items(
+    request: RunRequest,
+    items: list[Item],
+    out: int,
+    coverage: Coverage | None,
+    context: FailureContext | None,
+    capture: OutputCapture | None,
+) -> None:
     skip_ids = set(request.get("skip", []))
     for node, function, owner, values, extra, skip in items:
         if node in skip_ids:
@@ -205,6 +227,7 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
         if coverage:
             coverage.start()
         record: ResultRecord
+        failure: BaseException | None = None
         try:
             arm(request.get("test_timeout"))
             try:
@@ -212,13 +235,18 @@ def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
             finally:
                 disarm()
             record = {"id": node, "outcome": "passed"}
-        except SoftTimeout:
+        except SoftTimeout as exc:
             record = {"id": node, "outcome": "timeout", "message": "timed out"}
+            failure = exc
         except BaseException as exc:  # noqa: B036 - the user's code may raise anything
             if type(exc).__name__ in ("Skipped", "XFailed"):
                 record = {"id": node, "outcome": "skipped"}
             else:
                 record = _failure_record(node, exc)
+                failure = exc
+        output = capture.take() if capture is not None else ""
+        if context is not None and failure is not None:
+            context.add(record, tb=failure.__traceback__, output=output, params=values)
         if coverage:
             record["lines"] = coverage.stop()
         record["ms"] = int((time.perf_counter() - began) * 1000)

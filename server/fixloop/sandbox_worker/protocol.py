@@ -33,6 +33,17 @@ class ErrorRecord(TypedDict):
     frames: list[list[str | int]]
 
 
+class LocalsRecord(TypedDict):
+    """The local variables of the deepest frame inside the target when a failure happened: where
+    that frame was, (name, short repr) pairs, and how many locals were left out."""
+
+    file: str
+    line: int
+    function: str
+    values: list[list[str]]
+    omitted: int
+
+
 class _ResultRecordRequired(TypedDict):
     id: str
     outcome: Outcome
@@ -48,6 +59,11 @@ class ResultRecord(_ResultRecordRequired, total=False):
     ms: int
     exit: str  # the SystemExit code of a script, when not 0
     collect: bool  # a collection error rather than a test
+    # What a failure looked like, for the model (failing records only, a bounded number per run):
+    detail: str  # pytest's explanation: the failing source lines and its `E` lines
+    output: str  # printed before the failure (head and tail); only with `context`
+    params: list[list[str]]  # (name, short repr) of the parametrize values of this case
+    locals: LocalsRecord  # the target's deepest frame; only with `context`
 
 
 class StreamRecord(TypedDict, total=False):
@@ -80,6 +96,7 @@ class RunRequest(TypedDict, total=False):
     memory_mb: int | None
     skip: list[str]
     warm: list[str]  # modules to import first (fresh processes only)
+    context: bool  # also report a failure's locals and printed output (the baseline run)
 
 
 class CollectRequest(TypedDict):

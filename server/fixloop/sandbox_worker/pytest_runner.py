@@ -8,7 +8,9 @@ slow, exact path: tests the small runner cannot run, candidates the session cann
 previously failing tests first; `run_pytest_fresh` is the proof and the fresh run of the
 original: a fresh interpreter running pytest exactly as `python -m pytest ARGS` would, whose
 outcomes come from the same hooks (never from pytest's text output) together with pytest's
-exit status. Standard library plus pytest.
+exit status; failing records carry a failure's context (`context.FailureContext`: pytest's
+explanation, and for the baseline the locals and printed output) when asked. Standard library
+plus pytest.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .context import FailureContext
 from .coverage import Coverage
 from .errors import ROOT
 from .limits import SoftTimeout, arm, disarm
@@ -34,6 +37,7 @@ from .protocol import (
 MESSAGE_LIMIT = 2000
 TIMEOUT_MARK = "_fixloop_timed_out"
 LINE_MARK = "_fixloop_line"
+CONTEXT_MARK = "_fixloop_context"  # a failing report's deferred `FailureContext` filler
 
 
 def _failure_line(report: Any) -> int | None:
@@ -85,8 +89,10 @@ class Recorder:
         markers: Callable[[StreamRecord], None] | None = None,
         order: Sequence[str] = (),
         skip: Sequence[str] = (),
+        context: FailureContext | None = None,
     ) -> None:
         self.record = record
+        self.context = context  # fills a failing record with what a debugger would show
         self.coverage = coverage
         self.cut = cut
         self.markers = markers  # where "start" and "call" markers of each test go
@@ -127,6 +133,9 @@ class Recorder:
             message = crash.message if crash else str(report.longrepr)
             result["message"] = "timed out" if outcome == "timeout" else message[:MESSAGE_LIMIT]
             result["line"] = _failure_line(report)
+            fill = getattr(report, CONTEXT_MARK, None)
+            if fill is not None:
+                fill(result)
         if report.when == "call":
             result["ms"] = int(report.duration * 1000)
         if self.coverage:
@@ -149,15 +158,22 @@ class Recorder:
                 self.lines = self.coverage.stop()
 
     def pytest_runtest_makereport(self, item: Any, call: Any) -> Iterator[None]:
-        """(hook wrapper) a call interrupted by the cut is a timeout, not a failure."""
+        """(hook wrapper) a call interrupted by the cut is a timeout, not a failure; a failing
+        report gets its context filler, run when the report is logged."""
         outcome: Any = yield
-        excinfo = getattr(call, "excinfo", None)
-        if excinfo is None:
-            return
         report = outcome.get_result()
-        if excinfo.errisinstance(SoftTimeout):
-            setattr(report, TIMEOUT_MARK, True)
-        setattr(report, LINE_MARK, _line_in_test_file(item, excinfo))
+        excinfo = getattr(call, "excinfo", None)
+        if excinfo is not None:
+            if excinfo.errisinstance(SoftTimeout):
+                setattr(report, TIMEOUT_MARK, True)
+            setattr(report, LINE_MARK, _line_in_test_file(item, excinfo))
+        context = self.context
+        if context is not None and report.failed:
+
+            def fill(result: ResultRecord) -> None:
+                context.from_pytest(result, item, call, report)
+
+            setattr(report, CONTEXT_MARK, fill)
 
 
 WRAPPERS = ("pytest_runtest_call", "pytest_runtest_makereport")
@@ -187,6 +203,11 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
         markers=lambda marker: emit(out, marker),
         order=request.get("order", []),
         skip=request.get("skip", []),
+        context=(
+            FailureContext(os.path.join(ROOT, request["target"]), full=True)
+            if request.get("context")
+            else None
+        ),
     )
     args = ["-q", "-p", "no:cacheprovider", "--no-header", "--rootdir", ROOT]
     if request.get("stop_on_fail"):
@@ -202,7 +223,7 @@ def run_pytest_fresh(args: Sequence[str], cut: float | None = None) -> PytestAns
     except ImportError:
         return {"exit_code": 1, "results": [], "collected": 0, "pytest_missing": True}
     results: list[ResultRecord] = []
-    plugin = recorder(results.append, None, cut=cut)
+    plugin = recorder(results.append, None, cut=cut, context=FailureContext(None, full=False))
     code = pytest.main(list(args), plugins=[plugin])
     return {
         "exit_code": int(code),

@@ -1,8 +1,9 @@
 """The script runner: run the target file as `__main__`, as `python target args...` would.
 
 One record named "script": passed, failed (with the exception, or a non-zero SystemExit code)
-or timeout, with its duration, which the loop uses to size each candidate's time limit.
-Standard library only.
+or timeout, with its duration, which the loop uses to size each candidate's time limit. When the
+request asks for `context`, the output the script printed is captured, and a failed record
+carries it with the target's locals at the failure. Standard library only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 import types
 
+from .context import FailureContext, OutputCapture
 from .coverage import Coverage
 from .errors import ROOT, error_info
 from .limits import SoftTimeout, arm, disarm
@@ -35,6 +37,9 @@ def run_script(request: RunRequest, out: int, coverage: Coverage | None) -> None
     sys.modules["__main__"] = module
     emit(out, {"start": "script"})
     record: ResultRecord = {"id": "script", "outcome": "passed"}
+    context = FailureContext(target, full=True) if request.get("context") else None
+    capture = OutputCapture().start() if context else None
+    failure: BaseException | None = None
     if coverage:
         coverage.start()
     began = time.perf_counter()
@@ -44,13 +49,19 @@ def run_script(request: RunRequest, out: int, coverage: Coverage | None) -> None
             exec(compile(text, target, "exec", dont_inherit=True), module.__dict__)
         finally:
             disarm()
-    except SoftTimeout:
+    except SoftTimeout as exc:
         record = {"id": "script", "outcome": "timeout", "message": "timed out"}
+        failure = exc
     except SystemExit as exc:
         if exc.code not in (None, 0):
             record = {"id": "script", "outcome": "failed", "exit": str(exc.code)[:200]}
+            failure = exc
     except BaseException as exc:  # the user's code may raise anything
         record = {"id": "script", "outcome": "failed", "error": error_info(exc)}
+        failure = exc
+    output = capture.stop() if capture is not None else ""
+    if context is not None and record["outcome"] != "passed":
+        context.add(record, tb=failure.__traceback__ if failure else None, output=output)
     # The loop sizes each candidate's time limit from this; without it a script that takes a
     # second before failing got a 0.25 s limit and every candidate "timed out".
     record["ms"] = int((time.perf_counter() - began) * 1000)

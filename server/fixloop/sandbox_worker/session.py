@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .calls import CallWatch, is_project_file
+from .context import FailureContext
 from .coverage import Coverage
 from .errors import ROOT
 from .overlay import install
@@ -214,10 +215,17 @@ def _run_items(active: _Session, request: RunRequest, out: int, coverage: Covera
     plugin.markers = lambda marker: emit(out, marker)
     plugin.coverage = coverage
     plugin.cut = request.get("test_timeout")
-    # What the child reports of a failure is the exception's message and line, never pytest's
-    # formatted source listing, whose look-ups (every module's file, tokenizing the test) would
-    # cost a failing candidate a tenth of a second.
-    config.option.tbstyle = "no"
+    if request.get("context"):
+        # The baseline: a failure also reports what a debugger would show, and pytest's full
+        # explanation (its `E` lines) with it.
+        target = os.path.join(ROOT, request.get("target", ""))
+        plugin.context = FailureContext(target, full=True)
+    else:
+        # A candidate's failure is the exception's message and line, never pytest's formatted
+        # source listing, whose look-ups (every module's file, tokenizing the test) would cost
+        # a failing candidate a tenth of a second.
+        plugin.context = None
+        config.option.tbstyle = "no"
     basetemp = _private_basetemp(config)
     try:
         for index, item in enumerate(items):

@@ -1,9 +1,12 @@
 """`ModelEngine`: the language model as a candidate generator inside the repair loop.
 
 The loop hands the engine a `RepairSession`. The engine holds one AutoGen conversation: it shows
-the model the file, the target range, the failure and the attempts already rejected; each answer
+the model the file, the target range, the failure as a debugger would show it (`repair_prompt`:
+the failing tests' source, pytest's explanation, the locals at the failure, the printed output,
+the suspicious lines, the best partial candidate) and the attempts already rejected; each answer
 is extracted (`extract.py`), fitted to the range and given to `session.try_replacement`, whose
-verdict (outcome, reason, truncated output) becomes the next user turn. A verified candidate
+verdict (outcome, reason, truncated output) becomes the next user turn, with the best partial
+candidate when a new one turned up. A verified candidate
 ends the conversation; so do the turn, wall-time and token budgets. `search()` returns an
 `EngineReport` (tokens, cost, stop reason, notes); model turns and usage go to the loop's
 transcript through `session.record`. Configuration problems raise `EngineConfigError` (the CLI
@@ -14,18 +17,20 @@ the loop.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fixloop.repair.engine import EngineConfigError, EngineReport, RepairSession
+from fixloop.repair.llm.context import partial_section
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelConfigError, ModelUnavailableError
 from fixloop.repair.llm.extract import extract_code, fit_to_range, redefined_outside
 from fixloop.repair.llm.prompts import (
     FIX_SYSTEM,
     extraction_feedback,
-    fix_prompt,
-    scrub,
+    scrubber,
     verdict_feedback,
 )
+from fixloop.repair.llm.repair_prompt import fix_prompt
 from fixloop.settings import ModelConfig, Settings
 
 if TYPE_CHECKING:
@@ -55,15 +60,24 @@ class ModelEngine:
         self.turns = 0
         self.stop_reason = ""
         self.notes: list[str] = []  # one line per answer that never reached the loop
+        self._partial_shown: str | None = None  # text of the partial candidate last shown
 
     def _conversation(self) -> ModelConversation:
         from fixloop.repair.llm.client import ModelConversation
 
         return ModelConversation(self.model, system_message=FIX_SYSTEM)
 
-    def _scrub(self, session: RepairSession, text: str) -> str:
+    def _scrubber(self, session: RepairSession) -> Callable[[str], str]:
         secrets = [self.model.api_key] if self.model.api_key else []
-        return scrub(text, root=session.root, extra_secrets=secrets)
+        return scrubber(root=session.root, extra_secrets=secrets)
+
+    def _partial_news(self, session: RepairSession, scrub: Callable[[str], str]) -> str:
+        """The best partial candidate, when it is not the one the model saw last."""
+        partial = session.best_partial()
+        if partial is None or partial.text == self._partial_shown:
+            return ""
+        self._partial_shown = partial.text
+        return partial_section(session, partial, scrub).text
 
     async def search(self, session: RepairSession) -> EngineReport:
         await self._search(session)
@@ -80,7 +94,10 @@ class ModelEngine:
         original_range = "".join(
             session.source.splitlines(keepends=True)[target.start - 1 : target.end]
         )
-        message = fix_prompt(session)
+        scrub = self._scrubber(session)
+        message = fix_prompt(session, scrub=scrub)
+        first_partial = session.best_partial()
+        self._partial_shown = first_partial.text if first_partial else None
         started = time.monotonic()
         try:
             for turn in range(1, self.max_turns + 1):
@@ -97,7 +114,7 @@ class ModelEngine:
                     return
                 session.progress(f"model turn {turn}/{self.max_turns}")
                 deadline = time.monotonic() + remaining
-                answer = await conversation.ask(self._scrub(session, message), deadline=deadline)
+                answer = await conversation.ask(scrub(message), deadline=deadline)
                 self._count(conversation)
                 session.record(
                     "model_turn",
@@ -133,6 +150,9 @@ class ModelEngine:
                 if verdict.verified:
                     return
                 message = verdict_feedback(verdict, target.start, target.end)
+                news = self._partial_news(session, scrub)
+                if news:
+                    message = f"{news}\n\n{message}"
             self.stop_reason = f"no verified fix within {self.max_turns} model turns"
         except ModelConfigError as error:
             self.stop_reason = str(error)

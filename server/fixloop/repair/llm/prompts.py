@@ -1,4 +1,4 @@
-"""What the model is told: system messages, the first repair prompt and the feedback turns.
+"""What the model is told: system messages, the feedback turns, and the helpers every prompt uses.
 
 Every text that leaves for the model passes `scrub`, which replaces the project root, the home
 directory and every form of every secret (`fixloop.redact`: keys from the environment, credential
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fixloop.redact import redactor
-from fixloop.repair.engine import CandidateVerdict, RepairSession
+from fixloop.repair.engine import CandidateVerdict
 
 FEEDBACK_CHARS = 4000
 REASON_CHARS = 300
@@ -31,10 +31,13 @@ not exit early. Your replacement is run against the failing check; if it is reje
 reason and the output and try again."""
 
 
-def head_tail(text: str, limit: int = FEEDBACK_CHARS) -> str:
+def head_tail(
+    text: str, limit: int = FEEDBACK_CHARS, redact: Callable[[str], str] | None = None
+) -> str:
     """At most about `limit` characters: the start and the end, with a mark for what was cut.
-    Secrets are redacted first, so that the cut cannot leave half of one for the model."""
-    text = redactor()(text)
+    Secrets are redacted first (by `redact`, a `scrubber` the caller holds, else the process's
+    redactor), so that the cut cannot leave half of one for the model."""
+    text = (redact or redactor())(text)
     if len(text) <= limit:
         return text
     half = limit // 2
@@ -95,48 +98,12 @@ def _reason(verdict: CandidateVerdict) -> str:
     return one_line(verdict.reason)
 
 
-def one_line(text: str, limit: int = REASON_CHARS) -> str:
+def one_line(
+    text: str, limit: int = REASON_CHARS, redact: Callable[[str], str] | None = None
+) -> str:
     """Text from the program or a candidate (a reason, an exception message) that goes outside
     a code block: one line, short, and with backtick runs cut so it cannot open a block."""
-    return re.sub(r"`{3,}", "``", head_tail(" ".join(text.split()), limit))
-
-
-def fix_prompt(session: RepairSession, *, context_lines: int = 60, max_rejected: int = 3) -> str:
-    """The first user turn of a repair conversation."""
-    source = session.source
-    total = len(source.splitlines())
-    target = session.target
-    # Large files: show the target with some context, not the whole file.
-    first = 1 if total <= 400 else max(1, target.start - context_lines)
-    last = total if total <= 400 else min(total, target.end + context_lines)
-    failure = session.failure
-    parts = [
-        f"File `{session.path.as_posix()}` (lines {first}-{last} of {total} shown):",
-        fenced(numbered(source, first, last), "python"),
-        f"Target range: lines {target.start}-{target.end}. Current text of the range:",
-        fenced(numbered(source, target.start, target.end), "python"),
-        f"The check `{session.oracle_description}` fails: {one_line(failure.summary)}",
-        f"Output:\n{fenced(head_tail(failure.output))}",
-    ]
-    if failure.error_line:
-        parts.append(f"The error is raised at line {failure.error_line}.")
-    rejected = list(session.rejected())[-max_rejected:]
-    if rejected:
-        parts.append("Earlier attempts that were rejected (do not repeat them):")
-        parts.extend(describe_attempt(text, verdict) for text, verdict in rejected)
-    # Under `auto` the offline engine went first; its candidates are too many and too alike to
-    # list, but knowing they failed steers the model away from one-token tweaks.
-    searched = int(getattr(session, "tried", 0) or 0) - len(session.rejected())
-    if searched > 0:
-        parts.append(
-            f"An automatic search already tried {searched} small edits (rule-based fixes and "
-            "one-token changes to the suspicious lines) and none passed; the fix needs more "
-            "than that."
-        )
-    parts.append(
-        f"Reply with one ```python block: the complete new text of lines {target.start}-{target.end}."
-    )
-    return "\n\n".join(parts)
+    return re.sub(r"`{3,}", "``", head_tail(" ".join(text.split()), limit, redact))
 
 
 def verdict_feedback(verdict: CandidateVerdict, target_start: int, target_end: int) -> str:
