@@ -23,10 +23,12 @@ from fixloop.observation import Observation
 from fixloop.spans import LineRange
 
 # The loop's verdict on one candidate. "passed" is internal: it passed the warm check and
-# waits for its proof; engines see "verified" or one of the rejections.
+# waits for its proof; engines see "verified" or one of the rejections. "changes check": proven,
+# but it changes one of the program's asserts or raise-guards, so it is only kept as a fallback.
 VerdictOutcome = Literal[
     "verified",
     "passed",
+    "changes check",
     "guard",
     "syntax",
     "fails",
