@@ -68,6 +68,13 @@ class Observation:
     def timed_out(self) -> bool:
         return any(o.outcome == "timeout" for o in self.outcomes)
 
+    def ran(self) -> frozenset[str]:
+        """The tests that ran (passed, failed or timed out), without the runner's pseudo-tests
+        (`<collect>`, `<pytest>`, `<worker>`): what a fix must make pass, every one of them."""
+        return frozenset(
+            o.id for o in self.outcomes if o.outcome != "skipped" and not o.id.startswith("<")
+        )
+
     def first_error(self) -> ErrorInfo | None:
         for outcome in self.outcomes:
             if outcome.error is not None and outcome.outcome != "passed":

@@ -4,7 +4,8 @@
 guards (parsed, compared with the original), then checked in a forked warm-worker child with the
 previously failing tests first and stop-on-first-failure (all candidates of a batch at once, one
 per warm worker), and the first that passes everything is proven by a fresh full-oracle run. The
-outcome equals validating them one by one, so the search stays deterministic. A
+outcome equals validating them one by one, so the search stays deterministic. A run where a
+test that ran on the original did not pass (or did not run at all) is a failure. A
 candidate that changes one of the program's checks (allowed with tests only) is proven like any
 other but only kept as the fallback: it does not end the search, and once one is kept, later ones
 are not proven. Every verdict goes to the transcript; proven candidates and partial progress go to
@@ -92,7 +93,7 @@ class CandidateValidator:
             return CandidateVerdict(
                 False, "not needed", "a candidate that changes a check is already the fallback"
             )
-        proved, after = await self.verifier.prove(text)
+        proved, after = await self.verifier.prove(text, must_pass=self.baseline.fresh.ran())
         if not (proved.verified and after is not None):
             return proved
         self.state.accept(text, origin, after, changes_check=changes_check)
@@ -134,10 +135,14 @@ class CandidateValidator:
                 f"breaks {', '.join(sorted(broken)[:3])}",
                 observation.report_text(FEEDBACK_TAIL),
             )
-        if not observation.outcomes or len(observation.passed) < len(baseline.passed):
-            return CandidateVerdict(
-                False, "fails", "not every test ran", observation.report_text(FEEDBACK_TAIL)
-            )
+        missing = frozenset[str]()
+        if observation.runner == baseline.runner:  # the same runner names tests the same way
+            missing = baseline.ran() - observation.passed
+        if not observation.outcomes or missing or len(observation.passed) < len(baseline.passed):
+            reason = "not every test ran"
+            if missing:
+                reason += f" ({', '.join(sorted(missing)[:3])} did not)"
+            return CandidateVerdict(False, "fails", reason, observation.report_text(FEEDBACK_TAIL))
         return CandidateVerdict(False, "passed", "passes every test in the warm worker")
 
     def _note_partial(

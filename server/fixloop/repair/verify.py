@@ -87,7 +87,7 @@ class Verifier:
         report = run.report
         if result.status is Status.TIMEOUT:
             return Observation(
-                (TestOutcome("pytest", "timeout", "timed out"),),
+                (TestOutcome("<pytest>", "timeout", "timed out"),),
                 result.duration_ms,
                 report[-OUTPUT_TAIL:],
                 runner="fresh",
@@ -125,8 +125,11 @@ class Verifier:
         self._command_passes[text] = observation
         return CandidateVerdict(False, "passed", "the command exits 0")
 
-    async def prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
-        """The final word on a candidate that passed its check: a fresh full-oracle run."""
+    async def prove(
+        self, text: str, *, must_pass: frozenset[str] = frozenset()
+    ) -> tuple[CandidateVerdict, OracleSide | None]:
+        """The final word on a candidate that passed its check: a fresh full-oracle run, in
+        which every test of `must_pass` (those that ran on the original) must pass."""
         passed = self._command_passes.pop(text, None)
         if passed is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
@@ -135,6 +138,14 @@ class Verifier:
         if not proof.ok:
             return CandidateVerdict(
                 False, "fails", f"fresh run: {proof.summary()}", proof.output[-FEEDBACK_TAIL:]
+            ), None
+        missing = must_pass - proof.passed
+        if missing:
+            return CandidateVerdict(
+                False,
+                "fails",
+                f"fresh run: {', '.join(sorted(missing)[:3])} did not run",
+                proof.output[-FEEDBACK_TAIL:],
             ), None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), OracleSide.of(
             proof
