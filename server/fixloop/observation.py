@@ -21,6 +21,7 @@ from fixloop.sandbox_worker.protocol import (
     ResultRecord,
     RunAnswer,
 )
+from fixloop.sandbox_worker.strict_eq import CHEAT_ERROR
 
 # Where an observation came from: the worker's small runner, pytest inside the worker, or a
 # fresh process (the proof, a command, the fallback without a warm worker).
@@ -74,6 +75,13 @@ class Observation:
         return frozenset(
             o.id for o in self.outcomes if o.outcome != "skipped" and not o.id.startswith("<")
         )
+
+    def cheat(self) -> TestOutcome | None:
+        """The first outcome where a run-time check caught the code fooling the tests."""
+        for outcome in self.outcomes:
+            if outcome.failing and outcome.error is not None and outcome.error.type == CHEAT_ERROR:
+                return outcome
+        return None
 
     def first_error(self) -> ErrorInfo | None:
         for outcome in self.outcomes:

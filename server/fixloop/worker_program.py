@@ -21,6 +21,8 @@ MODULES = (
     "errors",
     "overlay",
     "coverage",
+    "strict_eq",
+    "strict",
     "script",
     "light",
     "pytest_runner",

@@ -41,11 +41,16 @@ from llm.scripted_server import ScriptedServer  # tests/ is on sys.path (rootdir
 CANARY_KEY = "sk-trust-canary-51f0c2"
 
 
+def code(text: str) -> str:
+    """An indented source literal of a test, as a file holds it."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
 def write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        path.write_text(code(text), encoding="utf-8")
     return root
 
 

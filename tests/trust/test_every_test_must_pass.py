@@ -54,7 +54,9 @@ async def test_skipping_the_failing_test_is_not_a_fix(
         "    if not values:\n" + SKIPS[skip] + "    return sum(values) / len(values)",
     )
     verdict = await checks.verdict(candidate)
-    assert not verdict.verified and verdict.outcome == "fails", verdict
+    # ("timeout" when importing pytest in the warm child outlasts the per-test cut on a busy
+    # machine: a rejection all the same; the proof below is the check that matters.)
+    assert not verdict.verified and verdict.outcome in ("fails", "timeout"), verdict
     assert "test_mean_of_nothing_is_zero" in verdict.reason + verdict.output, verdict
     assert checks.state.winner is None
     # The fresh proof on its own (real pytest, where every one of these is a skip) refuses it.

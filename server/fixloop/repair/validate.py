@@ -4,8 +4,9 @@
 guards (parsed, compared with the original), then checked in a forked warm-worker child with the
 previously failing tests first and stop-on-first-failure (all candidates of a batch at once, one
 per warm worker), and the first that passes everything is proven by a fresh full-oracle run. The
-outcome equals validating them one by one, so the search stays deterministic. A run where a
-test that ran on the original did not pass (or did not run at all) is a failure. A
+outcome equals validating them one by one, so the search stays deterministic. A run that caught
+the candidate cheating (see `fixloop.sandbox_worker.strict`) is a "cheat" rejection, and a run
+where a test that ran on the original did not pass (or did not run at all) is a failure. A
 candidate that changes one of the program's checks (allowed with tests only) is proven like any
 other but only kept as the fallback: it does not end the search, and once one is kept, later ones
 are not proven. Every verdict goes to the transcript; proven candidates and partial progress go to
@@ -117,6 +118,14 @@ class CandidateValidator:
             timeout=limits.child_seconds,
             test_timeout=limits.test_seconds,
         )
+        caught = observation.cheat()
+        if caught is not None:
+            return CandidateVerdict(
+                False,
+                "cheat",
+                f"caught at run time: {caught.message}",
+                observation.report_text(FEEDBACK_TAIL),
+            )
         if observation.timed_out:
             return CandidateVerdict(
                 False, "timeout", "timed out", observation.report_text(FEEDBACK_TAIL)

@@ -135,6 +135,11 @@ class Verifier:
             # The command already ran fresh on exactly this text: that run is the proof.
             return CandidateVerdict(True, "verified", "the command exits 0"), OracleSide.of(passed)
         proof = await self.fresh(text, proof=True)
+        caught = proof.cheat()
+        if caught is not None:
+            return CandidateVerdict(
+                False, "cheat", f"caught at run time: {caught.message}", proof.report_text()
+            ), None
         if not proof.ok:
             return CandidateVerdict(
                 False, "fails", f"fresh run: {proof.summary()}", proof.output[-FEEDBACK_TAIL:]

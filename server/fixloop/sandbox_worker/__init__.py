@@ -8,5 +8,7 @@ one bootstrap program (`python -c`) that registers them as the package `_fixloop
 modules here import each other relatively. The host does import `protocol`, whose typed messages
 both sides share. Modules: `protocol` (messages), `limits` (alarms, memory), `errors` (exception
 records), `overlay` (candidate text as an import hook), `coverage`, `script` and `light` and
-`pytest_runner` (the three runners), `forkserver` (one forked child per request), `main`.
+`pytest_runner` (the three runners), `strict` and `strict_eq` (test modules served from a
+snapshot with strict `==`/`!=` assertions, and checks that the modules run are those), `forkserver`
+(one forked child per request), `main`.
 """

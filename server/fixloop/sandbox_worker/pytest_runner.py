@@ -17,6 +17,8 @@ from .coverage import Coverage
 from .errors import ROOT
 from .overlay import install
 from .protocol import ErrorRecord, Outcome, PytestAnswer, ResultRecord, RunRequest, emit
+from .strict import CHEAT_ERROR, cheat_message, pytest_plugin
+from .strict import install as install_strict_tests
 
 MESSAGE_LIMIT = 2000
 
@@ -88,6 +90,9 @@ def _recorder(
                     :MESSAGE_LIMIT
                 ]
                 result["line"] = _failure_line(report)
+                cheat = cheat_message(report)
+                if cheat is not None:
+                    result["error"] = {"type": CHEAT_ERROR, "message": cheat, "frames": []}
             if report.when == "call":
                 result["ms"] = int(report.duration * 1000)
             if coverage:
@@ -102,6 +107,7 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     import pytest
 
     install(request)
+    strict = pytest_plugin(install_strict_tests(request["tests"], raise_at_import=False))
     plugin = _recorder(
         lambda result: emit(out, result),
         coverage,
@@ -111,7 +117,7 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     args = ["-q", "-p", "no:cacheprovider", "--no-header", "--rootdir", ROOT]
     if request.get("stop_on_fail"):
         args.append("-x")
-    pytest.main([*args, *request["tests"]], plugins=[plugin])
+    pytest.main([*args, *request["tests"]], plugins=[plugin, strict])
 
 
 def run_pytest_fresh(args: Sequence[str]) -> PytestAnswer:
@@ -122,7 +128,9 @@ def run_pytest_fresh(args: Sequence[str]) -> PytestAnswer:
         return {"exit_code": 1, "results": [], "collected": 0, "pytest_missing": True}
     results: list[ResultRecord] = []
     plugin = _recorder(results.append, None)
-    code = pytest.main(list(args), plugins=[plugin])
+    # The test files are read before pytest (and so any user code) starts.
+    strict = pytest_plugin(install_strict_tests(args, raise_at_import=False))
+    code = pytest.main(list(args), plugins=[plugin, strict])
     return {
         "exit_code": int(code),
         "results": results,
