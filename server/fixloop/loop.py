@@ -30,7 +30,7 @@ from fixloop.fixes import (
     Proof,
     prepare,
 )
-from fixloop.oracle import OracleError, discover_tests_for
+from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
 from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
@@ -143,6 +143,7 @@ async def _search(
             on_worker=lambda status, reason: transcript.write(
                 "worker", status=status, reason=reason
             ),
+            pristine=pristine_files(prepared.root, prepared.oracle.tests),
         )
     try:
         _warn_unprotected(sandbox, transcript, progress)

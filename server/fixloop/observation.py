@@ -10,6 +10,7 @@ sandbox `RunResult`. Nothing above the sandbox layer is imported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -172,8 +173,23 @@ def observation_from_answer(answer: RunAnswer) -> Observation:
     )
 
 
+def tampered_message(files: Sequence[str]) -> str:
+    return f"the run changed the test files {', '.join(files)} (restored)"
+
+
+def tampered_observation(files: Sequence[str], duration_ms: int = 0) -> Observation:
+    """What a run that changed the test files saw, whatever its tests said: a cheat."""
+    message = tampered_message(files)
+    error = ErrorInfo(CHEAT_ERROR, message, None, None)
+    return Observation(
+        (TestOutcome("<tests>", "failed", message, error=error),), duration_ms, message, "fresh"
+    )
+
+
 def observation_from_run(result: RunResult, name: str = "command") -> Observation:
     """A one-outcome observation of a fresh process (a command or a fresh script run)."""
+    if result.tampered:
+        return tampered_observation(result.tampered, result.duration_ms)
     if result.status is Status.OK:
         outcome = TestOutcome(name, "passed")
     elif result.status is Status.TIMEOUT:

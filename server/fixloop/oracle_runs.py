@@ -21,10 +21,19 @@ from fixloop.observation import (
     observation_from_answer,
     observation_from_run,
     outcomes_from_records,
+    tampered_message,
+    tampered_observation,
 )
-from fixloop.oracle import Oracle
+from fixloop.oracle import Oracle, pristine_files
 from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox
-from fixloop.sandbox_worker.protocol import PytestAnswer, RunAnswer, RunnerName, RunRequest
+from fixloop.sandbox_worker.protocol import (
+    PytestAnswer,
+    ResultRecord,
+    RunAnswer,
+    RunnerName,
+    RunRequest,
+)
+from fixloop.sandbox_worker.strict_eq import CHEAT_ERROR
 from fixloop.worker_program import worker_program
 
 PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN")
@@ -62,9 +71,28 @@ def worker_request(
     }
 
 
-def worker_spec(root: Path, limits: Limits, *, once: bool, stdin: bytes = b"") -> RunSpec:
+def worker_spec(
+    root: Path,
+    limits: Limits,
+    *,
+    once: bool,
+    stdin: bytes = b"",
+    pristine: tuple[str, ...] = (),
+) -> RunSpec:
     argv = ("-c", worker_program(), "--once") if once else ("-c", worker_program())
-    return RunSpec(argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV)
+    return RunSpec(
+        argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV, pristine=pristine
+    )
+
+
+def tampered_answer(request_id: int | None, files: Sequence[str], runner: RunnerName) -> RunAnswer:
+    """The answer for a run during which the test files changed: a cheat, whatever it said."""
+    record: ResultRecord = {
+        "id": "<tests>",
+        "outcome": "failed",
+        "error": {"type": CHEAT_ERROR, "message": tampered_message(files), "frames": []},
+    }
+    return {"id": request_id, "results": [record], "runner": runner, "duration_ms": 0}
 
 
 def last_json_line(text: str) -> object:
@@ -83,7 +111,12 @@ async def observe_fresh_worker(
 ) -> Observation:
     """Run one worker request in a fresh sandbox process (the fallback when no warm worker)."""
     payload = json.dumps(request).encode()
-    result = await sandbox.run(worker_spec(root, limits, once=True, stdin=payload))
+    pristine = pristine_files(root, request.get("tests", []))
+    result = await sandbox.run(
+        worker_spec(root, limits, once=True, stdin=payload, pristine=pristine)
+    )
+    if result.tampered:
+        return tampered_observation(result.tampered, result.duration_ms)
     answer = last_json_line(result.stdout)
     if isinstance(answer, dict) and isinstance(answer.get("results"), list):
         run_answer: RunAnswer = answer  # type: ignore[assignment]
@@ -125,9 +158,15 @@ async def run_pytest_fresh(
 ) -> PytestRun:
     """pytest in a fresh sandbox process on the overlaid files, read through its hooks."""
     argv = ("-c", worker_program(), "--pytest", *PYTEST_ARGS, *tests)
-    result = await sandbox.run(
-        RunSpec(argv=argv, root=root, limits=limits, overlay=dict(overlay), env=WORKER_ENV)
+    spec = RunSpec(
+        argv=argv,
+        root=root,
+        limits=limits,
+        overlay=dict(overlay),
+        env=WORKER_ENV,
+        pristine=pristine_files(root, tests),
     )
+    result = await sandbox.run(spec)
     answer = last_json_line(result.stdout)
     if not (isinstance(answer, dict) and isinstance(answer.get("exit_code"), int)):
         return PytestRun(result, None)

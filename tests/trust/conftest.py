@@ -23,6 +23,7 @@ import pytest
 from fixloop.fixes import FixRequest, FixResult, prepare
 from fixloop.guards import Screening
 from fixloop.loop import run_fix
+from fixloop.oracle import pristine_files
 from fixloop.repair.baseline import Baseline, reproduce
 from fixloop.repair.budget import Budget
 from fixloop.repair.engine import CandidateVerdict
@@ -162,6 +163,7 @@ async def runtime_checks() -> AsyncIterator:
             prepared.root,
             Limits(wall_seconds=120, memory_mb=settings.memory),
             on_worker=lambda status, reason: transcript.write("worker", status=status),
+            pristine=pristine_files(prepared.root, prepared.oracle.tests),
         )
         opened.append((sandbox, pool, transcript))
         budget = Budget(time.monotonic(), 120.0)

@@ -15,7 +15,12 @@ import ast
 from pathlib import Path
 
 from fixloop.fixes import OracleSide, PreparedRequest
-from fixloop.observation import Observation, TestOutcome, observation_from_run
+from fixloop.observation import (
+    Observation,
+    TestOutcome,
+    observation_from_run,
+    tampered_observation,
+)
 from fixloop.oracle import OracleError, command_spec
 from fixloop.oracle_runs import PytestRun, observe_fresh_worker, run_pytest_fresh, worker_request
 from fixloop.repair.engine import CandidateVerdict
@@ -78,6 +83,8 @@ class Verifier:
 
     def _tests_observation(self, run: PytestRun) -> Observation:
         result = run.result
+        if result.tampered:
+            return tampered_observation(result.tampered, result.duration_ms)
         if run.pytest_missing:
             # Not a failing test: the interpreter that runs the user's code has no pytest.
             raise OracleError(

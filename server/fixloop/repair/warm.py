@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fixloop.oracle_runs import worker_spec
+from fixloop.oracle_runs import tampered_answer, worker_spec
 from fixloop.sandbox.base import Limits, Sandbox, SandboxProcess
 from fixloop.sandbox_worker.protocol import RunAnswer, RunRequest
 
@@ -27,10 +27,13 @@ HOST_GRACE_SECONDS = 5.0
 
 
 class WarmWorker:
-    def __init__(self, sandbox: Sandbox, root: Path, limits: Limits) -> None:
+    def __init__(
+        self, sandbox: Sandbox, root: Path, limits: Limits, pristine: tuple[str, ...] = ()
+    ) -> None:
         self.sandbox = sandbox
         self.root = root
         self.limits = limits
+        self.pristine = pristine  # the test files: checked after every request
         self.process: SandboxProcess | None = None
         self.broken = False
         self.reason = ""
@@ -41,7 +44,7 @@ class WarmWorker:
     async def start(self, warm_modules: Sequence[str] = ()) -> bool:
         try:
             self.process = await self.sandbox.start_process(
-                worker_spec(self.root, self.limits, once=False)
+                worker_spec(self.root, self.limits, once=False, pristine=self.pristine)
             )
         except Exception as exc:  # any backend failure means: use fresh processes
             self._break(f"cannot start the warm worker: {exc}")
@@ -57,9 +60,14 @@ class WarmWorker:
 
     async def run(self, request: RunRequest, *, timeout: float) -> RunAnswer | None:
         """Serve one run request; None when the worker broke (it is then killed for good)."""
+        if await self._tests_changed():
+            return None  # something an earlier request left behind changed the tests
         answer = await self._exchange(dict(request), timeout=timeout)
         if answer is None:
             return None
+        changed = await self._tests_changed()
+        if changed:
+            return tampered_answer(answer.get("id"), changed, request.get("runner", "light"))
         if not isinstance(answer.get("results"), list):
             await self._kill()
             self._break("warm worker sent a malformed answer")
@@ -102,6 +110,15 @@ class WarmWorker:
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
+
+    async def _tests_changed(self) -> tuple[str, ...]:
+        """Test files the worker's children changed (restored now); the worker is then killed,
+        with whatever its children left running, and never used again."""
+        changed = self.process.changed_files() if self.process is not None else ()
+        if changed:
+            await self._kill()
+            self._break(f"a candidate changed the test files {', '.join(changed)}")
+        return changed
 
     def _break(self, reason: str) -> None:
         self.broken = True
