@@ -8,7 +8,8 @@ stands for, folds constant strings (concatenation, f-strings of constants, `"".j
 constants, `[::-1]`, `.lower()` and friends, `chr(n)`), and names a builtin that no assignment in
 the module shadows as `builtins.NAME`. `resolve` answers None for what it cannot follow; callers
 treat a dynamic attribute of a module (`getattr(sys, name)`) as suspect in itself. Names that are
-re-exported by another module (`os.sys`, `typing.sys`) collapse to the module they name.
+re-exported by another module (`os.sys`, `typing.sys`, `threading._sys`) collapse to the module
+they name.
 """
 
 from __future__ import annotations
@@ -98,8 +99,9 @@ def _normalise(dotted: str) -> str:
     """`typing.sys.modules` -> `sys.modules`: a re-exported module means itself."""
     parts = dotted.split(".")
     for index in range(len(parts) - 1, 0, -1):
-        if parts[index] in REEXPORTED_MODULES:
-            return ".".join(parts[index:])
+        name = parts[index].lstrip("_")  # `threading._sys` is `sys`
+        if name in REEXPORTED_MODULES:
+            return ".".join([name, *parts[index + 1 :]])
     return dotted
 
 

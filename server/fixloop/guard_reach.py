@@ -49,6 +49,8 @@ FORBIDDEN_ATTRIBUTES = frozenset(
     "__globals__ __builtins__ __subclasses__ __code__ __closure__ __loader__ __traceback__ "
     "_getframe settrace setprofile".split()
 )
+# Names that only ever serve to look the interpreter's internals up by string.
+SENSITIVE_STRINGS = frozenset({"__builtins__", "__import__", "__globals__", "__subclasses__"})
 ASSERTION_CATCHERS = frozenset({"AssertionError", "Exception", "BaseException"})
 BROAD_CATCHERS = frozenset({"Exception", "BaseException"})
 UNKNOWN_TYPE = "?"
@@ -158,6 +160,8 @@ def _import_marks(node: ast.Import | ast.ImportFrom, context: ReachContext, mark
 
 
 def _string_marks(text: str, context: ReachContext, marks: Counter) -> None:
+    if text in SENSITIVE_STRINGS:
+        marks[f"the string {text!r}"] += 1
     for name in context.test_strings:
         if name in text:
             marks[f"a string naming the test {name}"] += 1

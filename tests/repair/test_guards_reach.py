@@ -109,6 +109,8 @@ def test_every_spelling_of_leaving_the_process_is_refused(candidate: str, named:
         (header("import gc\n", "    gc.get_objects()\n"), "gc"),
         (header("import pickle\n", "    pickle.loads(b'')\n"), "pickle"),
         (header("import types\n", "    types.ModuleType('test_ratio')\n"), "types.ModuleType"),
+        (header("import threading\n", "    threading._sys.modules.clear()\n"), "sys.modules"),
+        (body("    globals()['__builtins__']['__import__']('sys')\n"), "'__builtins__'"),
     ],
 )
 def test_reaching_the_interpreter_or_the_tests_is_refused(candidate: str, named: str) -> None:
