@@ -73,7 +73,10 @@ def forbidden(dotted: str) -> bool:
     if dotted.endswith(".__dict__") and not dotted.startswith("builtins."):
         return True  # a module's namespace, as a dict
     head = dotted.split(".")[0]
-    return head in FORBIDDEN_MODULES and not (head == "builtins" and dotted.count(".") == 1)
+    if head == "builtins":
+        # Bare builtins resolve to `builtins.NAME`: only the module itself is a reach.
+        return dotted == "builtins"
+    return head in FORBIDDEN_MODULES
 
 
 def _shown(dotted: str) -> str:

@@ -255,6 +255,15 @@ def test_what_the_original_already_did_is_not_held_against_a_fix() -> None:
     assert guards.screen(fixed).outcome == "run"
 
 
+def test_methods_of_builtin_types_are_ordinary_code() -> None:
+    candidate = ORIGINAL.replace(
+        FAILING,
+        "    keys = list(dict.fromkeys([a, b]))\n    key = float.__hash__(1.0) + str.count('a', 'a')\n"
+        "    return a / total if total and keys and key else 0.0\n",
+    )
+    assert screen(candidate) == ""
+
+
 def test_names_the_module_binds_itself_are_not_builtins() -> None:
     candidate = ORIGINAL.replace(
         FAILING, "    exit = total == 0\n    return 0.0 if exit else a / total\n"
