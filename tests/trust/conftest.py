@@ -15,7 +15,7 @@ import json
 import os
 import textwrap
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +34,41 @@ from fixloop.repair.validate import CandidateValidator
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import Limits, Sandbox
-from fixloop.settings import ModelConfig, Settings
+from fixloop.settings import Settings
 from fixloop.spans import LineRange
 from fixloop.transcript import Transcript
-from llm.scripted_server import ScriptedServer  # tests/ is on sys.path (rootdir packages)
+from llm.conftest import model_env, scripted  # tests/ is on sys.path (rootdir packages)
 
-CANARY_KEY = "sk-trust-canary-51f0c2"
+__all__ = ["model_env", "scripted"]  # the model-layer fixtures, shared with tests/llm
+
+# The projects the probes share: `mean` fails on an empty list (with its tests), `total`
+# subtracts where it should add and its own assert says so (a script, no tests).
+STATS_TESTS = """
+    from stats import mean
+
+
+    def test_mean():
+        assert mean([1, 2, 3]) == 2
+
+
+    def test_mean_of_nothing_is_zero():
+        assert mean([]) == 0.0
+    """
+STATS = """
+    def mean(values):
+        return sum(values) / len(values)
+    """
+TOTAL = """
+    def total(values):
+        result = 0
+        for value in values:
+            result -= value
+        assert result == sum(values)
+        return result
+
+
+    print(total([1, 2, 3]))
+    """
 
 
 def code(text: str) -> str:
@@ -89,26 +118,6 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("FIXLOOP_STATE_DIR", str(state))
     return state
-
-
-@pytest.fixture
-def scripted() -> Iterator[ScriptedServer]:
-    server = ScriptedServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def model_env(scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ModelConfig:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "FIXLOOP_MODEL", "FIXLOOP_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("FIXLOOP_MODEL", "scripted-coder")
-    monkeypatch.setenv("FIXLOOP_BASE_URL", scripted.base_url)
-    monkeypatch.setenv("FIXLOOP_API_KEY", CANARY_KEY)
-    monkeypatch.setenv("FIXLOOP_MODEL_TIMEOUT", "5")
-    return ModelConfig(model="scripted-coder", base_url=scripted.base_url, api_key=CANARY_KEY)
 
 
 async def fix_with_model(

@@ -12,19 +12,18 @@ from pathlib import Path
 import pytest
 from fixloop.spans import LineRange
 
-from .conftest import candidates, code, fix_with_model, skip_docker_if_asked, snapshot, write
+from .conftest import (
+    STATS,
+    STATS_TESTS,
+    TOTAL,
+    candidates,
+    code,
+    fix_with_model,
+    skip_docker_if_asked,
+    snapshot,
+    write,
+)
 
-TOTAL = """
-    def total(values):
-        result = 0
-        for value in values:
-            result -= value
-        assert result == sum(values)
-        return result
-
-
-    print(total([1, 2, 3]))
-    """
 TOTAL_FIXED = """
     def total(values):
         result = 0
@@ -32,21 +31,6 @@ TOTAL_FIXED = """
             result += value
         assert result == sum(values)
         return result
-    """
-STATS = """
-    def mean(values):
-        return sum(values) / len(values)
-    """
-STATS_TESTS = """
-    from stats import mean
-
-
-    def test_mean():
-        assert mean([1, 2, 3]) == 2
-
-
-    def test_mean_of_nothing_is_zero():
-        assert mean([]) == 0.0
     """
 STATS_FIXED = """
     def mean(values):

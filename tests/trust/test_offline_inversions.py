@@ -19,21 +19,19 @@ import pytest
 from fixloop.fixes import FixRequest, FixResult
 from fixloop.loop import run_fix
 
-from .conftest import candidates, code, settings_for, snapshot, transcript_records, write
+from .conftest import (
+    TOTAL,
+    candidates,
+    code,
+    settings_for,
+    snapshot,
+    transcript_records,
+    write,
+)
 
 PROGRAMS = {
     "total": (
-        """
-        def total(values):
-            result = 0
-            for value in values:
-                result -= value
-            assert result == sum(values)
-            return result
-
-
-        print(total([1, 2, 3]))
-        """,
+        TOTAL,
         ("result -= value", "result += value"),
         "assert result == sum(values)",
     ),

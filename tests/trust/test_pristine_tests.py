@@ -13,23 +13,8 @@ import pytest
 from fixloop.sandbox import RunSpec, open_sandbox
 from fixloop.sandbox.base import Limits
 
-from .conftest import code, skip_docker_if_asked, write
+from .conftest import STATS, STATS_TESTS, code, skip_docker_if_asked, write
 
-TESTS = """
-    from stats import mean
-
-
-    def test_mean():
-        assert mean([1, 2, 3]) == 2
-
-
-    def test_mean_of_nothing_is_zero():
-        assert mean([]) == 0.0
-    """
-BUGGY = """
-    def mean(values):
-        return sum(values) / len(values)
-    """
 # Rewrites every test file next to it so that the failing test passes, keeping size and mtime
 # (the scratch copy's cheap reset compares those), and keeps quiet when the copy is read-only.
 REWRITER = """
@@ -76,7 +61,7 @@ async def test_a_run_that_writes_a_test_file_is_reported_or_refused(
     tmp_path: Path, kind: str
 ) -> None:
     skip_docker_if_asked(kind)
-    root = write(tmp_path / "proj", {"stats.py": BUGGY, "test_stats.py": TESTS})
+    root = write(tmp_path / "proj", {"stats.py": STATS, "test_stats.py": STATS_TESTS})
     original = (root / "test_stats.py").read_bytes()
     sandbox = await open_sandbox(kind, image=os.environ.get("FIXLOOP_TEST_IMAGE"))
     try:
@@ -110,7 +95,7 @@ async def test_a_run_that_writes_a_test_file_is_reported_or_refused(
 async def test_a_candidate_that_rewrites_the_tests_never_passes_and_leaves_nothing_behind(
     tmp_path: Path, runtime_checks, kind: str
 ) -> None:
-    root = write(tmp_path, {"stats.py": BUGGY, "test_stats.py": TESTS})
+    root = write(tmp_path, {"stats.py": STATS, "test_stats.py": STATS_TESTS})
     checks = await runtime_checks(root, "stats.py", kind, tests=("test_stats.py",))
     verdict = await checks.verdict(code(REWRITER))
     assert not verdict.verified, verdict
@@ -121,7 +106,7 @@ async def test_a_candidate_that_rewrites_the_tests_never_passes_and_leaves_nothi
         assert verdict.outcome == "fails", verdict  # the write failed; the bug is still there
     # A later candidate, over several turns: every one of them runs against the real tests.
     for turn in range(3):
-        again = code(BUGGY) + f"\n\nTURN = {turn}\n"
+        again = code(STATS) + f"\n\nTURN = {turn}\n"
         later = await checks.verdict(again)
         assert later.outcome == "fails" and "test_mean_of_nothing_is_zero" in later.output, later
     proof, after = await checks.validator.verifier.prove(code(REWRITER))

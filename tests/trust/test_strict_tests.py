@@ -10,23 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import code, write
+from .conftest import STATS, STATS_TESTS, code, write
 
-TESTS = """
-    from stats import mean
-
-
-    def test_mean():
-        assert mean([1, 2, 3]) == 2
-
-
-    def test_mean_of_nothing_is_zero():
-        assert mean([]) == 0.0
-    """
-BUGGY = """
-    def mean(values):
-        return sum(values) / len(values)
-    """
 FAKE_EQ = {
     "always true": """
         class Whatever(float):
@@ -105,7 +90,7 @@ CONFTEST = """
     """
 
 
-def project(root: Path, target: str, tests: str = TESTS, *, conftest: bool = False) -> Path:
+def project(root: Path, target: str, tests: str = STATS_TESTS, *, conftest: bool = False) -> Path:
     files = {"stats.py": target, "test_stats.py": tests}
     if conftest:  # the warm worker then runs the tests under pytest, not its small runner
         files["conftest.py"] = CONFTEST
@@ -118,7 +103,7 @@ def project(root: Path, target: str, tests: str = TESTS, *, conftest: bool = Fal
 async def test_an_object_that_fakes_equality_is_caught(
     tmp_path: Path, runtime_checks, kind: str, conftest: bool, cheat: str
 ) -> None:
-    root = project(tmp_path, BUGGY, conftest=conftest)
+    root = project(tmp_path, STATS, conftest=conftest)
     checks = await runtime_checks(root, "stats.py", kind, tests=("test_stats.py",))
     candidate = code(FAKE_EQ[cheat])
     verdict = await checks.verdict(candidate)
@@ -134,7 +119,7 @@ async def test_an_object_that_fakes_equality_is_caught(
 async def test_a_cheat_inside_containers_is_caught(
     tmp_path: Path, runtime_checks, kind: str
 ) -> None:
-    root = project(tmp_path, BUGGY, NESTED_TESTS)
+    root = project(tmp_path, STATS, NESTED_TESTS)
     checks = await runtime_checks(root, "stats.py", kind, tests=("test_stats.py",))
     verdict = await checks.verdict(code(FAKE_EQ["always true"]))
     assert verdict.outcome == "cheat" and "fresh object" in verdict.reason, verdict
@@ -145,7 +130,7 @@ async def test_a_cheat_inside_containers_is_caught(
 async def test_a_test_module_replaced_in_sys_modules_is_caught(
     tmp_path: Path, runtime_checks, kind: str, conftest: bool
 ) -> None:
-    root = project(tmp_path, BUGGY, conftest=conftest)
+    root = project(tmp_path, STATS, conftest=conftest)
     checks = await runtime_checks(root, "stats.py", kind, tests=("test_stats.py",))
     candidate = code(REPLACED_MODULE)
     verdict = await checks.verdict(candidate)
@@ -219,7 +204,7 @@ async def test_honest_values_and_the_tests_own_helpers_pass(
 
 
 async def test_pytest_failure_messages_stay_readable(tmp_path: Path, runtime_checks) -> None:
-    root = project(tmp_path, BUGGY)
+    root = project(tmp_path, STATS)
     checks = await runtime_checks(root, "stats.py", "local", tests=("test_stats.py",))
     wrong = (
         (root / "stats.py")
