@@ -95,27 +95,29 @@ def _twin(partner: object) -> object:
     return _NO_TWIN
 
 
-def _pairs(left: object, right: object) -> Iterator[tuple[object, object]]:
-    """(value, partner) pairs of the leaves of two operands walked in parallel."""
+def _suspect_pairs(left: object, right: object) -> Iterator[tuple[object, object]]:
+    """(value, partner) for the leaves of two operands walked in parallel whose equality could
+    be fake (plain values and containers are walked past without a call)."""
     pending: list[tuple[object, object]] = [(left, right)]
     visited = 0
     while pending and visited < MAX_VALUES:
         a, b = pending.pop()
         visited += 1
-        if type(a) in _SEQUENCES and type(b) in _SEQUENCES and len(a) == len(b):  # type: ignore[arg-type]
+        kind_a, kind_b = type(a), type(b)
+        if kind_a in _SEQUENCES and kind_b in _SEQUENCES and len(a) == len(b):  # type: ignore[arg-type]
             pending.extend(zip(a, b, strict=True))  # type: ignore[call-overload]
-            continue
-        if type(a) is dict and type(b) is dict:
-            pending.extend((key, None) for key in (*a, *b))
-            pending.extend((a[key], b[key]) for key in a if key in b)
-            continue
-        if type(a) in _SETS or type(b) in _SETS:
+        elif kind_a is dict and kind_b is dict:
+            pending.extend((key, None) for key in (*a, *b))  # type: ignore[misc]
+            pending.extend((a[key], b[key]) for key in a if key in b)  # type: ignore[attr-defined, index, operator]
+        elif kind_a in _SETS or kind_b in _SETS:
             for side in (a, b):
                 if type(side) in _SETS:
                     pending.extend((item, None) for item in side)  # type: ignore[attr-defined]
-            continue
-        yield a, b
-        yield b, a
+        else:
+            if kind_a not in HONEST_TYPES and _suspect(a):
+                yield a, b
+            if kind_b not in HONEST_TYPES and _suspect(b):
+                yield b, a
 
 
 def _kind(value: object) -> str:
@@ -123,8 +125,6 @@ def _kind(value: object) -> str:
 
 
 def _fake_equality(value: object, partner: object) -> str | None:
-    if not _suspect(value):
-        return None
     if _truth(lambda: value == _Fresh()) is True:
         return (
             f"{_kind(value)} compares equal to a fresh object that nothing was made equal to: "
@@ -158,7 +158,7 @@ def _inconsistency(left: Any, op: str, right: Any, truth: bool) -> str | None:
             f"(a is {_kind(left)}, b is {_kind(right)})"
         )
     if truth == (op == "=="):  # the assertion claims the operands are equal
-        for value, partner in _pairs(left, right):
+        for value, partner in _suspect_pairs(left, right):
             problem = _fake_equality(value, partner)
             if problem is not None:
                 return problem
