@@ -29,7 +29,7 @@ from fixloop.guard_names import NameResolver, fold_string
 FORBIDDEN_MODULES = frozenset(
     "signal subprocess ctypes atexit importlib imp runpy gc inspect marshal pickle pty "
     "multiprocessing faulthandler _thread code codeop pytest _pytest pluggy unittest doctest "
-    "builtins".split()
+    "dirty_equals hamcrest builtins".split()
 )
 # Exact names: ending the process, the import machinery, hooks, code built at run time.
 FORBIDDEN_NAMES = frozenset(

@@ -105,6 +105,7 @@ def test_every_spelling_of_leaving_the_process_is_refused(candidate: str, named:
         (header("import inspect\n", "    inspect.stack()\n"), "inspect"),
         (body("    import pytest\n"), "pytest"),
         (body("    from unittest import mock\n"), "unittest"),
+        (body("    from dirty_equals import IsAnything\n"), "dirty_equals"),
         (body("    ().__class__.__base__.__subclasses__()\n"), "__subclasses__"),
         (header("import gc\n", "    gc.get_objects()\n"), "gc"),
         (header("import pickle\n", "    pickle.loads(b'')\n"), "pickle"),

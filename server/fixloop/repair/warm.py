@@ -2,9 +2,10 @@
 
 `WarmWorker` talks JSON lines (the typed messages of `fixloop.sandbox_worker.protocol`) to the
 in-sandbox worker running as a long-lived sandbox process (`Sandbox.start_process`). Each request forks one child inside the sandbox, so a candidate
-costs a fork instead of a fresh interpreter plus pytest. If the worker dies, stops answering or
-sends garbage, it is marked broken and killed, and the caller falls back to fresh processes; a
-worker is never trusted with more than one request at a time.
+costs a fork instead of a fresh interpreter plus pytest. If the worker dies, stops answering,
+sends garbage, or a request changed the test files (the candidate's answer is then a cheat), it
+is marked broken and killed, and the caller falls back to fresh processes; a worker is never
+trusted with more than one request at a time.
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ complement (`==` against `!=`), and when it claims equality, no value inside eit
 was ever made equal to, nor a twin of its partner (`6` and `7`, `"a"` and `"a\\0"`). A failure
 raises `CheatDetected`, an `AssertionError` whose message names what was wrong. Values of the
 plain builtin types are trusted and skip the probes; so are the tests' own helpers (an `__eq__`
-written in a test file or a conftest) and the comparison helpers of `unittest.mock` (`ANY`) and
-pytest (`approx`), which the tests themselves put there. A probe that raises proves nothing and
-is ignored. Standard library only.
+written in a test file or a conftest) and the matchers of `unittest.mock` (`ANY`), pytest
+(`approx`), dirty-equals and PyHamcrest, which the tests themselves put there. A permissive
+matcher written in another module of the project is not trusted: it fails the assertion. A
+probe that raises proves nothing and is ignored. Standard library only.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ _SEQUENCES = (list, tuple)
 _SETS = (set, frozenset)
 # Values visited per comparison at most (a test comparing huge structures stays fast).
 MAX_VALUES = 10_000
-_TRUSTED_MODULES = ("unittest.mock", "_pytest.python_api")
+# Matchers tests use on purpose (`mock.ANY`, `pytest.approx`, dirty-equals, PyHamcrest): a
+# candidate cannot import them (the guards refuse those modules), so here they come from tests.
+_TRUSTED_MODULES = ("unittest.mock", "_pytest.python_api", "dirty_equals", "hamcrest")
 _NO_TWIN = object()
 
 
@@ -63,8 +66,8 @@ def _trusted(kind: type) -> bool:
         filename = os.path.realpath(code.co_filename)
         if filename in TEST_FILES or os.path.basename(filename) == "conftest.py":
             return True
-    module_name = getattr(kind, "__module__", "")
-    if module_name in _TRUSTED_MODULES:
+    module_name = getattr(kind, "__module__", "") or ""
+    if module_name.split(".")[0] in _TRUSTED_MODULES or module_name in _TRUSTED_MODULES:
         module = sys.modules.get(module_name)
         # The real helper, not a class that merely claims to live there.
         return module is not None and getattr(module, kind.__qualname__, None) is kind
