@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixloop.test_runs import run_tests
 
-from .conftest import STATS, STATS_TESTS, code, write
+from .conftest import STATS, STATS_TESTS, code, settings_for, write
 
 FAKE_EQ = {
     "always true": """
@@ -215,3 +216,17 @@ async def test_pytest_failure_messages_stay_readable(tmp_path: Path, runtime_che
     assert not proof.ok
     # pytest's own explanation of the failed comparison, as plain pytest prints it.
     assert "assert 3.0 == 2" in proof.output and "where 3.0 = mean([1, 2, 3])" in proof.output
+
+
+async def test_an_unsaved_test_buffer_is_what_runs(tmp_path: Path) -> None:
+    """Run Tests with an editor's unsaved test file: the request's text, not the file on disk,
+    is what the strict loader serves."""
+    root = project(tmp_path, STATS)
+    unsaved = code(STATS_TESTS).replace("assert mean([]) == 0.0", "assert mean([1]) == 1")
+    settings = settings_for("local")
+    on_disk = await run_tests(root, ["test_stats.py"], settings=settings)
+    assert on_disk.failed == 1
+    edited = await run_tests(
+        root, ["test_stats.py"], settings=settings, overlay={"test_stats.py": unsaved}
+    )
+    assert edited.failed == 0 and edited.passed == 2, edited

@@ -173,7 +173,7 @@ def _selected(items: list[Item], wanted: list[str]) -> list[Item]:
 
 def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
     install(request)
-    install_strict_tests(request["tests"], raise_at_import=True)
+    install_strict_tests(request["tests"], raise_at_import=True, overlay=request.get("overlay"))
     files = sorted({n.split("::")[0] for n in request["tests"]})
     try:
         items = _collect(files)

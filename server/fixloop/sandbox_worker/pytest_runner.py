@@ -107,7 +107,10 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     import pytest
 
     install(request)
-    strict = pytest_plugin(install_strict_tests(request["tests"], raise_at_import=False))
+    finder = install_strict_tests(
+        request["tests"], raise_at_import=False, overlay=request.get("overlay")
+    )
+    strict = pytest_plugin(finder)
     plugin = _recorder(
         lambda result: emit(out, result),
         coverage,

@@ -27,7 +27,7 @@ import importlib.abc
 import importlib.machinery
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import CodeType, ModuleType
 from typing import Any
 
@@ -163,8 +163,17 @@ class _StrictLoader(importlib.machinery.SourceFileLoader):
 class StrictTestFinder(importlib.abc.MetaPathFinder):
     """Serves the snapshotted test files (see the module docstring)."""
 
-    def __init__(self, paths: Iterable[str], *, raise_at_import: bool) -> None:
+    def __init__(
+        self,
+        paths: Iterable[str],
+        *,
+        raise_at_import: bool,
+        overlay: Mapping[str, str] | None = None,
+    ) -> None:
         self.paths = frozenset(paths)
+        # Test files the request itself brings (an unsaved editor buffer): their text is the
+        # host's, as trustworthy as the snapshot, and wins over the file on disk.
+        self.overlay = {path: text for path, text in (overlay or {}).items() if path in self.paths}
         self.stems = frozenset(os.path.splitext(os.path.basename(p))[0] for p in self.paths)
         self.raise_at_import = raise_at_import
         self.config: Any = None  # pytest's config once pytest runs: then pytest's rewriting
@@ -188,12 +197,14 @@ class StrictTestFinder(importlib.abc.MetaPathFinder):
         return spec
 
     def code_for(self, path: str) -> CodeType:
-        source = _SOURCES.get(path)
+        overlaid = self.overlay.get(path)
+        source = overlaid.encode("utf-8") if overlaid is not None else _SOURCES.get(path)
         if source is None:  # not snapshotted by the caller: read it now, before it runs
             snapshot([path])
             source = _SOURCES[path]
         rewrite = self.config is not None and self.config.getoption("assertmode") == "rewrite"
-        code = _compile_rewritten(source, path, self.config) if rewrite else _PLAIN_CODE.get(path)
+        plain = _PLAIN_CODE.get(path) if overlaid is None else None
+        code = _compile_rewritten(source, path, self.config) if rewrite else plain
         if code is None:
             code = _compile_plain(source, path)
         for inner in _codes(code):
@@ -241,11 +252,18 @@ class StrictTestFinder(importlib.abc.MetaPathFinder):
         sys.meta_path.insert(0, self)
 
 
-def install(names: Iterable[str], *, raise_at_import: bool) -> StrictTestFinder:
-    """A finder for the test files that `names` name, first on `sys.meta_path`."""
+def install(
+    names: Iterable[str], *, raise_at_import: bool, overlay: Mapping[str, str] | None = None
+) -> StrictTestFinder:
+    """A finder for the test files that `names` name, first on `sys.meta_path`; `overlay`
+    (relative path -> text, the request's) replaces a test file's text on disk."""
     files = test_files(names)
     snapshot(files)
-    finder = StrictTestFinder(files, raise_at_import=raise_at_import)
+    by_path: dict[str, str] = {}
+    for relative, text in (overlay or {}).items():
+        for path in test_files([relative]):
+            by_path[path] = text
+    finder = StrictTestFinder(files, raise_at_import=raise_at_import, overlay=by_path)
     finder.first()
     return finder
 
