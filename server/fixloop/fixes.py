@@ -103,6 +103,9 @@ class FixResult:
     transcript: str | None  # path of the JSON-lines transcript
     summary: str = ""  # one line describing the edit, e.g. "guard `len(xs) == 0`"
     nothing_to_fix: bool = False
+    # The fix changes one of the program's asserts or raise-guards (only ever with tests, and
+    # only when no fix that leaves them alone passed); the summary says which.
+    changes_check: bool = False
     tokens: int = 0
     cost_usd: float = 0.0
 

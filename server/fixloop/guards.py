@@ -1,12 +1,25 @@
-"""Guards: reject candidates that would pass the oracle by cheating instead of fixing.
+"""Guards: refuse candidates that would pass the oracle by cheating instead of fixing.
 
-A candidate is refused when it changes lines outside the target range (a new top-level import is
-allowed when the range was inferred), swallows exceptions (a new `except` whose body is only
-`pass`/`...`, or a new bare / `Exception` / `BaseException` handler), adds a call that ends the
-process (`sys.exit`, `os._exit`, `exit`, `quit`, `os.abort`, `os.kill`), deletes the failing
-statement or empties a function body, makes the failing statement unreachable, or starts
-poking at the test harness (`pytest`, `sys._getframe`, `inspect`, `unittest.mock`). The tests
-are never edited: the loop only ever writes candidates for the target file.
+`GuardSet.screen` looks at a candidate's syntax tree before anything runs, and answers a
+`Screening`. A candidate is refused when it changes lines outside the target range (a new
+top-level import is allowed when the range was inferred), deletes the failing statement or
+empties a function body, makes code unreachable, or reaches anything of `guard_reach` that the
+original did not (ending the process in any spelling, the import machinery, `builtins`, frames,
+the test harness, the test modules, handlers or `suppress` that swallow `AssertionError` or the
+failing exception, always-true `__eq__` and swallowing `__exit__`); when it adds an assert that
+always holds (`guard_checks.tautologies`); and, when the checks are the spec (no tests: a script
+or a command oracle), when it drops or weakens any assert or raise-guard of the program
+(`guard_checks.changed_checks`). With tests, such a change is allowed but reported in
+`Screening.changes_check`, so the loop can rank it after every candidate that leaves the checks
+alone.
+
+Out of reach statically, and covered at run time instead: names computed from data the guard
+cannot fold (a string decoded, read from a file or built in a loop) and objects reached through
+the interpreter's own graph; what they could do to the tests is stopped by the sandbox (the
+tests run from a pristine copy the candidate cannot write, hashed before and after each run on
+`local`), by the strict test loader (test sources snapshotted before any user code runs, their
+`==`/`!=` assertions double-checked, the test modules pytest runs checked to be the ones it
+loaded) and by the oracle itself (every test that ran on the original must pass).
 """
 
 from __future__ import annotations
@@ -14,74 +27,54 @@ from __future__ import annotations
 import ast
 import difflib
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Literal
 
+from fixloop.guard_checks import Check, changed_checks, collect_checks, tautologies
+from fixloop.guard_names import NameResolver
+from fixloop.guard_reach import ReachContext, exception_family, reach_marks
 from fixloop.spans import LineRange, common_prefix_length, common_suffix_length
 
 LARGE_FILE_LINES = 3000
-EXIT_CALLS = {"sys.exit", "os._exit", "exit", "quit", "os.abort", "os.kill", "os.killpg"}
-HARNESS_NAMES = {"pytest", "_getframe", "inspect", "mock", "unittest", "settrace", "__builtins__"}
+ScreenOutcome = Literal["run", "guard", "syntax"]
+# A test module whose name is this short or generic is matched in strings only as a file name.
+GENERIC_TEST_NAMES = frozenset({"test", "tests", "check", "checks"})
 
 
-def _call_name(node: ast.Call) -> str:
-    func = node.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return f"{func.value.id}.{func.attr}"
-    return ""
+@dataclass(frozen=True)
+class Screening:
+    """The guards' answer: run the candidate, or refuse it ("guard", "syntax") and why.
+
+    `changes_check` describes the assert or raise-guard a candidate that may run changes
+    (only ever non-empty when tests are the oracle); "" when it leaves every check alone.
+    """
+
+    outcome: ScreenOutcome
+    reason: str = ""
+    changes_check: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome != "run"
 
 
-def _fingerprint(tree: ast.AST) -> Counter[str]:
-    marks: Counter[str] = Counter()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ExceptHandler):
-            broad = node.type is None or (
-                isinstance(node.type, ast.Name) and node.type.id in ("Exception", "BaseException")
-            )
-            empty = all(
-                isinstance(s, (ast.Pass, ast.Continue))
-                or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-                for s in node.body
-            )
-            if broad:
-                marks["broad except"] += 1
-            if empty:
-                marks["except: pass"] += 1
-        elif isinstance(node, ast.Call) and _call_name(node) in EXIT_CALLS:
-            marks[f"call {_call_name(node)}"] += 1
-        elif isinstance(node, ast.Name) and node.id in HARNESS_NAMES:
-            marks[f"use of {node.id}"] += 1
-        elif isinstance(node, ast.Attribute) and node.attr in HARNESS_NAMES:
-            marks[f"use of {node.attr}"] += 1
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                root = (getattr(node, "module", None) or alias.name).split(".")[0]
-                if root in HARNESS_NAMES or alias.name in HARNESS_NAMES:
-                    marks[f"import {root}"] += 1
-        body = getattr(node, "body", None)
-        if isinstance(body, list):
-            for statement in body[:-1]:
-                if isinstance(statement, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
-                    marks["unreachable code"] += 1
-                    break
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_empty_body(node.body):
-            marks["empty function body"] += 1
-    return marks
-
-
-def _is_empty_body(body: list[ast.stmt]) -> bool:
-    for statement in body:
-        if isinstance(statement, ast.Pass):
-            continue
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
-            continue
-        if isinstance(statement, ast.Return) and (
-            statement.value is None or isinstance(statement.value, ast.Constant)
-        ):
-            continue
-        return False
-    return True
+def test_context(
+    failing_error: str | None, tree: ast.AST | None, test_files: tuple[str, ...]
+) -> ReachContext:
+    """The `ReachContext` for a failure and the oracle's test files (paths relative to root)."""
+    modules = {"conftest"}
+    strings = ["conftest.py"]
+    for file in test_files:
+        path = PurePosixPath(file.split("::")[0])
+        modules.add(path.stem)
+        strings.append(path.name if path.stem in GENERIC_TEST_NAMES else path.stem)
+    return ReachContext(
+        failing_error=failing_error,
+        failing_family=exception_family(failing_error, tree),
+        test_modules=frozenset(modules),
+        test_strings=tuple(dict.fromkeys(strings)),
+    )
 
 
 def _changed_blocks(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -114,49 +107,79 @@ class GuardSet:
         *,
         failing_lines: set[int],
         allow_header_imports: bool,
+        failing_error: str | None = None,
+        test_files: tuple[str, ...] = (),
+        checks_are_spec: bool = True,
     ) -> None:
+        """`checks_are_spec`: no tests back the oracle, so a changed check is refused."""
         self.original = original
         self.target = target
         self.failing_lines = failing_lines
         self.allow_header_imports = allow_header_imports
+        self.checks_are_spec = checks_are_spec
         self.original_lines = original.splitlines(keepends=True)
         self.original_tree: ast.Module | None
         try:
             self.original_tree = ast.parse(original)
-            self.original_marks = _fingerprint(self.original_tree)
-        except SyntaxError:
+        except (SyntaxError, ValueError):
             self.original_tree = None
-            self.original_marks = Counter()
+        self.context = test_context(failing_error, self.original_tree, test_files)
+        self.original_marks: Counter[str] = Counter()
+        self.original_checks: list[Check] = []
+        self._bindings: dict[str, str] = {}
+        if self.original_tree is not None:
+            resolver = NameResolver(self.original_tree)
+            self._bindings = resolver.bindings
+            self.original_marks = reach_marks(self.original_tree, self.context, resolver)
+            self.original_checks = collect_checks(self.original_tree)
 
-    def screen(self, candidate: str) -> tuple[Literal["guard", "syntax"], str] | None:
-        """Parse and guard a candidate: None if it may run, else (outcome, reason).
+    def screen(self, candidate: str) -> Screening:
+        """Parse and guard a candidate (see the module docstring).
 
         On large files only the top-level statements the edit touches are re-parsed and
         compared, so a candidate for a 50,000-line file costs milliseconds, not a full parse.
         """
         reason = self._check_range(candidate)
         if reason:
-            return "guard", reason
+            return Screening("guard", reason)
         block = self._touched_block(candidate)
-        if block is None:
-            try:
-                tree = ast.parse(candidate)
-            except (SyntaxError, ValueError) as exc:
-                return "syntax", f"does not parse: {exc}"
-            added = _fingerprint(tree) - self.original_marks
-        else:
-            old_text, new_text = block
-            try:
-                new_tree = ast.parse(new_text)
-            except (SyntaxError, ValueError) as exc:
-                return "syntax", f"does not parse: {exc}"
-            added = _fingerprint(new_tree) - _fingerprint(ast.parse(old_text))
+        try:
+            if block is None:
+                new_tree = ast.parse(candidate)
+                resolver = NameResolver(new_tree)
+                old_marks, old_checks = self.original_marks, self.original_checks
+            else:
+                old_text, new_text, first_line = block
+                new_tree = _parse_at(new_text, first_line)
+                old_tree = _parse_at(old_text, first_line)
+                resolver = NameResolver(new_tree, self._bindings)
+                old_resolver = NameResolver(old_tree, self._bindings)
+                old_marks = reach_marks(old_tree, self.context, old_resolver)
+                old_checks = collect_checks(old_tree)
+        except (SyntaxError, ValueError) as exc:
+            return Screening("syntax", f"does not parse: {exc}")
+        added = reach_marks(new_tree, self.context, resolver) - old_marks
         if added:
-            return "guard", f"refused: adds {', '.join(sorted(added))}"
-        return None
+            return Screening("guard", f"refused: adds {', '.join(sorted(added))}")
+        new_checks = collect_checks(new_tree)
+        always = tautologies(old_checks, new_checks)
+        if always:
+            return Screening("guard", f"refused: {always[0].describe()} always holds")
+        changed = changed_checks(old_checks, new_checks)
+        if not changed:
+            return Screening("run")
+        check = changed[0]
+        which = "the failing check" if check.line in self.failing_lines else "a check"
+        if self.checks_are_spec:
+            return Screening(
+                "guard",
+                f"refused: weakens or bypasses {which}, {check.describe()}; with no tests the "
+                "program's own asserts and raise-guards are the spec",
+            )
+        return Screening("run", changes_check=check.describe())
 
-    def _touched_block(self, candidate: str) -> tuple[str, str] | None:
-        """(old, new) text of the top-level statements around the change, for big files."""
+    def _touched_block(self, candidate: str) -> tuple[str, str, int] | None:
+        """(old, new, first line) of the top-level statements around the change, for big files."""
         if self.original_tree is None or len(self.original_lines) < LARGE_FILE_LINES:
             return None
         new_lines = candidate.splitlines(keepends=True)
@@ -177,7 +200,7 @@ class GuardSet:
         delta = len(new_lines) - len(self.original_lines)
         old_text = "".join(self.original_lines[start - 1 : end])
         new_text = "".join(new_lines[start - 1 : end + delta])
-        return old_text, new_text
+        return old_text, new_text, start
 
     def _check_range(self, candidate: str) -> str | None:
         new_lines = candidate.splitlines(keepends=True)
@@ -211,3 +234,10 @@ class GuardSet:
                 if set(range(i1 + 1, i2 + 1)) & self.failing_lines:
                     return "refused: replaces the failing statement with nothing"
         return None
+
+
+def _parse_at(text: str, first_line: int) -> ast.Module:
+    """`text` parsed with line numbers as in the whole file, where it starts at `first_line`."""
+    tree = ast.parse(text)
+    ast.increment_lineno(tree, first_line - 1)
+    return tree

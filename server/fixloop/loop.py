@@ -30,7 +30,7 @@ from fixloop.fixes import (
     Proof,
     prepare,
 )
-from fixloop.oracle import OracleError, discover_tests_for
+from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
 from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
@@ -94,6 +94,7 @@ class _Outcome:
     nothing_to_fix: bool = False
     engine: str = ""
     reports: tuple[EngineReport, ...] = ()
+    changes_check: bool = False
 
 
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
@@ -142,6 +143,7 @@ async def _search(
             on_worker=lambda status, reason: transcript.write(
                 "worker", status=status, reason=reason
             ),
+            pristine=pristine_files(prepared.root, prepared.oracle.tests),
         )
     try:
         _warn_unprotected(sandbox, transcript, progress)
@@ -211,12 +213,19 @@ async def _search(
             reason += "; " + "; ".join(stops)
         transcript.write("result", verified=False, reason=reason)
         return _Outcome(before, reason=reason, engine=engine_name, reports=reports)
-    transcript.write("result", verified=True, origin=winner.origin)
+    summary = winner.origin
+    if winner.changes_check:
+        # Nothing that leaves the program's checks alone passed: say what this one changes.
+        summary += f" (changes a check: {winner.changes_check})"
+    transcript.write(
+        "result", verified=True, origin=winner.origin, changes_check=winner.changes_check
+    )
     return _Outcome(
         before,
         fixed=winner.text,
         after=winner.after,
-        summary=winner.origin,
+        summary=summary,
+        changes_check=bool(winner.changes_check),
         engine=engine_name,
         reports=reports,
     )
@@ -314,6 +323,7 @@ def _result(
         transcript=transcript.location,
         summary=outcome.summary,
         nothing_to_fix=outcome.nothing_to_fix,
+        changes_check=outcome.changes_check,
         tokens=sum(report.tokens for report in outcome.reports),
         cost_usd=sum(report.cost_usd for report in outcome.reports),
     )

@@ -11,6 +11,7 @@ sandbox `RunResult`. Nothing above the sandbox layer is imported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -23,6 +24,7 @@ from fixloop.sandbox_worker.protocol import (
     ResultRecord,
     RunAnswer,
 )
+from fixloop.sandbox_worker.strict_eq import CHEAT_ERROR
 
 # Where an observation came from: the worker's small runner, pytest inside the worker, the
 # session collected once in the worker, or a fresh process (the proof, a command, the fallback
@@ -107,6 +109,20 @@ class Observation:
     @property
     def timed_out(self) -> bool:
         return any(o.outcome == "timeout" for o in self.outcomes)
+
+    def ran(self) -> frozenset[str]:
+        """The tests that ran (passed, failed or timed out), without the runner's pseudo-tests
+        (`<collect>`, `<pytest>`, `<worker>`): what a fix must make pass, every one of them."""
+        return frozenset(
+            o.id for o in self.outcomes if o.outcome != "skipped" and not o.id.startswith("<")
+        )
+
+    def cheat(self) -> TestOutcome | None:
+        """The first outcome where a run-time check caught the code fooling the tests."""
+        for outcome in self.outcomes:
+            if outcome.failing and outcome.error is not None and outcome.error.type == CHEAT_ERROR:
+                return outcome
+        return None
 
     def first_error(self) -> ErrorInfo | None:
         for outcome in self.outcomes:
@@ -241,8 +257,23 @@ def observation_from_answer(answer: RunAnswer) -> Observation:
     )
 
 
+def tampered_message(files: Sequence[str]) -> str:
+    return f"the run changed the test files {', '.join(files)} (restored)"
+
+
+def tampered_observation(files: Sequence[str], duration_ms: int = 0) -> Observation:
+    """What a run that changed the test files saw, whatever its tests said: a cheat."""
+    message = tampered_message(files)
+    error = ErrorInfo(CHEAT_ERROR, message, None, None)
+    return Observation(
+        (TestOutcome("<tests>", "failed", message, error=error),), duration_ms, message, "fresh"
+    )
+
+
 def observation_from_run(result: RunResult, name: str = "command") -> Observation:
     """A one-outcome observation of a fresh process (a command or a fresh script run)."""
+    if result.tampered:
+        return tampered_observation(result.tampered, result.duration_ms)
     if result.status is Status.OK:
         outcome = TestOutcome(name, "passed")
     elif result.status is Status.TIMEOUT:

@@ -6,15 +6,17 @@ command (it must exit 0). `parse_command` turns a user's command line into the o
 syntax only when allowed), `command_spec` into a sandbox run, and `discover_tests_for` finds the
 pytest files of a project that import a module. Runs live elsewhere: fresh runs in
 `fixloop.oracle_runs`, warm runs in `fixloop.repair.pool`, and what they saw in
-`fixloop.observation`.
+`fixloop.observation`. `pristine_files` names the files no run may change: the tests, the
+conftest files above them and pytest's configuration.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,6 +25,8 @@ from fixloop.sandbox.base import Limits, RunSpec
 
 OracleKind = Literal["script", "tests", "command"]
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
+# pytest reads its configuration from these, at the project's root.
+PYTEST_CONFIG_FILES = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 
 
 class OracleError(Exception):
@@ -54,7 +58,28 @@ def command_spec(oracle: Oracle, root: Path, overlay: Mapping[str, str], limits:
         use_python=False,
         overlay=dict(overlay),
         env={"PYTHONDONTWRITEBYTECODE": "1"},
+        pristine=pristine_files(root, oracle.tests),
     )
+
+
+def pristine_files(root: Path, tests: Sequence[str]) -> tuple[str, ...]:
+    """The files (relative, posix) a run must not change: the test files of `tests`, every
+    conftest.py from their folders up to `root`, and pytest's configuration files at `root`."""
+    return _pristine_files(str(Path(root).resolve()), tuple(tests))
+
+
+@functools.lru_cache(maxsize=32)
+def _pristine_files(root: str, tests: tuple[str, ...]) -> tuple[str, ...]:
+    base = Path(root)
+    found = [name for name in (*PYTEST_CONFIG_FILES, "conftest.py") if (base / name).is_file()]
+    for test in tests:
+        relative = Path(test.split("::")[0])
+        if (base / relative).is_file():
+            found.append(relative.as_posix())
+        for folder in relative.parents:
+            if (base / folder / "conftest.py").is_file():
+                found.append((folder / "conftest.py").as_posix())
+    return tuple(dict.fromkeys(found))
 
 
 def parse_command(command: str, allow_shell: bool) -> tuple[tuple[str, ...], bool]:

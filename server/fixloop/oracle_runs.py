@@ -24,16 +24,20 @@ from fixloop.observation import (
     observation_from_answer,
     observation_from_run,
     outcomes_from_records,
+    tampered_message,
+    tampered_observation,
 )
-from fixloop.oracle import Oracle
+from fixloop.oracle import Oracle, pristine_files
 from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox
 from fixloop.sandbox_worker.protocol import (
     CollectRequest,
     PytestAnswer,
+    ResultRecord,
     RunAnswer,
     RunnerName,
     RunRequest,
 )
+from fixloop.sandbox_worker.strict_eq import CHEAT_ERROR
 from fixloop.worker_program import worker_program
 
 # A failing test's captured output reaches the host through pytest's hooks (bounded, see
@@ -88,9 +92,35 @@ def collect_request(oracle: Oracle, text: str) -> CollectRequest:
     }
 
 
-def worker_spec(root: Path, limits: Limits, *, once: bool, stdin: bytes = b"") -> RunSpec:
+def worker_spec(
+    root: Path,
+    limits: Limits,
+    *,
+    once: bool,
+    stdin: bytes = b"",
+    pristine: tuple[str, ...] = (),
+) -> RunSpec:
     argv = ("-c", worker_program(), "--once") if once else ("-c", worker_program())
-    return RunSpec(argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV)
+    return RunSpec(
+        argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV, pristine=pristine
+    )
+
+
+def tampered_answer(request_id: int | None, files: Sequence[str], runner: RunnerName) -> RunAnswer:
+    """The answer for a run during which the test files changed: a cheat, whatever it said."""
+    record: ResultRecord = {
+        "id": "<tests>",
+        "outcome": "failed",
+        "error": {"type": CHEAT_ERROR, "message": tampered_message(files), "frames": []},
+    }
+    return {
+        "id": request_id,
+        "results": [record],
+        "runner": runner,
+        "duration_ms": 0,
+        "swap": "none",
+        "fallback": "",
+    }
 
 
 def last_json_line(text: str) -> object:
@@ -109,7 +139,12 @@ async def observe_fresh_worker(
 ) -> Observation:
     """Run one worker request in a fresh sandbox process (the fallback when no warm worker)."""
     payload = json.dumps(request).encode()
-    result = await sandbox.run(worker_spec(root, limits, once=True, stdin=payload))
+    pristine = pristine_files(root, request.get("tests", []))
+    result = await sandbox.run(
+        worker_spec(root, limits, once=True, stdin=payload, pristine=pristine)
+    )
+    if result.tampered:
+        return tampered_observation(result.tampered, result.duration_ms)
     answer = last_json_line(result.stdout)
     if isinstance(answer, dict) and isinstance(answer.get("results"), list):
         run_answer: RunAnswer = answer  # type: ignore[assignment]
@@ -159,9 +194,15 @@ async def run_pytest_fresh(
     `test_cut`, a test whose call runs longer is interrupted and counts as a timeout."""
     cut = ("--cut", repr(float(test_cut))) if test_cut else ()
     argv = ("-c", worker_program(), *cut, "--pytest", *PYTEST_ARGS, *tests)
-    result = await sandbox.run(
-        RunSpec(argv=argv, root=root, limits=limits, overlay=dict(overlay), env=WORKER_ENV)
+    spec = RunSpec(
+        argv=argv,
+        root=root,
+        limits=limits,
+        overlay=dict(overlay),
+        env=WORKER_ENV,
+        pristine=pristine_files(root, tests),
     )
+    result = await sandbox.run(spec)
     answer = last_json_line(result.stdout)
     if not (isinstance(answer, dict) and isinstance(answer.get("exit_code"), int)):
         return PytestRun(result, None)

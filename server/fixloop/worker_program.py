@@ -22,6 +22,8 @@ MODULES = (
     "context",
     "overlay",
     "coverage",
+    "strict_eq",
+    "strict",
     "script",
     "light",
     "pytest_runner",

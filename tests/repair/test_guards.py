@@ -24,8 +24,8 @@ def check(
 ) -> str | None:
     """The refusal reason, through `screen()`: the path production takes."""
     guards = GuardSet(ORIGINAL, target, failing_lines={6}, allow_header_imports=header)
-    refusal = guards.screen(candidate)
-    return None if refusal is None else refusal[1]
+    screening = guards.screen(candidate)
+    return screening.reason if screening.refused else None
 
 
 def test_honest_edit_is_accepted() -> None:

@@ -19,7 +19,9 @@ from fixloop.worker_program import MODULES, WORKER_PACKAGE, worker_program
 from .conftest import REPO, SANDBOX
 
 WORKER_DIR = REPO / "server" / "fixloop" / "sandbox_worker"
-ALLOWED_IMPORTS = set(sys.stdlib_module_names) | {"pytest", "__future__"}
+# pytest's own modules live in two packages: `pytest` and `_pytest` (the strict test loader
+# reuses pytest's assertion rewriting from `_pytest.assertion.rewrite`).
+ALLOWED_IMPORTS = set(sys.stdlib_module_names) | {"pytest", "_pytest", "__future__"}
 
 
 def keys_of(typed: Any) -> set[str]:

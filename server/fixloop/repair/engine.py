@@ -24,10 +24,15 @@ from fixloop.observation import Observation, TestOutcome
 from fixloop.spans import LineRange
 
 # The loop's verdict on one candidate. "passed" is internal: it passed the warm check and
-# waits for its proof; engines see "verified" or one of the rejections.
+# waits for its proof; engines see "verified" or one of the rejections. "changes check": proven,
+# but it changes one of the program's asserts or raise-guards, so it is only kept as a fallback.
+# "cheat": a run-time check caught it fooling the tests (an always-true `__eq__`, a test module
+# replaced, the test files changed).
 VerdictOutcome = Literal[
     "verified",
     "passed",
+    "changes check",
+    "cheat",
     "guard",
     "syntax",
     "fails",

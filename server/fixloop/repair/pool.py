@@ -33,8 +33,9 @@ class WorkerPool:
         *,
         on_worker: Callable[[str, str], None],
         size: int = PARALLEL_WORKERS,
+        pristine: tuple[str, ...] = (),
     ) -> None:
-        self._workers = [WarmWorker(sandbox, root, limits) for _ in range(size)]
+        self._workers = [WarmWorker(sandbox, root, limits, pristine) for _ in range(size)]
         self._idle: asyncio.Queue[WarmWorker] = asyncio.Queue()
         self._on_worker = on_worker
 

@@ -7,8 +7,9 @@ the model sees as feedback, and holds the candidates that passed, each with its 
 Room for what comes next, without another restructuring:
 - several passing candidates, ranked: `keep` says how many proven candidates end the search
   (1 today: the first wins), `passing` holds them all, and `winner` is the best by `rank_key`
-  (today the order they were found in; a key that ranks "changes a check" or guard-only edits
-  after the others goes there);
+  (a candidate that changes one of the program's checks after every one that does not, then
+  the order they were found in). A candidate that changes a check never ends the search: it
+  is the fallback (`fallback`) while the search looks for one that leaves the checks alone;
 - partial candidates: `note_partial` keeps the candidates that turned some previously failing
   tests green and broke none (`partials`, best first), the base of a second round of edits.
 """
@@ -33,10 +34,11 @@ class PassingCandidate:
     origin: str
     after: OracleSide  # the proof's verdict
     found: int  # how many candidates had been tried when it was found
+    changes_check: str = ""  # the assert or raise-guard it changes ("" when none)
 
     def rank_key(self) -> tuple[int, ...]:
-        """Smaller is better."""
-        return (self.found,)
+        """Smaller is better: leaving the program's checks alone first, then the earliest."""
+        return (int(bool(self.changes_check)), self.found)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ class SearchState:
 
     @property
     def solved(self) -> bool:
-        return len(self.passing) >= self.keep
+        """Enough proven candidates that leave the checks alone to end the search."""
+        return sum(1 for p in self.passing if not p.changes_check) >= self.keep
+
+    @property
+    def fallback(self) -> PassingCandidate | None:
+        """The first proven candidate that changes a check, kept in case nothing better comes."""
+        return next((p for p in self.passing if p.changes_check), None)
 
     @property
     def winner(self) -> PassingCandidate | None:
@@ -78,8 +86,8 @@ class SearchState:
     def count_tried(self, count: int) -> None:
         self.tried += count
 
-    def accept(self, text: str, origin: str, after: OracleSide) -> None:
-        self.passing.append(PassingCandidate(text, origin, after, self.tried))
+    def accept(self, text: str, origin: str, after: OracleSide, *, changes_check: str = "") -> None:
+        self.passing.append(PassingCandidate(text, origin, after, self.tried, changes_check))
 
     def reject(self, replacement: str, verdict: CandidateVerdict) -> None:
         self._rejected.append((replacement, verdict))

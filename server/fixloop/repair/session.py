@@ -155,7 +155,14 @@ def open_session(
     if failure.error_line and target.start <= failure.error_line <= target.end:
         failing_lines = {failure.error_line}
     guards = GuardSet(
-        prepared.source, target, failing_lines=failing_lines, allow_header_imports=inferred
+        prepared.source,
+        target,
+        failing_lines=failing_lines,
+        allow_header_imports=inferred,
+        failing_error=failure.error_type,
+        test_files=prepared.oracle.tests,
+        # Only tests back a change to the program's own asserts and raise-guards.
+        checks_are_spec=prepared.oracle.kind != "tests",
     )
     transcript.write(
         "target",

@@ -15,7 +15,12 @@ import ast
 from pathlib import Path
 
 from fixloop.fixes import OracleSide, PreparedRequest
-from fixloop.observation import Observation, TestOutcome, observation_from_run
+from fixloop.observation import (
+    Observation,
+    TestOutcome,
+    observation_from_run,
+    tampered_observation,
+)
 from fixloop.oracle import OracleError, command_spec
 from fixloop.oracle_runs import PytestRun, observe_fresh_worker, run_pytest_fresh, worker_request
 from fixloop.repair.engine import CandidateVerdict
@@ -89,6 +94,8 @@ class Verifier:
 
     def _tests_observation(self, run: PytestRun) -> Observation:
         result = run.result
+        if result.tampered:
+            return tampered_observation(result.tampered, result.duration_ms)
         if run.pytest_missing:
             # Not a failing test: the interpreter that runs the user's code has no pytest.
             raise OracleError(
@@ -98,7 +105,7 @@ class Verifier:
         report = run.report
         if result.status is Status.TIMEOUT:
             return Observation(
-                (TestOutcome("pytest", "timeout", "timed out"),),
+                (TestOutcome("<pytest>", "timeout", "timed out"),),
                 result.duration_ms,
                 report[-OUTPUT_TAIL:],
                 runner="fresh",
@@ -136,16 +143,32 @@ class Verifier:
         self._command_passes[text] = observation
         return CandidateVerdict(False, "passed", "the command exits 0")
 
-    async def prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
-        """The final word on a candidate that passed its check: a fresh full-oracle run."""
+    async def prove(
+        self, text: str, *, must_pass: frozenset[str] = frozenset()
+    ) -> tuple[CandidateVerdict, OracleSide | None]:
+        """The final word on a candidate that passed its check: a fresh full-oracle run, in
+        which every test of `must_pass` (those that ran on the original) must pass."""
         passed = self._command_passes.pop(text, None)
         if passed is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
             return CandidateVerdict(True, "verified", "the command exits 0"), OracleSide.of(passed)
         proof = await self.fresh(text, proof=True)
+        caught = proof.cheat()
+        if caught is not None:
+            return CandidateVerdict(
+                False, "cheat", f"caught at run time: {caught.message}", proof.report_text()
+            ), None
         if not proof.ok:
             return CandidateVerdict(
                 False, "fails", f"fresh run: {proof.summary()}", proof.output[-FEEDBACK_TAIL:]
+            ), None
+        missing = must_pass - proof.passed
+        if missing:
+            return CandidateVerdict(
+                False,
+                "fails",
+                f"fresh run: {', '.join(sorted(missing)[:3])} did not run",
+                proof.output[-FEEDBACK_TAIL:],
             ), None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), OracleSide.of(
             proof

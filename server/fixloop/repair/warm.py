@@ -4,9 +4,10 @@
 in-sandbox worker running as a long-lived sandbox process (`Sandbox.start_process`). Each request
 forks one child inside the sandbox, so a candidate costs a fork instead of a fresh interpreter
 plus pytest; `collect` first opens the worker's pytest session, so that children fork from
-collected tests. If the worker dies, stops answering or
-sends garbage, it is marked broken and killed, and the caller falls back to fresh processes; a
-worker is never trusted with more than one request at a time.
+collected tests. If the worker dies, stops answering, sends garbage, or a request changed the
+test files (the candidate's answer is then a cheat), it is marked broken and killed, and the
+caller falls back to fresh processes; a worker is never trusted with more than one request at a
+time.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from fixloop.oracle_runs import worker_spec
+from fixloop.oracle_runs import tampered_answer, worker_spec
 from fixloop.sandbox.base import Limits, Sandbox, SandboxProcess
-from fixloop.sandbox_worker.protocol import CollectAnswer, CollectRequest, RunAnswer, RunRequest
+from fixloop.sandbox_worker.protocol import (
+    CollectAnswer,
+    CollectRequest,
+    RunAnswer,
+    RunnerName,
+    RunRequest,
+)
 
 # How long a worker may take to import the modules it warms.
 WARM_TIMEOUT_SECONDS = 30.0
@@ -29,10 +36,13 @@ HOST_GRACE_SECONDS = 5.0
 
 
 class WarmWorker:
-    def __init__(self, sandbox: Sandbox, root: Path, limits: Limits) -> None:
+    def __init__(
+        self, sandbox: Sandbox, root: Path, limits: Limits, pristine: tuple[str, ...] = ()
+    ) -> None:
         self.sandbox = sandbox
         self.root = root
         self.limits = limits
+        self.pristine = pristine  # the test files: checked after every request
         self.process: SandboxProcess | None = None
         self.broken = False
         self.reason = ""
@@ -43,7 +53,7 @@ class WarmWorker:
     async def start(self, warm_modules: Sequence[str] = ()) -> bool:
         try:
             self.process = await self.sandbox.start_process(
-                worker_spec(self.root, self.limits, once=False)
+                worker_spec(self.root, self.limits, once=False, pristine=self.pristine)
             )
         except Exception as exc:  # any backend failure means: use fresh processes
             self._break(f"cannot start the warm worker: {exc}")
@@ -67,17 +77,34 @@ class WarmWorker:
     async def run(self, request: RunRequest, *, timeout: float) -> RunAnswer | None:
         """Serve one run request; None when the worker broke (it is then killed for good)."""
         answer = await self._checked(
-            dict(request), timeout, lambda a: isinstance(a.get("results"), list)
+            dict(request),
+            timeout,
+            lambda a: isinstance(a.get("results"), list),
+            runner=request.get("runner", "light"),
         )
         return cast(RunAnswer, answer) if answer is not None else None
 
     async def _checked(
-        self, message: dict[str, Any], timeout: float, well_formed: Callable[[dict[str, Any]], bool]
+        self,
+        message: dict[str, Any],
+        timeout: float,
+        well_formed: Callable[[dict[str, Any]], bool],
+        *,
+        runner: RunnerName | None = None,
     ) -> dict[str, Any] | None:
-        """The answer to `message` when it has the expected shape; else the worker is broken."""
+        """The answer to `message` when it has the expected shape and the test files are as they
+        were; a run that changed them gets a tampered answer (`runner`), else the worker is
+        broken."""
+        if await self._tests_changed():
+            return None  # something an earlier request left behind changed the tests
         answer = await self._exchange(message, timeout=timeout)
         if answer is None:
             return None
+        changed = await self._tests_changed()
+        if changed:
+            if runner is None:
+                return None  # collecting changed the tests: nothing it says can be trusted
+            return dict(tampered_answer(answer.get("id"), changed, runner))
         if not well_formed(answer):
             await self._kill()
             self._break("warm worker sent a malformed answer")
@@ -119,6 +146,15 @@ class WarmWorker:
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
+
+    async def _tests_changed(self) -> tuple[str, ...]:
+        """Test files the worker's children changed (restored now); the worker is then killed,
+        with whatever its children left running, and never used again."""
+        changed = self.process.changed_files() if self.process is not None else ()
+        if changed:
+            await self._kill()
+            self._break(f"a candidate changed the test files {', '.join(changed)}")
+        return changed
 
     def _break(self, reason: str) -> None:
         self.broken = True

@@ -94,6 +94,10 @@ class RunSpec:
     # it, `pip install` puts packages there and it is on the import path (local and bwrap; on
     # docker, whose engine may be elsewhere, the run gets a package directory of its own).
     packages: Path | None = None
+    # Files (relative to root) the run must leave as they are: the tests. Where the run could
+    # write its copy of the project (local), they are compared with the project's files before
+    # and after the run (`RunResult.tampered`); elsewhere the copy is read-only to the run.
+    pristine: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class RunResult:
     protected: bool = True
     # Free text for the user, e.g. why the sandbox failed or that `local` is unprotected.
     note: str = ""
+    # Files of `RunSpec.pristine` the run changed (restored since): a run that did this cheated.
+    tampered: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -132,6 +138,11 @@ class SandboxProcess(Protocol):
 
     stdin: asyncio.StreamWriter
     stdout: asyncio.StreamReader
+
+    def changed_files(self) -> tuple[str, ...]:
+        """Files of the spec's `pristine` that differ from the project's now (each restored):
+        what the process changed since the last call. Always () where it cannot write them."""
+        ...
 
     async def kill(self) -> None: ...
 

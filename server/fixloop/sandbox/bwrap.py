@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -281,6 +282,8 @@ class BwrapSandbox(ScratchOwner):
         for relative in spec.overlay:
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
+            # Read-only inside the sandbox; compared all the same, as on `local`.
+            tree.changed_pristine(spec.pristine)
             outcome = await run_tree(
                 self._command(spec),
                 cwd=spec.root.resolve(),
@@ -289,16 +292,18 @@ class BwrapSandbox(ScratchOwner):
                 stdin=spec.stdin,
                 pool=self._pool_for(spec, tree),
             )
+            tampered = tree.changed_pristine(spec.pristine)
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
             return sandbox_error(self.name, f"bwrap sandbox failed: {outcome.stderr.strip()}")
-        return classify(
+        result = classify(
             outcome,
             sandbox=self.name,
             roots=[str(spec.root.resolve())],
             protected=True,
             signal_offset=128,
         )
+        return replace(result, tampered=tampered) if tampered else result
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived
@@ -306,6 +311,7 @@ class BwrapSandbox(ScratchOwner):
         pool = self._pool(spec.root)
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
+        tree.changed_pristine(spec.pristine)
         process = await start_long_lived(
             self._command(spec),
             cwd=spec.root.resolve(),
@@ -313,6 +319,7 @@ class BwrapSandbox(ScratchOwner):
             limits=spec.limits,
             on_exit=lambda: pool.give_back(tree),
             pool=self._pool_for(spec, tree),
+            watch=lambda: tree.changed_pristine(spec.pristine),
         )
         track_process(self._processes, process)
         return process

@@ -62,6 +62,9 @@ class DockerProcess:
         finally:
             self.stdout.feed_eof()
 
+    def changed_files(self) -> tuple[str, ...]:
+        return ()  # the project copy belongs to another uid: the process cannot change it
+
     async def kill(self) -> None:
         if self._killed:
             return

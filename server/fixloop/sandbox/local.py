@@ -121,6 +121,7 @@ class LocalSandbox(ScratchOwner):
         for relative in spec.overlay:
             check_overlay_path(relative)
         async with self._pool(spec.root).tree(spec.overlay) as tree:
+            tree.changed_pristine(spec.pristine)  # whatever an earlier run left: restored
             await self._open_tree(tree)
             self._open_packages(spec)
             home, tmp = self._scratch_dirs()
@@ -141,6 +142,7 @@ class LocalSandbox(ScratchOwner):
                 )
             finally:
                 await self._release_scratch(home.parent)
+            tampered = tree.changed_pristine(spec.pristine)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
         outcome = replace(
@@ -148,7 +150,7 @@ class LocalSandbox(ScratchOwner):
             stdout=outcome.stdout.replace(scratch, real),
             stderr=outcome.stderr.replace(scratch, real),
         )
-        return classify(
+        result = classify(
             outcome,
             sandbox=self.name,
             roots=[real],
@@ -156,6 +158,7 @@ class LocalSandbox(ScratchOwner):
             note=self.note,
             signal_offset=128,
         )
+        return replace(result, tampered=tampered) if tampered else result
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived
@@ -163,6 +166,7 @@ class LocalSandbox(ScratchOwner):
         pool = self._pool(spec.root)
         tree = pool.take()
         await asyncio.to_thread(tree.prepare, spec.overlay)
+        tree.changed_pristine(spec.pristine)
         await self._open_tree(tree)
         self._open_packages(spec)
         home, tmp = self._scratch_dirs()
@@ -185,6 +189,7 @@ class LocalSandbox(ScratchOwner):
             limits=spec.limits,
             on_exit=cleanup,
             pool=self._zygotes,
+            watch=lambda: tree.changed_pristine(spec.pristine),
         )
         track_process(self._processes, process)
         return process

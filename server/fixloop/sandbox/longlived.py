@@ -29,6 +29,7 @@ class LongLivedProcess:
         process: PipedProcess,
         tree: ProcessTree,
         on_exit: Callable[[], None] | None,
+        watch: Callable[[], tuple[str, ...]] | None = None,
     ) -> None:
         assert process.stdin is not None and process.stdout is not None
         self.stdin: asyncio.StreamWriter = process.stdin
@@ -37,6 +38,7 @@ class LongLivedProcess:
         self._process = process
         self._tree = tree
         self._on_exit = on_exit
+        self._watch = watch
         self._released = False
         self._stderr_task = asyncio.create_task(self._drain_stderr())
         # Set by the sandbox that tracks its live processes: called once this one is gone.
@@ -48,6 +50,9 @@ class LongLivedProcess:
             return
         while await stream.read(65536):
             pass
+
+    def changed_files(self) -> tuple[str, ...]:
+        return self._watch() if self._watch is not None and not self._released else ()
 
     async def kill(self) -> None:
         if self._released:
@@ -80,9 +85,10 @@ async def start_long_lived(
     pool: ZygotePool,
     on_exit: Callable[[], None] | None = None,
     memory_rlimit: bool = True,
+    watch: Callable[[], tuple[str, ...]] | None = None,
 ) -> LongLivedProcess:
     process, cgroup = await spawn(
         argv, cwd=cwd, env=env, limits=limits, pool=pool, memory_rlimit=memory_rlimit
     )
     tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
-    return LongLivedProcess(process, tree, on_exit)
+    return LongLivedProcess(process, tree, on_exit, watch)

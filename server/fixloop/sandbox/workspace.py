@@ -3,8 +3,11 @@
 A `ScratchTree` is a copy of the project root (skipping VCS data, virtual environments, caches
 and `node_modules`, within a size cap) made once per sandbox instance. Each run applies its
 overlay (unsaved buffers, candidate patches) to the copy; before the next run the copy is reset
-cheaply by comparing each file's size and mtime with the manifest taken after copying, instead
-of copying the whole project again. Symlinks are followed only when they stay inside the
+cheaply by comparing each file's size, mtime, ctime and inode with the manifest taken after
+copying, instead of copying the whole project again (a run can set a file's mtime back, never
+its ctime). Files a run must not change (the tests) are also compared by content, against the
+project's own file, before and after each run (`changed_pristine`), and restored when they
+differ. Copies are never writable by group or others. Symlinks are followed only when they stay inside the
 project, so a link can never lead a run to the user's real files. `TreePool` hands out one tree
 per concurrent run or long-lived process and reuses them afterwards.
 """
@@ -12,10 +15,11 @@ per concurrent run or long-lived process and reuses them afterwards.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import stat
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -100,10 +104,12 @@ class ScratchTree:
     def __init__(self, root: Path, path: Path) -> None:
         self.root = root.resolve()
         self.path = path
-        self._manifest: dict[str, tuple[int, int]] = {}  # relative file -> (size, mtime_ns)
+        self._manifest: dict[str, tuple[int, ...]] = {}  # relative file -> _stamp() of the copy
+        self._digests: dict[str, bytes] = {}  # relative file -> sha256 of the project's file
         self._dirs: set[str] = set()
         self._overlaid: set[str] = set()
         self._copied = False
+        self._damaged = False
         # Bumped whenever `path` is deleted and made again: a mount of the old directory
         # (a pre-started bwrap) would no longer show the copy.
         self.generation = 0
@@ -116,14 +122,16 @@ class ScratchTree:
                 dest.mkdir(exist_ok=True)
                 continue
             shutil.copy2(source, dest)
-            info = dest.stat()
-            self._manifest[rel] = (info.st_size, info.st_mtime_ns)
+            self._manifest[rel] = _stamp(_read_only_for_others(dest))
         self._copied = True
 
     def prepare(self, overlay: Mapping[str, str]) -> None:
         """Make the copy equal to the project plus `overlay` (blocking; run in a thread)."""
         if not self._copied:
             self._copy()
+        elif self._damaged:
+            self._damaged = False
+            self._rebuild()
         else:
             try:
                 self._reset()
@@ -147,6 +155,7 @@ class ScratchTree:
         self.generation += 1
         _force_remove(self.path)
         self._manifest.clear()
+        self._digests.clear()
         self._dirs.clear()
         self._overlaid.clear()
         self._copy()
@@ -176,7 +185,7 @@ class ScratchTree:
                     full.unlink()
                     continue
                 seen.add(rel)
-                if rel in stale or (info.st_size, info.st_mtime_ns) != expected:
+                if rel in stale or _stamp(info) != expected:
                     self._restore(rel)
         for rel in self._manifest.keys() - seen:
             self._restore(rel)
@@ -188,11 +197,50 @@ class ScratchTree:
             dest.unlink()
         source = (self.root / rel).resolve()
         shutil.copy2(source, dest)
-        info = dest.stat()
-        self._manifest[rel] = (info.st_size, info.st_mtime_ns)
+        self._manifest[rel] = _stamp(_read_only_for_others(dest))
+
+    def changed_pristine(self, files: Sequence[str]) -> tuple[str, ...]:
+        """Which of `files` (relative) differ from the project's file now; each is restored.
+
+        Called before a run (the copy is then pristine whatever an earlier run left) and after
+        it (a file that differs is one the run changed). Overlaid files are not the project's."""
+        changed = []
+        for rel in files:
+            if rel in self._overlaid or rel not in self._manifest:
+                continue
+            if rel not in self._digests:
+                self._digests[rel] = _digest(self.root / rel)
+            copy = self.path / rel
+            if copy.is_symlink() or not copy.is_file() or _digest(copy) != self._digests[rel]:
+                changed.append(rel)
+                try:
+                    self._restore(rel)
+                except OSError:
+                    self._damaged = True  # the next prepare() makes the copy again
+        return tuple(changed)
 
     def remove(self) -> None:
         _force_remove(self.path)
+
+
+def _stamp(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _read_only_for_others(path: Path) -> os.stat_result:
+    """Drop group and other write bits (a run under another uid cannot change the copy)."""
+    info = path.stat()
+    if info.st_mode & 0o022:
+        os.chmod(path, info.st_mode & ~0o022)
+        info = path.stat()
+    return info
+
+
+def _digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b""
 
 
 def _force_remove(path: Path) -> None:

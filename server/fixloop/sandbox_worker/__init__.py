@@ -10,6 +10,7 @@ both sides share. Modules: `protocol` (messages), `limits` (alarms, memory), `er
 records), `overlay` (candidate text as an import hook), `coverage`, `script` and `light` and
 `pytest_runner` (the script, small and pytest runners), `session` (pytest collected once in the
 worker, its items run per child), `calls` and `swap` (what of the target ran while collecting,
-and putting a candidate in place of the collected module), `forkserver` (one forked child per
-request), `main`.
+and putting a candidate in place of the collected module), `strict` and `strict_eq` (test
+modules served from a snapshot with strict `==`/`!=` assertions, and checks that the modules run
+are those), `forkserver` (one forked child per request), `main`.
 """

@@ -30,6 +30,7 @@ from .protocol import ResultRecord, RunAnswer, RunRequest, SwapKind, emit
 from .pytest_runner import run_pytest
 from .script import run_script
 from .session import restore_slate, run_request
+from .strict import snapshot
 
 # More finished children than this waiting to be reaped, and the parent reaps them blocking.
 MAX_PENDING = 16
@@ -192,6 +193,8 @@ def _fork_run(request: RunRequest, timeout: float) -> tuple[list[Any], bool, int
 def serve(request: RunRequest, run_inline: Callable[[RunRequest], list[Any]] | None) -> RunAnswer:
     """Answer one request: in forked children, or with `run_inline` in this process."""
     started = time.monotonic()
+    if snapshot(request.get("tests", [])) and run_inline is None:
+        drop_spare()  # forked before the test files were read: it must not serve them
     timeout = float(request.get("timeout", 10.0))
     results: list[ResultRecord] = []
     skip = list(request.get("skip", []))

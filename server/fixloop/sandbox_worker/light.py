@@ -27,6 +27,7 @@ from .errors import ROOT, error_info
 from .limits import SoftTimeout, arm, disarm
 from .overlay import install
 from .protocol import ResultRecord, RunRequest, emit
+from .strict import install as install_strict_tests
 
 NATIVE_FIXTURES = {"tmp_path", "monkeypatch"}
 KNOWN_MARKS = ("parametrize", "skip", "slow", "timeout")
@@ -175,6 +176,7 @@ def _selected(items: list[Item], wanted: list[str]) -> list[Item]:
 
 def run_light(request: RunRequest, out: int, coverage: Coverage | None) -> None:
     install(request)
+    install_strict_tests(request["tests"], raise_at_import=True, overlay=request.get("overlay"))
     files = sorted({n.split("::")[0] for n in request["tests"]})
     try:
         items = _collect(files)

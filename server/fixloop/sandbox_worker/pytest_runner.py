@@ -33,6 +33,8 @@ from .protocol import (
     StreamRecord,
     emit,
 )
+from .strict import CHEAT_ERROR, cheat_message, pytest_plugin
+from .strict import install as install_strict_tests
 
 MESSAGE_LIMIT = 2000
 TIMEOUT_MARK = "_fixloop_timed_out"
@@ -136,6 +138,9 @@ class Recorder:
             fill = getattr(report, CONTEXT_MARK, None)
             if fill is not None:
                 fill(result)
+            cheat = cheat_message(report)
+            if cheat is not None:
+                result["error"] = {"type": CHEAT_ERROR, "message": cheat, "frames": []}
         if report.when == "call":
             result["ms"] = int(report.duration * 1000)
         if self.coverage:
@@ -196,6 +201,10 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     import pytest
 
     install(request)
+    finder = install_strict_tests(
+        request["tests"], raise_at_import=False, overlay=request.get("overlay")
+    )
+    strict = pytest_plugin(finder)
     plugin = recorder(
         lambda result: emit(out, result),
         coverage,
@@ -212,7 +221,7 @@ def run_pytest(request: RunRequest, out: int, coverage: Coverage | None) -> None
     args = ["-q", "-p", "no:cacheprovider", "--no-header", "--rootdir", ROOT]
     if request.get("stop_on_fail"):
         args.append("-x")
-    pytest.main([*args, *request["tests"]], plugins=[plugin])
+    pytest.main([*args, *request["tests"]], plugins=[plugin, strict])
 
 
 def run_pytest_fresh(args: Sequence[str], cut: float | None = None) -> PytestAnswer:
@@ -224,7 +233,9 @@ def run_pytest_fresh(args: Sequence[str], cut: float | None = None) -> PytestAns
         return {"exit_code": 1, "results": [], "collected": 0, "pytest_missing": True}
     results: list[ResultRecord] = []
     plugin = recorder(results.append, None, cut=cut, context=FailureContext(None, full=False))
-    code = pytest.main(list(args), plugins=[plugin])
+    # The test files are read before pytest (and so any user code) starts.
+    strict = pytest_plugin(install_strict_tests(args, raise_at_import=False))
+    code = pytest.main(list(args), plugins=[plugin, strict])
     return {
         "exit_code": int(code),
         "results": results,

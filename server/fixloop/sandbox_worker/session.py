@@ -33,6 +33,8 @@ from .errors import ROOT
 from .overlay import install
 from .protocol import CollectAnswer, CollectRequest, RunRequest, emit
 from .pytest_runner import Recorder, rank_items, recorder, run_pytest
+from .strict import install as install_strict_tests
+from .strict import pytest_plugin
 from .swap import SwapPlan, Unfaithful
 
 
@@ -168,10 +170,13 @@ def open_session(
         import pytest
 
         plugin = _SessionPlugin(message, watch, answer, serve)
+        # The session's test modules come from the strict loader, as in a fresh pytest run, and
+        # each child's items are checked to be those modules' tests.
+        strict = pytest_plugin(install_strict_tests(message["args"], raise_at_import=False))
         # Before pytest's own loop, which would run every item here in the worker.
         pytest.hookimpl(tryfirst=True)(vars(_SessionPlugin)["pytest_runtestloop"])
         watch.start()
-        code = pytest.main(list(message["args"]), plugins=[plugin, plugin.recorder])
+        code = pytest.main(list(message["args"]), plugins=[plugin, plugin.recorder, strict])
         reason = f"pytest stopped before running tests (exit status {int(code)})"
     except BaseException as exc:  # a broken conftest or plugin must not end the worker
         reason = f"pytest failed to start: {type(exc).__name__}: {exc}"[:500]
