@@ -21,6 +21,7 @@ MODULES = (
     "errors",
     "overlay",
     "coverage",
+    "footprint",
     "script",
     "light",
     "pytest_runner",

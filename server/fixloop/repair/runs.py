@@ -55,8 +55,10 @@ class WarmRuns:
         order: Sequence[str] = (),
         timeout: float,
         test_timeout: float | None = None,
+        footprint: bool = False,
     ) -> Observation:
-        """The oracle on `text`; `timeout` bounds the child, `test_timeout` each test."""
+        """The oracle on `text`; `timeout` bounds the child, `test_timeout` each test;
+        `footprint` counts the lines a script run runs."""
         request = worker_request(
             self.prepared.oracle,
             overlay={self.prepared.oracle.target: text},
@@ -68,6 +70,7 @@ class WarmRuns:
             runner=self.runner,
             memory_mb=self.settings.memory,
             test_timeout=test_timeout,
+            footprint=footprint,
         )
         if self.pool is not None:
             # With isolate_hangs the worker may need one hard timeout per hanging test.

@@ -12,6 +12,7 @@ so its check is already a fresh run, and that run on exactly this text is its pr
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 from fixloop.fixes import OracleSide, PreparedRequest
@@ -27,6 +28,10 @@ from fixloop.settings import Settings
 PROOF_STARTUP_SECONDS = 10.0
 OUTPUT_TAIL = 3000
 FEEDBACK_TAIL = 1500
+
+# What a passing proof must show besides passing (None when it does): the script oracle's
+# kept work, for one.
+ProofCheck = Callable[[Observation], CandidateVerdict | None]
 
 
 class Verifier:
@@ -71,6 +76,7 @@ class Verifier:
                 overlay=overlay,
                 timeout=self.settings.timeout,
                 memory_mb=self.settings.memory,
+                footprint=True,  # what the run printed and ran: see repair.footprint
             )
             return await observe_fresh_worker(self.sandbox, root, request, limits)
         run = await run_pytest_fresh(self.sandbox, root, oracle.tests, overlay, limits)
@@ -125,8 +131,11 @@ class Verifier:
         self._command_passes[text] = observation
         return CandidateVerdict(False, "passed", "the command exits 0")
 
-    async def prove(self, text: str) -> tuple[CandidateVerdict, OracleSide | None]:
-        """The final word on a candidate that passed its check: a fresh full-oracle run."""
+    async def prove(
+        self, text: str, *, check: ProofCheck | None = None
+    ) -> tuple[CandidateVerdict, OracleSide | None]:
+        """The final word on a candidate that passed its check: a fresh full-oracle run, which
+        must pass and satisfy `check`."""
         passed = self._command_passes.pop(text, None)
         if passed is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
@@ -136,6 +145,9 @@ class Verifier:
             return CandidateVerdict(
                 False, "fails", f"fresh run: {proof.summary()}", proof.output[-FEEDBACK_TAIL:]
             ), None
+        refusal = check(proof) if check is not None else None
+        if refusal is not None:
+            return refusal, None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), OracleSide.of(
             proof
         )

@@ -44,6 +44,12 @@ class ResultRecord(_ResultRecordRequired, total=False):
     ms: int
     exit: str  # the SystemExit code of a script, when not 0
     collect: bool  # a collection error rather than a test
+    # A script run's footprint: its standard output (the first bytes), how many bytes it wrote,
+    # and (with `footprint`) how often each line of the target ran, as [line, count] pairs.
+    stdout: str
+    stdout_bytes: int
+    hits: list[list[int]]
+    hits_complete: bool  # False when counting stopped at its budget
 
 
 class StreamRecord(TypedDict, total=False):
@@ -66,6 +72,7 @@ class RunRequest(TypedDict, total=False):
     timeout: float  # kills the whole child
     test_timeout: float  # interrupts one test
     coverage: bool
+    footprint: bool  # a script run counts how often each line of the target runs
     stop_on_fail: bool
     order: list[str]
     isolate_hangs: bool

@@ -1,8 +1,10 @@
 """The script runner: run the target file as `__main__`, as `python target args...` would.
 
 One record named "script": passed, failed (with the exception, or a non-zero SystemExit code)
-or timeout, with its duration, which the loop uses to size each candidate's time limit.
-Standard library only.
+or timeout, with its duration, which the loop uses to size each candidate's time limit, and its
+footprint: what it printed on standard output and, when the request asks for `footprint`, how
+often each line of the target ran (see `footprint.py`; line coverage for fault localisation
+takes the tracer instead when both are asked). Standard library only.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import types
 
 from .coverage import Coverage
 from .errors import ROOT, error_info
+from .footprint import LineCounter, StdoutCapture
 from .limits import SoftTimeout, arm, disarm
 from .overlay import install
 from .protocol import ResultRecord, RunRequest, emit
@@ -35,8 +38,13 @@ def run_script(request: RunRequest, out: int, coverage: Coverage | None) -> None
     sys.modules["__main__"] = module
     emit(out, {"start": "script"})
     record: ResultRecord = {"id": "script", "outcome": "passed"}
+    counter = LineCounter(target) if request.get("footprint") and not coverage else None
+    capture = StdoutCapture()
+    capture.start()
     if coverage:
         coverage.start()
+    elif counter:
+        counter.start()
     began = time.perf_counter()
     try:
         arm(request.get("test_timeout"))
@@ -56,4 +64,8 @@ def run_script(request: RunRequest, out: int, coverage: Coverage | None) -> None
     record["ms"] = int((time.perf_counter() - began) * 1000)
     if coverage:
         record["lines"] = coverage.stop()
+    elif counter:
+        record["hits"] = counter.stop()
+        record["hits_complete"] = counter.complete
+    record["stdout"], record["stdout_bytes"] = capture.stop()
     emit(out, record)
