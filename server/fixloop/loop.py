@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixloop.fixes import (
+    Disagreement,
     FixRequest,
     FixResult,
     FixUsageError,
@@ -34,11 +35,12 @@ from fixloop.oracle import OracleError, discover_tests_for
 from fixloop.patch import unified_diff
 from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
+from fixloop.repair.decide import settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
 from fixloop.repair.offline import OfflineEngine
 from fixloop.repair.pool import WorkerPool
 from fixloop.repair.runs import WarmRuns
-from fixloop.repair.search import SearchState
+from fixloop.repair.search import ComparisonWindow, SearchState
 from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
@@ -94,6 +96,7 @@ class _Outcome:
     nothing_to_fix: bool = False
     engine: str = ""
     reports: tuple[EngineReport, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
@@ -111,7 +114,7 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
         engines=[e.name for e in engines],
         budget=settings.budget,
     )
-    state = SearchState(prepared.source)
+    state = SearchState(prepared.source, window=ComparisonWindow())
     try:
         outcome = await _search(prepared, request, engines, state, transcript, progress, started)
     finally:
@@ -180,7 +183,16 @@ async def _search(
             progress=progress,
         )
         engine_name, reports, config_error = await _run_engines(
-            engines, session, budget, transcript
+            engines, session, state, budget, transcript
+        )
+        comparison = await settle(
+            state,
+            session.validator,
+            sandbox,
+            prepared,
+            baseline.observed,
+            transcript,
+            budget.remaining(),
         )
     finally:
         if pool is not None:
@@ -201,7 +213,8 @@ async def _search(
             reason += "; " + "; ".join(stops)
         transcript.write("result", verified=False, reason=reason)
         return _Outcome(before, reason=reason, engine=engine_name, reports=reports)
-    transcript.write("result", verified=True, origin=winner.origin)
+    disagreements = comparison.disagreements if comparison is not None else ()
+    transcript.write("result", verified=True, origin=winner.origin, uncertain=bool(disagreements))
     return _Outcome(
         before,
         fixed=winner.text,
@@ -209,18 +222,25 @@ async def _search(
         summary=winner.origin,
         engine=engine_name,
         reports=reports,
+        disagreements=disagreements,
     )
 
 
 async def _run_engines(
-    engines: Sequence[Engine], session: RepairSession, budget: Budget, transcript: Transcript
+    engines: Sequence[Engine],
+    session: RepairSession,
+    state: SearchState,
+    budget: Budget,
+    transcript: Transcript,
 ) -> tuple[str, tuple[EngineReport, ...], str | None]:
-    """Run the engines in turn; (the last engine that ran, their reports, a config error)."""
+    """Run the engines in turn; (the last engine that ran, their reports, a config error).
+    An engine that ends with a proven candidate ends the search, even while its comparison
+    window is still open: the next engine is for when nothing passed."""
     reports: list[EngineReport] = []
     config_error: str | None = None
     engine_name = ""
     for index, engine in enumerate(engines):
-        if session.solved or budget.remaining() <= 0:
+        if state.winner is not None or budget.remaining() <= 0:
             break
         # The offline engine leaves most of the budget to a model engine that follows it.
         budget.start_engine(OFFLINE_SHARE if index + 1 < len(engines) else 1.0)
@@ -291,6 +311,7 @@ def _result(
     after = outcome.after if outcome.after is not None and not outcome.nothing_to_fix else None
     proof = Proof(prepared.oracle.describe(), outcome.before, after or outcome.before)
     fixed = outcome.fixed
+    evidence = evidence_of(prepared.oracle.kind, proof) if fixed is not None else ""
     return FixResult(
         verified=fixed is not None,
         engine=outcome.engine or (engines[0].name if engines else "offline"),
@@ -306,7 +327,21 @@ def _result(
         nothing_to_fix=outcome.nothing_to_fix,
         tokens=sum(report.tokens for report in outcome.reports),
         cost_usd=sum(report.cost_usd for report in outcome.reports),
+        evidence=evidence,
+        uncertain=bool(outcome.disagreements),
+        disagreements=outcome.disagreements,
     )
+
+
+def evidence_of(kind: str, proof: Proof) -> str:
+    """What a fix was proven against, in the words the CLI and the editor show as they are."""
+    before, after = proof.before, proof.after
+    if kind == "tests":
+        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
+        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
+    if kind == "command":
+        return f"command: {before.summary} -> {after.summary}"
+    return "runs without error (no tests)"
 
 
 def summary_line(result: FixResult) -> str:
@@ -315,6 +350,14 @@ def summary_line(result: FixResult) -> str:
     head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
     if result.nothing_to_fix:
         return f"nothing to fix ({head})"
+    if result.verified and result.proof is not None and result.uncertain:
+        first = result.disagreements[0]
+        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
+        return (
+            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
+            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
+            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
+        )
     if result.verified and result.proof is not None:
-        return f"verified fix: {result.summary} ({head}; proof: {result.proof.short()})"
+        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
     return f"no verified fix: {result.reason} ({head})"

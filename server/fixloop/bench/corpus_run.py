@@ -15,7 +15,7 @@ import json
 import statistics
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixloop.bench.corpora import CORPUS, Case, Corpus, apply_edits
@@ -41,6 +41,7 @@ class CaseRun:
     candidates: int
     summary: str  # the fix's summary, or why there is none
     hidden_output: str = ""  # the hidden checks' report when the fix is wrong
+    uncertain: bool = False  # the loop said candidates that pass the same checks disagree
 
     @property
     def wrong(self) -> bool:
@@ -78,29 +79,21 @@ async def repair_case(case: Case, settings: Settings) -> CaseRun:
             f"error: {exc}",
         )
     seconds = time.monotonic() - started
+    unfixed = CaseRun(
+        case.id, case.corpus, False, False, False, seconds, result.candidates_tried, ""
+    )
     if not result.verified or result.fixed is None:
-        return CaseRun(
-            case.id,
-            case.corpus,
-            False,
-            False,
-            False,
-            seconds,
-            result.candidates_tried,
-            result.reason or "",
-        )
+        return replace(unfixed, summary=result.reason or "")
     hidden = await asyncio.to_thread(run_hidden, case, result.fixed, HIDDEN_LIMIT)
     intended = apply_edits(case.source(), case.intended)
-    return CaseRun(
-        case.id,
-        case.corpus,
-        True,
-        hidden.passed,
-        _normal(result.fixed) == _normal(intended),
-        seconds,
-        result.candidates_tried,
-        result.summary,
-        "" if hidden.passed else hidden.output,
+    return replace(
+        unfixed,
+        verified=True,
+        correct=hidden.passed,
+        intended=_normal(result.fixed) == _normal(intended),
+        summary=result.summary,
+        hidden_output="" if hidden.passed else hidden.output,
+        uncertain=result.uncertain,
     )
 
 
@@ -145,7 +138,8 @@ def corpus_summary(runs: Sequence[CaseRun]) -> str:
     line = (
         f"{len(verified)}/{len(runs)} verified ({100 * len(verified) / total:.0f}%), "
         f"{sum(run.correct for run in runs)} correct, {sum(run.wrong for run in runs)} wrong, "
-        f"{sum(run.intended for run in runs)} equal the intended fix"
+        f"{sum(run.intended for run in runs)} equal the intended fix, "
+        f"{sum(run.uncertain for run in runs)} uncertain"
     )
     if times:
         line += (

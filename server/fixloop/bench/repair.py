@@ -203,7 +203,7 @@ def handle(args: argparse.Namespace) -> int:
         runs.append(run)
         mark = "fixed " if run.verified else "FAILED"
         verdict = "" if not run.verified else (" correct" if run.correct else " WRONG")
-        same = " (intended)" if run.intended else ""
+        same = (" (intended)" if run.intended else "") + (" (uncertain)" if run.uncertain else "")
         print(
             f"  {mark} {run.case_id:40s} {run.seconds:6.2f}s {run.candidates:5d} cand  "
             f"{run.summary[:60]}{verdict}{same}",

@@ -3,7 +3,9 @@
 An engine receives a `RepairSession` from the loop and proposes candidates through it:
 `try_replacement` for new text of the target range, `try_source` for a whole new file, or
 `try_batch` for several whole-file candidates that the loop validates side by side
-(`parallelism` says how many fit at once). The loop applies the guards, runs the oracle in the
+(`parallelism` says how many fit at once). For a second round of edits, `partial_bases` gives
+the candidates that made some failing tests pass and broke none, each with what still fails on
+it, so an engine can search again on top of one. The loop applies the guards, runs the oracle in the
 sandbox, records the attempt in the transcript and returns a `CandidateVerdict`. The engine
 stops when `session.solved` is true, when `session.remaining_seconds()` runs out, or when it has
 nothing left to propose, and returns an `EngineReport` (tokens, cost, why it stopped, notes).
@@ -28,6 +30,8 @@ VerdictOutcome = Literal[
     "verified",
     "passed",
     "guard",
+    "skips work",
+    "overfits",
     "syntax",
     "fails",
     "regression",
@@ -55,6 +59,42 @@ class Failure:
     error_message: str | None = None
     error_line: int | None = None  # line in the target file, when the traceback points there
     failing_tests: tuple[str, ...] = ()
+
+
+def failure_of(observation: Observation, target: str) -> Failure:
+    """The `Failure` an engine reads, from what the oracle saw on a version of `target`."""
+    failing = [o for o in observation.outcomes if o.failing]
+    error = observation.first_error()
+    error_line = None
+    if error is not None:
+        for frame in reversed(error.frames):
+            if frame.file == target:
+                error_line = frame.line
+                break
+    return Failure(
+        summary=observation.summary(),
+        output=observation.report_text(),
+        error_type=error.type if error else None,
+        error_message=error.message if error else None,
+        error_line=error_line,
+        failing_tests=tuple(o.id for o in failing if o.id not in ("script", "command")),
+    )
+
+
+@dataclass(frozen=True)
+class PartialCandidate:
+    """A candidate that turned some failing tests green and broke none (not proven).
+
+    `observation` and `failure` are there once the loop has re-run it on every test (see
+    `RepairSession.partial_bases`): what still fails on it, for a second round of edits.
+    """
+
+    text: str
+    origin: str
+    fixed_tests: frozenset[str]
+    still_failing: frozenset[str]
+    observation: Observation | None = None
+    failure: Failure | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +168,12 @@ class RepairSession(Protocol):
     async def try_batch(self, candidates: Sequence[Candidate]) -> list[CandidateVerdict]:
         """Validate whole-file candidates side by side; verdicts in order, [] when the loop
         takes none (solved, out of time, or all seen before)."""
+        ...
+
+    async def partial_bases(self, limit: int) -> Sequence[PartialCandidate]:
+        """Up to `limit` candidates that turned some failing tests green and broke none, best
+        first, each re-run on every test (`observation`, `failure`: what still fails on it):
+        the bases of a second round of edits. Empty when there are none, or no time."""
         ...
 
     def progress(self, message: str) -> None:

@@ -19,7 +19,13 @@ from fixloop.observation import Observation
 from fixloop.patch import range_text, replace_lines
 from fixloop.repair.baseline import Baseline
 from fixloop.repair.budget import Budget
-from fixloop.repair.engine import Candidate, CandidateVerdict, Failure
+from fixloop.repair.engine import (
+    Candidate,
+    CandidateVerdict,
+    Failure,
+    PartialCandidate,
+    failure_of,
+)
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import SearchState
@@ -32,25 +38,6 @@ from fixloop.transcript import Transcript
 # A replacement far larger than the range it replaces is refused before anything else.
 MAX_GROWTH = 200
 MAX_EXTRA_CHARS = 100_000
-
-
-def failure_of(observation: Observation, target: str) -> Failure:
-    failing = [o for o in observation.outcomes if o.failing]
-    error = observation.first_error()
-    error_line = None
-    if error is not None:
-        for frame in reversed(error.frames):
-            if frame.file == target:
-                error_line = frame.line
-                break
-    return Failure(
-        summary=observation.summary(),
-        output=observation.report_text(),
-        error_type=error.type if error else None,
-        error_message=error.message if error else None,
-        error_line=error_line,
-        failing_tests=tuple(o.id for o in failing if o.id not in ("script", "command")),
-    )
 
 
 class LoopSession:
@@ -82,7 +69,7 @@ class LoopSession:
         self.baseline = baseline
         self._budget = budget
         self._state = state
-        self._validator = validator
+        self.validator = validator
         self._runs = runs
         self._transcript = transcript
         self._progress = progress
@@ -132,7 +119,17 @@ class LoopSession:
         if self.solved or self.remaining_seconds() <= 0 or not fresh:
             return []
         await asyncio.sleep(0)  # let cancellation in between batches
-        return await self._validator.validate_batch(fresh)
+        return await self.validator.validate_batch(fresh)
+
+    async def partial_bases(self, limit: int) -> Sequence[PartialCandidate]:
+        bases: list[PartialCandidate] = []
+        for partial in list(self._state.partials):
+            if len(bases) >= limit or self.solved or self.remaining_seconds() <= 0:
+                break
+            confirmed = await self.validator.confirm_partial(partial)
+            if confirmed is not None:
+                bases.append(confirmed)
+        return bases
 
     async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
         if self.solved:
@@ -142,7 +139,7 @@ class LoopSession:
         if not self._state.first_sight(text):
             return CandidateVerdict(False, "duplicate", "already tried")
         await asyncio.sleep(0)  # let cancellation in between candidates
-        return (await self._validator.validate_batch([(text, origin)]))[0]
+        return (await self.validator.validate_batch([(text, origin)]))[0]
 
 
 def open_session(
@@ -177,7 +174,9 @@ def open_session(
         suspicious=suspicious[:20],
         failure=failure.summary,
     )
-    validator = CandidateValidator(prepared, baseline, runs, verifier, guards, state, transcript)
+    validator = CandidateValidator(
+        prepared, baseline, runs, verifier, guards, state, transcript, suspicious
+    )
     return LoopSession(
         prepared,
         target,

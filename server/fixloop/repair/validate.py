@@ -1,11 +1,16 @@
 """Validating candidates: guards, a warm check side by side, the fresh proof, the transcript.
 
 `CandidateValidator.validate_batch` takes whole-file candidates in order. Each is screened by the
-guards (parsed, compared with the original), then checked in a forked warm-worker child with the
+guards (parsed, compared with the original) and for overfitting (`fixloop.repair.overfit`: it
+compares with a value only the tests hold), then checked in a forked warm-worker child with the
 previously failing tests first and stop-on-first-failure (all candidates of a batch at once, one
-per warm worker), and the first that passes everything is proven by a fresh full-oracle run. The
-outcome equals validating them one by one, so the search stays deterministic. Every verdict goes
-to the transcript; proven candidates and partial progress go to the `SearchState`.
+per warm worker). With the script oracle, a candidate that passes must also keep the original's
+work (`fixloop.repair.footprint`). A candidate that passes everything is proven by a fresh
+full-oracle run when it would rank before the winner so far (`SearchState.outranks_winner`); one
+that would not is kept unproven as a runner-up, for the comparison of the leading candidates.
+The outcome equals validating them one by one, so the search stays deterministic. Every verdict
+goes to the transcript; proven candidates, runners-up and partial progress go to the
+`SearchState`.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from fixloop.guards import GuardSet
 from fixloop.observation import Observation
 from fixloop.patch import changed_lines
 from fixloop.repair.baseline import Baseline
-from fixloop.repair.engine import Candidate, CandidateVerdict
+from fixloop.repair.engine import Candidate, CandidateVerdict, PartialCandidate, failure_of
+from fixloop.repair.footprint import ScriptReference, script_reference, skipped_work
+from fixloop.repair.overfit import OverfitCheck, read_test_sources
 from fixloop.repair.runs import WarmRuns
-from fixloop.repair.search import PartialCandidate, SearchState
-from fixloop.repair.verify import FEEDBACK_TAIL, Verifier
+from fixloop.repair.search import SearchState
+from fixloop.repair.shape import EditShape, ShapeJudge
+from fixloop.repair.verify import FEEDBACK_TAIL, ProofCheck, Verifier
 from fixloop.transcript import Transcript
 
 TRANSCRIPT_SNIPPET = 2000
@@ -38,6 +46,7 @@ class CandidateValidator:
         guards: GuardSet,
         state: SearchState,
         transcript: Transcript,
+        suspicious: Sequence[tuple[int, float]] = (),
     ) -> None:
         self.prepared = prepared
         self.baseline = baseline
@@ -46,16 +55,29 @@ class CandidateValidator:
         self.guards = guards
         self.state = state
         self.transcript = transcript
+        self.script: ScriptReference | None = None
+        if prepared.oracle.kind == "script":
+            self.script = script_reference(baseline.fresh, baseline.observed, prepared.path)
+        self.overfit: OverfitCheck | None = None
+        if prepared.oracle.kind == "tests":
+            tests = read_test_sources(prepared.root, prepared.oracle.tests)
+            self.overfit = OverfitCheck(prepared.source, tests)
+        self.shapes = ShapeJudge(
+            prepared.source,
+            {line: rank for rank, (line, _) in enumerate(suspicious)},
+            self.script.completed_lines() if self.script else None,
+        )
 
     async def validate_batch(self, batch: Sequence[Candidate]) -> list[CandidateVerdict]:
-        """Verdicts for `batch`, in order; proves the first candidate (in order) that passes."""
+        """Verdicts for `batch`, in order; proves, in order, the candidates that pass and would
+        rank before the winner so far."""
         started = time.monotonic()
         verdicts: list[CandidateVerdict | None] = []
         runnable: list[int] = []
         for index, (text, _) in enumerate(batch):
-            refusal = self.guards.screen(text)
-            verdicts.append(CandidateVerdict(False, *refusal) if refusal else None)
-            if not refusal:
+            verdict = self._screen(text)
+            verdicts.append(verdict)
+            if verdict is None:
                 runnable.append(index)
         self.state.count_tried(len(runnable))
         if self.prepared.oracle.kind == "command":
@@ -68,22 +90,57 @@ class CandidateValidator:
             verdict = verdicts[index]
             if verdict is None or verdict.outcome != "passed":
                 continue
-            text, origin = batch[index]
-            if self.state.solved:
-                verdicts[index] = CandidateVerdict(
-                    False, "not needed", "an earlier candidate was verified"
-                )
-                continue
-            proved, after = await self.verifier.prove(text)
-            verdicts[index] = proved
-            if proved.verified and after is not None:
-                self.state.accept(text, origin, after)
+            verdicts[index] = await self._settle(*batch[index])
         final = [
             v if v is not None else CandidateVerdict(False, "fails", "not run") for v in verdicts
         ]
         for (text, origin), verdict in zip(batch, final, strict=True):
             self._record(origin, text, verdict, started)
         return final
+
+    def _screen(self, text: str) -> CandidateVerdict | None:
+        """The refusal of a candidate before it runs (guards, overfitting), or None."""
+        refusal = self.guards.screen(text)
+        if refusal:
+            return CandidateVerdict(False, *refusal)
+        overfits = self.overfit.screen(text) if self.overfit is not None else None
+        return CandidateVerdict(False, "overfits", overfits) if overfits else None
+
+    async def _settle(self, text: str, origin: str) -> CandidateVerdict:
+        """A candidate that passed its check: proven, kept as a runner-up, or not needed."""
+        if self.state.solved:
+            return CandidateVerdict(False, "not needed", "an earlier candidate was verified")
+        shape = self.shapes.shape(text)
+        if not self.state.outranks_winner(shape):
+            self.state.note_runner_up(text, origin, shape)
+            return CandidateVerdict(
+                False, "not needed", "passes, but ranks after the candidate already verified"
+            )
+        proved, after = await self.verifier.prove(text, check=self._proof_check(text))
+        if proved.verified and after is not None:
+            self.state.accept(text, origin, after, shape)
+        return proved
+
+    async def prove_runner_up(self, text: str, origin: str, shape: EditShape) -> bool:
+        """Prove a runner-up the comparison of the leaders put first; True when it is proven."""
+        proved, after = await self.verifier.prove(text, check=self._proof_check(text))
+        self._record(origin, text, proved, time.monotonic())
+        if proved.verified and after is not None:
+            self.state.accept(text, origin, after, shape)
+            return True
+        return False
+
+    def _proof_check(self, text: str) -> ProofCheck | None:
+        """What the fresh proof must show beyond passing (the script oracle's kept work)."""
+        reference = self.script
+        if reference is None:
+            return None
+
+        def check(proof: Observation) -> CandidateVerdict | None:
+            reason = skipped_work(reference, self.prepared.source, text, proof)
+            return CandidateVerdict(False, "skips work", f"fresh run: {reason}") if reason else None
+
+        return check
 
     async def _warm_check(self, text: str, origin: str) -> CandidateVerdict:
         """The candidate in a forked worker child: "passed" when it passes every test."""
@@ -95,6 +152,7 @@ class CandidateValidator:
             order=self.baseline.test_order(),
             timeout=limits.child_seconds,
             test_timeout=limits.test_seconds,
+            footprint=self.script is not None,
         )
         if observation.timed_out:
             return CandidateVerdict(
@@ -118,6 +176,10 @@ class CandidateValidator:
             return CandidateVerdict(
                 False, "fails", "not every test ran", observation.report_text(FEEDBACK_TAIL)
             )
+        if self.script is not None:
+            reason = skipped_work(self.script, self.prepared.source, text, observation)
+            if reason:
+                return CandidateVerdict(False, "skips work", reason)
         return CandidateVerdict(False, "passed", "passes every test in the warm worker")
 
     def _note_partial(
@@ -127,6 +189,24 @@ class CandidateValidator:
         if fixed and not broken:
             still = observation.failed & self.baseline.observed.failed
             self.state.note_partial(PartialCandidate(text, origin, fixed, still))
+
+    async def confirm_partial(self, partial: PartialCandidate) -> PartialCandidate | None:
+        """`partial` re-run on every test (its warm check stopped at the first failure): with
+        what still fails on it, or None when it breaks a test or fixes nothing after all."""
+        limits = self.baseline.limits
+        observation = await self.runs.observe(
+            partial.text,
+            order=self.baseline.test_order(),
+            timeout=limits.child_seconds,
+            test_timeout=limits.test_seconds,
+        )
+        original = self.baseline.observed
+        fixed = observation.passed & original.failed
+        still = observation.failed & original.failed
+        if observation.timed_out or observation.failed - original.failed or not fixed or not still:
+            return None
+        failure = failure_of(observation, self.prepared.oracle.target)
+        return PartialCandidate(partial.text, partial.origin, fixed, still, observation, failure)
 
     def _record(self, origin: str, text: str, verdict: CandidateVerdict, started: float) -> None:
         span = changed_lines(self.prepared.source, text)
