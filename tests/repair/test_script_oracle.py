@@ -23,7 +23,7 @@ from fixloop.repair.footprint import script_reference, skipped_work
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import ErrorInfo, Frame, Limits
-from fixloop.sandbox_worker.footprint import STDOUT_CAP
+from fixloop.sandbox_worker.footprint import EVENT_BUDGET, STDOUT_CAP
 from fixloop.settings import Settings
 
 from .conftest import SANDBOX
@@ -189,3 +189,15 @@ async def test_the_fresh_proof_applies_the_check_too(weekly: Path) -> None:
         assert verdict.verified and after is not None
     finally:
         await sandbox.close()
+
+
+async def test_counting_stops_at_its_budget_and_says_so(tmp_path: Path) -> None:
+    loop = "total = 0\nfor i in range(EVENTS):\n    total += i\nprint(total)\n"
+    text = loop.replace("EVENTS", str(EVENT_BUDGET))
+    (tmp_path / "weekly.py").write_text(text)
+    observation = await _observe(tmp_path, text)
+    footprint = observation.outcomes[0].footprint
+    assert observation.ok and footprint is not None
+    assert not footprint.hits_complete
+    assert sum(count for _, count in footprint.hits) <= EVENT_BUDGET
+    assert footprint.stdout == f"{sum(range(EVENT_BUDGET))}\n"  # the output is whole all the same

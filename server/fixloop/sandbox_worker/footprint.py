@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any
 
 STDOUT_CAP = 64 * 1024
-EVENT_BUDGET = 500_000
+EVENT_BUDGET = 100_000
 # How long the end of a run waits for output still in the pipe; a grandchild that keeps the
 # pipe open must not hold the run.
 DRAIN_SECONDS = 1.0
