@@ -90,3 +90,20 @@ def test_guard_marks_count_only_guards() -> None:
     import ast
 
     assert not guard_marks(ast.parse(SOURCE))
+
+
+def test_operators_strings_and_negative_numbers_count_as_one_token() -> None:
+    source = 'def f(x, path):\n    return x > 1 and "/" not in path\n'
+    shapes = ShapeJudge(source, {})
+    sizes = {
+        edit: shapes.shape(source.replace(old, new)).size
+        for edit, (old, new) in {
+            ">=": ("x > 1", "x >= 1"),
+            "==": ("x > 1", "x == 1"),
+            "-1": ("x > 1", "x > -1"),
+            "string": ('"/"', '" "'),
+        }.items()
+    }
+    assert sizes == {">=": 2, "==": 2, "-1": 2, "string": 2}
+    dropped = shapes.shape(source.replace(' and "/" not in path', ""))
+    assert dropped.size == 5 and dropped.size_class == 0  # as small a class as one token

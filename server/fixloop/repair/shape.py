@@ -30,8 +30,13 @@ from dataclasses import dataclass
 from fixloop.patch import changed_lines, kept_lines
 from fixloop.repair.region import EditRegion
 
-# A negative number is one token, so `+ 1` -> `+ -1` is no smaller an edit than `+ 1` -> `- 1`.
-_TOKEN = re.compile(r"-?\d[\w.]*|\w+|[^\w\s]")
+# A string literal (on one line) is one token, as are a negative number and an operator: `+ 1`
+# -> `+ -1` is no smaller an edit than `+ 1` -> `- 1`, nor `>` -> `>=` than `>` -> `==`.
+_TOKEN = re.compile(
+    r"""[rbuf]*'[^'\n]*'|[rbuf]*"[^"\n]*"|-?\d[\w.]*|\w+"""
+    r"""|\*\*=?|//=?|<<=?|>>=?|->|[-+*/%&|^<>!=:@]=|[^\w\s]""",
+    re.IGNORECASE,
+)
 # Edits of about the same size keep the order the engine found them in (its order encodes which
 # edits are likelier): sizes count in classes, up to these many tokens each.
 SIZE_CLASSES = (6, 15)
