@@ -90,6 +90,15 @@ class Proof:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """An input on which candidates that pass the same tests give different results."""
+
+    call: str  # e.g. "mean([])"
+    results: tuple[tuple[str, str], ...]  # (a candidate's edit, what it gave back)
+    original: str = ""  # what the original program gave back
+
+
+@dataclass(frozen=True)
 class FixResult:
     verified: bool
     engine: str
@@ -108,6 +117,13 @@ class FixResult:
     changes_check: bool = False
     tokens: int = 0
     cost_usd: float = 0.0
+    # What the fix was proven against, in words a user reads as is: "tests: 1 failing -> 5/5
+    # pass", "runs without error (no tests)", "command: exit 1 -> exit 0"; "" without a fix.
+    evidence: str = ""
+    # Candidates that pass the same tests give different results on inputs the tests do not
+    # check (`disagreements`): this fix passes, but is not shown to be the right one.
+    uncertain: bool = False
+    disagreements: tuple[Disagreement, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixloop.fixes import (
+    Disagreement,
     FixRequest,
     FixResult,
     FixUsageError,
@@ -34,11 +35,12 @@ from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
 from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
+from fixloop.repair.decide import settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
 from fixloop.repair.offline import OfflineEngine
 from fixloop.repair.pool import WorkerPool
 from fixloop.repair.runs import WarmRuns
-from fixloop.repair.search import SearchState
+from fixloop.repair.search import ComparisonWindow, SearchState
 from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
@@ -95,6 +97,7 @@ class _Outcome:
     engine: str = ""
     reports: tuple[EngineReport, ...] = ()
     changes_check: bool = False
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
@@ -112,7 +115,7 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
         engines=[e.name for e in engines],
         budget=settings.budget,
     )
-    state = SearchState(prepared.source)
+    state = SearchState(prepared.source, window=ComparisonWindow())
     try:
         outcome = await _search(prepared, request, engines, state, transcript, progress, started)
     finally:
@@ -190,7 +193,16 @@ async def _search(
             progress=progress,
         )
         engine_name, reports, config_error = await _run_engines(
-            engines, session, budget, transcript
+            engines, session, state, budget, transcript
+        )
+        comparison = await settle(
+            state,
+            session.validator,
+            sandbox,
+            prepared,
+            baseline.observed,
+            transcript,
+            budget.remaining(),
         )
     finally:
         if pool is not None:
@@ -217,8 +229,13 @@ async def _search(
     if winner.changes_check:
         # Nothing that leaves the program's checks alone passed: say what this one changes.
         summary += f" (changes a check: {winner.changes_check})"
+    disagreements = comparison.disagreements if comparison is not None else ()
     transcript.write(
-        "result", verified=True, origin=winner.origin, changes_check=winner.changes_check
+        "result",
+        verified=True,
+        origin=winner.origin,
+        changes_check=winner.changes_check,
+        uncertain=bool(disagreements),
     )
     return _Outcome(
         before,
@@ -228,18 +245,27 @@ async def _search(
         changes_check=bool(winner.changes_check),
         engine=engine_name,
         reports=reports,
+        disagreements=disagreements,
     )
 
 
 async def _run_engines(
-    engines: Sequence[Engine], session: RepairSession, budget: Budget, transcript: Transcript
+    engines: Sequence[Engine],
+    session: RepairSession,
+    state: SearchState,
+    budget: Budget,
+    transcript: Transcript,
 ) -> tuple[str, tuple[EngineReport, ...], str | None]:
-    """Run the engines in turn; (the last engine that ran, their reports, a config error)."""
+    """Run the engines in turn; (the last engine that ran, their reports, a config error).
+    An engine that ends with a proven candidate ends the search, even while its comparison
+    window is still open: the next engine is for when nothing passed."""
     reports: list[EngineReport] = []
     config_error: str | None = None
     engine_name = ""
     for index, engine in enumerate(engines):
-        if session.solved or budget.remaining() <= 0:
+        winner = state.winner
+        # A fallback that changes one of the program's checks does not stop the next engine.
+        if (winner is not None and not winner.changes_check) or budget.remaining() <= 0:
             break
         # The offline engine leaves most of the budget to a model engine that follows it.
         budget.start_engine(OFFLINE_SHARE if index + 1 < len(engines) else 1.0)
@@ -310,6 +336,7 @@ def _result(
     after = outcome.after if outcome.after is not None and not outcome.nothing_to_fix else None
     proof = Proof(prepared.oracle.describe(), outcome.before, after or outcome.before)
     fixed = outcome.fixed
+    evidence = evidence_of(prepared.oracle.kind, proof) if fixed is not None else ""
     return FixResult(
         verified=fixed is not None,
         engine=outcome.engine or (engines[0].name if engines else "offline"),
@@ -326,7 +353,21 @@ def _result(
         changes_check=outcome.changes_check,
         tokens=sum(report.tokens for report in outcome.reports),
         cost_usd=sum(report.cost_usd for report in outcome.reports),
+        evidence=evidence,
+        uncertain=bool(outcome.disagreements),
+        disagreements=outcome.disagreements,
     )
+
+
+def evidence_of(kind: str, proof: Proof) -> str:
+    """What a fix was proven against, in the words the CLI and the editor show as they are."""
+    before, after = proof.before, proof.after
+    if kind == "tests":
+        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
+        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
+    if kind == "command":
+        return f"command: {before.summary} -> {after.summary}"
+    return "runs without error (no tests)"
 
 
 def summary_line(result: FixResult) -> str:
@@ -335,6 +376,14 @@ def summary_line(result: FixResult) -> str:
     head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
     if result.nothing_to_fix:
         return f"nothing to fix ({head})"
+    if result.verified and result.proof is not None and result.uncertain:
+        first = result.disagreements[0]
+        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
+        return (
+            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
+            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
+            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
+        )
     if result.verified and result.proof is not None:
-        return f"verified fix: {result.summary} ({head}; proof: {result.proof.short()})"
+        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
     return f"no verified fix: {result.reason} ({head})"

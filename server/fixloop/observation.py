@@ -3,7 +3,9 @@
 A script run counts as one test called "script", a command as one called "command"; each
 outcome has its status, message and, when asked, the lines of the target file it executed (for
 fault localisation); a failing one may carry a `FailureDetail` (pytest's explanation, printed
-output, parametrize values, the target's locals) for the model. Observations come from the warm worker for speed, from a fresh worker
+output, parametrize values, the target's locals) for the model. A script run also brings its
+`ScriptFootprint`: what it printed and, when asked, how often each line of the target ran.
+Observations come from the warm worker for speed, from a fresh worker
 process, from a fresh pytest process (the proof) or from a command's exit status; all of them
 arrive here as the worker protocol's typed records (`fixloop.sandbox_worker.protocol`) or as a
 sandbox `RunResult`. Nothing above the sandbox layer is imported.
@@ -70,6 +72,16 @@ class FailureDetail:
 
 
 @dataclass(frozen=True)
+class ScriptFootprint:
+    """What a script run did before it ended (see `fixloop.sandbox_worker.footprint`)."""
+
+    stdout: str  # the first bytes of its standard output, as text
+    stdout_bytes: int  # how many bytes it wrote to standard output in all
+    hits: tuple[tuple[int, int], ...] = ()  # (line of the target, times it ran), when counted
+    hits_complete: bool = False  # the counts cover the whole run (counting has a budget)
+
+
+@dataclass(frozen=True)
 class TestOutcome:
     __test__ = False  # a value, not a pytest test class
 
@@ -81,6 +93,7 @@ class TestOutcome:
     error: ErrorInfo | None = None
     ms: int = 0
     detail: FailureDetail | None = None
+    footprint: ScriptFootprint | None = None
 
     @property
     def failing(self) -> bool:
@@ -234,6 +247,28 @@ def outcome_from_record(record: ResultRecord) -> TestOutcome:
         error=error,
         ms=ms if isinstance(ms, int) else 0,
         detail=detail_from_record(record),
+        footprint=_footprint_from_record(record),
+    )
+
+
+def _footprint_from_record(record: ResultRecord) -> ScriptFootprint | None:
+    stdout = record.get("stdout")
+    if not isinstance(stdout, str):
+        return None
+    size = record.get("stdout_bytes")
+    raw_hits = record.get("hits")
+    hits: tuple[tuple[int, int], ...] = ()
+    if isinstance(raw_hits, list):
+        hits = tuple(
+            (int(pair[0]), int(pair[1]))
+            for pair in raw_hits
+            if isinstance(pair, list) and len(pair) == 2
+        )
+    return ScriptFootprint(
+        stdout,
+        size if isinstance(size, int) else len(stdout.encode()),
+        hits,
+        isinstance(raw_hits, list) and record.get("hits_complete") is True,
     )
 
 

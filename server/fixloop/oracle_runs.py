@@ -60,9 +60,11 @@ def worker_request(
     memory_mb: int | None = None,
     test_timeout: float | None = None,
     context: bool = False,
+    footprint: bool = False,
 ) -> RunRequest:
     """A worker request; `timeout` kills the whole child, `test_timeout` interrupts one test;
-    `context` asks failing records for their locals and printed output (for the model)."""
+    `context` asks failing records for their locals and printed output (for the model);
+    `footprint` counts how often a script run runs each line of the target."""
     return {
         "kind": "script" if oracle.kind == "script" else "tests",
         "target": oracle.target,
@@ -72,6 +74,7 @@ def worker_request(
         "timeout": timeout,
         "test_timeout": test_timeout if test_timeout is not None else timeout,
         "coverage": coverage,
+        "footprint": footprint,
         "stop_on_fail": stop_on_fail,
         "order": list(order),
         "isolate_hangs": isolate_hangs,

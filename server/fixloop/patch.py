@@ -90,6 +90,19 @@ def changed_lines(old: str, new: str) -> tuple[int, int] | None:
     return (first, last)
 
 
+def kept_lines(old: str, new: str) -> dict[int, int]:
+    """Lines of `old` (1-based) that `new` keeps unedited around its change, to their numbers
+    in `new`: the common head and tail of their lines."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    head = common_prefix_length(old_lines, new_lines)
+    tail = common_suffix_length(old_lines, new_lines, min(len(old_lines), len(new_lines)) - head)
+    mapping = {line: line for line in range(1, head + 1)}
+    shift = len(new_lines) - len(old_lines)
+    for line in range(len(old_lines) - tail + 1, len(old_lines) + 1):
+        mapping[line] = line + shift
+    return mapping
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff with `a/path` and `b/path` headers; "" when the texts are equal."""
     if old == new:

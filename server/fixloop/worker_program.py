@@ -24,6 +24,7 @@ MODULES = (
     "coverage",
     "strict_eq",
     "strict",
+    "footprint",
     "script",
     "light",
     "pytest_runner",

@@ -1,7 +1,6 @@
 """Run a case's oracle and its hidden checks on one version of the target, in a private copy.
 
-Every run is a plain subprocess (the interpreter running these tests, `python -m pytest` or the
-script) in a fresh temporary folder, in its own session so that a timeout kills the whole tree.
+The subprocess runs themselves are `fixloop.bench.hidden`'s (shared with the repair bench).
 A case flagged `hangs` gets a short cut on the runs of versions that keep the bug (the original,
 and all faults fixed but one), so a buggy version that loops forever costs about two seconds;
 every other run gets a generous limit, so that a loaded machine slows the suite down instead of
@@ -10,113 +9,37 @@ turning a slow pass into a failure.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
-from .cases import Case, Corpus, Edit, apply_edits
+from fixloop.bench.corpora import Case, Edit, apply_edits
+from fixloop.bench.hidden import BASE_ENV, Outcome, Run, copy_project, execute, pytest_argv
+from fixloop.bench.hidden import run_hidden as run_hidden_on
+
+__all__ = ["Outcome", "Run", "Verdict", "judge", "run_hidden", "run_oracle"]
 
 HANG_CUT = 2.0
 RUN_LIMIT = 90.0
-# Only pytest and the standard library: plugins of the development environment stay out, which
-# also keeps pytest's start-up short.
-BASE_ENV = {
-    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PYTHONHASHSEED": "0",
-    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-    "HOME": os.environ.get("HOME", "/tmp"),
-    "LANG": "C.UTF-8",
-}
-
-
-class Outcome(Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    TIMEOUT = "timeout"
-
-
-@dataclass(frozen=True)
-class Run:
-    outcome: Outcome
-    output: str  # the tail of stdout and stderr, for the assertion message
-
-    @property
-    def passed(self) -> bool:
-        return self.outcome is Outcome.PASSED
-
-
-def _execute(argv: list[str], cwd: Path, env: dict[str, str], limit: float) -> Run:
-    process = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        output, _ = process.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        return Run(Outcome.TIMEOUT, output.decode(errors="replace")[-3000:])
-    text = output.decode(errors="replace")[-3000:]
-    return Run(Outcome.PASSED if process.returncode == 0 else Outcome.FAILED, text)
-
-
-def _pytest(args: list[str]) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
-
-
-def _copy_project(case: Case, source: str, into: Path) -> Path:
-    root = into / "project"
-    shutil.copytree(case.root, root, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / case.target).write_text(source, encoding="utf-8")
-    return root
 
 
 def run_oracle(case: Case, edits: tuple[Edit, ...], limit: float) -> Run:
     """The check the search sees: the case's tests, or its script, on the edited target."""
     source = apply_edits(case.source(), edits)
     with tempfile.TemporaryDirectory(prefix="fixloop-corpus-") as scratch:
-        root = _copy_project(case, source, Path(scratch))
+        root = copy_project(case, source, Path(scratch))
         if case.tests:
-            argv = _pytest(list(case.tests))
+            argv = pytest_argv(list(case.tests))
         else:
             assert case.script is not None
             argv = [sys.executable, case.script]
-        return _execute(argv, root, dict(BASE_ENV), limit)
+        return execute(argv, root, dict(BASE_ENV), limit)
 
 
 def run_hidden(case: Case, edits: tuple[Edit, ...], limit: float) -> Run:
     """The checks the search never sees, run beside the edited target."""
-    source = apply_edits(case.source(), edits)
-    env = dict(BASE_ENV)
-    with tempfile.TemporaryDirectory(prefix="fixloop-hidden-") as scratch:
-        if case.corpus is Corpus.CASES:
-            # A one-file case: the hidden file imports (or runs) prog.py from its own folder.
-            root = Path(scratch)
-            (root / "prog.py").write_text(source, encoding="utf-8")
-            for check in case.hidden:
-                shutil.copy(check, root / check.name)
-            argv = _pytest([check.name for check in case.hidden])
-        else:
-            # A project: hidden/ goes into the fixed copy, with the project's root (and src/)
-            # on sys.path and the project's own configuration and root conftest in force.
-            root = _copy_project(case, source, Path(scratch))
-            shutil.copytree(case.hidden[0].parent, root / "hidden")
-            paths = [str(root)] + ([str(root / "src")] if (root / "src").is_dir() else [])
-            env["PYTHONPATH"] = os.pathsep.join(paths)
-            argv = _pytest(["--rootdir", str(root), "hidden"])
-        return _execute(argv, root, env, limit)
+    return run_hidden_on(case, apply_edits(case.source(), edits), limit)
 
 
 @dataclass(frozen=True)

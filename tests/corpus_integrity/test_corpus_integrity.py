@@ -20,8 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from .cases import (
+from fixloop.bench.corpora import (
     CORPUS,
     PROJECTS,
     Case,
@@ -31,6 +30,7 @@ from .cases import (
     project_case,
     project_folders,
 )
+
 from .runs import Outcome, Verdict, judge
 
 CASES = all_cases()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fixloop.observation import FailureDetail, FrameLocals, Observation, TestOutcome
-from fixloop.repair.engine import CandidateVerdict, Failure, PartialFix
+from fixloop.repair.engine import CandidateVerdict, Failure, PartialCandidate
 from fixloop.repair.failure import failure_of, spread
 from fixloop.repair.llm.context import Keep, Section, compose
 from fixloop.repair.llm.repair_prompt import NARROW_CONTEXT_LINES, PROMPT_CHARS, fix_prompt
@@ -178,7 +178,7 @@ class _Session:
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
         return []
 
-    def best_partial(self) -> PartialFix | None:
+    def best_partial(self) -> PartialCandidate | None:
         return None
 
 

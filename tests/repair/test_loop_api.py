@@ -50,7 +50,9 @@ async def test_run_fix_on_unsaved_source_reports_proof(tmp_path: Path) -> None:
     write(
         tmp_path,
         "test_shapes.py",
-        "from shapes import area\n\ndef test_area():\n    assert area(2, 3) == 6\n",
+        # Two products: with one, `w + h + 1` passes too, and the fix is only "uncertain".
+        "from shapes import area\n\ndef test_area():\n    assert area(2, 3) == 6\n"
+        "    assert area(4, 5) == 20\n",
     )
     buffer = "def area(w, h):\n    return w + h\n"  # the editor's unsaved text
     messages: list[str] = []

@@ -1,113 +1,73 @@
-"""`fixloop bench repair`: the offline engine on the bundled corpus, and warm vs fresh validation.
+"""`fixloop bench repair`: the offline engine on both repair corpora, and warm vs fresh validation.
 
-Part one runs `run_fix` on every corpus case (`prog.py` + `test_prog.py`, intended fix kept apart
-in `fixes.json` as a replace/with pair) and prints the verified rate, how many verified fixes equal the intended fix
-(same text after normalising whitespace, or the same syntax tree), and the median and 95th
-percentile time to a verified fix. Part two takes the first candidates the engine proposes for a
-few small cases and validates them twice in the same run: through the warm fork worker, then
-with a fresh `python -m pytest` process each, and prints candidates per second and the ratio.
-No timing is asserted anywhere; these are figures for the README and the issue.
+Part one runs `run_fix` on every case of `tests/corpus` and `tests/corpus-projects`
+(`fixloop.bench.corpus_run`) and prints, per corpus, how many fixes were verified, how many of
+them are correct (they pass the hidden checks the search never sees) and how many are wrong, and
+the median and 95th percentile time to a verified fix. It exits 1 when a case that the committed
+baseline file marks as fixed is no longer fixed, or when any verified fix is wrong. Part two
+takes the first candidates the engine proposes for a few small cases and validates them twice in
+the same run: through the warm fork worker, then with a fresh `python -m pytest` process each,
+and prints candidates per second and the ratio. No timing is asserted anywhere; these are
+figures for the README and the issue.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
-import json
-import re
-import statistics
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 QUICK_CASES = (
-    "adult_age",
-    "fahrenheit",
-    "mean_empty",
-    "factorial_base",
-    "missing_colon",
-    "hypotenuse_import",
-    "binary_search_hang",
-    "point_init",
-    "inventory_multi",
-    "queue_append_typo",
-    "receipt_str_int",
-    "has_negative",
+    "corpus/adult_age",
+    "corpus/fahrenheit",
+    "corpus/mean_empty",
+    "corpus/factorial_base",
+    "corpus/missing_colon",
+    "corpus/hypotenuse_import",
+    "corpus/binary_search_hang",
+    "corpus/point_init",
+    "corpus/inventory_multi",
+    "corpus/queue_append_typo",
+    "corpus/receipt_str_int",
+    "corpus/has_negative",
+    "corpus/trap_weekly_means_script",
+    "projects/gradebook",
+    "projects/shapes_area",
+    "projects/sensor_peaks_script",
 )
 THROUGHPUT_CASES = ("adult_age", "largest_value", "weekend", "cart_total")
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "repair", help="fix rate and speed of the offline engine on the corpus"
+        "repair", help="fix rate, correctness and speed of the offline engine on the corpora"
     )
-    parser.add_argument("--corpus", default=None, help="corpus directory (default tests/corpus)")
+    parser.add_argument("--corpus", default=None, help="one-file corpus (default tests/corpus)")
+    parser.add_argument(
+        "--projects", default=None, help="project corpus (default tests/corpus-projects)"
+    )
+    parser.add_argument(
+        "--corpora", choices=("both", "corpus", "projects"), default="both", help="which to run"
+    )
     parser.add_argument("--quick", action="store_true", help="a small subset for CI")
     parser.add_argument("--sandbox", default="auto")
     parser.add_argument("--budget", type=float, default=60.0)
-    parser.add_argument("--case", action="append", default=[], help="only these cases")
+    parser.add_argument(
+        "--case", action="append", default=[], help="only these cases (NAME or corpus/NAME)"
+    )
+    parser.add_argument("--baseline", default=None, help="baseline file of the fixed cases")
+    parser.add_argument(
+        "--write-baseline", action="store_true", help="record this run's correct fixes as fixed"
+    )
     parser.add_argument(
         "--part",
         choices=("all", "corpus", "validation"),
         default="all",
-        help="the corpus fix rate, the validation speed on generated suites, or both",
+        help="the corpora's fix rate, the validation speed on generated suites, or both",
     )
     parser.set_defaults(handler=handle)
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    name: str
-    verified: bool
-    intended: bool
-    seconds: float
-    candidates: int
-    summary: str
-
-
-def _corpus(path: str | None) -> Path:
-    if path:
-        return Path(path).resolve()
-    here = Path.cwd() / "tests" / "corpus"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[3] / "tests" / "corpus"
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _same_fix(fixed: str, intended: str) -> bool:
-    if _normal(fixed) == _normal(intended):
-        return True
-    try:
-        return ast.dump(ast.parse(fixed)) == ast.dump(ast.parse(intended))
-    except SyntaxError:
-        return False
-
-
-async def _run_case(case: Path, intended: str, settings: Any) -> CaseResult:
-    from fixloop.fixes import FixRequest
-    from fixloop.loop import run_fix
-
-    started = time.monotonic()
-    request = FixRequest(
-        path=Path("prog.py"), root=case, settings=settings, tests=("test_prog.py",)
-    )
-    result = await run_fix(request)
-    seconds = time.monotonic() - started
-    same = bool(result.verified and result.fixed is not None and _same_fix(result.fixed, intended))
-    return CaseResult(
-        case.name,
-        result.verified,
-        same,
-        seconds,
-        result.candidates_tried,
-        result.summary or (result.reason or ""),
-    )
 
 
 async def _throughput(
@@ -205,12 +165,19 @@ def _workers() -> int:
     return PARALLEL_WORKERS
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, int(round(fraction * (len(ordered) - 1)))))
-    return ordered[index]
+def _selected(args: argparse.Namespace) -> list[Any]:
+    from fixloop.bench.corpora import CORPUS, PROJECTS, all_cases
+
+    corpus = Path(args.corpus).resolve() if args.corpus else CORPUS
+    projects = Path(args.projects).resolve() if args.projects else PROJECTS
+    cases = all_cases(corpus, projects)
+    if args.corpora != "both":
+        cases = [case for case in cases if case.corpus.value == args.corpora]
+    if args.case:
+        cases = [case for case in cases if case.id in args.case or case.name in args.case]
+    elif args.quick:
+        cases = [case for case in cases if case.id in QUICK_CASES]
+    return cases
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -222,61 +189,66 @@ def handle(args: argparse.Namespace) -> int:
         budget=args.budget,
         timeout=10.0 if not args.quick else 5.0,
     )
+    code = 0
     if args.part in ("all", "corpus"):
         code = _corpus_part(args, settings)
-        if code:
-            return code
-    if args.part in ("all", "validation"):
+    if args.part in ("all", "validation") and code != 2:
         from fixloop.bench.validation import report
 
         report(settings, quick=args.quick)
-    return 0
+    return code
 
 
 def _corpus_part(args: argparse.Namespace, settings: Any) -> int:
-    corpus = _corpus(args.corpus)
-    if not corpus.is_dir():
-        print(f"bench repair: no corpus at {corpus}")
+    """The corpora: every case through the loop, hidden checks on each fix, the baseline; 1 on a
+    regression or a wrong fix, 2 when nothing was selected."""
+    from fixloop.bench.corpora import CORPUS, Corpus
+    from fixloop.bench.corpus_run import (
+        BASELINE_FILE,
+        CaseRun,
+        corpus_summary,
+        load_baseline,
+        regressions,
+        repair_case,
+        write_baseline,
+    )
+
+    cases = _selected(args)
+    if not cases:
+        print("bench repair: no case selected")
         return 2
-    cases = sorted(p for p in corpus.iterdir() if (p / "prog.py").is_file())
-    fixes_file = corpus / "fixes.json"
-    fixes = json.loads(fixes_file.read_text(encoding="utf-8")) if fixes_file.exists() else {}
-    if args.case:
-        cases = [p for p in cases if p.name in args.case]
-    elif args.quick:
-        cases = [p for p in cases if p.name in QUICK_CASES]
-    results: list[CaseResult] = []
+    runs: list[CaseRun] = []
     for case in cases:
-        fix = fixes.get(case.name, {})
-        original = (case / "prog.py").read_text(encoding="utf-8")
-        intended = original.replace(fix["replace"], fix["with"]) if fix else ""
-        try:
-            result = asyncio.run(_run_case(case, intended, settings))
-        except Exception as exc:  # a broken case is a failed case, not a crashed benchmark
-            result = CaseResult(
-                case.name, False, False, 0.0, 0, f"error: {type(exc).__name__}: {exc}"
-            )
-        results.append(result)
-        mark = "fixed " if result.verified else "FAILED"
-        same = " (intended)" if result.intended else ""
+        run = asyncio.run(repair_case(case, settings))
+        runs.append(run)
+        mark = "fixed " if run.verified else "FAILED"
+        verdict = "" if not run.verified else (" correct" if run.correct else " WRONG")
+        same = (" (intended)" if run.intended else "") + (" (uncertain)" if run.uncertain else "")
         print(
-            f"  {mark} {case.name:28s} {result.seconds:6.2f}s {result.candidates:5d} cand  {result.summary[:60]}{same}",
+            f"  {mark} {run.case_id:40s} {run.seconds:6.2f}s {run.candidates:5d} cand  "
+            f"{run.summary[:60]}{verdict}{same}",
             flush=True,
         )
-    verified = [r for r in results if r.verified]
-    times = [r.seconds for r in verified]
-    total = max(1, len(results))
-    print(
-        f"\nrepair corpus: {len(verified)}/{len(results)} verified ({100 * len(verified) / total:.0f}%), "
-        f"{sum(r.intended for r in verified)} equal the intended fix"
-    )
-    if times:
-        print(
-            f"time to verified fix: median {statistics.median(times):.2f}s, p95 {_percentile(times, 0.95):.2f}s, "
-            f"max {max(times):.2f}s; within 60s: {sum(t <= 60 for t in times)}"
-        )
+        if run.wrong:
+            print("    " + run.hidden_output.strip().replace("\n", "\n    ")[-800:], flush=True)
+    print()
+    for corpus in Corpus:
+        chosen = [run for run in runs if run.corpus is corpus]
+        if chosen:
+            print(f"{corpus.value}: {corpus_summary(chosen)}")
+    baseline_path = Path(args.baseline) if args.baseline else BASELINE_FILE
+    if args.write_baseline:
+        write_baseline(runs, args.budget, baseline_path)
+        print(f"baseline written to {baseline_path}")
+    failures = regressions(runs, load_baseline(baseline_path))
+    wrong = [run.case_id for run in runs if run.wrong]
+    if failures:
+        print(f"no longer fixed (the baseline marks them fixed): {', '.join(failures)}")
+    if wrong:
+        print(f"wrong fixes (verified, fail the hidden checks): {', '.join(wrong)}")
+    corpus_dir = Path(args.corpus).resolve() if args.corpus else CORPUS
     names = THROUGHPUT_CASES[:2] if args.quick else THROUGHPUT_CASES
-    warm_n, warm_s, fresh_n, fresh_s = asyncio.run(_throughput(corpus, settings, names))
+    warm_n, warm_s, fresh_n, fresh_s = asyncio.run(_throughput(corpus_dir, settings, names))
     if warm_n and fresh_n:
         warm_rate = warm_n / warm_s
         fresh_rate = fresh_n / fresh_s
@@ -285,4 +257,4 @@ def _corpus_part(args: argparse.Namespace, settings: Any) -> int:
             f"fresh pytest {fresh_rate:.1f} candidates/s ({1000 / fresh_rate:.0f} ms each, {fresh_n}); "
             f"speed-up {warm_rate / fresh_rate:.0f}x"
         )
-    return 0
+    return 1 if failures or wrong else 0

@@ -4,8 +4,10 @@ An engine receives a `RepairSession` from the loop and proposes candidates throu
 `try_replacement` for new text of the target range, `try_source` for a whole new file, or
 `try_batch` for several whole-file candidates that the loop validates side by side
 (`parallelism` says how many fit at once). The loop applies the guards, runs the oracle in the
-sandbox, records the attempt in the transcript and returns a `CandidateVerdict`; `best_partial`
-says which candidate so far turned some failing tests green without breaking any. The engine
+sandbox, records the attempt in the transcript and returns a `CandidateVerdict`. For a second
+round of edits, `best_partial` says which candidate so far turned some failing tests green
+without breaking any, and `partial_bases` gives such candidates re-run on every test, each with
+what still fails on it, so an engine can search again on top of one. The engine
 stops when `session.solved` is true, when `session.remaining_seconds()` runs out, or when it has
 nothing left to propose, and returns an `EngineReport` (tokens, cost, why it stopped, notes).
 A configuration problem that the user must fix raises `EngineConfigError`. Engines never decide
@@ -34,6 +36,8 @@ VerdictOutcome = Literal[
     "changes check",
     "cheat",
     "guard",
+    "skips work",
+    "overfits",
     "syntax",
     "fails",
     "regression",
@@ -68,14 +72,19 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class PartialFix:
-    """A candidate that turned some previously failing tests green and broke none (not proven):
-    in a multi-round search, the base the next edits build on."""
+class PartialCandidate:
+    """A candidate that turned some failing tests green and broke none (not proven).
 
-    text: str  # the whole new text of the target file
+    `observation` and `failure` are there once the loop has re-run it on every test (see
+    `RepairSession.partial_bases`): what still fails on it, for a second round of edits.
+    """
+
+    text: str
     origin: str
     fixed_tests: frozenset[str]
     still_failing: frozenset[str]
+    observation: Observation | None = None
+    failure: Failure | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,7 @@ class RepairSession(Protocol):
         """Earlier (replacement text, verdict) pairs that failed, oldest first."""
         ...
 
-    def best_partial(self) -> PartialFix | None:
+    def best_partial(self) -> PartialCandidate | None:
         """The candidate so far that fixed the most failing tests and broke none, if any."""
         ...
 
@@ -153,6 +162,12 @@ class RepairSession(Protocol):
     async def try_batch(self, candidates: Sequence[Candidate]) -> list[CandidateVerdict]:
         """Validate whole-file candidates side by side; verdicts in order, [] when the loop
         takes none (solved, out of time, or all seen before)."""
+        ...
+
+    async def partial_bases(self, limit: int) -> Sequence[PartialCandidate]:
+        """Up to `limit` candidates that turned some failing tests green and broke none, best
+        first, each re-run on every test (`observation`, `failure`: what still fails on it):
+        the bases of a second round of edits. Empty when there are none, or no time."""
         ...
 
     def progress(self, message: str) -> None:

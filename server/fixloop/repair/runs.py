@@ -71,9 +71,11 @@ class WarmRuns:
         test_timeout: float | None = None,
         runner: RunnerName | None = None,
         context: bool = False,
+        footprint: bool = False,
     ) -> Observation:
         """The oracle on `text`; `timeout` bounds the child, `test_timeout` each test; with
-        `context`, failing tests also report their locals and printed output."""
+        `context`, failing tests also report their locals and printed output; `footprint`
+        counts the lines a script run runs."""
         request = worker_request(
             self.prepared.oracle,
             overlay={self.prepared.oracle.target: text},
@@ -86,6 +88,7 @@ class WarmRuns:
             memory_mb=self.settings.memory,
             test_timeout=test_timeout,
             context=context,
+            footprint=footprint,
         )
         if self.pool is not None:
             # With isolate_hangs the worker may need one hard timeout per hanging test.

@@ -2,28 +2,66 @@
 
 `SearchState` is shared by every engine of a loop. It counts the candidates validated, drops
 repeats before any guard or sandbox work (`first_sight`), keeps the rejected replacements that
-the model sees as feedback, and holds the candidates that passed, each with its proof.
-
-Room for what comes next, without another restructuring:
-- several passing candidates, ranked: `keep` says how many proven candidates end the search
-  (1 today: the first wins), `passing` holds them all, and `winner` is the best by `rank_key`
-  (a candidate that changes one of the program's checks after every one that does not, then
-  the order they were found in). A candidate that changes a check never ends the search: it
-  is the fallback (`fallback`) while the search looks for one that leaves the checks alone;
-- partial candidates: `note_partial` keeps the candidates that turned some previously failing
-  tests green and broke none (`partials`, best first), the base of a second round of edits.
+the model sees as feedback, and holds the candidates that passed:
+- `passing`: proven by a fresh full-oracle run; `winner` is the best by `rank_key` (one that
+  leaves the program's checks alone before one that changes an assert or raise-guard, then an
+  edit that restores a computation before a guard that skips the failing work, then the smaller
+  edit, then the one nearer the suspicious lines, then the one found first; see
+  `fixloop.repair.shape`). A candidate that changes a check never ends the search: it is the
+  `fallback` while the search looks for one that leaves the checks alone;
+- `runners_up`: candidates that passed their warm check but rank after the winner of the
+  moment, so they were not proven; the comparison of the leading candidates
+  (`fixloop.repair.compare`) runs them, and proves one of them only if it comes out ahead;
+- `partials`: candidates that turned some previously failing tests green and broke none, best
+  first, the base of a second round of edits.
+A search with a `ComparisonWindow` does not end at its first proven candidate: it goes on for a
+bounded number of candidates (or seconds) to find a better one, longer when the best so far is
+a guard; without a window, `keep` proven candidates end it (the first wins when `keep` is 1).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fixloop.fixes import OracleSide
-from fixloop.repair.engine import CandidateVerdict
+from fixloop.repair.engine import CandidateVerdict, PartialCandidate
+from fixloop.repair.shape import NO_SHAPE, EditShape
+
+__all__ = [
+    "MAX_PARTIALS",
+    "ComparisonWindow",
+    "PartialCandidate",
+    "PassingCandidate",
+    "RunnerUp",
+    "SearchState",
+]
 
 MAX_PARTIALS = 20
+MAX_RUNNERS_UP = 8
+
+
+@dataclass(frozen=True)
+class ComparisonWindow:
+    """How far the search goes on after its first proven candidate, to compare it with others:
+    `candidates` more validated or `seconds` more, whichever ends first (the `guard_` values
+    when the best so far is a guard or a rewrite without evidence, `EditShape.tier`), or as
+    soon as `plausible` candidates of the first tier passed."""
+
+    candidates: int = 40
+    # The counts decide on a machine that keeps up; the seconds only cap a slow search (so
+    # the choice can depend on the machine only when it is very slow).
+    seconds: float = 20.0
+    guard_candidates: int = 300
+    guard_seconds: float = 30.0
+    plausible: int = 4
+
+
+def rank_key(shape: EditShape, found: int, changes_check: str = "") -> tuple[int, ...]:
+    """Smaller is better."""
+    return (int(bool(changes_check)), shape.tier, shape.size_class, shape.distance, found)
 
 
 @dataclass(frozen=True)
@@ -34,37 +72,71 @@ class PassingCandidate:
     origin: str
     after: OracleSide  # the proof's verdict
     found: int  # how many candidates had been tried when it was found
+    shape: EditShape = NO_SHAPE
     changes_check: str = ""  # the assert or raise-guard it changes ("" when none)
 
     def rank_key(self) -> tuple[int, ...]:
-        """Smaller is better: leaving the program's checks alone first, then the earliest."""
-        return (int(bool(self.changes_check)), self.found)
+        """Smaller is better."""
+        return rank_key(self.shape, self.found, self.changes_check)
 
 
 @dataclass(frozen=True)
-class PartialCandidate:
-    """A candidate that turned some failing tests green and broke none (not proven)."""
+class RunnerUp:
+    """A candidate that passed its warm check but ranked after the winner, so is not proven."""
 
     text: str
     origin: str
-    fixed_tests: frozenset[str]
-    still_failing: frozenset[str]
+    found: int
+    shape: EditShape
+    changes_check: str = ""
+
+    def rank_key(self) -> tuple[int, ...]:
+        return rank_key(self.shape, self.found, self.changes_check)
 
 
 class SearchState:
-    def __init__(self, original: str, *, keep: int = 1) -> None:
+    def __init__(
+        self,
+        original: str,
+        *,
+        keep: int = 1,
+        window: ComparisonWindow | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.original = original
         self.keep = keep
+        self.window = window
+        self.clock = clock
         self.tried = 0
         self.passing: list[PassingCandidate] = []
+        self.runners_up: list[RunnerUp] = []
         self.partials: list[PartialCandidate] = []
         self._seen: set[str] = set()
         self._rejected: list[tuple[str, CandidateVerdict]] = []
+        self._opened = (0, 0.0)  # (tried, time) when the first candidate was proven
+        self._chosen: str | None = None  # the text the comparison of the leaders chose
 
     @property
     def solved(self) -> bool:
-        """Enough proven candidates that leave the checks alone to end the search."""
-        return sum(1 for p in self.passing if not p.changes_check) >= self.keep
+        """The search may end: enough proven, or the comparison window has closed."""
+        winner = self.winner
+        if winner is None or winner.changes_check:
+            return False
+        if self.window is None:
+            return sum(1 for p in self.passing if not p.changes_check) >= self.keep
+        window = self.window
+        tried, opened = self._opened
+        if winner.shape.tier:
+            return (
+                self.tried - tried >= window.guard_candidates
+                or self.clock() - opened >= window.guard_seconds
+            )
+        plausible = sum(not (c.shape.tier or c.changes_check) for c in self.leaders())
+        return (
+            plausible >= window.plausible
+            or self.tried - tried >= window.candidates
+            or self.clock() - opened >= window.seconds
+        )
 
     @property
     def fallback(self) -> PassingCandidate | None:
@@ -73,7 +145,25 @@ class SearchState:
 
     @property
     def winner(self) -> PassingCandidate | None:
+        """The proven candidate the comparison of the leaders chose, else the best by rank."""
+        for candidate in self.passing:
+            if candidate.text == self._chosen:
+                return candidate
         return min(self.passing, key=PassingCandidate.rank_key, default=None)
+
+    def choose(self, text: str) -> None:
+        """The comparison of the leading candidates prefers this proven candidate."""
+        self._chosen = text
+
+    def leaders(self) -> list[PassingCandidate | RunnerUp]:
+        """Every candidate that passed, proven or not, best first."""
+        everyone: list[PassingCandidate | RunnerUp] = [*self.passing, *self.runners_up]
+        return sorted(everyone, key=lambda c: c.rank_key())
+
+    def outranks_winner(self, shape: EditShape, changes_check: str = "") -> bool:
+        """Would a candidate of this shape, found now, rank before the winner?"""
+        winner = self.winner
+        return winner is None or rank_key(shape, self.tried, changes_check) < winner.rank_key()
 
     def first_sight(self, text: str) -> bool:
         """True (and remembered) the first time `text` comes; False for repeats and the original."""
@@ -86,8 +176,25 @@ class SearchState:
     def count_tried(self, count: int) -> None:
         self.tried += count
 
-    def accept(self, text: str, origin: str, after: OracleSide, *, changes_check: str = "") -> None:
-        self.passing.append(PassingCandidate(text, origin, after, self.tried, changes_check))
+    def accept(
+        self,
+        text: str,
+        origin: str,
+        after: OracleSide,
+        shape: EditShape = NO_SHAPE,
+        *,
+        changes_check: str = "",
+    ) -> None:
+        if not changes_check and not any(not p.changes_check for p in self.passing):
+            self._opened = (self.tried, self.clock())  # the comparison window opens
+        self.passing.append(PassingCandidate(text, origin, after, self.tried, shape, changes_check))
+
+    def note_runner_up(
+        self, text: str, origin: str, shape: EditShape, changes_check: str = ""
+    ) -> None:
+        self.runners_up.append(RunnerUp(text, origin, self.tried, shape, changes_check))
+        self.runners_up.sort(key=RunnerUp.rank_key)
+        del self.runners_up[MAX_RUNNERS_UP:]
 
     def reject(self, replacement: str, verdict: CandidateVerdict) -> None:
         self._rejected.append((replacement, verdict))

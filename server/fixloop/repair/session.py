@@ -19,7 +19,7 @@ from fixloop.observation import Observation
 from fixloop.patch import range_text, replace_lines
 from fixloop.repair.baseline import Baseline
 from fixloop.repair.budget import Budget
-from fixloop.repair.engine import Candidate, CandidateVerdict, Failure, PartialFix
+from fixloop.repair.engine import Candidate, CandidateVerdict, Failure, PartialCandidate
 from fixloop.repair.failure import failure_of
 from fixloop.repair.localise import rank_lines
 from fixloop.repair.runs import WarmRuns
@@ -64,7 +64,7 @@ class LoopSession:
         self.baseline = baseline
         self._budget = budget
         self._state = state
-        self._validator = validator
+        self.validator = validator
         self._runs = runs
         self._transcript = transcript
         self._progress = progress
@@ -87,11 +87,8 @@ class LoopSession:
     def rejected(self) -> Sequence[tuple[str, CandidateVerdict]]:
         return self._state.rejected()
 
-    def best_partial(self) -> PartialFix | None:
-        best = self._state.partials[0] if self._state.partials else None
-        if best is None:
-            return None
-        return PartialFix(best.text, best.origin, best.fixed_tests, best.still_failing)
+    def best_partial(self) -> PartialCandidate | None:
+        return self._state.partials[0] if self._state.partials else None
 
     def progress(self, message: str) -> None:
         if self._progress is not None:
@@ -120,7 +117,17 @@ class LoopSession:
         if self.solved or self.remaining_seconds() <= 0 or not fresh:
             return []
         await asyncio.sleep(0)  # let cancellation in between batches
-        return await self._validator.validate_batch(fresh)
+        return await self.validator.validate_batch(fresh)
+
+    async def partial_bases(self, limit: int) -> Sequence[PartialCandidate]:
+        bases: list[PartialCandidate] = []
+        for partial in list(self._state.partials):
+            if len(bases) >= limit or self.solved or self.remaining_seconds() <= 0:
+                break
+            confirmed = await self.validator.confirm_partial(partial)
+            if confirmed is not None:
+                bases.append(confirmed)
+        return bases
 
     async def try_source(self, text: str, *, origin: str) -> CandidateVerdict:
         if self.solved:
@@ -130,7 +137,7 @@ class LoopSession:
         if not self._state.first_sight(text):
             return CandidateVerdict(False, "duplicate", "already tried")
         await asyncio.sleep(0)  # let cancellation in between candidates
-        return (await self._validator.validate_batch([(text, origin)]))[0]
+        return (await self.validator.validate_batch([(text, origin)]))[0]
 
 
 def open_session(
@@ -172,7 +179,9 @@ def open_session(
         suspicious=suspicious[:20],
         failure=failure.summary,
     )
-    validator = CandidateValidator(prepared, baseline, runs, verifier, guards, state, transcript)
+    validator = CandidateValidator(
+        prepared, baseline, runs, verifier, guards, state, transcript, suspicious
+    )
     return LoopSession(
         prepared,
         target,

@@ -12,6 +12,7 @@ so its check is already a fresh run, and that run on exactly this text is its pr
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 from fixloop.fixes import OracleSide, PreparedRequest
@@ -32,6 +33,10 @@ from fixloop.settings import Settings
 PROOF_STARTUP_SECONDS = 10.0
 OUTPUT_TAIL = 3000
 FEEDBACK_TAIL = 1500
+
+# What a passing proof must show besides passing (None when it does): the script oracle's
+# kept work, for one.
+ProofCheck = Callable[[Observation], CandidateVerdict | None]
 
 
 class Verifier:
@@ -85,6 +90,7 @@ class Verifier:
                 overlay=overlay,
                 timeout=self.settings.timeout,
                 memory_mb=self.settings.memory,
+                footprint=True,  # what the run printed and ran: see repair.footprint
             )
             return await observe_fresh_worker(self.sandbox, root, request, limits)
         run = await run_pytest_fresh(
@@ -144,10 +150,15 @@ class Verifier:
         return CandidateVerdict(False, "passed", "the command exits 0")
 
     async def prove(
-        self, text: str, *, must_pass: frozenset[str] = frozenset()
+        self,
+        text: str,
+        *,
+        must_pass: frozenset[str] = frozenset(),
+        check: ProofCheck | None = None,
     ) -> tuple[CandidateVerdict, OracleSide | None]:
         """The final word on a candidate that passed its check: a fresh full-oracle run, in
-        which every test of `must_pass` (those that ran on the original) must pass."""
+        which every test of `must_pass` (those that ran on the original) must pass, and which
+        must satisfy `check`."""
         passed = self._command_passes.pop(text, None)
         if passed is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
@@ -170,6 +181,9 @@ class Verifier:
                 f"fresh run: {', '.join(sorted(missing)[:3])} did not run",
                 proof.output[-FEEDBACK_TAIL:],
             ), None
+        refusal = check(proof) if check is not None else None
+        if refusal is not None:
+            return refusal, None
         return CandidateVerdict(True, "verified", f"verified: {proof.summary()}"), OracleSide.of(
             proof
         )

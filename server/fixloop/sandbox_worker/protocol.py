@@ -64,6 +64,12 @@ class ResultRecord(_ResultRecordRequired, total=False):
     output: str  # printed before the failure (head and tail); only with `context`
     params: list[list[str]]  # (name, short repr) of the parametrize values of this case
     locals: LocalsRecord  # the target's deepest frame; only with `context`
+    # A script run's footprint: its standard output (the first bytes), how many bytes it wrote,
+    # and (with `footprint`) how often each line of the target ran, as [line, count] pairs.
+    stdout: str
+    stdout_bytes: int
+    hits: list[list[int]]
+    hits_complete: bool  # False when counting stopped at its budget
 
 
 class StreamRecord(TypedDict, total=False):
@@ -89,6 +95,7 @@ class RunRequest(TypedDict, total=False):
     timeout: float  # kills the whole child
     test_timeout: float  # interrupts one test
     coverage: bool
+    footprint: bool  # a script run counts how often each line of the target runs
     stop_on_fail: bool
     order: list[str]
     isolate_hangs: bool

@@ -28,7 +28,7 @@ from enum import IntEnum
 from fixloop.observation import TestOutcome
 from fixloop.patch import unified_diff
 from fixloop.redact import redactor
-from fixloop.repair.engine import Failure, PartialFix, RepairSession
+from fixloop.repair.engine import Failure, PartialCandidate, RepairSession
 from fixloop.repair.llm.prompts import fenced, head_tail, one_line
 from fixloop.repair.llm.testsource import Excerpt, FixtureSource, TestSource, TestSources
 
@@ -283,7 +283,7 @@ def _suspicious(session: RepairSession) -> Section | None:
 
 
 def partial_section(
-    session: RepairSession, partial: PartialFix, redact: Callable[[str], str] | None = None
+    session: RepairSession, partial: PartialCandidate, redact: Callable[[str], str] | None = None
 ) -> Section:
     """Which failing tests the best partial candidate turns green, and its edit."""
     cut = _Cut(redact or redactor(session.root))

@@ -1,5 +1,6 @@
 """The two repair corpora as typed cases: what to copy, what to run, which edits to apply.
 
+Used by `fixloop bench repair`, its CI gate and the corpora's integrity tests alike.
 `tests/corpus/<case>/` holds `prog.py` (and, unless the case is a script, `test_prog.py`), with
 the intended fix, the plausible wrong fixes and the `hangs` flag in `tests/corpus/fixes.json` and
 the hidden checks in `tests/corpus/hidden/test_<case>.py`. `tests/corpus-projects/<name>/` holds
@@ -16,9 +17,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "tests" / "corpus"
-PROJECTS = REPO / "tests" / "corpus-projects"
+
+def _find(name: str) -> Path:
+    """`tests/<name>` of the checkout this package sits in, else of the working directory's."""
+    checkout = Path(__file__).resolve().parents[3] / "tests" / name
+    return checkout if checkout.is_dir() else Path.cwd() / "tests" / name
+
+
+CORPUS = _find("corpus")
+PROJECTS = _find("corpus-projects")
 CASE_FIELDS = {"target", "tests", "intended", "hangs", "classes", "description"}
 OPTIONAL_FIELDS = {"script", "wrong"}
 
@@ -86,10 +93,10 @@ def _edits(raw: Any, where: str) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
-def corpus_cases() -> list[Case]:
-    fixes = json.loads((CORPUS / "fixes.json").read_text(encoding="utf-8"))
+def corpus_cases(corpus: Path = CORPUS) -> list[Case]:
+    fixes = json.loads((corpus / "fixes.json").read_text(encoding="utf-8"))
     cases = []
-    for folder in sorted(p for p in CORPUS.iterdir() if (p / "prog.py").is_file()):
+    for folder in sorted(p for p in corpus.iterdir() if (p / "prog.py").is_file()):
         entry = fixes.get(folder.name)
         if not isinstance(entry, dict):
             continue  # reported by the test that pairs folders with fixes.json entries
@@ -106,7 +113,7 @@ def corpus_cases() -> list[Case]:
                 intended=intended,
                 wrong=_edits(entry.get("wrong", []), f"fixes.json {folder.name} wrong"),
                 hangs=bool(entry.get("hangs", False)),
-                hidden=tuple(sorted((CORPUS / "hidden").glob(f"test_{folder.name}.py"))),
+                hidden=tuple(sorted((corpus / "hidden").glob(f"test_{folder.name}.py"))),
                 classes=tuple(entry.get("classes", ())),
             )
         )
@@ -154,14 +161,14 @@ def project_case(folder: Path) -> Case:
     )
 
 
-def project_folders() -> list[Path]:
-    return sorted(p for p in PROJECTS.iterdir() if p.is_dir() and not p.name.startswith("."))
+def project_folders(projects: Path = PROJECTS) -> list[Path]:
+    return sorted(p for p in projects.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def all_cases() -> list[Case]:
+def all_cases(corpus: Path = CORPUS, projects: Path = PROJECTS) -> list[Case]:
     """Every well-formed case; a malformed one is reported by its own layout test instead."""
-    cases = corpus_cases()
-    for folder in project_folders():
+    cases = corpus_cases(corpus)
+    for folder in project_folders(projects):
         try:
             cases.append(project_case(folder))
         except (LayoutError, ValueError, KeyError, OSError):
