@@ -69,7 +69,8 @@ PROGRAMS = {
             return pay(balance, costs + costs)
 
 
-        final = monthly(100, [30, 40])
+        # A repeated cost, so that dropping repeats (`set(costs)`) is not a fix as well.
+        final = monthly(100, [30, 30, 10])
         assert final == 30
         print(final)
         """,

@@ -230,3 +230,17 @@ async def test_an_unsaved_test_buffer_is_what_runs(tmp_path: Path) -> None:
         root, ["test_stats.py"], settings=settings, overlay={"test_stats.py": unsaved}
     )
     assert edited.failed == 0 and edited.passed == 2, edited
+
+
+@pytest.mark.parametrize("kind", ["local", "bwrap"])
+async def test_a_test_file_that_starts_below_line_one_still_compiles(
+    tmp_path: Path, kind: str
+) -> None:
+    """pytest's rewritten asserts, made strict, keep valid locations wherever the file's code
+    starts (a leading blank line once made every such file a collection error)."""
+    tests = "\n\n# the checks\n" + code(STATS_TESTS).replace(
+        "assert mean([]) == 0.0", "assert mean([1]) == 1"
+    )
+    root = write(tmp_path, {"stats.py": STATS, "test_stats.py": tests})
+    report = await run_tests(root, ["test_stats.py"], settings=settings_for(kind))
+    assert report.failed == 0 and report.passed == 2, report

@@ -9,7 +9,8 @@ per call and per run:
 - where the leaders give different results, the fix is uncertain: the result says so and shows
   each disagreement (the call, and what each candidate gave back);
 - the leader that agrees with the original on the most inputs derived from tests that passed
-  on the original comes first within its tier (there the original is trusted); ties keep the
+  on the original, where the original returned normally, comes first within its tier (there
+  the original is trusted; where it raised, the exception is likelier the bug); ties keep the
   rank order.
 An input on which two runs of the original differ (randomness, the clock) or a call times out
 is left out: it tells nothing.
@@ -144,7 +145,10 @@ async def compare_leaders(
         if original[index] != again[index] or "timeout" in (original[index], *said):
             continue
         told += 1
-        if call.from_passing:
+        # Where the original raised, it is not trusted even on a passing test's neighbour: the
+        # exception is likelier the bug than the intent (a candidate that still raises there
+        # must not win by agreeing with it).
+        if call.from_passing and not original[index].startswith("!"):
             for k, value in enumerate(said):
                 agreement[k] += value == original[index]
         if len(set(said)) > 1 and len(disagreements) < MAX_DISAGREEMENTS:

@@ -125,9 +125,28 @@ class _RewrittenStrict(ast.NodeTransformer):
         return node
 
 
+def _located(tree: ast.Module) -> ast.Module:
+    """`tree` with every node's location filled in and valid. Nodes that pytest's rewriting and
+    this module create carry a start but may lack an end, and `fix_missing_locations` then gives
+    them the module's first line as their end: a test file whose code starts below line 1 would
+    not compile ("AST node line range (2, 1) is not valid")."""
+    ast.fix_missing_locations(tree)
+    for node in ast.walk(tree):
+        start = getattr(node, "lineno", None)
+        if start is None:
+            continue
+        end = getattr(node, "end_lineno", None)
+        if end is None or end < start:
+            node.end_lineno = start  # type: ignore[attr-defined]
+            node.end_col_offset = getattr(node, "col_offset", 0)  # type: ignore[attr-defined]
+        elif end == start and (node.end_col_offset or 0) < (node.col_offset or 0):  # type: ignore[attr-defined]
+            node.end_col_offset = node.col_offset  # type: ignore[attr-defined]
+    return tree
+
+
 def _compile_plain(source: bytes, path: str) -> CodeType:
     tree = _PlainStrict().visit(ast.parse(source, filename=path))
-    return compile(ast.fix_missing_locations(tree), path, "exec", dont_inherit=True)
+    return compile(_located(tree), path, "exec", dont_inherit=True)
 
 
 def _compile_rewritten(source: bytes, path: str, config: Any) -> CodeType:
@@ -136,7 +155,7 @@ def _compile_rewritten(source: bytes, path: str, config: Any) -> CodeType:
     tree = ast.parse(source, filename=path)
     rewrite_asserts(tree, source, path, config)
     tree = _RewrittenStrict().visit(tree)
-    return compile(ast.fix_missing_locations(tree), path, "exec", dont_inherit=True)
+    return compile(_located(tree), path, "exec", dont_inherit=True)
 
 
 def _codes(code: CodeType) -> Iterable[CodeType]:
