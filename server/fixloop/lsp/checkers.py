@@ -1,0 +1,138 @@
+"""Diagnostics from command-line checkers (ruff, mypy, pyright, py_compile) that a fix should clear.
+
+A quick fix on another tool's error carries a `checker` value: which tool reported it (known
+from the diagnostic's `source`), its code, line and message. `parse_checker` reads it back from
+a request and `probe_checker` finds out whether the tool is installed in the user's interpreter.
+
+The repair loop has no checker oracle yet, so a fix is still proved only by the tests covering
+the module (or a run of the file); `checker_report` says exactly that in the result, and never
+that the diagnostic was cleared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from fixloop.lsp.errors import CommandError
+
+Tool = Literal["ruff", "mypy", "pyright", "py_compile"]
+TOOLS: tuple[Tool, ...] = get_args(Tool)
+
+# Diagnostic sources (lower case) as the tools' own editor integrations and problem matchers name
+# them, mapped to the command-line checker that reports the same diagnostics.
+_SOURCES: dict[str, Tool] = {
+    "ruff": "ruff",
+    "mypy": "mypy",
+    "pyright": "pyright",
+    "pylance": "pyright",
+    "basedpyright": "pyright",
+    "py_compile": "py_compile",
+    "python -m py_compile": "py_compile",
+}
+# How each tool runs from the user's interpreter, for messages and the future checker oracle.
+COMMANDS: dict[Tool, str] = {
+    "ruff": "python -m ruff check",
+    "mypy": "python -m mypy",
+    "pyright": "python -m pyright",
+    "py_compile": "python -m py_compile",
+}
+_PROBE_TIMEOUT_SECONDS = 15.0
+_SECRET_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
+
+
+@dataclass(frozen=True)
+class CheckerDiagnostic:
+    """One diagnostic of a known checker: what a fix for it would have to clear."""
+
+    tool: Tool
+    code: str | None
+    line: int  # 1-based
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tool": self.tool, "code": self.code, "line": self.line, "message": self.message}
+
+
+def tool_for_source(source: str | None) -> Tool | None:
+    return _SOURCES.get((source or "").strip().lower())
+
+
+def parse_checker(raw: Any) -> CheckerDiagnostic | None:
+    """The `checker` field of a fix request (absent or null: None); bad values are refused."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise CommandError("checker must be an object {tool, code, line, message}")
+    tool, code, line, message = (raw.get(k) for k in ("tool", "code", "line", "message"))
+    if tool not in TOOLS:
+        raise CommandError(f"checker.tool must be one of {', '.join(TOOLS)}")
+    if code is not None and not isinstance(code, (str, int)):
+        raise CommandError("checker.code must be a string")
+    if isinstance(line, bool) or not isinstance(line, int) or line < 1:
+        raise CommandError("checker.line must be a positive line number")
+    if not isinstance(message, str):
+        raise CommandError("checker.message must be a string")
+    return CheckerDiagnostic(tool, None if code is None else str(code)[:100], line, message[:2000])
+
+
+_installed: dict[tuple[str, Tool], bool] = {}
+
+
+async def probe_checker(tool: Tool, python: str) -> bool:
+    """Is `tool` importable by `python` (the interpreter that runs the user's code)?"""
+    if tool == "py_compile":
+        return True  # the standard library's
+    key = (python, tool)
+    if key in _installed:
+        return _installed[key]
+    # Only a module lookup runs, from "/" so that a file of the workspace cannot shadow the tool,
+    # and without any secret of the server's environment.
+    env = {k: v for k, v in os.environ.items() if not k.upper().endswith(_SECRET_SUFFIXES)}
+    try:
+        process = await asyncio.create_subprocess_exec(
+            python,
+            "-c",
+            "import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)",
+            tool,
+            cwd="/",
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+    except OSError:
+        return False
+    try:
+        found = await asyncio.wait_for(process.wait(), _PROBE_TIMEOUT_SECONDS) == 0
+    except asyncio.TimeoutError:
+        process.kill()
+        await process.wait()
+        return False
+    _installed[key] = found
+    return found
+
+
+def checker_report(checker: CheckerDiagnostic, installed: bool, oracle: str) -> dict[str, Any]:
+    """What a fix result says about the checker: it was not run, and what proved the fix."""
+    tool = COMMANDS[checker.tool]
+    what = f"{checker.tool} {checker.code}" if checker.code else checker.tool
+    if installed:
+        note = (
+            f"{tool} did not run in the sandbox (fixloop has no checker oracle yet): "
+            f"the fix is proved by {oracle} only, not shown to clear {what}"
+        )
+    else:
+        note = (
+            f"{checker.tool} is not installed in the interpreter for your code: the fix is "
+            f"proved by {oracle} only, not shown to clear {what}"
+        )
+    return {**checker.to_json(), "installed": installed, "checked": False, "note": note}
+
+
+def user_python(configured: str) -> str:
+    return configured or sys.executable
