@@ -269,7 +269,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                     this.synced.delete(document.uri.toString());
                     await next(document);
                 },
-                executeCommand: (command, args, next) => this.host.interceptCommand(command, args, async (c, a) => next(c, a)),
+                executeCommand: (command, args, next) => this.host.interceptCommand(command, args, (c, a) => Promise.resolve(next(c, a) as unknown)),
                 handleWorkDoneProgress: (token, params, next) => {
                     // Our own notification shows the loop; the status-bar spinner would repeat it.
                     const sink = this.progressSinks[this.progressSinks.length - 1];
@@ -284,8 +284,8 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 workspace: {
                     configuration: async (params, token, next) => {
                         const settingsNow = await this.host.settings();
-                        const fallback = await next(params, token);
-                        return params.items.map((item, index) => (item.section === SECTION ? settingsNow : Array.isArray(fallback) ? fallback[index] : null));
+                        const fallback: unknown = await next(params, token);
+                        return params.items.map((item, index): unknown => (item.section === SECTION ? settingsNow : Array.isArray(fallback) ? (fallback[index] as unknown) : null));
                     },
                 },
             },

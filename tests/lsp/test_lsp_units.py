@@ -7,7 +7,7 @@ import json
 from fixloop.lsp.checkers import parse_checker, tool_for_source
 from fixloop.lsp.documents import TranscriptSource
 from fixloop.lsp.errors import CommandError, ErrorCode, error_for
-from fixloop.lsp.testplaces import FailingTest, TraceFrame, place_failure, nodeid_at_line
+from fixloop.lsp.testplaces import FailingTest, TraceFrame, nodeid_at_line, place_failure
 from fixloop.lsp.transcripts import build_view, parse_lines
 from fixloop.sandbox.base import SandboxUnavailable
 
@@ -158,7 +158,8 @@ def test_exceptions_become_codes() -> None:
         "sandbox": "bwrap",
     }
     assert error_for(RuntimeError("boom"), "auto").code is ErrorCode.INTERNAL
-    assert "code" not in CommandError("bad argument").result()  # bad-request has no code
+    assert CommandError("bad argument").result()["code"] == "bad-request"
+    assert "code" not in CommandError("not an object", code=None).result()
 
 
 def test_checker_values() -> None:

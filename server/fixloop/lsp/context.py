@@ -95,7 +95,7 @@ class Target:
 
 def argument(args: tuple[Any, ...]) -> Mapping[str, Any]:
     if len(args) != 1 or not isinstance(args[0], Mapping):
-        raise CommandError("expected exactly one object argument")
+        raise CommandError("expected exactly one object argument", code=None)
     return args[0]
 
 

@@ -1,9 +1,11 @@
 """Error codes of the server's commands, so clients switch on a code and never on message text.
 
 Every `fixloop.*` command that cannot do its job answers `{ok: false, code, reason, ...}`: `code`
-is one of `ErrorCode` (absent for bad-request), `reason` is a sentence for the user, and a few codes carry the data a
-client needs to offer the right button (`sandbox` for sandbox-unavailable, `module` for
-missing-package, `missing` for no-model, `fixFound` for stale). `CommandError` is how handlers
+is one of `ErrorCode` (absent only when the argument is not an object at all), `reason` is a
+sentence for the user, and a few codes carry the data a client needs to offer the right button
+(`sandbox` for sandbox-unavailable, `module` for missing-package, `missing` for no-model,
+`fixFound` for stale). Results that report a failing program or failing tests (runFile,
+runTests) also say `ok: false`, but without a code: the command itself did its job. `CommandError` is how handlers
 stop with such an answer; `error_for` turns the exceptions the domain raises into one.
 """
 
@@ -33,7 +35,9 @@ class ErrorCode(str, enum.Enum):
 class CommandError(Exception):
     """Stop a command with `{ok: false, code, reason, **data}`."""
 
-    def __init__(self, reason: str, code: ErrorCode = ErrorCode.BAD_REQUEST, **data: Any) -> None:
+    def __init__(
+        self, reason: str, code: ErrorCode | None = ErrorCode.BAD_REQUEST, **data: Any
+    ) -> None:
         super().__init__(reason)
         self.code = code
         self.data = data
@@ -42,11 +46,10 @@ class CommandError(Exception):
         return failure(self.code, str(self), **{**extra, **self.data})
 
 
-def failure(code: ErrorCode, reason: str, **extra: Any) -> dict[str, Any]:
-    if code is ErrorCode.BAD_REQUEST:
-        # A failure without a code is a bad request: the answer to a malformed command stays
-        # `{ok: false, reason}` as the hostile-input tests pin it (clients read a missing code
-        # as bad-request).
+def failure(code: ErrorCode | None, reason: str, **extra: Any) -> dict[str, Any]:
+    if code is None:
+        # Only a command whose argument is not an object at all: no client sends that, and the
+        # hostile-input tests pin its answer as `{ok: false, reason}`.
         return {"ok": False, "reason": reason, **extra}
     return {"ok": False, "code": code.value, "reason": reason, **extra}
 

@@ -39,8 +39,8 @@ from fixloop.lsp.testplaces import (
     FailingTest,
     is_test_path,
     modules_under_test,
-    place_failure,
     nodeid_at_line,
+    place_failure,
 )
 from fixloop.repair.engine import LineRange
 
