@@ -23,6 +23,11 @@ export default tseslint.config(
         },
     },
     {
+        // The e2e's stand-in test controller: a plain CommonJS extension.
+        files: ['tests/e2e/test_controller/*.js'],
+        languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', process: 'readonly', Buffer: 'readonly' } },
+    },
+    {
         files: ['**/*.mjs'],
         languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', fetch: 'readonly' } },
     },

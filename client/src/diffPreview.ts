@@ -109,9 +109,10 @@ export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.D
             links.push(commandLink('Show Diff', SHOW_DIFF_COMMAND, key));
         }
         links.push(commandLink('Discard', DISCARD_COMMAND, key));
-        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: options.prompt, cancellable: true }, (progress, token) => {
+        // No title: VS Code would join it to the message with ": ", before the links.
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (progress, token) => {
             // A finished bar, not a spinner: nothing is running, the offer waits for the user.
-            progress.report({ increment: 100, message: links.join(' · ') });
+            progress.report({ increment: 100, message: `${options.prompt} ${links.join(' · ')}` });
             return new Promise<void>((resolve) => {
                 preview.close = resolve;
                 // Cancel only closes the notification; the quick-fix menu still offers the fix.

@@ -171,11 +171,13 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
 
     /** Tell the server the settings changed; it pulls them with workspace/configuration or reads them from here. */
     async settingsChanged(): Promise<void> {
-        if (!this.running || !this.client) {
-            return;
-        }
+        // A change that lands while the server starts must not be lost: the start's own package
+        // check and configuration pull may have read the settings before it.
+        await this.lifecycle;
         const settings = await this.host.settings();
-        await this.client.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: settings } });
+        if (this.running && this.client) {
+            await this.client.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: settings } });
+        }
         this.checkOptionalPackages(settings);
     }
 

@@ -5,6 +5,7 @@
  * opens the active document's transcript, where the loop explains itself.
  */
 import * as vscode from 'vscode';
+import { FIXED_SCHEME, ORIGINAL_SCHEME } from './diffPreview';
 import type { DocumentStates, FixloopState } from './fixState';
 
 const LOOK: Record<FixloopState, { icon: string; label: string }> = {
@@ -55,8 +56,13 @@ export class StatusIndicator implements vscode.Disposable {
         this.render();
     }
 
+    /** The active document; in a fix's diff editor, the document the fix is for. */
     private activeUri(): string | undefined {
-        return vscode.window.activeTextEditor?.document.uri.toString();
+        const uri = vscode.window.activeTextEditor?.document.uri;
+        if (uri && (uri.scheme === FIXED_SCHEME || uri.scheme === ORIGINAL_SCHEME)) {
+            return uri.with({ scheme: 'file', query: '' }).toString();
+        }
+        return uri?.toString();
     }
 
     private render(): void {

@@ -46,10 +46,10 @@ function attemptRows(attempt: TranscriptAttempt): string {
         `<td class="num">${attempt.index}</td>`,
         `<td class="time">${relativeTime(attempt.seconds)}</td>`,
         `<td>${escapeHtml(attempt.summary)}${attempt.engine ? `<div class="engine">${escapeHtml(attempt.engine)}</div>` : ''}</td>`,
-        `<td>${lines}</td>`,
-        `<td><span class="badge ${escapeHtml(verdict.replace(/\W+/g, '-'))}">${escapeHtml(verdict)}</span></td>`,
+        `<td class="lines">${lines}</td>`,
+        `<td class="verdict"><span class="badge ${escapeHtml(verdict.replace(/\W+/g, '-'))}">${escapeHtml(verdict)}</span></td>`,
         `<td>${escapeHtml(attempt.reason)}${failing}</td>`,
-        `<td><a href="#" class="toggle" data-diff="${attempt.index}">${attempt.diff ? 'diff' : 'new lines'}</a></td>`,
+        `<td class="more"><a href="#" class="toggle" data-diff="${attempt.index}">${attempt.diff ? 'diff' : 'new lines'}</a></td>`,
         '</tr>',
         `<tr class="diff" id="diff-${attempt.index}" hidden><td colspan="7">${diffHtml(attempt)}</td></tr>`,
     ].join('');
@@ -67,8 +67,9 @@ dl.facts dt { opacity: 0.75; } dl.facts dd { margin: 0; overflow-wrap: anywhere;
 button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 10px; cursor: pointer; }
 table { border-collapse: collapse; width: 100%; margin-top: 12px; table-layout: auto; }
 th, td { text-align: left; vertical-align: top; padding: 3px 8px; border-bottom: 1px solid var(--vscode-panel-border, #8884); overflow-wrap: anywhere; }
-th { font-weight: 600; opacity: 0.8; }
-td.num, td.time { white-space: nowrap; opacity: 0.85; }
+th { font-weight: 600; opacity: 0.8; white-space: nowrap; }
+td.num, td.time, td.lines, td.verdict, td.more { white-space: nowrap; }
+td.num, td.time { opacity: 0.85; }
 .engine, .tests, .note { opacity: 0.75; font-size: 0.9em; }
 .badge { border-radius: 8px; padding: 0 7px; white-space: nowrap; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .badge.verified { background: var(--vscode-testing-iconPassed, #388a34); color: #fff; }
@@ -163,7 +164,7 @@ export class TranscriptPanel implements vscode.Disposable {
         try {
             if (message.type === 'raw') {
                 const document = await vscode.workspace.openTextDocument(vscode.Uri.file(shown.path));
-                await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+                await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Active });
             } else if (message.type === 'reveal' && shown.view.uri && Number.isInteger(message.line) && message.line >= 1) {
                 const end = Number.isInteger(message.end) && message.end >= message.line ? message.end : message.line;
                 const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(shown.view.uri));

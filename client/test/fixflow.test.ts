@@ -34,7 +34,7 @@ let document: vscode.FakeDocument;
 
 /** The link titles of the (last) notification offering a verified fix. */
 function offerLinks(): string[] {
-    const offer = vscode.stub.progress.filter((p) => p.title?.includes('verified a fix')).pop();
+    const offer = vscode.stub.progress.filter((p) => p.messages[0]?.includes('verified a fix')).pop();
     return [...(offer?.messages[0] ?? '').matchAll(/\[([^\]]+)\]\(command:/g)].map((m) => m[1] ?? '');
 }
 
@@ -95,7 +95,7 @@ test('Apply (title bar command) applies the server edit and closes the preview',
 test('Apply from the notification link works too, and closes the notification', async () => {
     server.responses.set('fixloop.fix', verifiedResult(3));
     await runner.fixDocument(document as never, undefined);
-    const offer = vscode.stub.progress.find((p) => p.title?.includes('verified a fix'));
+    const offer = vscode.stub.progress.find((p) => p.messages[0]?.includes('verified a fix'));
     const link = /\[Apply\]\(command:([\w.]+)\?([^)]+)\)/.exec(offer?.messages[0] ?? '');
     assert.ok(link, 'the notification has an Apply link');
     const [, command, encoded] = link;

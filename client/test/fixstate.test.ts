@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 
 function offer() {
-    return vscode.stub.progress.find((p) => p.title?.includes('verified a fix'));
+    return vscode.stub.progress.find((p) => p.messages[0]?.includes('verified a fix'));
 }
 
 function openDiffTab(): void {
@@ -83,7 +83,7 @@ test('a newer fix for the same document replaces the older offer', async () => {
     await runner.fixDocument(document as never, undefined);
     await settle();
     assert.equal(first?.done, true);
-    assert.equal(vscode.stub.progress.filter((p) => p.title?.includes('verified a fix') && !p.done).length, 1);
+    assert.equal(vscode.stub.progress.filter((p) => p.messages[0]?.includes('verified a fix') && !p.done).length, 1);
     const fixed = vscode.stub.executed.filter((c) => c.command === 'vscode.diff').at(-1)?.args[1] as vscode.Uri;
     assert.equal(fixed.scheme, FIXED_SCHEME);
     assert.equal(vscode.stub.providers.get(FIXED_SCHEME)?.provideTextDocumentContent(fixed), FIXED);
@@ -102,6 +102,9 @@ test('the status bar shows the active document, not the last loop', async () => 
     vscode.activate(other);
     assert.equal(status.state, 'no-fix');
     assert.match(status.text, /Fixloop: no fix/);
+    // In the fix's diff editor, the state is the fixed document's.
+    vscode.activate({ ...document, uri: document.uri.with({ scheme: FIXED_SCHEME, query: 'fix=1' }) });
+    assert.equal(status.state, 'verified');
     vscode.activate(undefined);
     assert.equal(status.state, 'idle');
     status.dispose();
@@ -135,6 +138,6 @@ test('discarding tells the server, so the quick-fix menu stops offering it', asy
 test('a fix for another tool\'s error says the checker did not run', async () => {
     server.responses.set('fixloop.fix', { ...verified(3), checker: { tool: 'mypy', code: 'arg-type', line: 2, message: 'x', installed: true, checked: false, note: 'python -m mypy did not run in the sandbox' } });
     await runner.run({ uri: URI, version: 3, checker: { tool: 'mypy', code: 'arg-type', line: 2, message: 'x' } }, 'quickfix');
-    assert.match(offer()?.title ?? '', /Note: python -m mypy did not run in the sandbox/);
+    assert.match(offer()?.messages[0] ?? '', /Note: python -m mypy did not run in the sandbox/);
     assert.deepEqual((server.calls[0]?.argument as { checker?: unknown }).checker, { tool: 'mypy', code: 'arg-type', line: 2, message: 'x' });
 });

@@ -1,8 +1,10 @@
 // A real VS Code for the end-to-end test: code-server 4.96.4 (VS Code 1.96) with the built .vsix
 // installed into a throw-away extensions dir, a temp user-data dir and XDG_CONFIG_HOME, driven
-// by Playwright in Debian's Chromium. This module owns the lifecycle (install, start, stop) and
-// small UI helpers (palette, quick open, notifications, screenshots); the scenarios live in
-// run.mjs and bench.mjs.
+// by Playwright in Debian's Chromium. This module owns the lifecycle (install, start, stop; other
+// extensions from a folder are packaged with vsce and installed too) and small UI helpers
+// (palette, quick open, notifications, menus, the webview, screenshots); the scenarios live in
+// run.mjs and bench.mjs. Every wait is on a state of the page or the disk, with a generous cap,
+// never a fixed pause: the suite runs on shared, busy machines.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,6 +23,9 @@ const CODE_SERVER_DIR =
     join('/var/cache/fixloop', 'code-server');
 const ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.FIXLOOP_CHROMIUM ?? '/usr/bin/chromium';
+const VSCE = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+// How long a step may take on a loaded 2-core machine before it counts as failed.
+export const STEP_TIMEOUT = 120000;
 
 export function vsixPath() {
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -40,7 +45,7 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor(check, { timeout = 30000, interval = 200, what = 'condition' } = {}) {
+export async function waitFor(check, { timeout = STEP_TIMEOUT, interval = 200, what = 'condition' } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
         const value = await check();
@@ -55,6 +60,17 @@ export async function waitFor(check, { timeout = 30000, interval = 200, what = '
 }
 
 /** Every file under `dir` (recursively), for "the key is nowhere on disk" checks. */
+/** Package the extension in `dir` with vsce into `outDir`; returns the .vsix path. */
+function packageExtension(dir, outDir) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const out = join(outDir, `${manifest.name}-${manifest.version}.vsix`);
+    execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return out;
+}
+
 export function filesUnder(dir) {
     const out = [];
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -73,7 +89,7 @@ export function filesUnder(dir) {
  * Chromium page on it. `settings` are merged into the user settings.
  */
 export class VsCode {
-    static async start({ settings = {}, label = 'e2e' } = {}) {
+    static async start({ settings = {}, label = 'e2e', extensions = [], env = {} } = {}) {
         if (!existsSync(ENTRY)) {
             throw new Error(`code-server is not installed in ${CODE_SERVER_DIR}: run scripts/install-code-server.sh`);
         }
@@ -89,6 +105,7 @@ export class VsCode {
         vscode.stateDir = join(vscode.base, 'state');
         cpSync(FIXTURE, vscode.workspace, { recursive: true });
         mkdirSync(join(vscode.userData, 'User'), { recursive: true });
+        vscode.settings = settings;
         writeFileSync(
             join(vscode.userData, 'User', 'settings.json'),
             JSON.stringify(
@@ -103,6 +120,10 @@ export class VsCode {
                     'editor.minimap.enabled': false,
                     'chat.commandCenter.enabled': false,
                     'files.autoSave': 'off',
+                    // Text the test types or inserts lands as it is (settings.json included).
+                    'editor.autoClosingBrackets': 'never',
+                    'editor.autoClosingQuotes': 'never',
+                    'editor.autoIndent': 'none',
                     ...settings,
                 },
                 null,
@@ -114,10 +135,12 @@ export class VsCode {
             XDG_CONFIG_HOME: join(vscode.base, 'config'),
             XDG_DATA_HOME: join(vscode.base, 'data'),
             FIXLOOP_STATE_DIR: vscode.stateDir,
+            ...env,
         };
         delete vscode.env.FIXLOOP_API_KEY;
         const installStarted = Date.now();
-        execFileSync(process.execPath, [ENTRY, '--extensions-dir', vscode.extensions, '--user-data-dir', vscode.userData, '--install-extension', vsix], {
+        const packages = [vsix, ...extensions.map((dir) => packageExtension(dir, vscode.base))];
+        execFileSync(process.execPath, [ENTRY, '--extensions-dir', vscode.extensions, '--user-data-dir', vscode.userData, ...packages.flatMap((file) => ['--install-extension', file])], {
             env: vscode.env,
             stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -273,9 +296,21 @@ export class VsCode {
         }
         await input.waitFor({ state: 'visible' });
         await input.fill(`>${title}`);
-        // Wait until the highlighted row is the command, so Enter cannot pick a stale one.
-        const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
-        await row.waitFor({ state: 'visible', timeout: 20000 });
+        // Wait until the command is listed, then until the highlighted row is exactly it (the
+        // fuzzy order can put "Tasks: Restart Running Task" above "Tasks: Run Task"), so Enter
+        // cannot pick a stale or a neighbouring one.
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 20000 });
+        const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
+        const isTitle = async () => {
+            const label = ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').trim();
+            return label === title || label.startsWith(`${title},`); // "TITLE, KEYBINDING" at most
+        };
+        for (let step = 0; step < 10 && !(await isTitle()); step++) {
+            await page.keyboard.press('ArrowDown');
+        }
+        if (!(await isTitle())) {
+            throw new Error(`the command palette has no entry "${title}"`);
+        }
         await page.keyboard.press('Enter');
     }
 
@@ -310,7 +345,21 @@ export class VsCode {
             const input = await this.quickOpen();
             await input.fill(name, { timeout: 5000 });
             const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-            await waitFor(async () => ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').split(',')[0]?.trim() === name, { timeout: 20000, what: `Quick Open to focus ${name}` });
+            // The label starts with the file name, then details ("recently opened", a dirty mark).
+            const named = new RegExp(`^\\W*${name.replace(/\./g, '\\.')}(,|\\s|$)`);
+            // Recently opened files come first (test_x.py before x.py): move down to the file.
+            await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20000 });
+            let label = '';
+            for (let step = 0; step < 8; step++) {
+                label = ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').trim();
+                if (named.test(label)) {
+                    break;
+                }
+                await page.keyboard.press('ArrowDown');
+            }
+            if (!named.test(label)) {
+                throw new Error(`Quick Open does not list ${name} (focused: "${label}")`);
+            }
             await page.keyboard.press('Enter');
             await active.waitFor({ timeout: 5000 });
         });
@@ -344,12 +393,124 @@ export class VsCode {
         }
     }
 
-    /** Wait for a notification toast containing `text`; returns its locator. */
-    async toast(text, timeout = 90000) {
+    /** Wait for a notification toast containing `text`; returns its locator, at rest. */
+    async toast(text, timeout = STEP_TIMEOUT) {
         const item = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
         await item.waitFor({ state: 'visible', timeout });
-        await sleep(800); // toasts slide in; let the screenshot catch them at rest
+        await this.atRest(item); // toasts slide in; let the screenshot catch them still
         return item;
+    }
+
+    /** Wait until no toast containing `text` is shown. */
+    async toastGone(text, timeout = STEP_TIMEOUT) {
+        await this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first().waitFor({ state: 'hidden', timeout });
+    }
+
+    /** Wait until `locator` stops moving (its box is the same on consecutive frames). */
+    async atRest(locator) {
+        let last = '';
+        await waitFor(
+            async () => {
+                const box = JSON.stringify(await locator.boundingBox().catch(() => null));
+                const still = box === last && box !== 'null';
+                last = box;
+                return still;
+            },
+            { interval: 150, what: 'an animation to end' },
+        );
+    }
+
+    /** Wait until `locator` has faded in (menus and hovers fade; screenshots should not catch it). */
+    async opaque(locator) {
+        await waitFor(async () => (await locator.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).opacity).catch(() => '0')) === '1', {
+            interval: 100,
+            what: 'a fade-in to end',
+        });
+    }
+
+    /** The Fixloop status bar item (its element id ends with the item's id, fixloop.status). */
+    statusItem() {
+        return this.page.locator('.statusbar-item[id$="fixloop.status"]').first();
+    }
+
+    /** Wait until the Fixloop status bar item's text matches `pattern`; returns the text. */
+    async statusMatches(pattern, timeout = STEP_TIMEOUT) {
+        return waitFor(async () => {
+            const text = ((await this.statusItem().textContent().catch(() => '')) ?? '').trim();
+            return pattern.test(text) ? text : undefined;
+        }, { timeout, what: `the Fixloop status to match ${pattern}` });
+    }
+
+    /** The document of the active webview (the transcript view): two nested iframes. */
+    webview() {
+        return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    }
+
+    /** Click an entry of the open context menu. */
+    async contextMenu(text) {
+        const entry = this.page.locator('.context-view .monaco-menu .action-item', { hasText: text }).first();
+        await entry.waitFor({ state: 'visible', timeout: 20000 });
+        await entry.click();
+    }
+
+    /**
+     * Merge `patch` into the user settings (undefined removes a key) the way a user edits
+     * settings.json: in the editor, saved with Ctrl+S (code-server does not watch the file for
+     * changes made behind its back). Resolves once the file on disk holds the new settings.
+     */
+    async writeUserSettings(patch) {
+        const page = this.page;
+        const file = join(this.userData, 'User', 'settings.json');
+        const settings = { ...JSON.parse(readFileSync(file, 'utf8')), ...patch };
+        for (const [key, value] of Object.entries(patch)) {
+            if (value === undefined) {
+                delete settings[key];
+            }
+        }
+        const wanted = JSON.stringify(settings);
+        const tabs = page.locator('.tab', { hasText: 'settings.json' });
+        const open = await tabs.count();
+        await this.palette('Preferences: Open User Settings (JSON)');
+        await page.locator('.tab.active', { hasText: 'settings.json' }).waitFor();
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Delete');
+        await page.keyboard.insertText(JSON.stringify(settings));
+        // The JSON editor may still close a bracket or quote after the cursor: drop what follows.
+        await page.keyboard.press('Control+Shift+End');
+        await page.keyboard.press('Delete');
+        await this.save();
+        await waitFor(() => {
+            try {
+                return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === wanted;
+            } catch {
+                return false; // not written yet, or written half-way
+            }
+        }, { what: 'settings.json to be saved' });
+        await this.palette('View: Close Editor');
+        await waitFor(async () => (await tabs.count()) <= open, { what: 'settings.json to close' });
+    }
+
+    /** After a failed step: close every editor, dropping unsaved changes, so the next starts clean. */
+    async closeAll() {
+        const page = this.page;
+        await page.keyboard.press('Escape');
+        await this.palette('View: Close All Editor Groups');
+        const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" }).first();
+        for (;;) {
+            try {
+                await dontSave.waitFor({ state: 'visible', timeout: 3000 });
+            } catch {
+                break; // no (more) unsaved editors
+            }
+            await dontSave.click();
+        }
+    }
+
+    /** The rows of the Problems panel, as text ("message source [Ln 6, Col 5]"). */
+    async problems() {
+        const rows = this.page.locator('.markers-panel .monaco-list-row');
+        return (await rows.allTextContents()).map((row) => row.replace(/\s+/g, ' ').trim());
     }
 
     /**
@@ -390,7 +551,19 @@ export class VsCode {
         await field.waitFor({ state: 'visible', timeout: 20000 });
         await field.fill(value);
         await field.press('Tab');
-        await sleep(700); // the Settings editor writes after a short debounce
+        // The Settings editor writes after a short debounce: wait for the file to hold the value.
+        // User settings live in User/, a remote's (code-server's) machine settings in Machine/.
+        const file = join(this.userData, scope === 'User' ? 'User' : 'Machine', 'settings.json');
+        await waitFor(
+            () => {
+                try {
+                    return (JSON.parse(readFileSync(file, 'utf8'))[id] ?? '') === value;
+                } catch {
+                    return false; // not written yet, or written half-way
+                }
+            },
+            { what: `${id} = "${value}" in ${file}` },
+        );
         // Close it: its lists keep keyboard focus and swallow the Quick Open shortcut.
         await page.locator('.tab', { hasText: 'Settings' }).locator('.action-label.codicon-close, .codicon-close').first().click();
         await editor.waitFor({ state: 'detached', timeout: 10000 });

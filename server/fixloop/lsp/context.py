@@ -25,6 +25,7 @@ from fixloop.lsp.errors import CommandError, ErrorCode
 from fixloop.settings import Settings
 
 T = TypeVar("T")
+MAX_OUTPUT_CHARS = 20_000
 
 
 class ServerContext(Protocol):
@@ -126,6 +127,11 @@ def is_current(server: ServerContext, target: Target) -> bool:
     if not target.is_open:
         return document is None and server.file_text(target.path) == target.text
     return document is not None and document.version == target.version
+
+
+def cap_output(text: str) -> str:
+    """A program's output as a result carries it: at most MAX_OUTPUT_CHARS characters."""
+    return text if len(text) <= MAX_OUTPUT_CHARS else text[:MAX_OUTPUT_CHARS] + "\n[truncated]"
 
 
 def range_argument(raw: Any) -> types.Range | None:

@@ -32,6 +32,9 @@ class ErrorCode(str, enum.Enum):
     INTERNAL = "internal"  # a bug or an unexpected failure; the log has the details
 
 
+STALE_REASON = "the document changed while fixloop was working; run it again"
+
+
 class CommandError(Exception):
     """Stop a command with `{ok: false, code, reason, **data}`."""
 

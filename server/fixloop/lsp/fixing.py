@@ -31,9 +31,8 @@ from fixloop.lsp.context import (
 )
 from fixloop.lsp.documents import DocumentState, TranscriptSource, VerifiedFix
 from fixloop.lsp.edits import enclosing_function, minimal_text_edit, selection_lines, workspace_edit
-from fixloop.lsp.errors import CommandError, ErrorCode, error_for
+from fixloop.lsp.errors import STALE_REASON, CommandError, ErrorCode, error_for
 from fixloop.lsp.progress import LoopProgress
-from fixloop.lsp.runs import STALE
 from fixloop.lsp.sandboxinfo import resolve_sandbox
 from fixloop.lsp.testplaces import (
     FailingTest,
@@ -89,7 +88,7 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
     raw = argument(args)
     target = target_of(server, raw, allow_closed=True)
     if raw.get("version") is not None and raw.get("version") != target.version:
-        return _failed(target, CommandError(STALE, ErrorCode.STALE))
+        return _failed(target, CommandError(STALE_REASON, ErrorCode.STALE))
     tests = _tests_argument(raw.get("tests"))
     checker = parse_checker(raw.get("checker"))
     if tests and is_test_path(target.relative_path):
@@ -133,10 +132,12 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
     except asyncio.CancelledError:
         progress.end("cancelled")
         raise
-    except Exception as exc:  # a sandbox or configuration problem: say what it was
-        log.exception("fix failed")
+    except Exception as exc:  # a sandbox, configuration or usage problem: say what it was
+        error = error_for(exc, server.settings.sandbox)
+        if error.code is ErrorCode.INTERNAL:
+            log.exception("fix failed")
         progress.end("failed")
-        return _failed(target, error_for(exc, server.settings.sandbox))
+        return _failed(target, error)
     sandbox = await resolve_sandbox(server.settings)
     if result.transcript:
         state.transcript = server.documents.last_transcript = TranscriptSource(
@@ -167,7 +168,7 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
         payload["checker"] = checker_report(checker, installed, oracle)
     if not is_current(server, target):
         progress.end("dropped: the document changed")
-        dropped = CommandError(STALE, ErrorCode.STALE)
+        dropped = CommandError(STALE_REASON, ErrorCode.STALE)
         return {
             **payload,
             **dropped.result(stale=True, fixFound=result.verified),

@@ -13,7 +13,15 @@ from __future__ import annotations
 import importlib
 from typing import Any, Literal
 
-from fixloop.lsp.context import ServerContext, argument, range_argument, run_tracked, target_of
+from fixloop.lsp.context import (
+    MAX_OUTPUT_CHARS,
+    ServerContext,
+    argument,
+    cap_output,
+    range_argument,
+    run_tracked,
+    target_of,
+)
 from fixloop.lsp.edits import creation_edit, selection_lines
 from fixloop.lsp.errors import CommandError, ErrorCode, error_for
 from fixloop.lsp.progress import LoopProgress
@@ -21,7 +29,6 @@ from fixloop.settings import ModelConfig, model_config
 
 Missing = Literal["model", "key"]
 TASK_OWNER = "fixloop:task"  # tasks belong to no document; fixloop.cancel {} reaches them here
-_MAX_OUTPUT_CHARS = 20_000
 
 
 def missing_model_parts(config: ModelConfig) -> list[Missing]:
@@ -136,14 +143,10 @@ async def task_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str
         "scriptName": solved.script_name,
         "script": solved.script or "",
         "files": [_produced_file(f) for f in solved.files],
-        "output": cap(solved.output),
+        "output": cap_output(solved.output),
         "folder": raw.get("folder"),
         "reason": solved.reason or None,
     }
-
-
-def cap(text: str) -> str:
-    return text if len(text) <= _MAX_OUTPUT_CHARS else text[:_MAX_OUTPUT_CHARS] + "\n[truncated]"
 
 
 def _produced_file(produced: Any) -> dict[str, Any]:
@@ -151,6 +154,6 @@ def _produced_file(produced: Any) -> dict[str, Any]:
         text: str | None = produced.data.decode("utf-8")
     except UnicodeDecodeError:
         text = None  # binary output: the client offers to save it, it cannot show it
-    if text is not None and len(text) > _MAX_OUTPUT_CHARS * 50:
+    if text is not None and len(text) > MAX_OUTPUT_CHARS * 50:
         text = None
     return {"name": produced.name, "size": len(produced.data), "text": text}

@@ -23,6 +23,7 @@ from fixloop.lsp.context import (
     ServerContext,
     Target,
     argument,
+    cap_output,
     is_current,
     run_tracked,
     target_of,
@@ -33,12 +34,15 @@ from fixloop.lsp.diagnostics import (
     run_diagnostics,
     test_diagnostics,
 )
-from fixloop.lsp.errors import CommandError, ErrorCode, error_for, sandbox_unavailable
-from fixloop.lsp.models import cap
+from fixloop.lsp.errors import (
+    STALE_REASON,
+    CommandError,
+    ErrorCode,
+    error_for,
+    sandbox_unavailable,
+)
 from fixloop.lsp.testplaces import FailingTest, TraceFrame, is_test_path, relative_frame
 from fixloop.settings import Settings
-
-STALE = "the document changed while fixloop was working; run it again"
 
 
 async def run_file_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str, Any]:
@@ -52,7 +56,7 @@ async def run_file_command(server: ServerContext, args: tuple[Any, ...]) -> dict
         run_file(target.path, root=target.root, settings=server.settings, source=target.text),
     )
     if not is_current(server, target):
-        raise CommandError(STALE, ErrorCode.STALE, stale=True)
+        raise CommandError(STALE_REASON, ErrorCode.STALE, stale=True)
     if result.status is Status.SANDBOX_ERROR:
         raise sandbox_unavailable(result.sandbox or server.settings.sandbox, result.note)
     diagnostics = run_diagnostics(result, target.place(), server.encoding)
@@ -67,8 +71,8 @@ async def run_file_command(server: ServerContext, args: tuple[Any, ...]) -> dict
         "sandbox": result.sandbox,
         "protected": result.protected,
         "note": result.note,
-        "stdout": cap(result.stdout),
-        "stderr": cap(result.stderr),
+        "stdout": cap_output(result.stdout),
+        "stderr": cap_output(result.stderr),
         "error": None
         if error is None
         else {"type": error.type, "message": error.message, "line": error.line},
@@ -171,7 +175,7 @@ async def run_tests_command(server: ServerContext, args: tuple[Any, ...]) -> dic
     except Exception as exc:
         raise error_for(exc, settings.sandbox) from exc
     if not is_current(server, target):
-        raise CommandError(STALE, ErrorCode.STALE, stale=True)
+        raise CommandError(STALE_REASON, ErrorCode.STALE, stale=True)
     # Placing failures reads and parses the test files and modules: off the event loop.
     marks = await asyncio.to_thread(
         test_diagnostics,

@@ -27,10 +27,10 @@ from fixloop.lsp.actions import code_actions
 from fixloop.lsp.config import SECTION, parse_settings, settings_section
 from fixloop.lsp.documents import DocumentStates
 from fixloop.lsp.edits import UTF16
-from fixloop.lsp.errors import CommandError, ErrorCode
+from fixloop.lsp.errors import STALE_REASON, CommandError, ErrorCode
 from fixloop.lsp.features import COMMANDS, guarded
 from fixloop.lsp.protocol import FixloopProtocol
-from fixloop.lsp.runs import STALE, run_file_command
+from fixloop.lsp.runs import run_file_command
 from fixloop.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def build_server() -> FixloopServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: FixloopServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.invalidate(params.text_document.uri, STALE, ErrorCode.STALE)
+        ls.invalidate(params.text_document.uri, STALE_REASON, ErrorCode.STALE)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FixloopServer, params: types.DidSaveTextDocumentParams) -> None:

@@ -189,7 +189,12 @@ def build_view(
             before = _text(record.get("summary"))
         elif kind == "baseline":
             before = before or _text(record.get("summary"))
-            failing_before = tuple(_text(t) for t in record.get("failing") or ())
+            # Test ids only: a script or command oracle has one pseudo-test named after it.
+            failing_before = tuple(
+                _text(t)
+                for t in record.get("failing") or ()
+                if _text(t) not in ("script", "command")
+            )
         elif kind == "result":
             verified = bool(record.get("verified"))
             if verified:
