@@ -274,6 +274,13 @@ export class VsCode {
 
     async screenshot(name) {
         mkdirSync(OUTPUT_DIR, { recursive: true });
+        // No tooltip of whatever the mouse last touched (a tab's path) in the picture.
+        await this.page.mouse.move(200, 700);
+        await this.page
+            .locator('.workbench-hover-container')
+            .first()
+            .waitFor({ state: 'hidden', timeout: 5000 })
+            .catch(() => undefined); // a hover that stays is only cosmetic
         const path = join(OUTPUT_DIR, `${name}.png`);
         await this.page.screenshot({ path });
         return path;

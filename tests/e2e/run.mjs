@@ -58,6 +58,8 @@ async function main() {
         for (const [name, flow, item] of FLOWS.filter((_f, index) => only.length === 0 || only.includes(index + 1))) {
             const flowStarted = Date.now();
             try {
+                // Each step starts without the previous step's messages (and its screenshots too).
+                await vscode.palette('Notifications: Clear All Notifications');
                 const detail = await flow(vscode);
                 results.push({ name, ok: true });
                 console.log(`PASS ${name} [issue 13: ${item}] (${((Date.now() - flowStarted) / 1000).toFixed(1)} s): ${detail}`);
