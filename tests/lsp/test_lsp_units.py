@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from fixloop.lsp.checkers import parse_checker, tool_for_source
+from fixloop.lsp.checkers import parse_checker, probe_checker, tool_for_source
 from fixloop.lsp.documents import TranscriptSource
 from fixloop.lsp.errors import CommandError, ErrorCode, error_for
 from fixloop.lsp.testplaces import FailingTest, TraceFrame, nodeid_at_line, place_failure
 from fixloop.lsp.transcripts import build_view, parse_lines
 from fixloop.sandbox.base import SandboxUnavailable
+from fixloop.settings import Settings
+
+from .conftest import SANDBOX
 
 ACCOUNTS = """class Account:
     def __init__(self, balance):
@@ -176,3 +180,11 @@ def test_checker_values() -> None:
         except CommandError:
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+async def test_checker_probe_asks_the_interpreter_for_user_code(tmp_path: Path) -> None:
+    (tmp_path / "pyright.py").write_text("")  # a project file must not pass for the tool
+    settings = Settings(sandbox=SANDBOX)
+    assert await probe_checker("ruff", settings, tmp_path) is True  # a dev dependency
+    assert await probe_checker("pyright", settings, tmp_path) is False
+    assert await probe_checker("py_compile", settings, tmp_path) is True

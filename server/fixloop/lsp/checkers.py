@@ -2,7 +2,8 @@
 
 A quick fix on another tool's error carries a `checker` value: which tool reported it (known
 from the diagnostic's `source`), its code, line and message. `parse_checker` reads it back from
-a request and `probe_checker` finds out whether the tool is installed in the user's interpreter.
+a request and `probe_checker` asks, in the sandbox, whether the interpreter for the user's code
+has the tool.
 
 The repair loop has no checker oracle yet, so a fix is still proved only by the tests covering
 the module (or a run of the file); `checker_report` says exactly that in the result, and never
@@ -11,14 +12,13 @@ that the diagnostic was cleared.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from fixloop.lsp.errors import CommandError
+from fixloop.settings import Settings
 
 Tool = Literal["ruff", "mypy", "pyright", "py_compile"]
 TOOLS: tuple[Tool, ...] = get_args(Tool)
@@ -42,7 +42,6 @@ COMMANDS: dict[Tool, str] = {
     "py_compile": "python -m py_compile",
 }
 _PROBE_TIMEOUT_SECONDS = 15.0
-_SECRET_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
 
 
 @dataclass(frozen=True)
@@ -80,40 +79,39 @@ def parse_checker(raw: Any) -> CheckerDiagnostic | None:
     return CheckerDiagnostic(tool, None if code is None else str(code)[:100], line, message[:2000])
 
 
-_installed: dict[tuple[str, Tool], bool] = {}
+# Run by the interpreter for user code, in the sandbox: is the tool importable? (The working
+# directory is the project: leave it off the path, so a file of the project cannot pose as it.)
+_PROBE = (
+    "import importlib.util, sys; "
+    "sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+    "sys.exit(importlib.util.find_spec(sys.argv[1]) is None)"
+)
+_installed: dict[tuple[str, str, str, Tool], bool] = {}
 
 
-async def probe_checker(tool: Tool, python: str) -> bool:
-    """Is `tool` importable by `python` (the interpreter that runs the user's code)?"""
+async def probe_checker(tool: Tool, settings: Settings, root: Path) -> bool:
+    """Is `tool` installed in the interpreter that runs the user's code (asked in the sandbox)?"""
     if tool == "py_compile":
         return True  # the standard library's
-    key = (python, tool)
+    key = (settings.sandbox, settings.python, settings.docker_image, tool)
     if key in _installed:
         return _installed[key]
-    # Only a module lookup runs, from "/" so that a file of the workspace cannot shadow the tool,
-    # and without any secret of the server's environment.
-    env = {k: v for k, v in os.environ.items() if not k.upper().endswith(_SECRET_SUFFIXES)}
+    from fixloop.sandbox import Limits, RunSpec, SandboxUnavailable, Status, open_sandbox
+
+    limits = Limits(wall_seconds=_PROBE_TIMEOUT_SECONDS, memory_mb=settings.memory)
     try:
-        process = await asyncio.create_subprocess_exec(
-            python,
-            "-c",
-            "import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)",
-            tool,
-            cwd="/",
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+        sandbox = await open_sandbox(
+            settings.sandbox, python=settings.python or None, image=settings.docker_image
         )
-    except OSError:
-        return False
+    except SandboxUnavailable:
+        return False  # the fix itself reports the sandbox; here the answer is only "not known"
     try:
-        found = await asyncio.wait_for(process.wait(), _PROBE_TIMEOUT_SECONDS) == 0
-    except asyncio.TimeoutError:
-        process.kill()
-        await process.wait()
-        return False
-    _installed[key] = found
+        result = await sandbox.run(RunSpec(argv=("-c", _PROBE, tool), root=root, limits=limits))
+    finally:
+        await sandbox.close()
+    if result.status not in (Status.OK, Status.ERROR):
+        return False  # stopped by a limit (a slow machine): do not remember this answer
+    found = _installed[key] = result.status is Status.OK
     return found
 
 
@@ -132,7 +130,3 @@ def checker_report(checker: CheckerDiagnostic, installed: bool, oracle: str) -> 
             f"proved by {oracle} only, not shown to clear {what}"
         )
     return {**checker.to_json(), "installed": installed, "checked": False, "note": note}
-
-
-def user_python(configured: str) -> str:
-    return configured or sys.executable

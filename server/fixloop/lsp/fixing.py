@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fixloop.lsp.checkers import checker_report, parse_checker, probe_checker, user_python
+from fixloop.lsp.checkers import checker_report, parse_checker, probe_checker
 from fixloop.lsp.context import (
     ServerContext,
     Target,
@@ -163,7 +163,7 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
         "tests": list(tests),
     }
     if checker is not None:
-        installed = await probe_checker(checker.tool, user_python(server.settings.python))
+        installed = await probe_checker(checker.tool, server.settings, target.root)
         oracle = result.proof.command if result.proof else "the tests of the module or a run"
         payload["checker"] = checker_report(checker, installed, oracle)
     if not is_current(server, target):
