@@ -227,7 +227,9 @@ def build_server() -> FixloopServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FixloopServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.settings.run_on_save:
-            task = asyncio.ensure_future(run_file_command(ls, ({"uri": params.text_document.uri},)))
+            # Guarded like the command: a stale or sandbox-less run is an answer, not a crash.
+            run = guarded("fixloop.runFile", run_file_command)
+            task = asyncio.ensure_future(run(ls, {"uri": params.text_document.uri}))
             task.add_done_callback(_log_failure)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
