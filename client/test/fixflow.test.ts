@@ -5,7 +5,7 @@ import { APPLY_COMMAND, FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONT
 import { FixRunner } from '../src/fixRunner';
 import { DocumentStates } from '../src/fixState';
 import type { Problem } from '../src/problems';
-import { capturingLogger, RecordingServer, settle } from './helpers';
+import { capturingLogger, RecordingServer, settle, verifiedFixResult } from './helpers';
 import * as vscode from './vscode-stub';
 
 const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n\nprint(mean([]))\n';
@@ -13,15 +13,8 @@ const FIXED_LINE = '    return sum(xs) / len(xs) if xs else 0.0';
 const URI = 'file:///ws/stats.py';
 
 function verifiedResult(version: number) {
-    return {
-        ok: true,
-        verified: true,
-        summary: 'guard empty xs',
-        proof: 'ZeroDivisionError -> exit 0',
-        diff: '...',
-        transcript: '/state/transcripts/1.jsonl',
-        edit: { documentChanges: [{ textDocument: { uri: URI, version }, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 28 } }, newText: FIXED_LINE }] }] },
-    };
+    const edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 28 } }, newText: FIXED_LINE };
+    return verifiedFixResult(URI, version, [edit], { diff: '...', transcript: '/state/transcripts/1.jsonl' });
 }
 
 let server: RecordingServer;

@@ -5,7 +5,7 @@ import { FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONTEXT } from '../
 import { FixRunner } from '../src/fixRunner';
 import { DocumentStates } from '../src/fixState';
 import { StatusIndicator } from '../src/status';
-import { capturingLogger, RecordingServer, settle } from './helpers';
+import { capturingLogger, RecordingServer, settle, verifiedFixResult } from './helpers';
 import * as vscode from './vscode-stub';
 
 const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n';
@@ -13,13 +13,7 @@ const FIXED = 'def mean(xs):\n    return sum(xs) / len(xs) if xs else 0.0\n';
 const URI = 'file:///ws/stats.py';
 
 function verified(version: number) {
-    return {
-        ok: true,
-        verified: true,
-        summary: 'guard empty xs',
-        proof: 'ZeroDivisionError -> exit 0',
-        edit: { documentChanges: [{ textDocument: { uri: URI, version }, edits: [{ range: { start: { line: 1, character: 28 }, end: { line: 1, character: 28 } }, newText: ' if xs else 0.0' }] }] },
-    };
+    return verifiedFixResult(URI, version, [{ range: { start: { line: 1, character: 28 }, end: { line: 1, character: 28 } }, newText: ' if xs else 0.0' }]);
 }
 
 let server: RecordingServer;

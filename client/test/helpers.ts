@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { CommandDeps } from '../src/commands';
 import type { ExecuteOptions, ServerGateway } from '../src/fixRunner';
 import { Logger, Redactor } from '../src/log';
+import type { LspTextEdit } from '../src/lspEdits';
 import type { Problem } from '../src/problems';
 import { ApiKeyStore } from '../src/secrets';
 import type { SandboxLabel } from '../src/status';
@@ -121,6 +122,18 @@ export function recordingDeps(server: RecordingServer, output: vscode.OutputChan
         reportFailure: (error) => recorded.failures.push(error),
     };
     return { deps, recorded, lines };
+}
+
+/** A verified fix as fixloop.fix returns it: `edits` for `uri` at `version` (plus `extra`). */
+export function verifiedFixResult(uri: string, version: number, edits: LspTextEdit[], extra: object = {}) {
+    return {
+        ok: true,
+        verified: true,
+        summary: 'guard empty xs',
+        proof: 'ZeroDivisionError -> exit 0',
+        edit: { documentChanges: [{ textDocument: { uri, version }, edits }] },
+        ...extra,
+    };
 }
 
 /** Let pending promise callbacks (message buttons, .then chains) run. */

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { SERVER_PYTHON, TEST_PYTHON } from './checks.mjs';
 import { cancelAndStaleFlow, debugSelectionFlow, discardAndStatusFlow, otherToolsFlow, quickFixFlow, runTestsFlow, testingViewFlow } from './flows_fix.mjs';
 import { apiKeyFlow, missingInterpreterFlow, missingPackageFlow, modelFlow, sandboxProblemFlow } from './flows_setup.mjs';
-import { OUTPUT_DIR, ROOT, VsCode } from './harness.mjs';
+import { OUTPUT_DIR, ROOT } from './harness.mjs';
+import { Workbench } from './workbench.mjs';
 
 const README_SHOTS = {
     '02-diff-preview': 'diff-preview.png',
@@ -46,7 +47,7 @@ async function main() {
     const update = process.argv.includes('--update-screenshots');
     const results = [];
     const started = Date.now();
-    const vscode = await VsCode.start({
+    const vscode = await Workbench.start({
         // User code runs with the project's interpreter (it has pytest, as a project with tests
         // does); the server itself runs on the system python3 with nothing but the bundle.
         settings: { 'fixloop.serverPython': SERVER_PYTHON, 'fixloop.python': TEST_PYTHON, 'fixloop.logLevel': 'debug', 'fixloop.sandbox': process.env.FIXLOOP_E2E_SANDBOX ?? 'auto', ...(process.env.FIXLOOP_E2E_TRACE ? { 'fixloop.trace.server': 'verbose' } : {}) },
