@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from fixloop.lsp.context import ServerContext, argument
@@ -172,16 +172,12 @@ def build_view(
                     verdict=verdict,
                     reason=reason,
                     lines=_span(lines),
-                    diff=source.fix_diff
-                    if source and verdict == "verified" and source.fix_diff
-                    else _diff(source.text if source else None, file, lines, snippet),
+                    diff=_diff(source.text if source else None, file, lines, snippet),
                     text=snippet,
                     failing=tuple(_text(t) for t in record.get("failing") or ()),
                     ms=int(record.get("ms") or 0),
                 )
             )
-            if verdict == "verified":
-                after = reason.removeprefix("verified: ")
             continue
         if kind == "engine":
             engine = _text(record.get("name"))
@@ -199,6 +195,9 @@ def build_view(
             verified = bool(record.get("verified"))
             if verified:
                 outcome = f"verified: {_text(record.get('origin'))}"
+                attempts = _mark_winner(attempts, _text(record.get("origin")), source)
+                winner = next((a for a in attempts if a.verdict == "verified"), None)
+                after = winner.reason.removeprefix("verified: ") if winner else ""
             elif record.get("nothing_to_fix"):
                 outcome = "nothing to fix: the oracle passes"
             else:
@@ -223,6 +222,27 @@ def build_view(
         attempts=tuple(attempts),
         events=tuple(events),
     )
+
+
+def _mark_winner(
+    attempts: list[Attempt], origin: str, source: TranscriptSource | None
+) -> list[Attempt]:
+    """The attempts with only the fix the loop returned marked "verified" (with the fix's own
+    diff); the other proven candidates, which the search compared and ranked after it, become
+    "proven"."""
+    proven = [a for a in attempts if a.verdict == "verified"]
+    chosen = next((a for a in reversed(proven) if a.summary == origin), None)
+    marked = []
+    for attempt in attempts:
+        if attempt is chosen:
+            diff = source.fix_diff if source and source.fix_diff else attempt.diff
+            attempt = replace(attempt, diff=diff)
+        elif attempt.verdict == "verified":
+            attempt = replace(
+                attempt, verdict="proven", reason=f"{attempt.reason}; ranked after the fix"
+            )
+        marked.append(attempt)
+    return marked
 
 
 def _source_for(server: ServerContext, uri: Any) -> TranscriptSource | None:
