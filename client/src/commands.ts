@@ -2,22 +2,23 @@
  * The extension's commands. Each client command ID differs from the server command it forwards
  * to (the language client registers the server's IDs itself): `fixloop.debugSelection` runs the
  * server's `fixloop.fix` with the selection, `fixloop.runCurrentFile` its `fixloop.runFile`, and
- * so on. Handlers only gather arguments from the editor and hand over to the flows.
+ * so on. Handlers only gather arguments from the editor and hand over to the flows; a failed
+ * server command becomes the problem its error code names.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ApplyOutcome } from './diffPreview';
+import { APPLY_COMMAND, type ApplyOutcome, DISCARD_COMMAND, SHOW_DIFF_COMMAND } from './diffPreview';
 import type { FixOutcome, ServerGateway } from './fixRunner';
 import type { InterpreterChoice } from './interpreter';
 import type { Logger, Redactor } from './log';
 import type { LspWorkspaceEdit } from './lspEdits';
-import { INSTALL_OPTIONAL_COMMAND, pipArguments } from './problems';
-import { describeResult, describeRun, ServerCommand } from './protocol';
+import { INSTALL_OPTIONAL_COMMAND, needsUserAction, pipArguments, type Problem, problemFor, SET_API_KEY_COMMAND } from './problems';
+import { type CommandFailure, describeResult, describeRun, errorCode, isFailure, ServerCommand } from './protocol';
 import { ApiKeyStore, cleanApiKey, validateApiKeyInput } from './secrets';
-import type { StatusIndicator } from './status';
-import { openMarkdown, renderGeneratedTests, renderTaskResult, showTranscript } from './views';
+import type { SandboxLabel } from './status';
+import { renderGeneratedTests, renderTaskResult } from './views';
 
 export const ClientCommand = {
     debugSelection: 'fixloop.debugSelection',
@@ -28,11 +29,13 @@ export const ClientCommand = {
     solveTask: 'fixloop.solveTask',
     cancel: 'fixloop.cancelRun',
     showTranscript: 'fixloop.showTranscript',
-    setApiKey: 'fixloop.setApiKey',
+    setApiKey: SET_API_KEY_COMMAND,
     clearApiKey: 'fixloop.clearApiKey',
     restartServer: 'fixloop.restartServer',
-    applyFix: 'fixloop.applyPreviewedFix',
-    discardFix: 'fixloop.discardPreviewedFix',
+    applyFix: APPLY_COMMAND,
+    discardFix: DISCARD_COMMAND,
+    showFixDiff: SHOW_DIFF_COMMAND,
+    fixTestItem: 'fixloop.fixTestItem',
     showOutput: 'fixloop.showOutput',
     installOptional: INSTALL_OPTIONAL_COMMAND,
 } as const;
@@ -45,12 +48,19 @@ export interface CommandDeps {
         resetMissingReports(): void;
     };
     readonly runner: { fixDocument(document: vscode.TextDocument, range: vscode.Range | undefined): Promise<FixOutcome> };
-    readonly previews: { apply(): Promise<ApplyOutcome>; discard(): Promise<void> };
+    readonly previews: { apply(target?: unknown): Promise<ApplyOutcome>; discard(target?: unknown): Promise<void>; showDiff(target?: unknown): Promise<void> };
+    readonly tests: { fromTestItem(item: unknown): Promise<FixOutcome | undefined> };
+    /** Show the transcript of `uri`'s last fix (or the last one). */
+    readonly showTranscript: (uri?: string) => Promise<void>;
+    /** Open a read-only document (closes without a prompt to save). */
+    readonly openReadOnly: (name: string, content: string) => Promise<unknown>;
     readonly keys: ApiKeyStore;
     readonly redactor: Redactor;
-    readonly status: StatusIndicator;
+    /** A run reported the sandbox it used. */
+    readonly sandboxUsed: (sandbox: SandboxLabel) => void;
     readonly log: Logger;
     readonly output: vscode.OutputChannel;
+    readonly reportProblem: (problem: Problem) => void;
     readonly reportFailure: (error: unknown) => void;
 }
 
@@ -89,6 +99,7 @@ async function saveGeneratedTests(target: string, code: string, near: vscode.Uri
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const { server, log } = deps;
+    const problem = (failure: CommandFailure) => deps.reportProblem(problemFor(failure, server.interpreter?.path));
 
     /** Run a server command with a progress notification; failures become one clear message. */
     async function withServer<T>(title: string, command: string, argument: object): Promise<T | undefined> {
@@ -117,11 +128,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
                 return undefined;
             }
             const result = await withServer<Record<string, unknown>>(`Fixloop: running ${path.basename(editor.document.uri.fsPath)}`, ServerCommand.runFile, { uri: editor.document.uri.toString() });
-            if (result?.ok === false && typeof result.reason === 'string') {
-                deps.reportFailure(new Error(result.reason));
+            if (isFailure(result)) {
+                if (errorCode(result) !== 'stale') {
+                    problem(result);
+                }
             } else if (result !== undefined) {
                 log.info(`run ${path.basename(editor.document.uri.fsPath)}: ${describeRun(result)}`);
                 vscode.window.setStatusBarMessage(`Fixloop: ${describeRun(result)}`, 8000);
+                if (typeof result.sandbox === 'string' && typeof result.protected === 'boolean') {
+                    deps.sandboxUsed({ name: result.sandbox, protected: result.protected });
+                }
             }
             return result;
         },
@@ -131,8 +147,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
                 return undefined;
             }
             const result = await withServer<Record<string, unknown>>(`Fixloop: testing ${path.basename(editor.document.uri.fsPath)}`, ServerCommand.runTests, { uri: editor.document.uri.toString() });
-            if (result?.ok === false && typeof result.reason === 'string' && result.failed === undefined) {
-                deps.reportFailure(new Error(result.reason));
+            if (isFailure(result)) {
+                if (errorCode(result) !== 'stale') {
+                    problem(result);
+                }
             } else if (result !== undefined) {
                 vscode.window.setStatusBarMessage(`Fixloop tests: ${describeResult(result)}`, 8000);
             }
@@ -152,6 +170,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             if (result === undefined) {
                 return undefined;
             }
+            if (isFailure(result) && needsUserAction(result)) {
+                problem(result); // no model, no key, no sandbox: say exactly what, with buttons
+                return result;
+            }
             const edit = result?.edit as LspWorkspaceEdit | undefined;
             if (edit && typeof edit === 'object') {
                 const choice = await vscode.window.showInformationMessage(`Fixloop generated tests${typeof result.summary === 'string' ? `: ${result.summary}` : ''}. Add them to the workspace?`, 'Add Tests', 'Discard');
@@ -162,7 +184,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             }
             const markdown = renderGeneratedTests(result);
             if (markdown) {
-                await openMarkdown(markdown);
+                await deps.openReadOnly('Generated tests.md', markdown);
                 const target = typeof result.path === 'string' && result.path ? result.path : undefined;
                 const code = typeof result.text === 'string' ? result.text : undefined;
                 if (target && code) {
@@ -195,22 +217,24 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
                 return undefined;
             }
             const result = await withServer<unknown>('Fixloop: solving the task in the sandbox', ServerCommand.task, { text, folder: folder.uri.fsPath });
-            if (result !== undefined) {
-                await openMarkdown(renderTaskResult(text, result));
+            if (isFailure(result) && needsUserAction(result)) {
+                problem(result);
+            } else if (result !== undefined) {
+                // Read-only: the user reads or copies it, and it closes without a save prompt.
+                await deps.openReadOnly('Fixloop task result.md', renderTaskResult(text, result));
             }
             return result;
         },
         [ClientCommand.cancel]: async () => {
             try {
                 await server.execute(ServerCommand.cancel, {});
-                deps.status.set('idle');
             } catch (error) {
                 deps.reportFailure(error);
             }
         },
         [ClientCommand.showTranscript]: async () => {
             try {
-                await showTranscript(server, undefined, vscode.window.activeTextEditor?.document.uri.toString());
+                await deps.showTranscript(vscode.window.activeTextEditor?.document.uri.toString());
             } catch (error) {
                 deps.reportFailure(error);
             }
@@ -247,8 +271,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             }
             return ok;
         },
-        [ClientCommand.applyFix]: () => deps.previews.apply(),
-        [ClientCommand.discardFix]: () => deps.previews.discard(),
+        // From the title bar (the diff's URI), a notification link (the document's URI) or the palette.
+        [ClientCommand.applyFix]: (target?: unknown) => deps.previews.apply(target),
+        [ClientCommand.discardFix]: (target?: unknown) => deps.previews.discard(target),
+        [ClientCommand.showFixDiff]: (target?: unknown) => deps.previews.showDiff(target),
+        [ClientCommand.fixTestItem]: (item?: unknown) => deps.tests.fromTestItem(item),
         [ClientCommand.showOutput]: () => deps.output.show(true),
         [ClientCommand.installOptional]: async (modules: unknown) => {
             const interpreter = server.interpreter?.path;

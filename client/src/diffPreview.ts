@@ -1,19 +1,28 @@
 /**
- * The diff preview of a verified fix. The original and the fixed text are served as virtual
- * documents (schemes fixloop-original / fixloop-fixed), shown side by side in a diff editor
- * titled with the proof. Apply and Discard appear in the notification and in the diff editor's
- * title bar (context key `fixloop.previewActive`). Apply applies the server's versioned edit
- * only if the document is still at the version the fix was computed on; otherwise the user is
- * told and offered a re-run. Nothing is applied without the user asking.
+ * Verified fixes waiting for the user, one per document, and every place that offers them: a
+ * diff editor (the original and the fixed text served as virtual documents, schemes
+ * fixloop-original / fixloop-fixed, titled with the proof), the diff editor's title bar (Apply
+ * and Discard, context key `fixloop.previewActive`), and a notification with Apply, Show Diff and
+ * Discard links. The notification is a progress notification so that it can be closed: however
+ * the fix is applied (the quick-fix menu, the notification, the title bar), discarded, or made
+ * stale by an edit, every place that offers it closes and the document's state says what
+ * happened. Discard also tells the server, which then stops offering the fix. Apply applies the
+ * server's versioned edit only if the document is still at the version the fix was computed on.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ServerGateway } from './fixRunner';
+import type { DocumentStates } from './fixState';
 import type { Logger } from './log';
 import type { LspWorkspaceEdit } from './lspEdits';
+import { ServerCommand } from './protocol';
 
 export const ORIGINAL_SCHEME = 'fixloop-original';
 export const FIXED_SCHEME = 'fixloop-fixed';
 export const PREVIEW_CONTEXT = 'fixloop.previewActive';
+export const APPLY_COMMAND = 'fixloop.applyPreviewedFix';
+export const DISCARD_COMMAND = 'fixloop.discardPreviewedFix';
+export const SHOW_DIFF_COMMAND = 'fixloop.showPreviewedDiff';
 
 export interface VerifiedFix {
     readonly uri: vscode.Uri;
@@ -28,21 +37,33 @@ export interface VerifiedFix {
 }
 
 export type ApplyOutcome = 'applied' | 'stale' | 'refused' | 'nothing';
+/** Why a waiting fix stopped waiting. */
+export type Settled = 'applied' | 'discarded' | 'stale' | 'replaced';
 
 interface Preview extends VerifiedFix {
     readonly id: number;
     readonly originalUri: vscode.Uri;
     readonly fixedUri: vscode.Uri;
+    /** Closes the offer notification. */
+    close: () => void;
+}
+
+/** A command link for a notification message: `[title](command:id?["uri"])`. */
+export function commandLink(title: string, command: string, uri: string): string {
+    return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([uri]))})`;
 }
 
 export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.Disposable {
-    private pending: Preview | undefined;
+    private readonly pending = new Map<string, Preview>();
+    private latest: string | undefined;
     private nextId = 1;
     private readonly contents = new Map<string, string>();
     private readonly changed = new vscode.EventEmitter<vscode.Uri>();
     readonly onDidChange = this.changed.event;
 
     constructor(
+        private readonly server: ServerGateway,
+        private readonly states: DocumentStates,
         private readonly toWorkspaceEdit: (edit: LspWorkspaceEdit) => Promise<vscode.WorkspaceEdit>,
         private readonly log: Logger,
     ) {}
@@ -51,6 +72,7 @@ export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.D
         return [
             vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, this),
             vscode.workspace.registerTextDocumentContentProvider(FIXED_SCHEME, this),
+            vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event.document, event.contentChanges.length)),
         ];
     }
 
@@ -58,58 +80,69 @@ export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.D
         return this.contents.get(uri.toString()) ?? '';
     }
 
+    /** The fix shown last that still waits, if any. */
     get current(): VerifiedFix | undefined {
-        return this.pending;
+        return this.latest ? this.pending.get(this.latest) : undefined;
     }
 
     /** Remember the fix; with `openDiff`, show the diff editor; then offer Apply / Discard. */
     async show(fix: VerifiedFix, options: { openDiff: boolean; prompt: string }): Promise<void> {
-        this.forget();
+        const key = fix.uri.toString();
+        if (this.pending.has(key)) {
+            await this.settle(key, 'replaced');
+        }
         const id = this.nextId++;
         // The query makes each preview a distinct document, so VS Code never shows a cached one.
         const originalUri = fix.uri.with({ scheme: ORIGINAL_SCHEME, query: `fix=${id}` });
         const fixedUri = fix.uri.with({ scheme: FIXED_SCHEME, query: `fix=${id}` });
-        this.pending = { ...fix, id, originalUri, fixedUri };
+        const preview: Preview = { ...fix, id, originalUri, fixedUri, close: () => undefined };
+        this.pending.set(key, preview);
+        this.latest = key;
         this.contents.set(originalUri.toString(), fix.original);
         this.contents.set(fixedUri.toString(), fix.fixed);
         await vscode.commands.executeCommand('setContext', PREVIEW_CONTEXT, true);
         if (options.openDiff) {
-            const title = `${path.basename(fix.uri.fsPath)}: verified fix (${fix.proof})`;
-            await vscode.commands.executeCommand('vscode.diff', originalUri, fixedUri, title, { preview: true });
+            await this.openDiff(preview);
         }
-        const buttons = options.openDiff ? ['Apply', 'Discard'] : ['Apply', 'Show Diff', 'Discard'];
-        void vscode.window.showInformationMessage(options.prompt, ...buttons).then(async (choice) => {
-            if (this.pending?.id !== id) {
-                return; // another fix replaced this one, or it was applied from the title bar
-            }
-            if (choice === 'Apply') {
-                await this.apply();
-            } else if (choice === 'Discard') {
-                await this.discard();
-            } else if (choice === 'Show Diff') {
-                await vscode.commands.executeCommand('vscode.diff', originalUri, fixedUri, `${path.basename(fix.uri.fsPath)}: verified fix (${fix.proof})`);
-            }
+        const links = [commandLink('Apply', APPLY_COMMAND, key)];
+        if (!options.openDiff) {
+            links.push(commandLink('Show Diff', SHOW_DIFF_COMMAND, key));
+        }
+        links.push(commandLink('Discard', DISCARD_COMMAND, key));
+        // No title: VS Code would join it to the message with ": ", before the links.
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (progress, token) => {
+            // A finished bar, not a spinner: nothing is running, the offer waits for the user.
+            progress.report({ increment: 100, message: `${options.prompt} ${links.join(' · ')}` });
+            return new Promise<void>((resolve) => {
+                preview.close = resolve;
+                // Cancel only closes the notification; the quick-fix menu still offers the fix.
+                token.onCancellationRequested(() => resolve());
+            });
         });
     }
 
-    async apply(): Promise<ApplyOutcome> {
-        const fix = this.pending;
+    async apply(target?: unknown): Promise<ApplyOutcome> {
+        const fix = this.find(target);
         if (!fix) {
             void vscode.window.showInformationMessage('Fixloop: there is no verified fix waiting to be applied.');
             return 'nothing';
         }
-        const document = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === fix.uri.toString());
+        const key = fix.uri.toString();
+        const document = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === key);
         const name = path.basename(fix.uri.fsPath);
         if (!document || document.version !== fix.version) {
-            await this.discard();
+            if (document?.getText() === fix.fixed) {
+                await this.settle(key, 'applied'); // applied elsewhere a moment ago
+                return 'applied';
+            }
+            await this.settle(key, 'stale');
             this.log.info(`fix for ${name} not applied: document is at version ${document?.version ?? 'closed'}, fix was for ${fix.version}`);
             void vscode.window
                 .showWarningMessage(`${name} changed after Fixloop computed this fix, so it was not applied. Run the loop again on the current text?`, 'Re-run')
                 .then((choice) => choice === 'Re-run' && fix.rerun());
             return 'stale';
         }
-        const edit = await this.toWorkspaceEdit(fix.edit);
-        const applied = await vscode.workspace.applyEdit(edit);
+        const applied = await vscode.workspace.applyEdit(await this.toWorkspaceEdit(fix.edit));
         if (!applied) {
             this.log.warn(`VS Code refused the edit for ${name}`);
             void vscode.window
@@ -117,31 +150,88 @@ export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.D
                 .then((choice) => choice === 'Re-run' && fix.rerun());
             return 'refused';
         }
-        this.log.info(`applied verified fix to ${name}: ${fix.summary} (${fix.proof})`);
-        await this.discard();
+        await this.settle(key, 'applied');
         return 'applied';
     }
 
-    async discard(): Promise<void> {
-        const fix = this.pending;
-        this.forget();
-        await vscode.commands.executeCommand('setContext', PREVIEW_CONTEXT, false);
+    async discard(target?: unknown): Promise<void> {
+        const fix = this.find(target);
         if (fix) {
-            await closeTabsShowing(fix.fixedUri);
+            await this.settle(fix.uri.toString(), 'discarded');
+        }
+    }
+
+    async showDiff(target?: unknown): Promise<void> {
+        const fix = this.find(target);
+        if (fix) {
+            await this.openDiff(fix);
         }
     }
 
     dispose(): void {
-        this.forget();
+        for (const preview of this.pending.values()) {
+            preview.close();
+        }
+        this.pending.clear();
+        this.contents.clear();
         this.changed.dispose();
     }
 
-    private forget(): void {
-        if (this.pending) {
-            this.contents.delete(this.pending.originalUri.toString());
-            this.contents.delete(this.pending.fixedUri.toString());
+    /** The fix a command means: a document URI (string or the diff's Uri), else the active or latest. */
+    private find(target: unknown): Preview | undefined {
+        let key: string | undefined;
+        if (typeof target === 'string') {
+            key = target;
+        } else if (target instanceof vscode.Uri) {
+            key = [...this.pending.values()].find((p) => p.fixedUri.toString() === target.toString() || p.originalUri.toString() === target.toString())?.uri.toString() ?? target.toString();
+        } else {
+            const active = vscode.window.activeTextEditor?.document.uri.toString();
+            key = active && this.pending.has(active) ? active : this.latest;
         }
-        this.pending = undefined;
+        return key ? this.pending.get(key) : undefined;
+    }
+
+    private async openDiff(preview: Preview): Promise<void> {
+        const title = `${path.basename(preview.uri.fsPath)}: verified fix (${preview.proof})`;
+        await vscode.commands.executeCommand('vscode.diff', preview.originalUri, preview.fixedUri, title, { preview: true });
+    }
+
+    /** However the document changed, a waiting fix for it is now applied or stale. */
+    private documentChanged(document: vscode.TextDocument, changes: number): void {
+        const key = document.uri.toString();
+        const preview = this.pending.get(key);
+        if (!preview || changes === 0 || document.version === preview.version) {
+            return;
+        }
+        void this.settle(key, document.getText() === preview.fixed ? 'applied' : 'stale');
+    }
+
+    private async settle(key: string, why: Settled): Promise<void> {
+        const preview = this.pending.get(key);
+        if (!preview) {
+            return;
+        }
+        this.pending.delete(key);
+        if (this.latest === key) {
+            this.latest = [...this.pending.keys()].pop();
+        }
+        this.contents.delete(preview.originalUri.toString());
+        this.contents.delete(preview.fixedUri.toString());
+        preview.close();
+        const name = path.basename(preview.uri.fsPath);
+        this.log.info(`fix for ${name}: ${why}`);
+        if (why === 'applied') {
+            this.states.set(key, 'idle', `Applied the verified fix: ${preview.summary} (${preview.proof}).`);
+            vscode.window.setStatusBarMessage(`Fixloop: applied the verified fix to ${name} (${preview.proof})`, 10000);
+        } else if (why === 'discarded') {
+            this.states.set(key, 'idle', 'Discarded the verified fix.');
+            // The server forgets it too, so the quick-fix menu no longer offers it.
+            void this.server.execute(ServerCommand.discard, { uri: key, version: preview.version }).catch((error) => this.log.warn(`discard failed: ${String(error)}`));
+        } else if (why === 'stale') {
+            this.states.set(key, 'stale', `${name} changed after Fixloop found this fix; run the loop again for the new text.`);
+        }
+        await vscode.commands.executeCommand('setContext', PREVIEW_CONTEXT, this.pending.size > 0);
+        await closeTabsShowing(preview.fixedUri);
     }
 }
 

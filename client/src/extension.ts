@@ -1,8 +1,10 @@
 /**
  * Entry point of the Fixloop extension: builds the pieces (output channel and logger, API key
- * store, status bar, diff previews, server, repair flow, commands) and wires their events:
- * settings changes update or restart the server, the Python extension's active environment
- * becomes the interpreter for user code, and a changed API key restarts the server.
+ * store, per-document states and the status bar, diff previews, the transcript view, server,
+ * repair flows, commands) and wires their events: settings changes update or restart the server
+ * (and the sandbox the status bar names), the Python extension's active environment becomes the
+ * interpreter for user code, and a changed API key restarts the server. Quick fixes the server
+ * offers run through the same flows as the palette commands.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -10,15 +12,18 @@ import { ClientCommand, registerCommands } from './commands';
 import { expandPath, needsRestart, readClientSettings, readServerSettings, SECTION } from './config';
 import { FixPreviews } from './diffPreview';
 import { FixRunner } from './fixRunner';
+import { DocumentStates } from './fixState';
 import { ActiveInterpreterProvider, pythonExtensionProvider, resolveUserCodeInterpreter } from './interpreter';
 import { Logger, Redactor, redactingChannel } from './log';
-import { classifyFailure, Problem } from './problems';
-import { isFixArguments, ServerCommand } from './protocol';
+import { Problem, problemForError } from './problems';
+import { isFailure, isFixArguments, isTestTargetArguments, SandboxInfo, ServerCommand } from './protocol';
 import { ApiKeyStore } from './secrets';
 import { FixloopServer } from './server';
 import { StatusIndicator } from './status';
 import { SweepView } from './sweepView';
-import { showTranscript } from './views';
+import { TestFixes } from './testing';
+import { showTranscript as showTranscriptOf, TranscriptPanel } from './transcriptView';
+import { ReadOnlyDocuments } from './views';
 
 let server: FixloopServer | undefined;
 
@@ -29,7 +34,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const log = new Logger(output, redactor, readClientSettings(vscode.workspace.getConfiguration(SECTION)).logLevel);
     const keys = new ApiKeyStore(context.secrets);
     redactor.add(await keys.get());
-    const status = new StatusIndicator(ClientCommand.showTranscript);
+    const states = new DocumentStates();
+    const status = new StatusIndicator(states, ClientCommand.showTranscript);
+    const readOnly = new ReadOnlyDocuments();
+    const transcripts = new TranscriptPanel(log);
     let python: ActiveInterpreterProvider | undefined = undefined;
 
     const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -51,13 +59,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         });
     };
     const reportFailure = (error: unknown) => {
-        const text = error instanceof Error ? error.message : String(error);
-        log.error(text);
-        reportProblem(classifyFailure(text, server?.interpreter?.path));
+        log.error(error instanceof Error ? error.message : String(error));
+        reportProblem(problemForError(error));
     };
 
-    // The server needs the fix flow for quick-fix commands, and the flow needs the server.
-    const flow: { runner?: FixRunner } = {};
+    // The server needs the flows for quick-fix commands, and the flows need the server.
+    const flows: { runner?: FixRunner; tests?: TestFixes } = {};
     server = new FixloopServer({
         extensionPath: context.extensionPath,
         outputChannel: output,
@@ -69,10 +76,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         settings,
         reportProblem,
         interceptCommand: async (command, args, next) => {
-            // "Debug and fix" from the quick-fix menu: same progress, status and result handling
-            // as the palette command, without opening a diff (the menu then offers the fix).
-            if (command === ServerCommand.fix && flow.runner && isFixArguments(args[0])) {
-                return flow.runner.run(args[0], 'quickfix');
+            // Quick fixes: the same progress, state and result handling as the palette commands;
+            // "Debug and fix" only offers the fix (the menu then carries "Apply verified fix").
+            if (command === ServerCommand.fix && flows.runner && isFixArguments(args[0])) {
+                return flows.runner.run(args[0], 'quickfix');
+            }
+            if (command === ServerCommand.fixTest && flows.tests && isTestTargetArguments(args[0])) {
+                return flows.tests.fromArguments(args[0]);
             }
             if (command === ServerCommand.generateTests) {
                 // "Generate tests for selection" from the lightbulb: same UI as the palette command.
@@ -82,17 +92,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         },
     });
     const gateway = server;
-    const previews = new FixPreviews((edit) => gateway.toWorkspaceEdit(edit), log);
-    const runner = new FixRunner(gateway, previews, status, log, reportFailure, (transcript, uri) => showTranscript(gateway, transcript, uri).catch(reportFailure));
-    flow.runner = runner;
+    const showTranscript = (uri?: string) => showTranscriptOf(gateway, transcripts, reportProblem, uri);
+    const refreshSandbox = async () => {
+        try {
+            const info = await gateway.execute<SandboxInfo | Record<string, unknown>>(ServerCommand.sandbox, {});
+            status.setSandbox(isFailure(info) ? undefined : { name: String(info.sandbox), protected: info.protected === true });
+        } catch (error) {
+            log.warn(`could not tell which sandbox runs the code: ${String(error)}`);
+        }
+    };
+    const previews = new FixPreviews(gateway, states, (edit) => gateway.toWorkspaceEdit(edit), log);
+    const runner = new FixRunner(gateway, previews, states, log, reportProblem, (_transcript, uri) => showTranscript(uri).catch(reportFailure));
+    const tests = new TestFixes(gateway, runner, reportProblem, log);
+    flows.runner = runner;
+    flows.tests = tests;
 
     context.subscriptions.push(
         output,
+        states,
         status,
         previews,
+        transcripts,
         server,
+        readOnly.register(),
         ...previews.register(),
-        ...registerCommands({ server, runner, previews, keys, redactor, status, log, output, reportFailure }),
+        ...registerCommands({
+            server,
+            runner,
+            previews,
+            tests,
+            showTranscript,
+            openReadOnly: (name, content) => readOnly.open(name, content),
+            keys,
+            redactor,
+            sandboxUsed: (sandbox) => status.setSandbox(sandbox),
+            log,
+            output,
+            reportProblem,
+            reportFailure,
+        }),
+        vscode.workspace.onDidCloseTextDocument((document) => states.forget(document.uri.toString())),
         ...new SweepView(gateway, log, reportFailure).register(),
         keys.onDidChange(() => {
             void keys.get().then((key) => redactor.add(key));
@@ -103,11 +142,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
                 return;
             }
             log.setLevel(readClientSettings(vscode.workspace.getConfiguration(SECTION)).logLevel);
-            if (needsRestart((name) => event.affectsConfiguration(name))) {
-                void gateway.restart();
-            } else {
-                void gateway.settingsChanged();
-            }
+            const applied = needsRestart((name) => event.affectsConfiguration(name)) ? gateway.restart() : gateway.settingsChanged();
+            void applied.then(refreshSandbox, (error) => log.warn(`settings not applied: ${String(error)}`));
         }),
     );
 
@@ -125,7 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         );
     }
     log.info(`activated in ${Date.now() - activationStarted} ms`);
-    void gateway.ready();
+    void gateway.ready().then(refreshSandbox);
 }
 
 export async function deactivate(): Promise<void> {

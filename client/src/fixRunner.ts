@@ -1,18 +1,20 @@
 /**
  * One repair loop as the user sees it: a progress notification whose Cancel calls the server's
- * fixloop.cancel, the status bar going from running to verified or no fix, and then either the
- * diff preview of the verified fix or a message saying why there is none, with a link to the
- * transcript. The same flow serves the palette commands and the quick-fix "Debug and fix"
- * action (which only offers the fix, since the quick-fix menu then carries "Apply verified fix").
+ * fixloop.cancel, the document's state going from running to verified, no fix or stale, and
+ * then either the offer of the verified fix (with its diff in preview mode) or a message saying
+ * what happened: cancelled before a fix, dropped because the document changed (with or without
+ * a fix found), no fix (with the transcript), or a problem to solve (told apart by the result's
+ * error code). The same flow serves the palette commands, the quick-fix actions (which only offer
+ * the fix, since the quick-fix menu then carries "Apply verified fix") and the Testing view.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FixPreviews } from './diffPreview';
+import type { DocumentStates } from './fixState';
 import type { Logger } from './log';
 import { applyTextEdits, editsForDocument, proofText } from './lspEdits';
-import { classifyFailure } from './problems';
-import { FixArguments, FixCommandResult, ServerCommand } from './protocol';
-import type { StatusIndicator } from './status';
+import { needsUserAction, problemFor, type Problem } from './problems';
+import { errorCode, FixArguments, FixCommandResult, ServerCommand } from './protocol';
 
 export interface ExecuteOptions {
     readonly token?: vscode.CancellationToken;
@@ -34,9 +36,9 @@ export class FixRunner {
     constructor(
         private readonly server: ServerGateway,
         private readonly previews: FixPreviews,
-        private readonly status: StatusIndicator,
+        private readonly states: DocumentStates,
         private readonly log: Logger,
-        private readonly reportFailure: (error: unknown) => void,
+        private readonly reportProblem: (problem: Problem) => void,
         private readonly showTranscript: (transcript?: string | null, uri?: string) => Promise<void>,
     ) {}
 
@@ -52,15 +54,16 @@ export class FixRunner {
         return this.run(args, mode);
     }
 
-    /** Run the loop for arguments that came from the server (the quick-fix command). */
+    /** Run the loop for these arguments (from a palette command, a quick fix or a test). */
     async run(args: FixArguments, mode: FixMode): Promise<FixOutcome> {
         const uri = vscode.Uri.parse(args.uri);
+        const key = uri.toString();
         const name = path.basename(uri.fsPath);
-        const document = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === uri.toString());
+        const document = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === key);
         // The text the fix is computed on; the preview diffs against exactly this.
         const original = document?.getText() ?? '';
-        this.status.set('running', `Debugging ${name}`);
-        this.log.info(`fix ${name} v${args.version}${args.range ? ` lines ${args.range.start.line + 1}-${args.range.end.line + 1}` : ''}`);
+        this.states.set(key, 'running', `Debugging ${name}${args.tests?.length ? ` against ${args.tests.join(', ')}` : ''}`);
+        this.log.info(`fix ${name} v${args.version}${args.range ? ` lines ${args.range.start.line + 1}-${args.range.end.line + 1}` : ''}${args.tests ? ` tests ${args.tests.join(' ')}` : ''}`);
         let cancelled = false;
         let result: FixCommandResult;
         try {
@@ -72,7 +75,7 @@ export class FixRunner {
                     const onCancel = token.onCancellationRequested(() => {
                         cancelled = true;
                         this.log.info(`cancel requested for ${name}`);
-                        void this.server.execute(ServerCommand.cancel, { uri: args.uri }).catch((error) => this.log.warn(`cancel failed: ${String(error)}`));
+                        this.server.execute(ServerCommand.cancel, { uri: args.uri }).catch((error) => this.log.warn(`cancel failed: ${String(error)}`));
                         abandon = setTimeout(() => request.cancel(), CANCEL_GRACE_MS);
                     });
                     try {
@@ -89,25 +92,23 @@ export class FixRunner {
             );
         } catch (error) {
             if (cancelled) {
-                this.status.set('idle');
-                return 'cancelled';
+                return this.reportCancelled(key, name);
             }
-            this.status.set('error', String(error));
-            this.reportFailure(error);
+            this.states.set(key, 'error', String(error));
+            this.reportProblem({ message: `Fixloop could not run the loop on ${name}: ${String(error)}`, actions: [] });
             return 'failed';
         }
         result = result ?? {};
-        if (cancelled && !result.verified) {
-            this.status.set('idle');
-            void vscode.window.showInformationMessage(`Fixloop: cancelled the loop on ${name}.`);
-            return 'cancelled';
+        const code = errorCode(result);
+        if ((cancelled || code === 'cancelled') && !result.verified) {
+            return this.reportCancelled(key, name, cancelled);
         }
-        if (result.stale) {
-            return this.reportStale(uri, name, args, mode);
+        if (code === 'stale') {
+            return this.reportStale(uri, name, args, mode, result.fixFound === true);
         }
-        if (result.ok === false && result.reason && this.isEnvironmentProblem(result.reason)) {
-            this.status.set('error', result.reason);
-            this.reportFailure(new Error(result.reason));
+        if (code !== undefined && (needsUserAction({ ...result, ok: false }) || code === 'internal' || code === 'bad-request')) {
+            this.states.set(key, 'error', result.reason ?? code);
+            this.reportProblem(problemFor({ ...result, ok: false }));
             return 'failed';
         }
         if (!result.verified) {
@@ -117,31 +118,34 @@ export class FixRunner {
     }
 
     private async offer(args: FixArguments, uri: vscode.Uri, name: string, original: string, result: FixCommandResult, mode: FixMode): Promise<FixOutcome> {
+        const key = uri.toString();
         const proof = proofText(result.proof);
         const summary = result.summary || 'verified fix';
         const edits = editsForDocument(result.edit, args.uri);
-        const current = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === uri.toString());
+        const current = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === key);
         if (!edits || !result.edit) {
-            this.status.set('error', 'the server sent a verified fix without an edit');
+            this.states.set(key, 'error', 'the server sent a verified fix without an edit');
             this.log.error(`verified fix for ${name} came without an edit for ${args.uri}`);
             return 'failed';
         }
         if (!current || current.version !== args.version) {
-            return this.reportStale(uri, name, args, mode);
+            return this.reportStale(uri, name, args, mode, true);
         }
         let fixed: string;
         try {
             fixed = applyTextEdits(original, edits.edits);
         } catch (error) {
-            this.status.set('error', String(error));
+            this.states.set(key, 'error', String(error));
             this.log.error(`could not preview the fix for ${name}: ${String(error)}`);
             return 'failed';
         }
-        this.status.set('verified', `${summary} (${proof})`);
+        // A fix for another tool's error is proved by the tests or a run; say so when it was.
+        const caveat = result.checker ? ` Note: ${result.checker.note}.` : '';
+        this.states.set(key, 'verified', `${summary} (${proof}).${caveat}`);
         const prompt =
             mode === 'preview'
-                ? `Fixloop verified a fix for ${name}: ${summary} (${proof}).`
-                : `Fixloop verified a fix for ${name}: ${summary} (${proof}). Apply it here or from the quick-fix menu ("Apply verified fix").`;
+                ? `Fixloop verified a fix for ${name}: ${summary} (${proof}).${caveat}`
+                : `Fixloop verified a fix for ${name}: ${summary} (${proof}). Apply it here or from the quick-fix menu ("Apply verified fix").${caveat}`;
         await this.previews.show(
             {
                 uri,
@@ -151,48 +155,51 @@ export class FixRunner {
                 proof,
                 summary,
                 edit: result.edit,
-                rerun: () => void this.fixDocumentByUri(uri, args, mode),
+                rerun: () => void this.rerun(uri, args, mode),
             },
             { openDiff: mode === 'preview', prompt },
         );
         return 'verified';
     }
 
-    private reportStale(uri: vscode.Uri, name: string, args: FixArguments, mode: FixMode): FixOutcome {
-        this.status.set('idle');
-        this.log.info(`fix for ${name} dropped: the document changed during the loop`);
-        void vscode.window
-            .showWarningMessage(`${name} changed while Fixloop was working, so its fix no longer applies. Run the loop again?`, 'Re-run')
-            .then((choice) => {
-                if (choice === 'Re-run') {
-                    void this.fixDocumentByUri(uri, args, mode);
-                }
-            });
-        return 'stale';
+    private reportCancelled(key: string, name: string, byUser = true): FixOutcome {
+        this.states.set(key, 'idle', 'The last loop was cancelled before it found a fix.');
+        this.log.info(`loop on ${name} cancelled`);
+        if (byUser) {
+            void vscode.window.showInformationMessage(`Fixloop: cancelled the loop on ${name} before it found a fix.`);
+        }
+        return 'cancelled';
     }
 
-    /** A missing sandbox or package is not "no fix": it needs the user to change something. */
-    private isEnvironmentProblem(reason: string): boolean {
-        return classifyFailure(reason).actions.length > 0;
+    private reportStale(uri: vscode.Uri, name: string, args: FixArguments, mode: FixMode, fixFound: boolean): FixOutcome {
+        const what = fixFound
+            ? `${name} changed while Fixloop was working, so the fix it found (for the old text) was dropped.`
+            : `${name} changed while Fixloop was working, so the loop stopped before it found a fix.`;
+        this.states.set(uri.toString(), 'stale', what);
+        this.log.info(`fix for ${name} dropped: the document changed during the loop (fix found: ${fixFound})`);
+        void vscode.window.showWarningMessage(`${what} Run the loop again on the current text?`, 'Re-run').then((choice) => {
+            if (choice === 'Re-run') {
+                void this.rerun(uri, args, mode);
+            }
+        });
+        return 'stale';
     }
 
     private reportNoFix(name: string, uri: string, result: FixCommandResult): FixOutcome {
         const reason = result.nothingToFix
             ? `nothing to fix: ${result.reason || 'the code already runs clean'}`
             : result.reason || 'the loop ended without a fix that passes its check';
-        this.status.set('no-fix', reason);
+        this.states.set(uri, 'no-fix', reason);
         this.log.info(`no verified fix for ${name}: ${reason}`);
-        void vscode.window
-            .showWarningMessage(`Fixloop found no verified fix for ${name}: ${reason}`, 'Show Transcript')
-            .then((choice) => {
-                if (choice === 'Show Transcript') {
-                    void this.showTranscript(result.transcript, uri);
-                }
-            });
+        void vscode.window.showWarningMessage(`Fixloop found no verified fix for ${name}: ${reason}`, 'Show Transcript').then((choice) => {
+            if (choice === 'Show Transcript') {
+                void this.showTranscript(result.transcript, uri);
+            }
+        });
         return 'no-fix';
     }
 
-    private async fixDocumentByUri(uri: vscode.Uri, previous: FixArguments, mode: FixMode): Promise<FixOutcome> {
+    private async rerun(uri: vscode.Uri, previous: FixArguments, mode: FixMode): Promise<FixOutcome> {
         const document = await vscode.workspace.openTextDocument(uri);
         return this.run({ ...previous, version: document.version }, mode);
     }

@@ -1,10 +1,12 @@
 /**
  * Turn failures into messages a user can act on: a missing interpreter, bubblewrap or Docker
- * engine, or a missing optional Python package (openai, autogen, docker) each get one message
- * naming the problem and the fix, with a button where one helps. Stack traces stay in the
- * output channel; the message shows the last meaningful line at most.
+ * engine, model or key, or a missing optional Python package (openai, autogen, docker) each get
+ * one message naming the problem and the fix, with a button where one helps. Server failures are
+ * told apart by their error code, not their text. Stack traces stay in the output channel; the
+ * message shows the last meaningful line at most.
  */
 import type { ServerSettings } from './config';
+import { type CommandFailure, errorCode, type MissingModelPart } from './protocol';
 
 export interface ProblemAction {
     readonly title: string;
@@ -18,6 +20,7 @@ export interface Problem {
 }
 
 export const INSTALL_OPTIONAL_COMMAND = 'fixloop.installOptionalPackages';
+export const SET_API_KEY_COMMAND = 'fixloop.setApiKey';
 const OPEN_SETTING = 'workbench.action.openSettings';
 
 /** Importable module -> what to pip install for it and why fixloop needs it. */
@@ -74,31 +77,73 @@ export function interpreterProblem(kind: 'none' | 'not-found' | 'too-old' | 'bro
     return { message, actions: [{ title: 'Open Settings', command: OPEN_SETTING, args: ['fixloop.serverPython'] }] };
 }
 
-/** A problem for a known failure text, else a plain one-line message. */
-export function classifyFailure(text: string, serverInterpreter = 'the server interpreter'): Problem {
-    const missingModule = /No module named '?([\w.]+)'?/.exec(text)?.[1]?.split('.')[0];
-    if (missingModule && OPTIONAL_PACKAGES[missingModule]) {
-        const problem = missingPackagesProblem([missingModule], serverInterpreter);
-        if (problem) {
-            return problem;
-        }
+const SANDBOX_NAMES: Readonly<Record<string, string>> = { bwrap: 'bubblewrap', docker: 'Docker', local: 'local', auto: 'automatic' };
+const SANDBOX_REMEDY: Readonly<Record<string, string>> = {
+    bwrap: 'Install it (Debian/Ubuntu: sudo apt install bubblewrap) or choose another sandbox in "fixloop.sandbox".',
+    docker: 'Start the Docker engine (sudo systemctl start docker) or choose another sandbox in "fixloop.sandbox".',
+};
+
+function sandboxProblem(sandbox: string | undefined, reason: string): Problem {
+    const name = SANDBOX_NAMES[sandbox ?? ''] ?? sandbox ?? 'chosen';
+    const remedy = SANDBOX_REMEDY[sandbox ?? ''] ?? 'Check "fixloop.python" and "fixloop.sandbox".';
+    return {
+        message: `The ${name} sandbox is not available: ${lastMeaningfulLine(reason)} ${remedy}`,
+        actions: [{ title: 'Choose Sandbox', command: OPEN_SETTING, args: ['fixloop.sandbox'] }],
+    };
+}
+
+function packageProblem(module: string | undefined, reason: string, serverInterpreter: string): Problem {
+    const known = module === 'autogen_ext' || module === 'autogen_core' ? 'autogen_agentchat' : module;
+    const problem = known ? missingPackagesProblem([known], serverInterpreter) : undefined;
+    return problem ?? { message: `Fixloop is missing a Python package: ${lastMeaningfulLine(reason)}`, actions: [] };
+}
+
+/** "Set API Key" where the key is missing, "Open Settings" on the model setting where it is. */
+function modelProblem(missing: readonly MissingModelPart[], reason: string): Problem {
+    const actions: ProblemAction[] = [];
+    if (missing.includes('key')) {
+        actions.push({ title: 'Set API Key', command: SET_API_KEY_COMMAND });
     }
-    if (missingModule === 'autogen_ext' || missingModule === 'autogen_core') {
-        return missingPackagesProblem(['autogen_agentchat'], serverInterpreter) as Problem;
+    if (missing.includes('model') || missing.length === 0) {
+        actions.push({ title: 'Open Settings', command: OPEN_SETTING, args: ['fixloop.model'] });
     }
-    const sandboxSetting: ProblemAction = { title: 'Choose Sandbox', command: OPEN_SETTING, args: ['fixloop.sandbox'] };
-    if (/\b(bwrap|bubblewrap)\b/i.test(text)) {
-        return {
-            message: `The bubblewrap sandbox is not available: ${lastMeaningfulLine(text)} Install it (Debian/Ubuntu: sudo apt install bubblewrap) or choose another sandbox in "fixloop.sandbox".`,
-            actions: [sandboxSetting],
-        };
+    return { message: `Fixloop: ${lastMeaningfulLine(reason)}`, actions };
+}
+
+/** The problem for a failed command, chosen by its error code (never by its message text). */
+export function problemFor(failure: CommandFailure, serverInterpreter = 'the server interpreter'): Problem {
+    const reason = failure.reason || 'the command failed';
+    switch (errorCode(failure)) {
+        case 'sandbox-unavailable':
+            return sandboxProblem(failure.sandbox, reason);
+        case 'missing-package':
+            return packageProblem(failure.module, reason, serverInterpreter);
+        case 'no-model':
+            return modelProblem(failure.missing ?? [], reason);
+        case 'model-config':
+            return {
+                message: `Fixloop: the model endpoint refused the configuration: ${lastMeaningfulLine(reason)}`,
+                actions: [
+                    { title: 'Set API Key', command: SET_API_KEY_COMMAND },
+                    { title: 'Open Settings', command: OPEN_SETTING, args: ['fixloop'] },
+                ],
+            };
+        case 'no-tests':
+            return { message: `Fixloop: ${lastMeaningfulLine(reason)}`, actions: [{ title: 'Open Settings', command: OPEN_SETTING, args: ['fixloop.testCommand'] }] };
+        default:
+            return { message: `Fixloop: ${lastMeaningfulLine(reason)}`, actions: [] };
     }
-    if (/docker/i.test(text) && /(engine|daemon|socket|running|unavailable|connect|permission)/i.test(text)) {
-        return {
-            message: `The Docker sandbox is not available: ${lastMeaningfulLine(text)} Start the Docker engine (sudo systemctl start docker) or choose another sandbox in "fixloop.sandbox".`,
-            actions: [sandboxSetting],
-        };
-    }
+}
+
+/** Does this failure need the user to change something (rather than mean "no fix")? */
+export function needsUserAction(failure: CommandFailure): boolean {
+    const code = errorCode(failure);
+    return code === 'sandbox-unavailable' || code === 'missing-package' || code === 'no-model' || code === 'model-config';
+}
+
+/** A thrown error (the request itself failed): its last meaningful line, no stack trace. */
+export function problemForError(error: unknown): Problem {
+    const text = error instanceof Error ? error.message : String(error);
     return { message: `Fixloop: ${lastMeaningfulLine(text)}`, actions: [] };
 }
 

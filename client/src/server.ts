@@ -171,11 +171,13 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
 
     /** Tell the server the settings changed; it pulls them with workspace/configuration or reads them from here. */
     async settingsChanged(): Promise<void> {
-        if (!this.running || !this.client) {
-            return;
-        }
+        // A change that lands while the server starts must not be lost: the start's own package
+        // check and configuration pull may have read the settings before it.
+        await this.lifecycle;
         const settings = await this.host.settings();
-        await this.client.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: settings } });
+        if (this.running && this.client) {
+            await this.client.sendNotification('workspace/didChangeConfiguration', { settings: { [SECTION]: settings } });
+        }
         this.checkOptionalPackages(settings);
     }
 
@@ -269,7 +271,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                     this.synced.delete(document.uri.toString());
                     await next(document);
                 },
-                executeCommand: (command, args, next) => this.host.interceptCommand(command, args, async (c, a) => next(c, a)),
+                executeCommand: (command, args, next) => this.host.interceptCommand(command, args, (c, a) => Promise.resolve(next(c, a) as unknown)),
                 handleWorkDoneProgress: (token, params, next) => {
                     // Our own notification shows the loop; the status-bar spinner would repeat it.
                     const sink = this.progressSinks[this.progressSinks.length - 1];
@@ -284,8 +286,8 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 workspace: {
                     configuration: async (params, token, next) => {
                         const settingsNow = await this.host.settings();
-                        const fallback = await next(params, token);
-                        return params.items.map((item, index) => (item.section === SECTION ? settingsNow : Array.isArray(fallback) ? fallback[index] : null));
+                        const fallback: unknown = await next(params, token);
+                        return params.items.map((item, index): unknown => (item.section === SECTION ? settingsNow : Array.isArray(fallback) ? (fallback[index] as unknown) : null));
                     },
                 },
             },

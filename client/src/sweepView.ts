@@ -261,7 +261,7 @@ export class SweepView implements vscode.TreeDataProvider<SweepNode>, vscode.Tex
             void vscode.window.showWarningMessage(`Fixloop: ${job.target}: ${reason}`);
             return answer?.stale === true ? 'stale' : 'refused';
         }
-        const applied = await vscode.workspace.applyEdit(await this.server.toWorkspaceEdit(answer.edit as LspWorkspaceEdit));
+        const applied = await vscode.workspace.applyEdit(await this.server.toWorkspaceEdit(answer.edit));
         if (!applied) {
             void vscode.window.showWarningMessage(`Fixloop: ${job.target} changed while the fix was applied; nothing was changed.`);
             return 'stale';

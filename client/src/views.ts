@@ -1,8 +1,8 @@
 /**
- * Read-only views of server results: the loop transcript (a JSON-lines file the server keeps in
- * its state directory, never in the workspace), the outcome of "Solve Task in Sandbox…" (the
- * script and the files it produced) and generated tests. Results are rendered to Markdown in an
- * untitled document, which the user can read, copy or close without a prompt to save.
+ * Read-only views of server results: the raw loop transcript (a JSON-lines file the server keeps
+ * in its state directory, never in the workspace), the outcome of "Solve Task in Sandbox…" (the
+ * script and the files it produced) and generated tests. Results are rendered to Markdown in a
+ * read-only document, which the user can read, copy or close without a prompt to save.
  */
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
@@ -32,34 +32,48 @@ async function isFile(candidate: string): Promise<boolean> {
     }
 }
 
-export async function openMarkdown(content: string): Promise<void> {
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-    await vscode.window.showTextDocument(document, { preview: true });
+/**
+ * Read-only documents for results: served by a content provider (scheme fixloop-view), so they
+ * are never dirty and close without a prompt to save. Each gets a fresh URI.
+ */
+export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider {
+    static readonly scheme = 'fixloop-view';
+    private readonly contents = new Map<string, string>();
+    private next = 1;
+
+    register(): vscode.Disposable {
+        return vscode.workspace.registerTextDocumentContentProvider(ReadOnlyDocuments.scheme, this);
+    }
+
+    provideTextDocumentContent(uri: vscode.Uri): string {
+        return this.contents.get(uri.toString()) ?? '';
+    }
+
+    /** Open `content` as `name` (its extension picks the language, e.g. "Task result.md"). */
+    async open(name: string, content: string): Promise<vscode.TextDocument> {
+        const uri = vscode.Uri.from({ scheme: ReadOnlyDocuments.scheme, path: `/${name}`, query: `n=${this.next++}` });
+        this.contents.set(uri.toString(), content);
+        const document = await vscode.workspace.openTextDocument(uri);
+        await vscode.window.showTextDocument(document, { preview: true });
+        return document;
+    }
 }
 
 /** Open a transcript given its path, or ask the server for the last one (for `uri`, if given). */
-export async function showTranscript(server: ServerGateway, transcript?: string | null, uri?: string): Promise<void> {
+export async function showTranscriptFile(server: ServerGateway, transcript?: string | null, uri?: string): Promise<boolean> {
     let location = text(transcript);
-    let body: string | undefined;
     if (!location) {
         const result = await server.execute<unknown>(ServerCommand.transcript, uri ? { uri } : {});
-        if (typeof result === 'string') {
-            location = result;
-        } else if (result && typeof result === 'object') {
-            location = text(field(result as Json, 'path', 'transcript', 'file'));
-            body = text(field(result as Json, 'text', 'content', 'markdown'));
+        if (result && typeof result === 'object') {
+            location = text(field(result as Json, 'path'));
         }
     }
     if (location && (await isFile(location))) {
         const document = await vscode.workspace.openTextDocument(vscode.Uri.file(location));
         await vscode.window.showTextDocument(document, { preview: true });
-        return;
+        return true;
     }
-    if (body ?? (location && location.includes('\n') ? location : undefined)) {
-        await openMarkdown(body ?? location ?? '');
-        return;
-    }
-    void vscode.window.showInformationMessage('Fixloop has no transcript yet: run "Debug and Fix" first.');
+    return false;
 }
 
 function fence(body: string, language = ''): string {
@@ -70,7 +84,7 @@ function fence(body: string, language = ''): string {
 
 /** Markdown for a task result: status, the script that ran, the files it produced, its output. */
 export function renderTaskResult(task: string, result: unknown): string {
-    const record: Json = result && typeof result === 'object' ? (result as Json) : { output: String(result ?? '') };
+    const record: Json = result && typeof result === 'object' ? (result as Json) : { output: typeof result === 'string' ? result : '' };
     const lines = ['# Fixloop task', '', fence(task), ''];
     const verified = field(record, 'verified', 'ok', 'success');
     const summary = text(field(record, 'summary', 'reason', 'message', 'status'));

@@ -6,8 +6,18 @@ import { test } from 'node:test';
 import { CLIENT_SETTING_DEFAULTS, expandPath, readClientSettings, readServerSettings, SERVER_SETTING_DEFAULTS, SERVER_SETTING_KEYS } from '../src/config';
 
 const root = join(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const properties: Record<string, { default: unknown; enum?: string[]; description?: string; type: string }> = manifest.contributes.configuration.properties;
+interface Manifest {
+    name: string;
+    engines: { vscode: string };
+    activationEvents: string[];
+    contributes: {
+        configuration: { properties: Record<string, { default: unknown; enum?: string[]; description?: string; type: string }> };
+        commands: Array<{ command: string; title: string; category: string }>;
+        menus: Record<string, Array<{ command: string; when?: string }>>;
+    };
+}
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const properties = manifest.contributes.configuration.properties;
 const settingsPy = readFileSync(join(root, 'server', 'fixloop', 'settings.py'), 'utf8');
 // The default Docker image lives with the sandbox, which settings.py imports it from.
 const imagesPy = readFileSync(join(root, 'server', 'fixloop', 'sandbox', 'images.py'), 'utf8');
@@ -48,7 +58,7 @@ test('the server dataclass has exactly the server settings, with the same defaul
         const clientDefault = SERVER_SETTING_DEFAULTS[key];
         assert.deepEqual(properties[`fixloop.${key}`]?.default, clientDefault, `package.json default of ${key}`);
         const python = fields.get(key) ?? '';
-        const expected = python === 'DEFAULT_DOCKER_IMAGE' ? (/DEFAULT_DOCKER_IMAGE = "([^"]+)"/.exec(imagesPy)?.[1] ?? '') : JSON.parse(python.replace(/^True$/, 'true').replace(/^False$/, 'false'));
+        const expected = python === 'DEFAULT_DOCKER_IMAGE' ? (/DEFAULT_DOCKER_IMAGE = "([^"]+)"/.exec(imagesPy)?.[1] ?? '') : (JSON.parse(python.replace(/^True$/, 'true').replace(/^False$/, 'false')) as unknown);
         assert.deepEqual(clientDefault, expected, `server default of ${key}`);
     }
     assert.deepEqual(properties['fixloop.engine']?.enum, pyTuple('ENGINES'));
@@ -83,16 +93,16 @@ test('manifest: identity, engines, categories and context menu', () => {
     assert.equal(manifest.name, 'fixloop');
     assert.equal(manifest.engines.vscode, '^1.90.0');
     assert.ok(manifest.activationEvents.includes('onLanguage:python'));
-    const titles = manifest.contributes.commands.filter((c: { category: string }) => c.category === 'Fixloop').map((c: { title: string }) => c.title);
+    const titles = manifest.contributes.commands.filter((c) => c.category === 'Fixloop').map((c) => c.title);
     for (const title of ['Debug and Fix Selection', 'Fix File', 'Run File', 'Run Tests', 'Generate Tests for Selection', 'Solve Task in Sandbox…', 'Cancel', 'Show Transcript', 'Set API Key', 'Clear API Key', 'Restart Server']) {
         assert.ok(titles.includes(title), title);
     }
-    const context = manifest.contributes.menus['editor/context'];
-    assert.deepEqual(context.map((m: { command: string }) => m.command).sort(), ['fixloop.debugSelection', 'fixloop.generateTestsForSelection']);
+    const context = manifest.contributes.menus['editor/context'] ?? [];
+    assert.deepEqual(context.map((m) => m.command).sort(), ['fixloop.debugSelection', 'fixloop.generateTestsForSelection']);
     for (const item of context) {
         assert.equal(item.when, 'editorHasSelection && editorLangId == python');
     }
-    const languageClient = JSON.parse(readFileSync(join(root, 'node_modules', 'vscode-languageclient', 'package.json'), 'utf8'));
+    const languageClient = JSON.parse(readFileSync(join(root, 'node_modules', 'vscode-languageclient', 'package.json'), 'utf8')) as { version: string; engines: { vscode: string } };
     assert.match(languageClient.version, /^9\./);
     assert.equal(languageClient.engines.vscode, '^1.82.0', 'vscode-languageclient must accept VS Code 1.90');
 });

@@ -1,10 +1,11 @@
 /** The fix flow and the diff preview state: verified -> preview -> apply/discard; stale; no fix; cancel. */
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONTEXT } from '../src/diffPreview';
+import { APPLY_COMMAND, FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONTEXT } from '../src/diffPreview';
 import { FixRunner } from '../src/fixRunner';
-import { StatusIndicator } from '../src/status';
-import { capturingLogger, RecordingServer, settle } from './helpers';
+import { DocumentStates } from '../src/fixState';
+import type { Problem } from '../src/problems';
+import { capturingLogger, RecordingServer, settle, verifiedFixResult } from './helpers';
 import * as vscode from './vscode-stub';
 
 const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n\nprint(mean([]))\n';
@@ -12,40 +13,40 @@ const FIXED_LINE = '    return sum(xs) / len(xs) if xs else 0.0';
 const URI = 'file:///ws/stats.py';
 
 function verifiedResult(version: number) {
-    return {
-        ok: true,
-        verified: true,
-        summary: 'guard empty xs',
-        proof: 'ZeroDivisionError -> exit 0',
-        diff: '...',
-        transcript: '/state/transcripts/1.jsonl',
-        edit: { documentChanges: [{ textDocument: { uri: URI, version }, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 28 } }, newText: FIXED_LINE }] }] },
-    };
+    const edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 28 } }, newText: FIXED_LINE };
+    return verifiedFixResult(URI, version, [edit], { diff: '...', transcript: '/state/transcripts/1.jsonl' });
 }
 
 let server: RecordingServer;
 let previews: FixPreviews;
 let runner: FixRunner;
-let status: StatusIndicator;
-let failures: unknown[];
+let states: DocumentStates;
+let failures: Problem[];
 let transcripts: unknown[];
 let document: vscode.FakeDocument;
+
+/** The link titles of the (last) notification offering a verified fix. */
+function offerLinks(): string[] {
+    const offer = vscode.stub.progress.filter((p) => p.messages[0]?.includes('verified a fix')).pop();
+    return [...(offer?.messages[0] ?? '').matchAll(/\[([^\]]+)\]\(command:/g)].map((m) => m[1] ?? '');
+}
 
 beforeEach(() => {
     vscode.stub.reset();
     server = new RecordingServer();
     const { log } = capturingLogger();
-    previews = new FixPreviews((edit) => server.toWorkspaceEdit(edit), log);
+    states = new DocumentStates();
+    previews = new FixPreviews(server, states, (edit) => server.toWorkspaceEdit(edit), log);
     previews.register();
-    status = new StatusIndicator('fixloop.showTranscript');
     failures = [];
     transcripts = [];
-    runner = new FixRunner(server, previews, status, log, (error) => failures.push(error), async (transcript) => {
+    runner = new FixRunner(server, previews, states, log, (problem) => failures.push(problem), (transcript) => {
         transcripts.push(transcript);
+        return Promise.resolve();
     });
     document = vscode.fakeDocument('/ws/stats.py', ORIGINAL, 3);
     vscode.workspace.textDocuments = [document];
-    vscode.commands.registerCommand('fixloop.applyPreviewedFix', () => previews.apply());
+    vscode.commands.registerCommand(APPLY_COMMAND, (target?: unknown) => previews.apply(target));
 });
 
 test('a verified fix opens a diff titled with the proof and sends the selection', async () => {
@@ -66,9 +67,8 @@ test('a verified fix opens a diff titled with the proof and sends the selection'
     assert.equal(vscode.stub.providers.get(ORIGINAL_SCHEME)?.provideTextDocumentContent(left), ORIGINAL);
     assert.equal(vscode.stub.providers.get(FIXED_SCHEME)?.provideTextDocumentContent(right), ORIGINAL.replace('    return sum(xs) / len(xs)', FIXED_LINE));
     assert.equal(vscode.stub.contexts.get(PREVIEW_CONTEXT), true);
-    assert.equal(status.state, 'verified');
-    const prompt = vscode.stub.messages.find((m) => m.text.includes('verified a fix'));
-    assert.deepEqual(prompt?.buttons, ['Apply', 'Discard']);
+    assert.equal(states.get(URI).state, 'verified');
+    assert.deepEqual(offerLinks(), ['Apply', 'Discard']);
     assert.equal(vscode.stub.appliedEdits.length, 0, 'nothing applied without the user');
 });
 
@@ -85,12 +85,17 @@ test('Apply (title bar command) applies the server edit and closes the preview',
     assert.equal(await previews.apply(), 'nothing', 'a second apply does nothing');
 });
 
-test('Apply from the notification button works too', async () => {
-    vscode.stub.answers.push('Apply');
+test('Apply from the notification link works too, and closes the notification', async () => {
     server.responses.set('fixloop.fix', verifiedResult(3));
     await runner.fixDocument(document as never, undefined);
-    await settle();
+    const offer = vscode.stub.progress.find((p) => p.messages[0]?.includes('verified a fix'));
+    const link = /\[Apply\]\(command:([\w.]+)\?([^)]+)\)/.exec(offer?.messages[0] ?? '');
+    assert.ok(link, 'the notification has an Apply link');
+    const [, command, encoded] = link;
+    assert.equal(await vscode.commands.executeCommand(command ?? '', ...(JSON.parse(decodeURIComponent(encoded ?? '')) as unknown[])), 'applied');
     assert.equal(vscode.stub.appliedEdits.length, 1);
+    await settle();
+    assert.equal(offer?.done, true, 'the notification closed');
 });
 
 test('a document edited after the fix is not applied; the user is offered a re-run', async () => {
@@ -106,13 +111,15 @@ test('a document edited after the fix is not applied; the user is offered a re-r
     assert.equal((server.calls[1]?.argument as { version: number }).version, 4);
 });
 
-test('Discard forgets the fix and applies nothing', async () => {
+test('Discard forgets the fix, here and on the server, and applies nothing', async () => {
     server.responses.set('fixloop.fix', verifiedResult(3));
     await runner.fixDocument(document as never, undefined);
     await previews.discard();
     assert.equal(previews.current, undefined);
     assert.equal(vscode.stub.contexts.get(PREVIEW_CONTEXT), false);
     assert.equal(vscode.stub.appliedEdits.length, 0);
+    assert.deepEqual(server.calls.find((c) => c.command === 'fixloop.discard')?.argument, { uri: URI, version: 3 });
+    assert.equal(states.get(URI).state, 'idle');
 });
 
 test('no fix: a message with the reason and a link to the transcript', async () => {
@@ -124,13 +131,19 @@ test('no fix: a message with the reason and a link to the transcript', async () 
     assert.deepEqual(message?.buttons, ['Show Transcript']);
     await settle();
     assert.deepEqual(transcripts, ['/state/t.jsonl']);
-    assert.equal(status.state, 'no-fix');
+    assert.equal(states.get(URI).state, 'no-fix');
 });
 
-test('a stale result from the server is reported as stale, not as no fix', async () => {
-    server.responses.set('fixloop.fix', { ok: false, stale: true, verified: false, reason: 'the document changed' });
+test('a stale result from the server is reported as stale, not as no fix, and says whether a fix was found', async () => {
+    server.responses.set('fixloop.fix', { ok: false, code: 'stale', stale: true, fixFound: false, verified: false, reason: 'the document changed' });
     assert.equal(await runner.fixDocument(document as never, undefined), 'stale');
-    assert.ok(vscode.stub.messages.some((m) => m.text.includes('changed while Fixloop was working')));
+    assert.ok(vscode.stub.messages.some((m) => m.text.includes('changed while Fixloop was working, so the loop stopped before it found a fix')));
+    assert.equal(states.get(URI).state, 'stale');
+    server.responses.set('fixloop.fix', { ok: false, code: 'stale', stale: true, fixFound: true, verified: false, reason: 'the document changed' });
+    assert.equal(await runner.fixDocument(document as never, undefined), 'stale');
+    const dropped = vscode.stub.messages.at(-1);
+    assert.match(dropped?.text ?? '', /so the fix it found \(for the old text\) was dropped/);
+    assert.deepEqual(dropped?.buttons, ['Re-run']);
 });
 
 test('the document changing during the loop drops the result', async () => {
@@ -143,10 +156,11 @@ test('the document changing during the loop drops the result', async () => {
 });
 
 test('a missing sandbox is a problem to fix, not "no fix"', async () => {
-    server.responses.set('fixloop.fix', { ok: false, verified: false, reason: 'SandboxUnavailable: bwrap is not installed' });
+    server.responses.set('fixloop.fix', { ok: false, code: 'sandbox-unavailable', sandbox: 'bwrap', verified: false, reason: 'bwrap is not installed' });
     assert.equal(await runner.fixDocument(document as never, undefined), 'failed');
     assert.equal(failures.length, 1);
-    assert.equal(status.state, 'error');
+    assert.match(failures[0]?.message ?? '', /bubblewrap sandbox is not available/);
+    assert.equal(states.get(URI).state, 'error');
 });
 
 test('Cancel in the notification calls fixloop.cancel for the document', async () => {
@@ -159,13 +173,13 @@ test('Cancel in the notification calls fixloop.cancel for the document', async (
     assert.equal(await runner.fixDocument(document as never, undefined), 'cancelled');
     const cancel = server.calls.find((c) => c.command === 'fixloop.cancel');
     assert.deepEqual(cancel?.argument, { uri: URI });
-    assert.equal(status.state, 'idle');
+    assert.equal(states.get(URI).state, 'idle');
+    assert.ok(vscode.stub.messages.some((m) => m.text === 'Fixloop: cancelled the loop on stats.py before it found a fix.'));
 });
 
 test('a quick-fix run offers the fix without opening a diff', async () => {
     server.responses.set('fixloop.fix', verifiedResult(3));
     assert.equal(await runner.run({ uri: URI, version: 3, range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } } }, 'quickfix'), 'verified');
     assert.equal(vscode.stub.executed.filter((c) => c.command === 'vscode.diff').length, 0);
-    const prompt = vscode.stub.messages.find((m) => m.text.includes('verified a fix'));
-    assert.deepEqual(prompt?.buttons, ['Apply', 'Show Diff', 'Discard']);
+    assert.deepEqual(offerLinks(), ['Apply', 'Show Diff', 'Discard']);
 });

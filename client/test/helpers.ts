@@ -1,11 +1,18 @@
-/** Fakes shared by the unit tests: a recording server gateway, secret storage and log sink. */
+/** Fakes shared by the unit tests: a recording server gateway, secret storage, log sink and the
+ * dependencies of the commands with every flow replaced by a recorder. */
 import type * as vscode from 'vscode';
+import type { CommandDeps } from '../src/commands';
 import type { ExecuteOptions, ServerGateway } from '../src/fixRunner';
 import { Logger, Redactor } from '../src/log';
+import type { LspTextEdit } from '../src/lspEdits';
+import type { Problem } from '../src/problems';
+import { ApiKeyStore } from '../src/secrets';
+import type { SandboxLabel } from '../src/status';
 
 export class RecordingServer implements ServerGateway {
     readonly calls: Array<{ command: string; argument: object; options?: ExecuteOptions }> = [];
-    readonly responses = new Map<string, unknown | ((argument: object, options?: ExecuteOptions) => unknown)>();
+    /** Per command: the answer, or a function computing it (a function is always called). */
+    readonly responses = new Map<string, unknown>();
     restarts = 0;
     interpreter = { path: '/usr/bin/python3', source: 'path' as const };
 
@@ -16,13 +23,13 @@ export class RecordingServer implements ServerGateway {
         return value as T;
     }
 
-    async restart(): Promise<boolean> {
+    restart(): Promise<boolean> {
         this.restarts++;
-        return true;
+        return Promise.resolve(true);
     }
 
-    async toWorkspaceEdit(edit: unknown): Promise<vscode.WorkspaceEdit> {
-        return { converted: edit } as unknown as vscode.WorkspaceEdit;
+    toWorkspaceEdit(edit: unknown): Promise<vscode.WorkspaceEdit> {
+        return Promise.resolve({ converted: edit } as unknown as vscode.WorkspaceEdit);
     }
 
     resetMissingReports(): void {}
@@ -52,6 +59,81 @@ export function capturingLogger(level: 'error' | 'warn' | 'info' | 'debug' = 'de
     const lines: string[] = [];
     const redactor = new Redactor();
     return { log: new Logger({ appendLine: (line) => lines.push(line) }, redactor, level), lines, redactor };
+}
+
+/** What the recorded command dependencies saw. */
+export interface Recorded {
+    fixes: Array<{ uri: string; range: unknown }>;
+    previewCalls: Array<[string, unknown]>;
+    testItems: unknown[];
+    transcripts: Array<string | undefined>;
+    readOnly: Array<{ name: string; content: string }>;
+    sandboxes: SandboxLabel[];
+    problems: Problem[];
+    failures: unknown[];
+}
+
+/** Dependencies for `registerCommands` whose flows only record what they were asked. */
+export function recordingDeps(server: RecordingServer, output: vscode.OutputChannel, keys = new ApiKeyStore(new MemorySecrets())): { deps: CommandDeps; recorded: Recorded; lines: string[] } {
+    const recorded: Recorded = { fixes: [], previewCalls: [], testItems: [], transcripts: [], readOnly: [], sandboxes: [], problems: [], failures: [] };
+    const { log, redactor, lines } = capturingLogger();
+    const deps: CommandDeps = {
+        server,
+        runner: {
+            fixDocument: (document, range) => {
+                recorded.fixes.push({ uri: document.uri.toString(), range });
+                return Promise.resolve('verified');
+            },
+        },
+        previews: {
+            apply: (target) => {
+                recorded.previewCalls.push(['apply', target]);
+                return Promise.resolve('applied');
+            },
+            discard: (target) => {
+                recorded.previewCalls.push(['discard', target]);
+                return Promise.resolve();
+            },
+            showDiff: (target) => {
+                recorded.previewCalls.push(['showDiff', target]);
+                return Promise.resolve();
+            },
+        },
+        tests: {
+            fromTestItem: (item) => {
+                recorded.testItems.push(item);
+                return Promise.resolve('verified');
+            },
+        },
+        showTranscript: (uri) => {
+            recorded.transcripts.push(uri);
+            return Promise.resolve();
+        },
+        openReadOnly: (name, content) => {
+            recorded.readOnly.push({ name, content });
+            return Promise.resolve();
+        },
+        keys,
+        redactor,
+        sandboxUsed: (sandbox) => recorded.sandboxes.push(sandbox),
+        log,
+        output,
+        reportProblem: (problem) => recorded.problems.push(problem),
+        reportFailure: (error) => recorded.failures.push(error),
+    };
+    return { deps, recorded, lines };
+}
+
+/** A verified fix as fixloop.fix returns it: `edits` for `uri` at `version` (plus `extra`). */
+export function verifiedFixResult(uri: string, version: number, edits: LspTextEdit[], extra: object = {}) {
+    return {
+        ok: true,
+        verified: true,
+        summary: 'guard empty xs',
+        proof: 'ZeroDivisionError -> exit 0',
+        edit: { documentChanges: [{ textDocument: { uri, version }, edits }] },
+        ...extra,
+    };
 }
 
 /** Let pending promise callbacks (message buttons, .then chains) run. */

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { ActiveInterpreterProvider, findExecutableOnPath, probeInterpreter, resolveServerInterpreter, resolveUserCodeInterpreter } from '../src/interpreter';
 
 function pythonExtension(active: string | undefined): ActiveInterpreterProvider {
-    return { activeInterpreter: async () => active, onDidChange: () => ({ dispose() {} }) };
+    return { activeInterpreter: () => Promise.resolve(active), onDidChange: () => ({ dispose() {} }) };
 }
 
 const tempDirs: string[] = [];
@@ -18,7 +18,7 @@ function mkdtempSync(prefix: string): string {
 }
 after(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const onPath = (found: Record<string, string>) => async (name: string) => found[name];
+const onPath = (found: Record<string, string>) => (name: string) => Promise.resolve(found[name]);
 
 test('the setting wins over the Python extension and PATH', async () => {
     assert.deepEqual(await resolveServerInterpreter('/custom/python', pythonExtension('/venv/bin/python'), onPath({ python3: '/usr/bin/python3' })), { path: '/custom/python', source: 'setting' });

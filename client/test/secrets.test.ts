@@ -2,11 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { registerCommands } from '../src/commands';
-import { FixPreviews } from '../src/diffPreview';
 import { redactingChannel } from '../src/log';
 import { ApiKeyStore, API_KEY_ENV, API_KEY_SECRET, cleanApiKey, serverEnvironment, validateApiKeyInput } from '../src/secrets';
-import { StatusIndicator } from '../src/status';
-import { capturingLogger, MemorySecrets, RecordingServer, settle } from './helpers';
+import { capturingLogger, MemorySecrets, RecordingServer, recordingDeps, settle } from './helpers';
 import * as vscode from './vscode-stub';
 
 const KEY = 'sk-test-0123456789abcdef';
@@ -14,23 +12,12 @@ const KEY = 'sk-test-0123456789abcdef';
 function setup() {
     vscode.stub.reset();
     const secrets = new MemorySecrets();
-    const keys = new ApiKeyStore(secrets as never);
-    const { log, lines, redactor } = capturingLogger();
+    const keys = new ApiKeyStore(secrets);
     const output = vscode.window.createOutputChannel('Fixloop');
     const server = new RecordingServer();
-    const previews = new FixPreviews((edit) => server.toWorkspaceEdit(edit), log);
-    const disposables = registerCommands({
-        server,
-        runner: { fixDocument: async () => 'no-fix' },
-        previews,
-        keys,
-        redactor,
-        status: new StatusIndicator('fixloop.showTranscript'),
-        log,
-        output: output as never,
-        reportFailure: () => undefined,
-    });
-    return { secrets, keys, log, lines, redactor, output, server, disposables };
+    const { deps, lines } = recordingDeps(server, output, keys);
+    const disposables = registerCommands(deps);
+    return { secrets, keys, log: deps.log, lines, redactor: deps.redactor, output, server, disposables };
 }
 
 test('Set API Key stores the key in secret storage and fires a change (restart)', async () => {
@@ -42,7 +29,7 @@ test('Set API Key stores the key in secret storage and fires a change (restart)'
     assert.equal(stored, true);
     assert.equal(secrets.values.get(API_KEY_SECRET), KEY);
     assert.equal(changes, 1);
-    assert.equal(vscode.stub.inputOptions[0].password, true);
+    assert.equal((vscode.stub.inputOptions[0] as { password?: boolean }).password, true);
     const everything = JSON.stringify([lines, output.lines, vscode.stub.messages, [...vscode.stub.configuration]]);
     assert.ok(!everything.includes(KEY), 'the key is in no log, message or setting');
     assert.ok(lines.some((line) => line.includes('API key stored')));
@@ -96,7 +83,7 @@ test('logs and the output channel redact the key; levels filter', async () => {
     assert.ok(!lines[0]?.includes(KEY));
     assert.ok(lines[0]?.includes('***'));
     const inner = vscode.window.createOutputChannel('Fixloop');
-    const channel = redactingChannel(inner as never, redactor);
+    const channel = redactingChannel(inner, redactor);
     channel.appendLine(`OPENAI_API_KEY=${KEY}`);
     channel.append(KEY);
     await settle();

@@ -124,6 +124,16 @@ export enum StatusBarAlignment {
     Right = 2,
 }
 
+export enum ViewColumn {
+    Active = -1,
+    Beside = -2,
+    One = 1,
+}
+
+export class ThemeColor {
+    constructor(readonly id: string) {}
+}
+
 export class TabInputTextDiff {
     constructor(
         readonly original: Uri,
@@ -146,10 +156,22 @@ export interface FakeDocument {
     version: number;
     languageId: string;
     getText(): string;
+    readonly lineCount: number;
+    lineAt(line: number): { text: string };
 }
 
 export function fakeDocument(path: string, text: string, version = 1): FakeDocument {
-    return { uri: Uri.file(path), version, languageId: 'python', getText: () => text };
+    const document: FakeDocument = {
+        uri: Uri.file(path),
+        version,
+        languageId: 'python',
+        getText: () => text,
+        get lineCount() {
+            return document.getText().split('\n').length;
+        },
+        lineAt: (line: number) => ({ text: document.getText().split('\n')[line] ?? '' }),
+    };
+    return document;
 }
 
 /** Everything the tests observe and script. */
@@ -164,12 +186,15 @@ export const stub = {
     appliedEdits: [] as unknown[],
     applyEditResult: true,
     providers: new Map<string, { provideTextDocumentContent(uri: Uri): string }>(),
-    progress: [] as Array<{ title?: string; messages: string[]; cancel: () => void }>,
+    progress: [] as Array<{ title?: string; messages: string[]; cancel: () => void; done: boolean }>,
     cancelProgressImmediately: false,
     statusBarMessages: [] as string[],
     closedTabs: [] as unknown[],
     configuration: new Map<string, unknown>(),
     openedDocuments: [] as unknown[],
+    shownOptions: [] as unknown[],
+    statusItems: [] as Array<{ text: string; tooltip: string; backgroundColor: ThemeColor | undefined }>,
+    panels: [] as Array<{ title: string; revealed: number; webview: { html: string }; receive(message: unknown): void }>,
     reset(): void {
         this.messages = [];
         this.answers = [];
@@ -187,6 +212,9 @@ export const stub = {
         this.closedTabs = [];
         this.configuration.clear();
         this.openedDocuments = [];
+        this.shownOptions = [];
+        this.statusItems = [];
+        this.panels = [];
         window.activeTextEditor = undefined;
         workspace.textDocuments = [];
         window.tabGroups.all = [];
@@ -201,6 +229,22 @@ function message(level: 'info' | 'warn' | 'error') {
     };
 }
 
+const activeEditorChanged = new EventEmitter<unknown>();
+const documentChanged = new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>();
+
+/** Make `document` the active editor's, as VS Code does when the user switches tabs. */
+export function activate(document: FakeDocument | undefined): void {
+    window.activeTextEditor = document ? { document, selection: new Selection(0, 0, 0, 0) } : undefined;
+    activeEditorChanged.fire(window.activeTextEditor);
+}
+
+/** Change a document's text as an edit would: a new version, then the change event. */
+export function editDocument(document: FakeDocument, text: string): void {
+    document.version += 1;
+    document.getText = () => text;
+    documentChanged.fire({ document, contentChanges: [{ text }] });
+}
+
 export const window = {
     activeTextEditor: undefined as undefined | { document: FakeDocument; selection: Selection },
     showInformationMessage: message('info'),
@@ -212,16 +256,37 @@ export const window = {
     },
     async withProgress<T>(options: { title?: string }, task: (progress: { report(v: { message?: string }): void }, token: any) => Promise<T>): Promise<T> {
         const source = new CancellationTokenSource();
-        const record = { title: options.title, messages: [] as string[], cancel: () => source.cancel() };
+        const record = { title: options.title, messages: [] as string[], cancel: () => source.cancel(), done: false };
         stub.progress.push(record);
         const running = task({ report: (value) => value.message && record.messages.push(value.message) }, source.token);
         if (stub.cancelProgressImmediately) {
             setTimeout(() => source.cancel(), 0);
         }
+        void running.finally(() => (record.done = true)).catch(() => undefined);
         return running;
     },
     createStatusBarItem() {
-        return { text: '', tooltip: '', name: '', command: '', show() {}, hide() {}, dispose() {} };
+        const item = { text: '', tooltip: '', name: '', command: '', backgroundColor: undefined as ThemeColor | undefined, show() {}, hide() {}, dispose() {} };
+        stub.statusItems.push(item);
+        return item;
+    },
+    onDidChangeActiveTextEditor: activeEditorChanged.event,
+    createWebviewPanel(viewType: string, title: string) {
+        const received = new EventEmitter<unknown>();
+        const panel = {
+            viewType,
+            title,
+            revealed: 0,
+            webview: { html: '', cspSource: 'vscode-resource:', onDidReceiveMessage: received.event, postMessage: () => Promise.resolve(true) },
+            reveal() {
+                panel.revealed++;
+            },
+            onDidDispose: new EventEmitter<void>().event,
+            dispose() {},
+            receive: (message: unknown) => received.fire(message),
+        };
+        stub.panels.push(panel);
+        return panel;
     },
     createOutputChannel(name: string) {
         const lines: string[] = [];
@@ -231,8 +296,9 @@ export const window = {
         stub.statusBarMessages.push(text);
         return new Disposable();
     },
-    showTextDocument(document: unknown) {
+    showTextDocument(document: unknown, options?: unknown) {
         stub.openedDocuments.push(document);
+        stub.shownOptions.push(options);
         return Promise.resolve({});
     },
     tabGroups: {
@@ -266,6 +332,8 @@ export const workspace = {
         return Promise.resolve(found ?? { uri: arg, version: 1, languageId: 'markdown', getText: (): string => '', content: arg });
     },
     onDidChangeConfiguration: new EventEmitter<unknown>().event,
+    onDidChangeTextDocument: documentChanged.event,
+    onDidCloseTextDocument: new EventEmitter<unknown>().event,
 };
 
 export const commands = {
@@ -276,13 +344,13 @@ export const commands = {
         stub.registered.set(id, handler);
         return new Disposable(() => stub.registered.delete(id));
     },
-    executeCommand(command: string, ...args: any[]): Promise<unknown> {
+    executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
         stub.executed.push({ command, args });
         if (command === 'setContext') {
-            stub.contexts.set(args[0], args[1]);
+            stub.contexts.set(String(args[0]), args[1]);
         }
         const handler = stub.registered.get(command);
-        return Promise.resolve(handler ? handler(...args) : undefined);
+        return Promise.resolve(handler ? (handler(...args) as unknown) : undefined);
     },
 };
 

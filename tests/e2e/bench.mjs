@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURE, ROOT, sleep, vsixPath, VsCode, waitFor } from './harness.mjs';
+import { FIXTURE, ROOT, sleep, vsixPath, waitFor } from './harness.mjs';
+import { Workbench } from './workbench.mjs';
 
 const rounds = process.argv.includes('--quick') ? 3 : 5;
 const SERVER_PYTHON = process.env.FIXLOOP_E2E_SERVER_PYTHON ?? '/usr/bin/python3';
@@ -80,7 +81,7 @@ async function main() {
     const size = statSync(vsix).size;
     console.log(`bench vscode: ${vsix.split('/').pop()} ${(size / 1024).toFixed(0)} KiB, ${zipEntries(vsix)} files`);
     const cli = cliBaseline();
-    const vscode = await VsCode.start({ settings: { 'fixloop.serverPython': SERVER_PYTHON }, label: 'bench' });
+    const vscode = await Workbench.start({ settings: { 'fixloop.serverPython': SERVER_PYTHON }, label: 'bench' });
     let editor;
     try {
         editor = await editorRounds(vscode);

@@ -1,8 +1,10 @@
 // A real VS Code for the end-to-end test: code-server 4.96.4 (VS Code 1.96) with the built .vsix
 // installed into a throw-away extensions dir, a temp user-data dir and XDG_CONFIG_HOME, driven
-// by Playwright in Debian's Chromium. This module owns the lifecycle (install, start, stop) and
-// small UI helpers (palette, quick open, notifications, screenshots); the scenarios live in
-// run.mjs and bench.mjs.
+// by Playwright in Debian's Chromium. This module owns the lifecycle (install, start, stop; other
+// extensions from a folder are packaged with vsce and installed too) and what the test reads
+// outside the page (processes, their environment, logs); workbench.mjs adds the UI helpers, and
+// the scenarios live in run.mjs, flows_*.mjs and bench.mjs. Every wait is on a state of the page
+// or the disk, with a generous cap, never a fixed pause: the suite runs on shared, busy machines.
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,6 +23,9 @@ const CODE_SERVER_DIR =
     join('/var/cache/fixloop', 'code-server');
 const ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.FIXLOOP_CHROMIUM ?? '/usr/bin/chromium';
+const VSCE = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+// How long a step may take on a loaded 2-core machine before it counts as failed.
+export const STEP_TIMEOUT = 120000;
 
 export function vsixPath() {
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -40,7 +45,7 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor(check, { timeout = 30000, interval = 200, what = 'condition' } = {}) {
+export async function waitFor(check, { timeout = STEP_TIMEOUT, interval = 200, what = 'condition' } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
         const value = await check();
@@ -55,6 +60,17 @@ export async function waitFor(check, { timeout = 30000, interval = 200, what = '
 }
 
 /** Every file under `dir` (recursively), for "the key is nowhere on disk" checks. */
+/** Package the extension in `dir` with vsce into `outDir`; returns the .vsix path. */
+function packageExtension(dir, outDir) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const out = join(outDir, `${manifest.name}-${manifest.version}.vsix`);
+    execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return out;
+}
+
 export function filesUnder(dir) {
     const out = [];
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -73,7 +89,7 @@ export function filesUnder(dir) {
  * Chromium page on it. `settings` are merged into the user settings.
  */
 export class VsCode {
-    static async start({ settings = {}, label = 'e2e' } = {}) {
+    static async start({ settings = {}, label = 'e2e', extensions = [], env = {} } = {}) {
         if (!existsSync(ENTRY)) {
             throw new Error(`code-server is not installed in ${CODE_SERVER_DIR}: run scripts/install-code-server.sh`);
         }
@@ -81,7 +97,7 @@ export class VsCode {
         if (!existsSync(vsix)) {
             throw new Error(`${vsix} is missing: run scripts/build-client.sh`);
         }
-        const vscode = new VsCode();
+        const vscode = new this();
         vscode.base = mkdtempSync(join(tmpdir(), `fixloop-${label}-`));
         vscode.workspace = join(vscode.base, 'workspace');
         vscode.userData = join(vscode.base, 'user-data');
@@ -89,6 +105,7 @@ export class VsCode {
         vscode.stateDir = join(vscode.base, 'state');
         cpSync(FIXTURE, vscode.workspace, { recursive: true });
         mkdirSync(join(vscode.userData, 'User'), { recursive: true });
+        vscode.settings = settings;
         writeFileSync(
             join(vscode.userData, 'User', 'settings.json'),
             JSON.stringify(
@@ -103,6 +120,10 @@ export class VsCode {
                     'editor.minimap.enabled': false,
                     'chat.commandCenter.enabled': false,
                     'files.autoSave': 'off',
+                    // Text the test types or inserts lands as it is (settings.json included).
+                    'editor.autoClosingBrackets': 'never',
+                    'editor.autoClosingQuotes': 'never',
+                    'editor.autoIndent': 'none',
                     ...settings,
                 },
                 null,
@@ -114,10 +135,12 @@ export class VsCode {
             XDG_CONFIG_HOME: join(vscode.base, 'config'),
             XDG_DATA_HOME: join(vscode.base, 'data'),
             FIXLOOP_STATE_DIR: vscode.stateDir,
+            ...env,
         };
         delete vscode.env.FIXLOOP_API_KEY;
         const installStarted = Date.now();
-        execFileSync(process.execPath, [ENTRY, '--extensions-dir', vscode.extensions, '--user-data-dir', vscode.userData, '--install-extension', vsix], {
+        const packages = [vsix, ...extensions.map((dir) => packageExtension(dir, vscode.base))];
+        execFileSync(process.execPath, [ENTRY, '--extensions-dir', vscode.extensions, '--user-data-dir', vscode.userData, ...packages.flatMap((file) => ['--install-extension', file])], {
             env: vscode.env,
             stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -249,156 +272,6 @@ export class VsCode {
         return join(this.workspace, name);
     }
 
-    async screenshot(name) {
-        mkdirSync(OUTPUT_DIR, { recursive: true });
-        const path = join(OUTPUT_DIR, `${name}.png`);
-        await this.page.screenshot({ path });
-        return path;
-    }
-
-    /** Run a command from the palette by its full title, e.g. "Fixloop: Run File". */
-    async palette(title) {
-        const page = this.page;
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        // Some widgets (the Settings editor's inputs) keep F1; fall back to the other shortcut.
-        for (const key of ['F1', 'Control+Shift+P', 'F1']) {
-            await page.keyboard.press(key);
-            try {
-                await input.waitFor({ state: 'visible', timeout: 3000 });
-                break;
-            } catch {
-                await page.keyboard.press('Escape');
-                await page.locator('.part.statusbar').click({ position: { x: 700, y: 10 } }).catch(() => undefined);
-            }
-        }
-        await input.waitFor({ state: 'visible' });
-        await input.fill(`>${title}`);
-        // Wait until the highlighted row is the command, so Enter cannot pick a stale one.
-        const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
-        await row.waitFor({ state: 'visible', timeout: 20000 });
-        await page.keyboard.press('Enter');
-    }
-
-    /**
-     * Show Quick Open and return its input. A Ctrl+P that lands while the workbench is still
-     * moving focus (right after a tab click or an editor opening) is sometimes dropped and the
-     * widget stays hidden, so press it again a few times before giving up.
-     */
-    async quickOpen() {
-        const page = this.page;
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        for (let attempt = 1; attempt <= 4; attempt++) {
-            await page.keyboard.press('Control+P');
-            try {
-                await input.waitFor({ state: 'visible', timeout: 5000 });
-                return input;
-            } catch {
-                await page.keyboard.press('Escape');
-            }
-        }
-        await input.waitFor({ state: 'visible' });
-        return input;
-    }
-
-    /** Open a workspace file with Quick Open and wait for its editor. */
-    async open(name) {
-        const page = this.page;
-        const active = page.locator('.tab.active', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}`) });
-        // Enter can land while the list still shows the previous results, and the widget can
-        // close under us while the workbench moves focus: check and retry the whole step.
-        await this.retried(async () => {
-            const input = await this.quickOpen();
-            await input.fill(name, { timeout: 5000 });
-            const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-            await waitFor(async () => ((await focused.getAttribute('aria-label').catch(() => '')) ?? '').split(',')[0]?.trim() === name, { timeout: 20000, what: `Quick Open to focus ${name}` });
-            await page.keyboard.press('Enter');
-            await active.waitFor({ timeout: 5000 });
-        });
-        await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
-    }
-
-    /** Put the cursor at a 1-based line and column of the active editor. */
-    async goTo(line, column = 1) {
-        const page = this.page;
-        await this.retried(async () => {
-            const input = await this.quickOpen();
-            await input.fill(`:${line}:${column}`, { timeout: 5000 });
-            await page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 }).catch(() => undefined);
-            await page.keyboard.press('Enter');
-            await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 10000 });
-        });
-    }
-
-    /** Run a Quick Open step up to three times, closing whatever is left open in between. */
-    async retried(step) {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                return await step();
-            } catch (error) {
-                if (attempt >= 3) {
-                    throw error;
-                }
-                await this.page.keyboard.press('Escape');
-                await sleep(500);
-            }
-        }
-    }
-
-    /** Wait for a notification toast containing `text`; returns its locator. */
-    async toast(text, timeout = 90000) {
-        const item = this.page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
-        await item.waitFor({ state: 'visible', timeout });
-        await sleep(800); // toasts slide in; let the screenshot catch them at rest
-        return item;
-    }
-
-    /**
-     * Choose an entry of the open quick-fix menu by keyboard (the menu's pointer block swallows
-     * clicks): move the focus down to the row with `text`, then Enter.
-     */
-    async chooseAction(text) {
-        const page = this.page;
-        const rows = page.locator('.action-widget .monaco-list-row.action');
-        await rows.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 20000 });
-        const count = await rows.count();
-        for (let step = 0; step <= count; step++) {
-            const focused = page.locator('.action-widget .monaco-list-row.focused');
-            if (((await focused.textContent().catch(() => '')) ?? '').includes(text)) {
-                await page.keyboard.press('Enter');
-                return;
-            }
-            await page.keyboard.press('ArrowDown');
-        }
-        throw new Error(`quick-fix menu has no focusable entry "${text}"`);
-    }
-
-    /**
-     * Set a string setting in the Settings editor, as a user does. `scope` is the tab: "User",
-     * or "Remote" for machine-scoped settings (code-server is a remote). `label` is the title
-     * the editor shows for the setting, e.g. "Server Python".
-     */
-    async setSetting(id, label, value, scope = 'User') {
-        const page = this.page;
-        await this.palette('Preferences: Open User Settings');
-        const editor = page.locator('.settings-editor');
-        await editor.waitFor({ timeout: 20000 });
-        await editor.locator('.settings-header .suggest-input-container').first().click();
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(id);
-        await editor.locator('.settings-tabs-widget .action-label', { hasText: scope }).first().click();
-        const field = editor.locator('.setting-item-contents', { hasText: label }).locator('input').first();
-        await field.waitFor({ state: 'visible', timeout: 20000 });
-        await field.fill(value);
-        await field.press('Tab');
-        await sleep(700); // the Settings editor writes after a short debounce
-        // Close it: its lists keep keyboard focus and swallow the Quick Open shortcut.
-        await page.locator('.tab', { hasText: 'Settings' }).locator('.action-label.codicon-close, .codicon-close').first().click();
-        await editor.waitFor({ state: 'detached', timeout: 10000 });
-    }
-
-    async save() {
-        await this.page.keyboard.press('Control+S');
-    }
 }
 
 export { sleep, statSync };

@@ -125,7 +125,11 @@ async def test_model_commands_fail_clearly_without_a_model(
     result = await run_command(client, "fixloop.transcript", {"uri": uri})
     assert result["ok"] is False and "transcript" in result["reason"]
     result = await run_command(client, "fixloop.runFile", {"uri": "file:///nowhere/open.py"})
-    assert result == {"ok": False, "reason": "file:///nowhere/open.py is not open"}
+    assert result == {
+        "ok": False,
+        "code": "bad-request",
+        "reason": "file:///nowhere/open.py is not open",
+    }
     result = await run_command(client, "fixloop.cancel", {})
     assert result == {"ok": True, "cancelled": 0}
 

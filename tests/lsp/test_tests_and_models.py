@@ -47,19 +47,25 @@ async def test_run_tests_marks_the_failing_test_line(
     flagged = [d for uri_, ds in client.diagnostics.items() for d in ds if uri_ in (uri, test_uri)]
     assert flagged and all(d.code == "test-failure" for d in flagged)
     assert any(d.range.start.line == failure["line"] - 1 for d in flagged)
-    # The module gets a summary diagnostic whose action fixes it against the tests.
-    (summary,) = client.diagnostics[uri]
-    assert summary.message == "1 failing test: test_half_price"
-    cursor = types.Range(summary.range.start, summary.range.start)
-    (debug,) = await code_actions(client, uri, cursor, [summary])
+    # The module is marked where the failing assertion's call into it returns its value, and
+    # that mark's action fixes the module against its tests.
+    (mark,) = client.diagnostics[uri]
+    assert mark.range.start.line == 1  # `return price + price * percent / 100`
+    assert mark.message.startswith("test_half_price fails on the value returned here")
+    cursor = types.Range(mark.range.start, mark.range.start)
+    (debug,) = await code_actions(client, uri, cursor, [mark])
     assert debug.title == "Debug and fix: failing test"
-    test_side = list(client.diagnostics[test_uri])
+    # In the test file the failing assertion offers to fix the code under test, never the test.
+    (test_side,) = client.diagnostics[test_uri]
     open_document(client, workspace / "test_prices.py", PRICE_TESTS)
-    assert await code_actions(client, test_uri, cursor, test_side) == []  # tests are never the fix
+    at_test = types.Range(test_side.range.start, test_side.range.start)
+    (under_test,) = await code_actions(client, test_uri, at_test, [test_side])
+    assert under_test.title == "Debug and fix the code under test"
+    assert under_test.command.arguments[0]["module"] == uri
     fixed = await run_command(client, "fixloop.fix", debug.command.arguments[0])
     assert fixed["verified"] is True, fixed
     assert fixed["proof"] == "1 failing -> 2/2 tests pass", fixed
-    (apply,) = await code_actions(client, uri, cursor, [summary])
+    (apply,) = await code_actions(client, uri, cursor, [mark])
     new_text = apply_text_edit(PRICES, apply.edit.document_changes[0].edits[0])
     assert new_text == FIXED_PRICES
     # Applying it (as the editor would) and running the tests again clears every diagnostic.

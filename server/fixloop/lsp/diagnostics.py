@@ -4,20 +4,21 @@ An uncaught exception becomes one diagnostic on the deepest traceback frame that
 document (source "fixloop", code = exception type, message = exception message), with the other
 frames as related information so the client can jump through the stack. A run stopped by a
 limit (timeout, memory, output) becomes a warning on the first line, because there is no frame
-to point at. A failing test becomes a diagnostic on the line its report names, in whichever file
-that is (the module or the test file). Everything here is a pure function of its inputs.
+to point at. A failing test becomes a diagnostic on its failing line in the test file and one in
+the module under test where `testplaces` traces it. Everything here is a pure function of its
+inputs (files are read through the `read` function the caller passes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lsprotocol import types
 
-from fixloop.lsp.edits import UTF16, line_content_range
+from fixloop.lsp.edits import UTF16, line_content_range, line_span
+from fixloop.lsp.testplaces import FailingTest, Reader, place_failure
 from fixloop.sandbox.base import Frame, RunResult, Status
 
 SOURCE = "fixloop"
@@ -117,41 +118,120 @@ def run_diagnostics(
     ]
 
 
-def failing_test_diagnostics(
-    failures: Iterable[Any], place: DocumentPlace, texts: dict[str, str], encoding: str = UTF16
-) -> dict[str, list[types.Diagnostic]]:
-    """Diagnostics per uri for failing tests; `texts` maps relative paths to file contents."""
+@dataclass(frozen=True)
+class TestDiagnostics:
+    """Diagnostics for a test run, and which module each failing test was traced to."""
+
+    __test__ = False  # a value, not a pytest test class
+
+    by_uri: dict[str, list[types.Diagnostic]]
+    modules: dict[str, str]  # node id -> uri of the module under test it points into
+    tested: list[tuple[str, str, str]]  # (test file uri, node id, module uri)
+
+
+def _uri(place: DocumentPlace, relative: str) -> str:
+    return place.uri if place.holds(relative) else (place.root / relative).as_uri()
+
+
+def _failure_message(failure: FailingTest, test_text: str) -> str:
+    message = failure.message or "failed"
+    if message == "AssertionError" and failure.line:
+        # A bare assert gives no message outside pytest's rewriting: show the assertion.
+        span = line_span(test_text, failure.line - 1)
+        source = test_text[span.start : span.end].strip() if span else ""
+        if source.startswith("assert "):
+            message = f"AssertionError: {source}"
+    return message
+
+
+_HOW = {
+    "frame": "{test} fails here: {message}",
+    "call": "{test} fails on the value returned here: {message}",
+    "def": "{test} fails in {function}: {message}",
+}
+
+
+def test_diagnostics(
+    failures: Iterable[FailingTest], place: DocumentPlace, read: Reader, encoding: str = UTF16
+) -> TestDiagnostics:
+    """Mark each failing test on its failing line, and the module under test where it points.
+
+    The test file's mark carries `data = {test, module}` so its quick fix can fix the module with
+    that test as the oracle; the module's mark names the test and links back to its line.
+    """
     by_uri: dict[str, list[types.Diagnostic]] = {}
+    modules: dict[str, str] = {}
+    tested: list[tuple[str, str, str]] = []
     for failure in failures:
-        file = str(getattr(failure, "file", "") or place.relative_path)
-        line = int(getattr(failure, "line", 0) or 1)
-        if place.holds(file):
-            uri, text = place.uri, place.text
-        else:
-            path = Path(file) if Path(file).is_absolute() else place.root / file
-            uri, text = path.as_uri(), texts.get(file, "")
-        by_uri.setdefault(uri, []).append(
+        test_uri = _uri(place, failure.test_file)
+        test_text = read(failure.test_file) or ""
+        test_range = line_content_range(test_text, max((failure.line or 1) - 1, 0), encoding)
+        message = _failure_message(failure, test_text)
+        found = place_failure(failure, read)
+        module_uri = _uri(place, found.module) if found is not None else None
+        test_location = types.Location(uri=test_uri, range=test_range)
+        related = None
+        if found is not None and module_uri is not None:
+            module_text = read(found.module) or ""
+            module_range = line_content_range(module_text, found.line - 1, encoding)
+            related = [
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(uri=module_uri, range=module_range),
+                    message=f"the code under test ({found.function or found.module})",
+                )
+            ]
+            by_uri.setdefault(module_uri, []).append(
+                types.Diagnostic(
+                    range=module_range,
+                    message=_HOW[found.how].format(
+                        test=failure.name, message=message, function=found.function
+                    ),
+                    severity=types.DiagnosticSeverity.Error
+                    if found.how == "frame"
+                    else types.DiagnosticSeverity.Warning,
+                    source=SOURCE,
+                    code=TEST_FAILURE,
+                    related_information=[
+                        types.DiagnosticRelatedInformation(
+                            location=test_location, message=f"{failure.nodeid} fails here"
+                        )
+                    ],
+                    data={"test": failure.nodeid, "testUri": test_uri},
+                )
+            )
+            modules[failure.nodeid] = module_uri
+            tested.append((test_uri, failure.nodeid, module_uri))
+        by_uri.setdefault(test_uri, []).append(
             types.Diagnostic(
-                range=line_content_range(text, line - 1, encoding),
-                message=f"{getattr(failure, 'nodeid', 'test')} failed: {getattr(failure, 'message', '')}".strip(),
+                range=test_range,
+                message=f"{failure.nodeid} failed: {message}",
                 severity=types.DiagnosticSeverity.Error,
                 source=SOURCE,
                 code=TEST_FAILURE,
+                related_information=related,
+                data={"test": failure.nodeid, "module": module_uri},
             )
         )
-    return by_uri
+    return TestDiagnostics(by_uri, modules, tested)
 
 
 def module_summary_diagnostic(
-    failures: Iterable[Any], failed: int, text: str, encoding: str = UTF16
+    failing: Sequence[str], problems: Sequence[str], text: str, encoding: str = UTF16
 ) -> types.Diagnostic:
-    """One warning on the module's first line naming the failing tests that exercise it."""
-    names = [str(getattr(f, "nodeid", "")).rsplit("::", 1)[-1] for f in failures]
-    listed = ", ".join(n for n in names[:5] if n) + (", ..." if len(names) > 5 else "")
+    """One warning on the module's first line: the failing tests that exercise it, or why the
+    tests could not run (nothing in them points at a line of the module)."""
+    if problems:
+        message = f"the tests could not run: {problems[0]}"
+    else:
+        names = [nodeid.rsplit("::", 1)[-1] for nodeid in failing]
+        listed = ", ".join(n for n in names[:5] if n) + (", ..." if len(names) > 5 else "")
+        count = len(failing)
+        message = f"{count} failing test{'s' if count != 1 else ''}" + (
+            f": {listed}" if listed else ""
+        )
     return types.Diagnostic(
         range=line_content_range(text, 0, encoding),
-        message=f"{failed} failing test{'s' if failed != 1 else ''}"
-        + (f": {listed}" if listed else ""),
+        message=message,
         severity=types.DiagnosticSeverity.Warning,
         source=SOURCE,
         code=TEST_FAILURE,

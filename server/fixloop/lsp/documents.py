@@ -15,6 +15,8 @@ from typing import Any
 
 from lsprotocol import types
 
+from fixloop.lsp.errors import ErrorCode
+
 
 @dataclass(frozen=True)
 class VerifiedFix:
@@ -27,6 +29,18 @@ class VerifiedFix:
     proof: str
 
 
+@dataclass(frozen=True)
+class TranscriptSource:
+    """What a transcript does not record but its view needs: the text the loop started from
+    (to show each candidate's change as a diff), the verified fix's diff and the sandbox."""
+
+    path: str
+    uri: str
+    text: str
+    sandbox: str
+    fix_diff: str = ""
+
+
 @dataclass
 class DocumentState:
     uri: str
@@ -34,15 +48,17 @@ class DocumentState:
     fix: VerifiedFix | None = None
     # Uris we published diagnostics to on behalf of this document (itself, its test files).
     published: set[str] = field(default_factory=set)
-    transcript: str | None = None
+    transcript: TranscriptSource | None = None
     # Why the last piece of work on this document was cancelled, for the result it returns.
     cancel_reason: str = ""
+    cancel_code: ErrorCode | None = None
 
-    def cancel(self, reason: str) -> int:
+    def cancel(self, reason: str, code: ErrorCode = ErrorCode.CANCELLED) -> int:
         """Cancel every running task of this document; returns how many were running."""
         running = [task for task in self.tasks if not task.done()]
         if running:
             self.cancel_reason = reason
+            self.cancel_code = code
         for task in running:
             task.cancel()
         return len(running)
@@ -52,13 +68,22 @@ class DocumentState:
             return self.fix
         return None
 
+    def discard(self, version: int | None) -> bool:
+        """Forget the fix computed for `version` (any version when None); True if one was kept."""
+        if self.fix is None or (version is not None and self.fix.version != version):
+            return False
+        self.fix = None
+        return True
+
 
 class DocumentStates:
     """All document states of one server, plus the workspace roots used to place files."""
 
     def __init__(self) -> None:
         self._states: dict[str, DocumentState] = {}
-        self.last_transcript: str | None = None
+        self.last_transcript: TranscriptSource | None = None
+        # (test file uri, node id) -> uri of the module a run of that test was traced into.
+        self.tested: dict[tuple[str, str], str] = {}
 
     def get(self, uri: str) -> DocumentState:
         state = self._states.get(uri)

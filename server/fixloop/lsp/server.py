@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -23,14 +23,16 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from fixloop import __version__
-from fixloop.lsp import features, sweep
 from fixloop.lsp.actions import code_actions
 from fixloop.lsp.config import SECTION, parse_settings, settings_section
-from fixloop.lsp.documents import DocumentStates, document_root
+from fixloop.lsp.documents import DocumentStates
 from fixloop.lsp.edits import UTF16
+from fixloop.lsp.errors import STALE_REASON, CommandError, ErrorCode
+from fixloop.lsp.features import COMMANDS, guarded
 from fixloop.lsp.protocol import FixloopProtocol
 from fixloop.lsp.queue import WorkQueue
-from fixloop.settings import ModelConfig, Settings, model_config
+from fixloop.lsp.runs import run_file_command
+from fixloop.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +104,7 @@ class FixloopServer(LanguageServer):
     def path_of(self, uri: str) -> str:
         parsed = urlparse(uri)
         if parsed.scheme not in ("file", ""):
-            raise features.CommandError(
-                f"only files on disk can be run, not {parsed.scheme}: documents"
-            )
+            raise CommandError(f"only files on disk can be run, not {parsed.scheme}: documents")
         return unquote(parsed.path) if parsed.scheme else uri
 
     def folders(self) -> list[Path]:
@@ -120,19 +120,6 @@ class FixloopServer(LanguageServer):
     def open_document(self, uri: str) -> Any:
         """The open document at `uri`, or None (pygls keys documents by the unquoted uri)."""
         return self.workspace.text_documents.get(unquote(uri))
-
-    def target(self, raw: Mapping[str, Any]) -> features.Target:
-        uri = raw.get("uri")
-        if not isinstance(uri, str):
-            raise features.CommandError("expected {uri: string, ...}")
-        document = self.open_document(uri)
-        if document is None:
-            raise features.CommandError(f"{uri} is not open")
-        path = Path(self.path_of(uri)).resolve()
-        root = document_root(path, [folder.resolve() for folder in self.folders()])
-        return features.Target(
-            uri, document.version, document.source, path, root, document.language_id
-        )
 
     def file_text(self, path: Path) -> str:
         document = self.open_document(path.as_uri())
@@ -160,50 +147,20 @@ class FixloopServer(LanguageServer):
             )
         state.published = {uri for uri, diagnostics in by_uri.items() if diagnostics}
 
-    def invalidate(self, uri: str, reason: str) -> None:
+    def invalidate(self, uri: str, reason: str, code: ErrorCode = ErrorCode.CANCELLED) -> None:
         """Forget everything computed for `uri`: running work, the fix and its diagnostics."""
         state = self.documents.peek(uri)
         if state is None:
             return
-        state.cancel(reason)
+        state.cancel(reason, code)
         state.fix = None
         if state.published:
             self.publish(uri, {}, None)
-
-    def model(self) -> ModelConfig | None:
-        config = model_config(self.settings)
-        return config if config.configured else None
 
     def to_json(self, value: Any) -> Any:
         # pygls' own converter (lsprotocol's plus structure hooks only): building a second one
         # cost ~100 ms on the first code action.
         return self.protocol._converter.unstructure(value)
-
-
-def _command(server: FixloopServer, name: str, handler: Callable[..., Any]) -> None:
-    """Register `handler` as a command; a `CommandError` becomes `{ok: false, reason}`."""
-
-    async def run(ls: FixloopServer, *args: Any) -> Any:
-        msg_id = ls.protocol.msg_id
-        task = asyncio.current_task()
-        if msg_id is not None and task is not None and isinstance(ls.protocol, FixloopProtocol):
-            ls.protocol.command_tasks[msg_id] = task  # so $/cancelRequest reaches this command
-        try:
-            result = handler(ls, args)
-            if isinstance(result, Awaitable):
-                result = await result
-            return result
-        except features.CommandError as exc:
-            return features.failure(str(exc))
-        except Exception as exc:  # SandboxUnavailable, a domain bug: say so, keep serving
-            log.exception("%s failed", name)
-            ls.log_to_client(f"{name} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
-            return features.failure(f"{type(exc).__name__}: {exc}")
-        finally:
-            if isinstance(ls.protocol, FixloopProtocol) and msg_id is not None:
-                ls.protocol.command_tasks.pop(msg_id, None)
-
-    server.command(name)(run)
 
 
 class ClientLogHandler(logging.Handler):
@@ -267,14 +224,14 @@ def build_server() -> FixloopServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: FixloopServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.invalidate(params.text_document.uri, features.STALE)
+        ls.invalidate(params.text_document.uri, STALE_REASON, ErrorCode.STALE)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FixloopServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.settings.run_on_save:
-            task = asyncio.ensure_future(
-                features.run_file_command(ls, ({"uri": params.text_document.uri},))
-            )
+            # Guarded like the command: a stale or sandbox-less run is an answer, not a crash.
+            run = guarded("fixloop.runFile", run_file_command)
+            task = asyncio.ensure_future(run(ls, {"uri": params.text_document.uri}))
             task.add_done_callback(_log_failure)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -295,17 +252,8 @@ def build_server() -> FixloopServer:
     def code_action(ls: FixloopServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return code_actions(ls, params)
 
-    for name, handler in (
-        ("fixloop.fix", features.fix_command),
-        ("fixloop.runFile", features.run_file_command),
-        ("fixloop.runTests", features.run_tests_command),
-        ("fixloop.generateTests", features.generate_tests_command),
-        ("fixloop.task", features.task_command),
-        ("fixloop.cancel", features.cancel_command),
-        ("fixloop.transcript", features.transcript_command),
-    ):
-        _command(server, name, handler)
-    sweep.register(server, _command)
+    for name, handler in COMMANDS.items():
+        server.command(name)(guarded(name, handler))
     return server
 
 

@@ -17,14 +17,12 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fixloop.lsp.context import ServerContext, argument, run_tracked
 from fixloop.lsp.edits import minimal_text_edit, workspace_edit
-from fixloop.lsp.features import CommandError, argument, failure, run_tracked
+from fixloop.lsp.errors import CommandError, ErrorCode, failure
 from fixloop.lsp.progress import LoopProgress
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from fixloop.lsp.server import FixloopServer
     from fixloop.sweep.model import JobResult
     from fixloop.sweep.run import SweepEvent, SweepReport
 
@@ -32,7 +30,7 @@ SWEEP_OWNER = "fixloop:sweep"  # `fixloop.cancel {uri: "fixloop:sweep"}` (or `{}
 _LAST: weakref.WeakKeyDictionary[Any, SweepReport] = weakref.WeakKeyDictionary()
 
 
-def _folder(server: FixloopServer, raw: Any) -> Path:
+def _folder(server: ServerContext, raw: Any) -> Path:
     folder = raw.get("folder") if raw else None
     if folder is None:
         return server.default_folder().resolve()
@@ -44,7 +42,7 @@ def _folder(server: FixloopServer, raw: Any) -> Path:
     return path
 
 
-def _options(server: FixloopServer, root: Path) -> Any:
+def _options(server: ServerContext, root: Path) -> Any:
     from fixloop.secretenv import secret_environ
     from fixloop.sweep.model import JobSettings
     from fixloop.sweep.run import SweepOptions
@@ -107,7 +105,7 @@ def _payload(report: SweepReport) -> dict[str, Any]:
     }
 
 
-async def sweep_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
+async def sweep_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str, Any]:
     raw = argument(args) if args else {}
     root = _folder(server, raw)
     from fixloop.sandbox.base import SandboxUnavailable
@@ -130,41 +128,44 @@ async def sweep_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[st
         swept = await run_tracked(server, SWEEP_OWNER, run_sweep(_options(server, root), report))
     except (SweepUsageError, SandboxUnavailable, CommandError) as exc:
         progress.end(str(exc))
-        return failure(str(exc))
+        return failure(
+            ErrorCode.SANDBOX_UNAVAILABLE
+            if isinstance(exc, SandboxUnavailable)
+            else ErrorCode.BAD_REQUEST,
+            str(exc),
+        )
     _LAST[server] = swept
     fixed = sum(1 for r in swept.results if r.verdict.value == "fixed")
     progress.end(f"{fixed} of {len(swept.results)} modules fixed")
     return _payload(swept)
 
 
-def sweep_edit_command(server: FixloopServer, args: tuple[Any, ...]) -> dict[str, Any]:
+def sweep_edit_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str, Any]:
     raw = argument(args)
     report = _LAST.get(server)
     job_id, uri = raw.get("job"), raw.get("uri")
     if report is None:
-        return failure("no sweep yet: run Fix All Failing Tests first")
+        return failure(ErrorCode.BAD_REQUEST, "no sweep yet: run Fix All Failing Tests first")
     result = next((r for r in report.results if r.job_id == job_id), None)
     if result is None or result.verdict.value != "fixed":
-        return failure(f"the last sweep has no verified fix for {job_id!r}")
+        return failure(ErrorCode.BAD_REQUEST, f"the last sweep has no verified fix for {job_id!r}")
     if not isinstance(uri, str) or Path(server.path_of(uri)).resolve() != (
         report.root / result.target
     ):
         raise CommandError(f"expected the uri of {result.target}")
     document = server.open_document(uri)
     if document is None:
-        return failure(f"{result.target} is not open; open it to apply the fix")
+        return failure(
+            ErrorCode.BAD_REQUEST, f"{result.target} is not open; open it to apply the fix"
+        )
     if document.source != result.original:
-        return failure(f"{result.target} changed since the sweep; run it again", stale=True)
+        return failure(
+            ErrorCode.STALE, f"{result.target} changed since the sweep; run it again", stale=True
+        )
     edit = minimal_text_edit(document.source, result.fixed, server.encoding)
     if edit is None:
-        return failure("the fix changes nothing in the document")
+        return failure(ErrorCode.BAD_REQUEST, "the fix changes nothing in the document")
     versioned = workspace_edit(
         uri, document.version, edit, document_changes=server.supports_document_changes
     )
     return {"ok": True, "version": document.version, "edit": server.to_json(versioned)}
-
-
-def register(server: FixloopServer, command: Callable[..., None]) -> None:
-    """Wire the sweep's commands onto the server with its command registrar."""
-    command(server, "fixloop.sweep", sweep_command)
-    command(server, "fixloop.sweepEdit", sweep_edit_command)

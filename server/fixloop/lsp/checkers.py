@@ -1,0 +1,132 @@
+"""Diagnostics from command-line checkers (ruff, mypy, pyright, py_compile) that a fix should clear.
+
+A quick fix on another tool's error carries a `checker` value: which tool reported it (known
+from the diagnostic's `source`), its code, line and message. `parse_checker` reads it back from
+a request and `probe_checker` asks, in the sandbox, whether the interpreter for the user's code
+has the tool.
+
+The repair loop has no checker oracle yet, so a fix is still proved only by the tests covering
+the module (or a run of the file); `checker_report` says exactly that in the result, and never
+that the diagnostic was cleared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from fixloop.lsp.errors import CommandError
+from fixloop.settings import Settings
+
+Tool = Literal["ruff", "mypy", "pyright", "py_compile"]
+TOOLS: tuple[Tool, ...] = get_args(Tool)
+
+# Diagnostic sources (lower case) as the tools' own editor integrations and problem matchers name
+# them, mapped to the command-line checker that reports the same diagnostics.
+_SOURCES: dict[str, Tool] = {
+    "ruff": "ruff",
+    "mypy": "mypy",
+    "pyright": "pyright",
+    "pylance": "pyright",
+    "basedpyright": "pyright",
+    "py_compile": "py_compile",
+    "python -m py_compile": "py_compile",
+}
+# How each tool runs from the user's interpreter, for messages and the future checker oracle.
+COMMANDS: dict[Tool, str] = {
+    "ruff": "python -m ruff check",
+    "mypy": "python -m mypy",
+    "pyright": "python -m pyright",
+    "py_compile": "python -m py_compile",
+}
+_PROBE_TIMEOUT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class CheckerDiagnostic:
+    """One diagnostic of a known checker: what a fix for it would have to clear."""
+
+    tool: Tool
+    code: str | None
+    line: int  # 1-based
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tool": self.tool, "code": self.code, "line": self.line, "message": self.message}
+
+
+def tool_for_source(source: str | None) -> Tool | None:
+    return _SOURCES.get((source or "").strip().lower())
+
+
+def parse_checker(raw: Any) -> CheckerDiagnostic | None:
+    """The `checker` field of a fix request (absent or null: None); bad values are refused."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise CommandError("checker must be an object {tool, code, line, message}")
+    tool, code, line, message = (raw.get(k) for k in ("tool", "code", "line", "message"))
+    if tool not in TOOLS:
+        raise CommandError(f"checker.tool must be one of {', '.join(TOOLS)}")
+    if code is not None and not isinstance(code, (str, int)):
+        raise CommandError("checker.code must be a string")
+    if isinstance(line, bool) or not isinstance(line, int) or line < 1:
+        raise CommandError("checker.line must be a positive line number")
+    if not isinstance(message, str):
+        raise CommandError("checker.message must be a string")
+    return CheckerDiagnostic(tool, None if code is None else str(code)[:100], line, message[:2000])
+
+
+# Run by the interpreter for user code, in the sandbox: is the tool importable? (The working
+# directory is the project: leave it off the path, so a file of the project cannot pose as it.)
+_PROBE = (
+    "import importlib.util, sys; "
+    "sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+    "sys.exit(importlib.util.find_spec(sys.argv[1]) is None)"
+)
+_installed: dict[tuple[str, str, str, Tool], bool] = {}
+
+
+async def probe_checker(tool: Tool, settings: Settings, root: Path) -> bool:
+    """Is `tool` installed in the interpreter that runs the user's code (asked in the sandbox)?"""
+    if tool == "py_compile":
+        return True  # the standard library's
+    key = (settings.sandbox, settings.python, settings.docker_image, tool)
+    if key in _installed:
+        return _installed[key]
+    from fixloop.sandbox import Limits, RunSpec, SandboxUnavailable, Status, open_sandbox
+
+    limits = Limits(wall_seconds=_PROBE_TIMEOUT_SECONDS, memory_mb=settings.memory)
+    try:
+        sandbox = await open_sandbox(
+            settings.sandbox, python=settings.python or None, image=settings.docker_image
+        )
+    except SandboxUnavailable:
+        return False  # the fix itself reports the sandbox; here the answer is only "not known"
+    try:
+        result = await sandbox.run(RunSpec(argv=("-c", _PROBE, tool), root=root, limits=limits))
+    finally:
+        await sandbox.close()
+    if result.status not in (Status.OK, Status.ERROR):
+        return False  # stopped by a limit (a slow machine): do not remember this answer
+    found = _installed[key] = result.status is Status.OK
+    return found
+
+
+def checker_report(checker: CheckerDiagnostic, installed: bool, oracle: str) -> dict[str, Any]:
+    """What a fix result says about the checker: it was not run, and what proved the fix."""
+    tool = COMMANDS[checker.tool]
+    what = f"{checker.tool} {checker.code}" if checker.code else checker.tool
+    if installed:
+        note = (
+            f"{tool} did not run in the sandbox (fixloop has no checker oracle yet): "
+            f"the fix is proved by {oracle} only, not shown to clear {what}"
+        )
+    else:
+        note = (
+            f"{checker.tool} is not installed in the interpreter for your code: the fix is "
+            f"proved by {oracle} only, not shown to clear {what}"
+        )
+    return {**checker.to_json(), "installed": installed, "checked": False, "note": note}
