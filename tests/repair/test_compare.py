@@ -193,3 +193,52 @@ def test_an_uncertain_fix_says_so_and_names_the_disagreement() -> None:
     assert line.startswith("uncertain fix: compare > -> >= (line 2)")
     assert "is_adult(19): a gives = True; b gives = False" in line and evidence in line
     assert evidence_of("script", proof) == "runs without error (no tests)"
+
+
+LARGEST = textwrap.dedent(
+    """
+    def largest(values):
+        best = values[0]
+        for i in range(1, len(values) - 1):
+            if values[i] > best:
+                best = values[i]
+        return best
+    """
+).lstrip("\n")
+LARGEST_TESTS = textwrap.dedent(
+    """
+    from prog import largest
+
+
+    def test_middle():
+        assert largest([1, 9, 2]) == 9
+
+
+    def test_last():
+        assert largest([1, 2, 30]) == 30
+    """
+)
+
+
+async def test_untrusted_inputs_break_ties_by_the_original_s_normal_results(tmp_path: Path) -> None:
+    """No trusted input separates `best = values[-1]` from the loop bound fix; on the others the
+    original's normal results do (`largest([30, 2, 1])` is 30), so the smaller change of
+    behaviour comes first. An input on which the original raised counts for no one."""
+    (tmp_path / "prog.py").write_text(LARGEST)
+    (tmp_path / "test_prog.py").write_text(LARGEST_TESTS)
+    prepared = prepare(FixRequest(Path("prog.py"), tmp_path, tests=("test_prog.py",)))
+    last = LARGEST.replace("best = values[0]", "best = values[-1]")
+    bound = LARGEST.replace("len(values) - 1", "len(values)")
+    sandbox = await open_sandbox(SANDBOX)
+    try:
+        compared = await compare_leaders(
+            sandbox,
+            prepared,
+            [Leader(last, "last", 0), Leader(bound, "bound", 0)],
+            frozenset({"test_middle"}),
+        )
+    finally:
+        await sandbox.close()
+    assert compared is not None and compared.disagreements
+    assert compared.agreement[0] == compared.agreement[1]  # the trusted inputs do not separate
+    assert compared.order == (1, 0)

@@ -64,7 +64,9 @@ async def test_a_second_round_on_top_of_a_partial_fixes_the_second_fault(tmp_pat
     assert describe([3, 1, 2]) == (1, 3, 2) and describe([9, 1]) == (1, 9, 5)
     assert result.proof is not None and result.proof.after.passed == 3
     # The summary names both edits: the partial's, then the second round's on top of it.
-    first, _, second = result.summary.partition(" + ")
+    # Each edit's origin ends with its line, and may itself hold " + " ("operator + -> *").
+    first, _, second = result.summary.partition(") + ")
+    first += ")"
     assert {first[-8:], second[-8:]} == {"(line 3)", "(line 5)"}, result.summary
     assert result.transcript is not None
     log = await asyncio.to_thread(Path(result.transcript).read_text)

@@ -10,8 +10,9 @@ per call and per run:
   each disagreement (the call, and what each candidate gave back);
 - the leader that agrees with the original on the most inputs derived from tests that passed
   on the original, where the original returned normally, comes first within its tier (there
-  the original is trusted; where it raised, the exception is likelier the bug); ties keep the
-  rank order.
+  the original is trusted; where it raised, the exception is likelier the bug); among those
+  that agree as often, the one that keeps the original's result on more of all the inputs
+  (the smaller change of behaviour beyond what the tests ask for); ties keep the rank order.
 An input on which two runs of the original differ (randomness, the clock) or a call times out
 is left out: it tells nothing.
 """
@@ -138,6 +139,7 @@ async def compare_leaders(
         return None
     answers = [r for r in results if r is not None]
     agreement = [0] * len(leaders)
+    kept = [0] * len(leaders)  # inputs anywhere on which it keeps the original's normal result
     disagreements: list[Disagreement] = []
     told = 0
     for index, call in enumerate(calls):
@@ -148,9 +150,11 @@ async def compare_leaders(
         # Where the original raised, it is not trusted even on a passing test's neighbour: the
         # exception is likelier the bug than the intent (a candidate that still raises there
         # must not win by agreeing with it).
-        if call.from_passing and not original[index].startswith("!"):
+        if not original[index].startswith("!"):
             for k, value in enumerate(said):
-                agreement[k] += value == original[index]
+                kept[k] += value == original[index]
+                if call.from_passing:
+                    agreement[k] += value == original[index]
         if len(set(said)) > 1 and len(disagreements) < MAX_DISAGREEMENTS:
             disagreements.append(
                 Disagreement(
@@ -161,5 +165,5 @@ async def compare_leaders(
                     original[index],
                 )
             )
-    order = sorted(range(len(leaders)), key=lambda k: (leaders[k].tier, -agreement[k], k))
+    order = sorted(range(len(leaders)), key=lambda k: (leaders[k].tier, -agreement[k], -kept[k], k))
     return Comparison(tuple(order), tuple(agreement), tuple(disagreements), told)
