@@ -11,6 +11,7 @@ from fixloop.bench.corpus_run import (
     corpus_summary,
     fix_request,
     load_baseline,
+    load_known_wrong,
     regressions,
     write_baseline,
 )
@@ -45,6 +46,9 @@ def test_the_baseline_keeps_correct_fixes_found_within_half_the_budget(tmp_path:
     write_baseline(runs, 60.0, path)
     assert load_baseline(path) == {"corpus/a"}
     assert load_baseline(tmp_path / "missing.json") == frozenset()
+    # A verified fix that fails the hidden checks is recorded as a known shortfall.
+    assert load_known_wrong(path) == {"corpus/b"}
+    assert load_known_wrong(tmp_path / "missing.json") == frozenset()
 
 
 def test_a_case_the_baseline_fixes_that_is_not_verified_is_a_regression() -> None:
