@@ -29,8 +29,11 @@ export interface VerifiedFix {
     readonly version: number;
     readonly original: string;
     readonly fixed: string;
+    /** What it was proven against ("tests: 1 failing -> 5/5 pass", "runs without error (no tests)"). */
     readonly proof: string;
     readonly summary: string;
+    /** Candidates that pass the same checks disagree elsewhere: shown as uncertain, not as proven. */
+    readonly uncertain?: boolean;
     readonly edit: LspWorkspaceEdit;
     /** Start the loop again on the current text, used when the document changed meanwhile. */
     readonly rerun: () => void;
@@ -192,7 +195,7 @@ export class FixPreviews implements vscode.TextDocumentContentProvider, vscode.D
     }
 
     private async openDiff(preview: Preview): Promise<void> {
-        const title = `${path.basename(preview.uri.fsPath)}: verified fix (${preview.proof})`;
+        const title = `${path.basename(preview.uri.fsPath)}: ${preview.uncertain ? 'uncertain' : 'verified'} fix (${preview.proof})`;
         await vscode.commands.executeCommand('vscode.diff', preview.originalUri, preview.fixedUri, title, { preview: true });
     }
 

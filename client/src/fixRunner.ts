@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ClientCommand } from './commands';
 import type { FixPreviews } from './diffPreview';
 import type { DocumentStates } from './fixState';
 import type { Logger } from './log';
@@ -119,8 +120,9 @@ export class FixRunner {
 
     private async offer(args: FixArguments, uri: vscode.Uri, name: string, original: string, result: FixCommandResult, mode: FixMode): Promise<FixOutcome> {
         const key = uri.toString();
-        const proof = proofText(result.proof);
+        const proof = result.evidence || proofText(result.proof);
         const summary = result.summary || 'verified fix';
+        const uncertain = result.uncertain === true;
         const edits = editsForDocument(result.edit, args.uri);
         const current = vscode.workspace.textDocuments.find((doc) => doc.uri.toString() === key);
         if (!edits || !result.edit) {
@@ -140,12 +142,20 @@ export class FixRunner {
             return 'failed';
         }
         // A fix for another tool's error is proved by the tests or a run; say so when it was.
-        const caveat = result.checker ? ` Note: ${result.checker.note}.` : '';
+        let caveat = result.checker ? ` Note: ${result.checker.note}.` : '';
+        if (uncertain) {
+            caveat += ` Candidates that pass the same checks disagree${result.disagreement ? ` on ${result.disagreement}` : ''}: check it before you apply it.`;
+        }
+        if (proof.startsWith('runs without error')) {
+            // Proven by a clean run only: tests would pin down what the code should do.
+            caveat += ` No tests cover it: [Generate Tests](command:${ClientCommand.generateTests}) for this file to pin its behaviour.`;
+        }
         this.states.set(key, 'verified', `${summary} (${proof}).${caveat}`);
+        const found = uncertain ? `Fixloop found an uncertain fix for ${name}` : `Fixloop verified a fix for ${name}`;
         const prompt =
             mode === 'preview'
-                ? `Fixloop verified a fix for ${name}: ${summary} (${proof}).${caveat}`
-                : `Fixloop verified a fix for ${name}: ${summary} (${proof}). Apply it here or from the quick-fix menu ("Apply verified fix").${caveat}`;
+                ? `${found}: ${summary} (${proof}).${caveat}`
+                : `${found}: ${summary} (${proof}). Apply it here or from the quick-fix menu ("Apply ${uncertain ? 'uncertain' : 'verified'} fix").${caveat}`;
         await this.previews.show(
             {
                 uri,
@@ -154,6 +164,7 @@ export class FixRunner {
                 fixed,
                 proof,
                 summary,
+                uncertain,
                 edit: result.edit,
                 rerun: () => void this.rerun(uri, args, mode),
             },

@@ -96,6 +96,12 @@ export interface FixCommandResult {
     verified?: boolean;
     summary?: string;
     proof?: unknown;
+    /** What the fix was proven against, as the CLI says it. */
+    evidence?: string;
+    /** Candidates that pass the same checks disagree on some input: the fix is not proven. */
+    uncertain?: boolean;
+    /** The first input where they disagree, and what each gave back. */
+    disagreement?: string;
     diff?: string;
     edit?: LspWorkspaceEdit | null;
     transcript?: string | null;

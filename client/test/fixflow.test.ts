@@ -183,3 +183,26 @@ test('a quick-fix run offers the fix without opening a diff', async () => {
     assert.equal(vscode.stub.executed.filter((c) => c.command === 'vscode.diff').length, 0);
     assert.deepEqual(offerLinks(), ['Apply', 'Show Diff', 'Discard']);
 });
+
+test('the evidence names what proved the fix; an uncertain fix says so; no tests offers to write them', async () => {
+    server.responses.set('fixloop.fix', () => ({ ...verifiedResult(3), evidence: 'runs without error (no tests)' }));
+    await runner.fixDocument(document as never, new vscode.Range(0, 0, 1, 28) as never);
+    const title = vscode.stub.executed.find((call) => call.command === 'vscode.diff')?.args[2] as string;
+    assert.match(title, /stats\.py: verified fix \(runs without error \(no tests\)\)/);
+    assert.ok(offerLinks().includes('Generate Tests'), 'a clean run alone offers to generate tests');
+
+    vscode.stub.reset();
+    vscode.workspace.textDocuments = [document];
+    server.responses.set('fixloop.fix', () => ({
+        ...verifiedResult(3),
+        evidence: 'tests: 1 failing -> 3/3 pass',
+        uncertain: true,
+        disagreement: 'mean([1]): a gives = 1; b gives = 0',
+    }));
+    await runner.fixDocument(document as never, new vscode.Range(0, 0, 1, 28) as never);
+    const uncertainTitle = vscode.stub.executed.find((call) => call.command === 'vscode.diff')?.args[2] as string;
+    assert.match(uncertainTitle, /stats\.py: uncertain fix \(tests: 1 failing -> 3\/3 pass\)/);
+    const offer = vscode.stub.progress.map((p) => p.messages[0] ?? '').find((m) => m.includes('uncertain fix'));
+    assert.ok(offer?.includes('disagree on mean([1])'), offer);
+    assert.ok(!offer?.includes('Generate Tests'), 'tests proved it: nothing to offer');
+});

@@ -97,6 +97,11 @@ class Disagreement:
     results: tuple[tuple[str, str], ...]  # (a candidate's edit, what it gave back)
     original: str = ""  # what the original program gave back
 
+    def text(self) -> str:
+        """One line: the call, then what each candidate gave back."""
+        shown = "; ".join(f"{edit} gives {value}" for edit, value in self.results)
+        return f"{self.call}: {shown}"
+
 
 @dataclass(frozen=True)
 class FixResult:

@@ -377,12 +377,10 @@ def summary_line(result: FixResult) -> str:
     if result.nothing_to_fix:
         return f"nothing to fix ({head})"
     if result.verified and result.proof is not None and result.uncertain:
-        first = result.disagreements[0]
-        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
         return (
             f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
             f"{result.proof.short()}; but candidates that pass the same checks disagree on "
-            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
+            f"{len(result.disagreements)} input(s), e.g. {result.disagreements[0].text()})"
         )
     if result.verified and result.proof is not None:
         return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"

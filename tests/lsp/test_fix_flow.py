@@ -47,7 +47,9 @@ async def test_run_debug_fix_apply_run_clean(client: LanguageClient, workspace: 
     # 4. Code actions now offer the verified fix, preferred, carrying a versioned edit.
     actions = await code_actions(client, uri, cursor, [diagnostic])
     (apply,) = actions
-    assert apply.title == f"Apply verified fix: {result['summary']} ({result['proof']})"
+    # The title names the evidence as the CLI does: a script run, no tests.
+    assert result["evidence"] == "runs without error (no tests)" and result["uncertain"] is False
+    assert apply.title == f"Apply verified fix: {result['summary']} ({result['evidence']})"
     assert apply.kind == types.CodeActionKind.QuickFix and apply.is_preferred is True
     (document_edit,) = apply.edit.document_changes
     assert document_edit.text_document.version == 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fixloop.fixes import FixResult
 from fixloop.lsp.checkers import checker_report, parse_checker, probe_checker
 from fixloop.lsp.context import (
     ServerContext,
@@ -154,6 +155,12 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
         "verified": result.verified,
         "summary": result.summary,
         "proof": proof,
+        # What the fix was proven against, as the CLI says it ("tests: 1 failing -> 5/5 pass",
+        # "runs without error (no tests)"); and whether candidates that pass the same checks
+        # disagree elsewhere (then it is shown as uncertain, not as proven).
+        "evidence": result.evidence,
+        "uncertain": result.uncertain,
+        "disagreement": _first_disagreement(result),
         "diff": result.diff,
         "transcript": result.transcript,
         "reason": result.reason,
@@ -197,9 +204,11 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
     document_edit = workspace_edit(
         target.uri, target.version, edit, document_changes=server.supports_document_changes
     )
-    title = f"Apply verified fix: {result.summary or 'fix'}" + (f" ({proof})" if proof else "")
-    state.fix = VerifiedFix(target.version, title, document_edit, result.summary, proof)
-    progress.end(f"verified: {proof}" if proof else "verified")
+    evidence = result.evidence or proof
+    kind = "uncertain fix" if result.uncertain else "verified fix"
+    title = f"Apply {kind}: {result.summary or 'fix'}" + (f" ({evidence})" if evidence else "")
+    state.fix = VerifiedFix(target.version, title, document_edit, result.summary, evidence)
+    progress.end(f"{kind}: {evidence}" if evidence else kind)
     return {**payload, "edit": server.to_json(document_edit)}
 
 
@@ -284,3 +293,10 @@ def discard_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str, A
         raise CommandError("expected {uri: string, version: integer}")
     state = server.documents.peek(uri)
     return {"ok": True, "discarded": bool(state and state.discard(version))}
+
+
+def _first_disagreement(result: FixResult) -> str:
+    """Where the candidates that pass the same checks disagree ("" when they agree)."""
+    if not result.uncertain or not result.disagreements:
+        return ""
+    return result.disagreements[0].text()
