@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
 
+from fixloop import pyast
 from fixloop.guard_checks import Check, changed_checks, collect_checks, tautologies
 from fixloop.guard_names import NameResolver
 from fixloop.guard_reach import ReachContext, exception_family, reach_marks
@@ -120,7 +121,7 @@ class GuardSet:
         self.original_lines = original.splitlines(keepends=True)
         self.original_tree: ast.Module | None
         try:
-            self.original_tree = ast.parse(original)
+            self.original_tree = pyast.parse(original)
         except (SyntaxError, ValueError):
             self.original_tree = None
         self.context = test_context(failing_error, self.original_tree, test_files)
@@ -145,7 +146,7 @@ class GuardSet:
         block = self._touched_block(candidate)
         try:
             if block is None:
-                new_tree = ast.parse(candidate)
+                new_tree = pyast.parse(candidate)
                 resolver = NameResolver(new_tree)
                 old_marks, old_checks = self.original_marks, self.original_checks
             else:
@@ -238,6 +239,6 @@ class GuardSet:
 
 def _parse_at(text: str, first_line: int) -> ast.Module:
     """`text` parsed with line numbers as in the whole file, where it starts at `first_line`."""
-    tree = ast.parse(text)
+    tree = pyast.parse(text)
     ast.increment_lineno(tree, first_line - 1)
     return tree

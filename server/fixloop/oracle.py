@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from fixloop import pyast
 from fixloop.sandbox.base import Limits, RunSpec
 
 OracleKind = Literal["script", "tests", "command"]
@@ -125,7 +126,7 @@ def discover_tests_for(path: str | Path, root: str | Path) -> list[str]:
 
 def _imports_module(file: Path, module: str) -> bool:
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+        tree = pyast.parse(file.read_text(encoding="utf-8", errors="replace"))
     except (SyntaxError, ValueError, OSError):
         return False
     for node in ast.walk(tree):

@@ -13,6 +13,8 @@ import argparse
 import math
 from pathlib import Path
 
+from fixloop import pyast
+
 MIB = 1024 * 1024
 MAX_SECONDS = 24 * 3600.0
 MIN_MEMORY_MB = 16
@@ -96,10 +98,9 @@ def check_parses(source: str, shown: str) -> str | None:
     """Why Python's own parser cannot read `source` at all (as opposed to a syntax error,
     which is something to fix), or None. Nesting deep enough to exhaust the parser's stack or
     the recursion limit is not a bug fixloop can repair."""
-    import ast
 
     try:
-        ast.parse(source)
+        pyast.parse(source)
     except RecursionError:
         return f"{shown} is nested too deeply for Python's parser (recursion limit); not fixable"
     except MemoryError:

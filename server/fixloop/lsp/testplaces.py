@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from fixloop import pyast
+
 Reader = Callable[[str], "str | None"]
 How = Literal["frame", "call", "def"]
 
@@ -148,7 +150,7 @@ def _parse(text: str | None) -> ast.Module | None:
     if text is None:
         return None
     try:
-        return ast.parse(text)
+        return pyast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop import pyast
 from fixloop.observation import Observation
 from fixloop.oracle_runs import collect_request
 from fixloop.repair.runs import WarmRuns
@@ -117,7 +118,7 @@ def warm_modules(root: Path, files: Sequence[str], sources: Sequence[str] = ()) 
             continue
     for text in texts:
         try:
-            tree = ast.parse(text)
+            tree = pyast.parse(text)
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):

@@ -17,6 +17,7 @@ import ast
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from fixloop import pyast
 from fixloop.repair.region import EditRegion
 
 EQUALITY_OPS = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
@@ -92,7 +93,7 @@ class OverfitCheck:
         self.test_constants: set[str] = set()
         for text in tests:
             try:
-                self.test_constants |= _constants(ast.parse(text))
+                self.test_constants |= _constants(pyast.parse(text))
             except (SyntaxError, ValueError):
                 continue
 

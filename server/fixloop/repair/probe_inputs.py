@@ -19,6 +19,8 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from fixloop import pyast
+
 MAX_INPUTS = 48
 MAX_LITERAL_CHARS = 400
 
@@ -38,7 +40,7 @@ class ProbeCall:
 def target_functions(source: str) -> frozenset[str]:
     """The target's top-level (non-async) functions."""
     try:
-        tree = ast.parse(source)
+        tree = pyast.parse(source)
     except (SyntaxError, ValueError):
         return frozenset()
     return frozenset(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
@@ -137,7 +139,7 @@ def calls_in_tests(
     calls: list[ProbeCall] = []
     for text in tests:
         try:
-            tree = ast.parse(text)
+            tree = pyast.parse(text)
         except (SyntaxError, ValueError):
             continue
         for test in _test_functions(tree):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from fixloop import pyast
 from fixloop.patch import changed_lines
 
 LARGE_FILE_LINES = 2000
@@ -22,7 +23,7 @@ class EditRegion:
         self.original = original
         self.lines = original.splitlines(keepends=True)
         try:
-            self.tree: ast.Module | None = ast.parse(original)
+            self.tree: ast.Module | None = pyast.parse(original)
         except (SyntaxError, ValueError):
             self.tree = None
 
@@ -36,7 +37,7 @@ class EditRegion:
             if parts is not None:
                 return parts
         try:
-            return self.tree, ast.parse(candidate)
+            return self.tree, pyast.parse(candidate)
         except (SyntaxError, ValueError):
             return None
 
@@ -58,8 +59,8 @@ class EditRegion:
         new_lines = candidate.splitlines(keepends=True)
         delta = len(new_lines) - len(self.lines)
         try:
-            old = ast.parse("".join(self.lines[start - 1 : end]))
-            new = ast.parse("".join(new_lines[start - 1 : end + delta]))
+            old = pyast.parse("".join(self.lines[start - 1 : end]))
+            new = pyast.parse("".join(new_lines[start - 1 : end + delta]))
         except (SyntaxError, ValueError):
             return None
         return old, new

@@ -13,6 +13,7 @@ import builtins
 from dataclasses import dataclass
 from functools import cached_property
 
+from fixloop import pyast
 from fixloop.patch import line_offsets
 from fixloop.spans import LineRange
 
@@ -52,7 +53,7 @@ class Function:
 class SourceView:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.tree = ast.parse(source)
+        self.tree = pyast.parse(source)
         self.offsets = line_offsets(source)
         self.lines = source.splitlines(keepends=True)
         self._parents: dict[ast.AST, ast.AST] = {}

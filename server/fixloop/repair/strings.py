@@ -21,6 +21,7 @@ import tokenize
 from collections import Counter
 from collections.abc import Iterator
 
+from fixloop import pyast
 from fixloop.repair.edits import expressions_at, inner_span, nodes_on, own_nodes
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
@@ -88,7 +89,7 @@ def _meant_as_fstring(view: SourceView, node: ast.Constant, names: set[str]) -> 
         else:  # u"..." cannot carry a second prefix letter: u becomes f
             new = new[:offset] + "f" + new[offset + 1 :]
     try:
-        ast.parse(f"({new})", mode="eval")
+        pyast.parse(f"({new})", mode="eval")
     except SyntaxError:
         return None
     return Mutant(Edit(start, end, new), "make the string an f-string", node.lineno, 1)

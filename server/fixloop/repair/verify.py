@@ -11,10 +11,10 @@ so its check is already a fresh run, and that run on exactly this text is its pr
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from pathlib import Path
 
+from fixloop import pyast
 from fixloop.fixes import OracleSide, PreparedRequest
 from fixloop.observation import (
     Observation,
@@ -134,7 +134,7 @@ class Verifier:
     def _collection_blames_target(self, output: str) -> bool:
         name = Path(self.prepared.oracle.target).name
         try:
-            ast.parse(self.prepared.source)
+            pyast.parse(self.prepared.source)
         except SyntaxError:
             return True
         return name in output and "Error" in output

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from fixloop import pyast
 from fixloop.sweep.model import FailingTest, Job, JobSettings
 from fixloop.sweep.snapshot import Snapshot
 from fixloop.sweep.suite import TestRecord
@@ -79,7 +80,7 @@ class ModuleIndex:
 
 def _imports(text: str) -> list[ast.stmt]:
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except (SyntaxError, ValueError):
         return []
     return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
@@ -140,7 +141,7 @@ def attribute(record: TestRecord, index: ModuleIndex, texts: Mapping[str, str]) 
 def _function_start(text: str, line: int) -> int:
     """The first line of the innermost function around `line` (1 when there is none)."""
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except (SyntaxError, ValueError):
         return max(line, 1)
     start = 1

@@ -18,6 +18,8 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
+from fixloop import pyast
+
 PYTHON_TAGS = {"python", "py", "python3", "py3", "pycon", ""}
 SHELL_TAGS = {"sh", "bash", "shell", "console", "zsh"}
 DIFF_TAGS = {"diff", "patch", "udiff"}
@@ -111,7 +113,7 @@ def control_character(code: str, original: str = "") -> str | None:
 
 def _compiles(code: str) -> bool:
     try:
-        ast.parse(code)
+        pyast.parse(code)
     except (SyntaxError, ValueError):
         return False
     return True
@@ -120,7 +122,7 @@ def _compiles(code: str) -> bool:
 def _is_statement_code(text: str) -> bool:
     """Unfenced text counts as code only if it parses and is not a lone expression (prose)."""
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except (SyntaxError, ValueError):
         return False
     return any(not isinstance(node, ast.Expr) for node in tree.body)
@@ -248,8 +250,8 @@ def redefined_outside(code: str, source: str, start: int, end: int) -> list[str]
     changes): spliced into the range it would leave two definitions, so it is refused.
     """
     try:
-        answer = ast.parse(textwrap.dedent(code))
-        original = ast.parse(source)
+        answer = pyast.parse(textwrap.dedent(code))
+        original = pyast.parse(source)
     except (SyntaxError, ValueError):
         return []
     outside = {

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop import pyast
+
 MAX_FILE_BYTES = 1_000_000  # larger test files are not parsed
 MAX_FIXTURES = 12  # fixtures resolved per test (the prompt shows fewer)
 MAX_DATA = 4  # module-level definitions shown per parametrized test
@@ -133,7 +135,7 @@ class TestSources:
             if resolved.suffix != ".py" or resolved.stat().st_size > MAX_FILE_BYTES:
                 return None
             text = resolved.read_text(encoding="utf-8", errors="replace")
-            return _Module(resolved, text.splitlines(), ast.parse(text))
+            return _Module(resolved, text.splitlines(), pyast.parse(text))
         except (OSError, ValueError, SyntaxError, RecursionError, MemoryError):
             return None
 
