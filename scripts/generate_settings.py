@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fixloop.setting_spec import SettingSpec
-
 '''
 
 
