@@ -2,12 +2,11 @@
 
 package.json's `contributes.configuration` defines every setting; `fixloop.settings_schema` is
 generated from it (scripts/generate_settings.py) and holds the frozen `Settings` dataclass and
-each setting's type, enum and bounds. `Settings.from_mapping` (via `structure_settings`) accepts
-camelCase or snake_case keys from initializationOptions, workspace/configuration or the CLI and
-structures them with a cattrs converter whose per-field hooks enforce that schema. An invalid
-value is reported as a problem and replaced by its default, never raised, so a bad setting cannot
-stop the server. The API key is deliberately absent: it only ever comes from the process
-environment (see `model_config`).
+each setting's type, enum and bounds. `structure_settings` accepts camelCase or snake_case keys
+from initializationOptions, workspace/configuration or the CLI and structures them with a cattrs
+converter whose per-field hooks enforce that schema. An invalid value is reported as a problem
+and replaced by its default, never raised, so a bad setting cannot stop the server. The API key
+is deliberately absent: it only ever comes from the process environment (see `model_config`).
 """
 
 from __future__ import annotations
