@@ -11,18 +11,18 @@ is deliberately absent: it only ever comes from the process environment (see `mo
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from cattrs import Converter
-from cattrs.errors import ClassValidationError
-from cattrs.gen import make_dict_structure_fn, override
+from typing import TYPE_CHECKING, Any
 
 from fixloop.setting_spec import SettingSpec
+
+if TYPE_CHECKING:
+    from cattrs import Converter
 from fixloop.settings_schema import (
     ENGINE_CHOICES,
     SANDBOX_CHOICES,
@@ -95,7 +95,12 @@ def _field_hook(spec: SettingSpec) -> Callable[[Any, Any], Any]:
     return structure
 
 
+@functools.cache
 def _converter() -> Converter:
+    """Built on first use: importing `Settings` (most modules) needs neither cattrs nor its cost."""
+    from cattrs import Converter
+    from cattrs.gen import make_dict_structure_fn, override
+
     converter = Converter(detailed_validation=True, forbid_extra_keys=False)
     # Typed as Any: cattrs declares its keyword options and the per-field overrides in one **kwargs.
     hooks: dict[str, Any] = {spec.name: override(struct_hook=_field_hook(spec)) for spec in SPECS}
@@ -103,9 +108,6 @@ def _converter() -> Converter:
         Settings, make_dict_structure_fn(Settings, converter, **hooks)
     )
     return converter
-
-
-_CONVERTER = _converter()
 
 
 def _snake(key: str) -> str:
@@ -129,11 +131,13 @@ def structure_settings(raw: Mapping[str, Any] | None) -> tuple[Settings, list[st
         if name in _SPEC_BY_NAME and value is not None:
             given[name] = value
             spelled[name] = str(key)
+    from cattrs.errors import ClassValidationError
+
     problems: list[str] = []
     # Every round drops the fields cattrs rejected, so this ends within len(SPECS) + 1 rounds.
     for _ in range(len(SPECS) + 1):
         try:
-            return _CONVERTER.structure(given, Settings), problems
+            return _converter().structure(given, Settings), problems
         except ClassValidationError as error:
             failed, _other = error.group_exceptions()
             if not failed:
