@@ -21,8 +21,8 @@ step "code-server for the end-to-end test"
 bash scripts/install-code-server.sh
 
 step "lint and type checks"
-ruff check server tests
-ruff format --check server tests
+ruff check server tests scripts
+ruff format --check server tests scripts
 mypy
 npm run --silent lint
 

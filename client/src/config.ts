@@ -1,40 +1,48 @@
 /**
- * The extension's settings, one to one with the server's `Settings` dataclass
- * (server/fixloop/settings.py) and with `contributes.configuration` in package.json. The server
- * settings are sent as initializationOptions and served on workspace/configuration for the
- * "fixloop" section; `serverPython` and `logLevel` only concern the client. The interpreter for
- * user code (`python`) falls back to the Python extension's active interpreter when unset.
+ * The extension's settings. Their one definition is `contributes.configuration` in package.json,
+ * which esbuild bundles from the manifest: the names, defaults and types here are derived from it,
+ * and the server's `Settings` is generated from the same schema (scripts/generate_settings.py).
+ * The server settings are sent as initializationOptions and served on workspace/configuration
+ * for the "fixloop" section; `serverPython` and `logLevel` only concern the client. The
+ * interpreter for user code (`python`) falls back to the Python extension's active interpreter
+ * when unset.
  */
+import manifest from '../../package.json';
 import { isLogLevel, LogLevel } from './log';
 
 export const SECTION = 'fixloop';
 
-export const SERVER_SETTING_DEFAULTS = {
-    engine: 'auto',
-    sandbox: 'auto',
-    python: '',
-    timeout: 10,
-    memory: 1024,
-    budget: 60,
-    maxTurns: 6,
-    model: '',
-    baseUrl: '',
-    testCommand: '',
-    runOnSave: false,
-    network: false,
-    dockerImage: 'python:3.12-slim',
-    allowShell: false,
-};
+type Properties = typeof manifest.contributes.configuration.properties;
+type SettingName<K> = K extends `${typeof SECTION}.${infer Name}` ? Name : never;
 
-export type ServerSettings = typeof SERVER_SETTING_DEFAULTS;
-export type ServerSettingKey = keyof ServerSettings;
-export const SERVER_SETTING_KEYS = Object.keys(SERVER_SETTING_DEFAULTS) as ServerSettingKey[];
+/** Settings only the client reads; every other contributed setting is a server setting. */
+export const CLIENT_SETTING_KEYS = ['serverPython', 'logLevel'] as const;
+type ClientSettingKey = (typeof CLIENT_SETTING_KEYS)[number];
 
-export const CLIENT_SETTING_DEFAULTS = {
-    serverPython: '',
-    logLevel: 'info' as LogLevel,
+export type ServerSettingKey = Exclude<SettingName<keyof Properties>, ClientSettingKey>;
+export type ServerSettings = { [K in ServerSettingKey]: Properties[`${typeof SECTION}.${K}`]['default'] };
+
+const PROPERTIES: Readonly<Record<string, { readonly default: unknown }>> = manifest.contributes.configuration.properties;
+
+function manifestDefault(key: string): unknown {
+    return PROPERTIES[`${SECTION}.${key}`]?.default;
+}
+
+export const SERVER_SETTING_KEYS = Object.keys(PROPERTIES)
+    .map((key) => key.slice(SECTION.length + 1))
+    .filter((key) => !(CLIENT_SETTING_KEYS as readonly string[]).includes(key)) as ServerSettingKey[];
+
+export const SERVER_SETTING_DEFAULTS = Object.fromEntries(SERVER_SETTING_KEYS.map((key) => [key, manifestDefault(key)])) as ServerSettings;
+
+export interface ClientSettings {
+    readonly serverPython: string;
+    readonly logLevel: LogLevel;
+}
+
+export const CLIENT_SETTING_DEFAULTS: ClientSettings = {
+    serverPython: manifestDefault('serverPython') as string,
+    logLevel: manifestDefault('logLevel') as LogLevel,
 };
-export type ClientSettings = typeof CLIENT_SETTING_DEFAULTS;
 
 /** The part of vscode.WorkspaceConfiguration we read; a plain object works in tests. */
 export interface ConfigurationReader {

@@ -14,7 +14,7 @@ import { FixPreviews } from './diffPreview';
 import { FixRunner } from './fixRunner';
 import { DocumentStates } from './fixState';
 import { ActiveInterpreterProvider, pythonExtensionProvider, resolveUserCodeInterpreter } from './interpreter';
-import { Logger, Redactor, redactingChannel } from './log';
+import { type Logger, Redactor, redactingChannel } from './log';
 import { Problem, problemForError } from './problems';
 import { isFailure, isFixArguments, isTestTargetArguments, SandboxInfo, ServerCommand } from './protocol';
 import { ApiKeyStore } from './secrets';
@@ -30,8 +30,9 @@ let server: FixloopServer | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const activationStarted = Date.now();
     const redactor = new Redactor();
-    const output = redactingChannel(vscode.window.createOutputChannel('Fixloop'), redactor);
-    const log = new Logger(output, redactor, readClientSettings(vscode.workspace.getConfiguration(SECTION)).logLevel);
+    const logFloor = () => readClientSettings(vscode.workspace.getConfiguration(SECTION)).logLevel;
+    const output = redactingChannel(vscode.window.createOutputChannel('Fixloop', { log: true }), redactor, logFloor);
+    const log: Logger = output;
     const keys = new ApiKeyStore(context.secrets);
     redactor.add(await keys.get());
     const states = new DocumentStates();
@@ -141,13 +142,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             if (!event.affectsConfiguration(SECTION)) {
                 return;
             }
-            log.setLevel(readClientSettings(vscode.workspace.getConfiguration(SECTION)).logLevel);
             const applied = needsRestart((name) => event.affectsConfiguration(name)) ? gateway.restart() : gateway.settingsChanged();
             void applied.then(refreshSandbox, (error) => log.warn(`settings not applied: ${String(error)}`));
         }),
     );
 
-    python = await pythonExtensionProvider(vscode.extensions);
+    python = await pythonExtensionProvider();
     if (python) {
         context.subscriptions.push(
             python.onDidChange(() => {

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { PythonExtension } from '@vscode/python-extension';
 import type * as vscode from 'vscode';
 
 export type InterpreterSource = 'setting' | 'python-extension' | 'path';
@@ -126,50 +127,33 @@ export function probeInterpreter(interpreter: string, modules: readonly string[]
     });
 }
 
-interface PythonEnvironmentPath {
-    readonly id: string;
-    readonly path: string;
-}
+/** How the Python extension's typed API is obtained; `PythonExtension.api` in the extension. */
+export type PythonApiLoader = () => Promise<PythonExtension>;
 
-/** The parts of ms-python.python's exported API that we rely on (both its old and new shapes). */
-interface PythonExtensionApi {
-    environments?: {
-        getActiveEnvironmentPath(resource?: vscode.Uri): PythonEnvironmentPath;
-        resolveEnvironment(env: PythonEnvironmentPath | string): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
-        onDidChangeActiveEnvironmentPath: vscode.Event<unknown>;
-    };
-    settings?: {
-        getExecutionDetails(resource?: vscode.Uri): { execCommand: string[] | undefined };
-        onDidChangeExecutionDetails?: vscode.Event<unknown>;
-    };
-}
-
-/** Adapt the Python extension's API, or undefined when the extension is absent or fails. */
-export async function pythonExtensionProvider(
-    extensions: Pick<typeof vscode.extensions, 'getExtension'>,
-): Promise<ActiveInterpreterProvider | undefined> {
-    const extension = extensions.getExtension<PythonExtensionApi>('ms-python.python');
-    if (!extension) {
-        return undefined;
-    }
-    let api: PythonExtensionApi;
+/**
+ * The active interpreter through the Python extension's published API (`@vscode/python-extension`),
+ * or undefined when the extension is absent, disabled or fails to load, so fixloop keeps working
+ * without it.
+ */
+export async function pythonExtensionProvider(loadApi: PythonApiLoader = () => PythonExtension.api()): Promise<ActiveInterpreterProvider | undefined> {
+    let api: PythonExtension;
     try {
-        api = extension.isActive ? extension.exports : await extension.activate();
+        api = await loadApi();
+        await api.ready;
     } catch {
         return undefined;
     }
+    if (!api.environments) {
+        return undefined; // a Python extension from before its environments API: treat as absent
+    }
     return {
         async activeInterpreter(resource) {
-            if (api.environments) {
-                const active = api.environments.getActiveEnvironmentPath(resource);
-                const resolved = await api.environments.resolveEnvironment(active);
-                return resolved?.executable.uri?.fsPath ?? active.path;
-            }
-            return api.settings?.getExecutionDetails(resource).execCommand?.[0];
+            const active = api.environments.getActiveEnvironmentPath(resource);
+            const resolved = await api.environments.resolveEnvironment(active);
+            return resolved?.executable.uri?.fsPath ?? active.path;
         },
         onDidChange(listener) {
-            const event = api.environments?.onDidChangeActiveEnvironmentPath ?? api.settings?.onDidChangeExecutionDetails;
-            return event ? event(() => listener()) : { dispose() {} };
+            return api.environments.onDidChangeActiveEnvironmentPath(() => listener());
         },
     };
 }

@@ -1,7 +1,8 @@
 /**
- * Logging for the "Fixloop" output channel. Lines below the configured level are dropped, and
- * every line passes through a redactor that knows the secrets currently in play (the API key),
- * so a secret that slips into a server message or an error text never reaches the channel.
+ * Logging for the "Fixloop" output channel, a VS Code LogOutputChannel (levels, timestamps and
+ * the level picker come from VS Code). Every line passes through a redactor that knows the
+ * secrets currently in play (the API key), so a secret that slips into a server message or an
+ * error text never reaches the channel.
  */
 import type * as vscode from 'vscode';
 
@@ -39,55 +40,37 @@ export class Redactor {
     }
 }
 
-interface LineSink {
-    appendLine(value: string): void;
-}
-
-export class Logger {
-    constructor(
-        private readonly sink: LineSink,
-        private readonly redactor: Redactor,
-        private level: LogLevel = 'info',
-    ) {}
-
-    setLevel(level: LogLevel): void {
-        this.level = level;
-    }
-
-    error(message: string): void {
-        this.write('error', message);
-    }
-
-    warn(message: string): void {
-        this.write('warn', message);
-    }
-
-    info(message: string): void {
-        this.write('info', message);
-    }
-
-    debug(message: string): void {
-        this.write('debug', message);
-    }
-
-    private write(level: LogLevel, message: string): void {
-        if (RANK[level] > RANK[this.level]) {
-            return;
-        }
-        const stamp = new Date().toISOString().slice(11, 23);
-        this.sink.appendLine(`[${stamp}] [${level}] ${this.redactor.redact(message)}`);
-    }
-}
+/** What the rest of the client logs through: the levelled methods of a LogOutputChannel. */
+export type Logger = Pick<vscode.LogOutputChannel, 'error' | 'warn' | 'info' | 'debug'>;
 
 /**
- * An OutputChannel that redacts before writing. The language client writes the server's stderr
- * and its own traces here, text we do not control, so it gets the same protection as our logs.
+ * A LogOutputChannel that redacts everything written to it. The language client writes the
+ * server's stderr and its own traces here (text we do not control), and our own levelled lines go
+ * through the same methods, so a secret never reaches the channel by either path. VS Code stamps
+ * and filters the levelled lines by the channel's own level ("Developer: Set Log Level..."); the
+ * `fixloop.logLevel` setting (`floor`) drops lines below it before they reach the channel.
  */
-export function redactingChannel(inner: vscode.OutputChannel, redactor: Redactor): vscode.OutputChannel {
+export function redactingChannel(inner: vscode.LogOutputChannel, redactor: Redactor, floor: () => LogLevel = () => 'debug'): vscode.LogOutputChannel {
+    const levelled =
+        (level: LogLevel, write: (message: string) => void) =>
+        (message: string | Error): void => {
+            if (RANK[level] <= RANK[floor()]) {
+                write(redactor.redact(message instanceof Error ? (message.stack ?? message.message) : message));
+            }
+        };
     return {
         get name() {
             return inner.name;
         },
+        get logLevel() {
+            return inner.logLevel;
+        },
+        onDidChangeLogLevel: inner.onDidChangeLogLevel,
+        trace: levelled('debug', (message) => inner.trace(message)),
+        debug: levelled('debug', (message) => inner.debug(message)),
+        info: levelled('info', (message) => inner.info(message)),
+        warn: levelled('warn', (message) => inner.warn(message)),
+        error: levelled('error', (message) => inner.error(message)),
         append: (value: string) => inner.append(redactor.redact(value)),
         appendLine: (value: string) => inner.appendLine(redactor.redact(value)),
         replace: (value: string) => inner.replace(redactor.redact(value)),

@@ -3,9 +3,11 @@
  * engine, model or key, or a missing optional Python package (openai, autogen, docker) each get
  * one message naming the problem and the fix, with a button where one helps. Server failures are
  * told apart by their error code, not their text. Stack traces stay in the output channel; the
- * message shows the last meaningful line at most.
+ * message shows the last meaningful line at most. The pins of the optional packages come from
+ * pyproject.toml, through client/src/optionalPins.json (scripts/generate_settings.py).
  */
 import type { ServerSettings } from './config';
+import optionalPins from './optionalPins.json';
 import { type CommandFailure, errorCode, type MissingModelPart } from './protocol';
 
 export interface ProblemAction {
@@ -23,14 +25,24 @@ export const INSTALL_OPTIONAL_COMMAND = 'fixloop.installOptionalPackages';
 export const SET_API_KEY_COMMAND = 'fixloop.setApiKey';
 const OPEN_SETTING = 'workbench.action.openSettings';
 
-/** Importable module -> what to pip install for it and why fixloop needs it. */
+/** Distribution name -> its requirement as pyproject.toml pins it (its `llm` and `docker` extras). */
+export const OPTIONAL_PINS: Readonly<Record<string, string>> = optionalPins;
+
+function pinned(...distributions: string[]): string[] {
+    return distributions.map((name) => {
+        const pin = OPTIONAL_PINS[name];
+        if (!pin) {
+            throw new Error(`optionalPins.json has no pin for ${name}; run scripts/generate_settings.py`);
+        }
+        return pin;
+    });
+}
+
+/** Importable module -> what to pip install for it (pins from pyproject.toml) and why fixloop needs it. */
 export const OPTIONAL_PACKAGES: Readonly<Record<string, { pip: readonly string[]; purpose: string }>> = {
-    openai: { pip: ['openai>=1.40'], purpose: 'the model engine' },
-    autogen_agentchat: {
-        pip: ['autogen-agentchat>=0.7,<0.8', 'autogen-ext[openai]>=0.7,<0.8', 'autogen-core>=0.7,<0.8'],
-        purpose: 'the model engine',
-    },
-    docker: { pip: ['docker>=7'], purpose: 'the Docker sandbox' },
+    openai: { pip: pinned('openai'), purpose: 'the model engine' },
+    autogen_agentchat: { pip: pinned('autogen-agentchat', 'autogen-ext', 'autogen-core'), purpose: 'the model engine' },
+    docker: { pip: pinned('docker'), purpose: 'the Docker sandbox' },
 };
 
 /** The optional modules these settings will need on the server's interpreter. */

@@ -4,7 +4,8 @@
  * interpreter gives a clear message instead of a connection error. The server runs the bundled
  * bootstrap (client/bootstrap.py), which puts the bundled server and its pure-Python deps on
  * sys.path. The API key reaches it only through its environment; changing the key or the
- * interpreter restarts it. Server-initiated progress is routed into the notification of the
+ * interpreter restarts it. A crashed server is restarted by the language client, paced and
+ * stopped in a crash loop by `RestartPolicy`. Server-initiated progress is routed into the notification of the
  * loop that is running, so one notification shows a loop from start to end.
  */
 import * as path from 'node:path';
@@ -13,6 +14,7 @@ import * as vscode from 'vscode';
 import {
     CloseAction,
     ErrorAction,
+    type ErrorHandler,
     ExecuteCommandRequest,
     LanguageClient,
     LanguageClientOptions,
@@ -27,11 +29,12 @@ import { ActiveInterpreterProvider, InterpreterChoice, probeInterpreter, resolve
 import type { Logger, Redactor } from './log';
 import type { LspWorkspaceEdit } from './lspEdits';
 import { interpreterProblem, missingPackagesProblem, neededOptionalModules, Problem } from './problems';
+import { MAX_RESTARTS, RestartPolicy } from './restarts';
 import { ApiKeyStore, serverEnvironment } from './secrets';
 
 export interface ServerHost {
     readonly extensionPath: string;
-    readonly outputChannel: vscode.OutputChannel;
+    readonly outputChannel: vscode.LogOutputChannel;
     readonly log: Logger;
     readonly redactor: Redactor;
     readonly keys: ApiKeyStore;
@@ -44,14 +47,10 @@ export interface ServerHost {
     readonly interceptCommand: (command: string, args: unknown[], next: (command: string, args: unknown[]) => Promise<unknown>) => Promise<unknown>;
 }
 
-const CRASH_WINDOW_MS = 3 * 60 * 1000;
-const MAX_CRASHES = 3;
-
 export class FixloopServer implements ServerGateway, vscode.Disposable {
     private client: LanguageClient | undefined;
     private lifecycle: Promise<unknown> = Promise.resolve();
     private chosen: InterpreterChoice | undefined;
-    private readonly crashes: number[] = [];
     private readonly progressSinks: Array<(message: string) => void> = [];
     private readonly ownTokens = new Set<string>();
     /** Documents whose didOpen reached the server; a command on one must wait for it. */
@@ -228,7 +227,19 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
             },
         };
         this.synced.clear();
-        const client = new LanguageClient('fixloop', 'Fixloop', serverOptions, this.clientOptions(settings));
+        const restarts = new RestartPolicy({ stillWanted: () => this.client === client, onGiveUp: () => this.reportCrashLoop(), log });
+        // languageclient's own handler counts the crashes and detects a loop; we pace its restarts.
+        let crashCounter: ErrorHandler | undefined;
+        const errorHandler: ErrorHandler = {
+            error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+            closed: async () => {
+                crashCounter ??= client.createDefaultErrorHandler(MAX_RESTARTS);
+                const verdict = await crashCounter.closed();
+                const restart = await restarts.afterClose({ restart: verdict.action === CloseAction.Restart, message: verdict.message });
+                return { action: restart ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true };
+            },
+        };
+        const client = new LanguageClient('fixloop', 'Fixloop', serverOptions, this.clientOptions(settings, errorHandler));
         this.client = client;
         try {
             await client.start();
@@ -245,7 +256,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
         return client;
     }
 
-    private clientOptions(settings: ServerSettings): LanguageClientOptions {
+    private clientOptions(settings: ServerSettings, errorHandler: ErrorHandler): LanguageClientOptions {
         return {
             documentSelector: [
                 { scheme: 'file', language: 'python' },
@@ -258,10 +269,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 this.host.log.error(`server initialization failed: ${String(error)}`);
                 return false;
             },
-            errorHandler: {
-                error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
-                closed: () => this.onClosed(),
-            },
+            errorHandler,
             middleware: {
                 didOpen: async (document, next) => {
                     await next(document);
@@ -294,17 +302,7 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
         };
     }
 
-    private onClosed(): { action: CloseAction; handled: boolean } {
-        const now = Date.now();
-        this.crashes.push(now);
-        while (this.crashes.length > 0 && (this.crashes[0] ?? now) < now - CRASH_WINDOW_MS) {
-            this.crashes.shift();
-        }
-        if (this.crashes.length <= MAX_CRASHES) {
-            this.host.log.warn('the server stopped unexpectedly; restarting it');
-            return { action: CloseAction.Restart, handled: true };
-        }
-        this.host.log.error('the server stopped repeatedly; not restarting it');
+    private reportCrashLoop(): void {
         this.host.reportProblem({
             message: 'The Fixloop server stopped repeatedly. The "Fixloop" output shows why.',
             actions: [
@@ -312,7 +310,6 @@ export class FixloopServer implements ServerGateway, vscode.Disposable {
                 { title: 'Show Output', command: 'fixloop.showOutput' },
             ],
         });
-        return { action: CloseAction.DoNotRestart, handled: true };
     }
 
     private checkOptionalPackages(settings: ServerSettings): void {

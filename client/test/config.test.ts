@@ -1,9 +1,11 @@
-/** Settings mapping: package.json, the client's defaults and the server's dataclass agree one to one. */
+/** Settings mapping: the client's settings are package.json's, and the optional pins pyproject's. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLIENT_SETTING_DEFAULTS, expandPath, readClientSettings, readServerSettings, SERVER_SETTING_DEFAULTS, SERVER_SETTING_KEYS } from '../src/config';
+import { LOG_LEVELS } from '../src/log';
+import { OPTIONAL_PACKAGES } from '../src/problems';
 
 const root = join(__dirname, '..', '..');
 interface Manifest {
@@ -18,28 +20,6 @@ interface Manifest {
 }
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
 const properties = manifest.contributes.configuration.properties;
-const settingsPy = readFileSync(join(root, 'server', 'fixloop', 'settings.py'), 'utf8');
-// The default Docker image lives with the sandbox, which settings.py imports it from.
-const imagesPy = readFileSync(join(root, 'server', 'fixloop', 'sandbox', 'images.py'), 'utf8');
-
-function camel(snake: string): string {
-    return snake.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
-}
-
-/** Field name -> default expression of the Settings dataclass. */
-function serverFields(): Map<string, string> {
-    const body = settingsPy.split('class Settings')[1]?.split('@classmethod')[0] ?? '';
-    const fields = new Map<string, string>();
-    for (const match of body.matchAll(/^ {4}(\w+): [^=]+= ([^#\n]+)/gm)) {
-        fields.set(camel(match[1] ?? ''), (match[2] ?? '').trim());
-    }
-    return fields;
-}
-
-function pyTuple(name: string): string[] {
-    const match = new RegExp(`^${name} = \\(([^)]*)\\)`, 'm').exec(settingsPy);
-    return [...(match?.[1] ?? '').matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
-}
 
 test('package.json settings are the server settings plus the client-only ones', () => {
     const contributed = Object.keys(properties).map((key) => key.replace(/^fixloop\./, '')).sort();
@@ -51,18 +31,29 @@ test('package.json settings are the server settings plus the client-only ones', 
     assert.ok(!contributed.some((key) => /key|secret|token/i.test(key)), 'the API key is not a setting');
 });
 
-test('the server dataclass has exactly the server settings, with the same defaults', () => {
-    const fields = serverFields();
-    assert.deepEqual([...fields.keys()].sort(), [...SERVER_SETTING_KEYS].sort());
+// The server side of the schema (its generated dataclass, types, enums and bounds) is checked
+// against package.json by tests/test_settings_schema.py; here the client's side.
+test('the client takes every default from the manifest it is bundled with', () => {
+    assert.ok(SERVER_SETTING_KEYS.includes('engine') && SERVER_SETTING_KEYS.includes('allowShell'));
     for (const key of SERVER_SETTING_KEYS) {
-        const clientDefault = SERVER_SETTING_DEFAULTS[key];
-        assert.deepEqual(properties[`fixloop.${key}`]?.default, clientDefault, `package.json default of ${key}`);
-        const python = fields.get(key) ?? '';
-        const expected = python === 'DEFAULT_DOCKER_IMAGE' ? (/DEFAULT_DOCKER_IMAGE = "([^"]+)"/.exec(imagesPy)?.[1] ?? '') : (JSON.parse(python.replace(/^True$/, 'true').replace(/^False$/, 'false')) as unknown);
-        assert.deepEqual(clientDefault, expected, `server default of ${key}`);
+        const property = properties[`fixloop.${key}`];
+        assert.deepEqual(SERVER_SETTING_DEFAULTS[key], property?.default, `default of ${key}`);
+        assert.equal(typeof SERVER_SETTING_DEFAULTS[key], property?.type === 'integer' ? 'number' : property?.type, `type of ${key}`);
     }
-    assert.deepEqual(properties['fixloop.engine']?.enum, pyTuple('ENGINES'));
-    assert.deepEqual(properties['fixloop.sandbox']?.enum, pyTuple('SANDBOXES'));
+    assert.equal(SERVER_SETTING_DEFAULTS.engine, 'auto');
+    assert.equal(SERVER_SETTING_DEFAULTS.timeout, 10);
+    assert.deepEqual(CLIENT_SETTING_DEFAULTS, { serverPython: '', logLevel: 'info' });
+    assert.deepEqual(properties['fixloop.logLevel']?.enum, [...LOG_LEVELS]);
+    // With nothing set, the server receives exactly the manifest's defaults.
+    const all = readServerSettings({ get: () => undefined });
+    assert.deepEqual(all, SERVER_SETTING_DEFAULTS);
+});
+
+test('optional-package pins are the generated pyproject pins', () => {
+    const pins = JSON.parse(readFileSync(join(root, 'client', 'src', 'optionalPins.json'), 'utf8')) as Record<string, string>;
+    const offered = Object.values(OPTIONAL_PACKAGES).flatMap((entry) => entry.pip);
+    assert.deepEqual([...new Set(offered)].sort(), Object.values(pins).sort());
+    assert.ok(offered.every((spec) => /^[a-z-]+(\[[a-z]+\])?[<>=]/.test(spec)), 'every offered package is pinned');
 });
 
 test('server settings: wrong types fall back to defaults; python follows the active interpreter', () => {

@@ -3,11 +3,12 @@
 import type * as vscode from 'vscode';
 import type { CommandDeps } from '../src/commands';
 import type { ExecuteOptions, ServerGateway } from '../src/fixRunner';
-import { Logger, Redactor } from '../src/log';
+import { type Logger, Redactor, redactingChannel } from '../src/log';
 import type { LspTextEdit } from '../src/lspEdits';
 import type { Problem } from '../src/problems';
 import { ApiKeyStore } from '../src/secrets';
 import type { SandboxLabel } from '../src/status';
+import { window } from './vscode-stub';
 
 export class RecordingServer implements ServerGateway {
     readonly calls: Array<{ command: string; argument: object; options?: ExecuteOptions }> = [];
@@ -56,9 +57,9 @@ export class MemorySecrets {
 }
 
 export function capturingLogger(level: 'error' | 'warn' | 'info' | 'debug' = 'debug'): { log: Logger; lines: string[]; redactor: Redactor } {
-    const lines: string[] = [];
     const redactor = new Redactor();
-    return { log: new Logger({ appendLine: (line) => lines.push(line) }, redactor, level), lines, redactor };
+    const inner = window.createOutputChannel('Fixloop', { log: true });
+    return { log: redactingChannel(inner, redactor, () => level), lines: inner.lines, redactor };
 }
 
 /** What the recorded command dependencies saw. */

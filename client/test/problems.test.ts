@@ -71,25 +71,24 @@ test('other failures become their last meaningful line', () => {
     assert.equal(lastMeaningfulLine(''), 'unknown error.');
 });
 
-test('the Python extension adapter reads both API shapes', async () => {
+test('the Python extension adapter reads the typed API, and treats a missing or failing one as absent', async () => {
     const resolved = { executable: { uri: { fsPath: '/venv/bin/python' } } };
-    const modern = {
-        isActive: true,
-        exports: {
-            environments: {
-                getActiveEnvironmentPath: () => ({ id: 'x', path: '/venv' }),
-                resolveEnvironment: () => Promise.resolve(resolved),
-                onDidChangeActiveEnvironmentPath: () => ({ dispose() {} }),
-            },
-        },
+    const environments = {
+        getActiveEnvironmentPath: () => ({ id: 'x', path: '/venv' }),
+        resolveEnvironment: () => Promise.resolve(resolved),
+        onDidChangeActiveEnvironmentPath: () => ({ dispose() {} }),
     };
-    const provider = await pythonExtensionProvider({ getExtension: () => modern } as never);
+    const modern = { ready: Promise.resolve(), environments };
+    const provider = await pythonExtensionProvider(() => Promise.resolve(modern as never));
     assert.equal(await provider?.activeInterpreter(), '/venv/bin/python');
-    const legacy = { isActive: false, activate: () => Promise.resolve({ settings: { getExecutionDetails: () => ({ execCommand: ['/old/python', '-X'] }) } }) };
-    assert.equal(await (await pythonExtensionProvider({ getExtension: () => legacy } as never))?.activeInterpreter(), '/old/python');
-    assert.equal(await pythonExtensionProvider({ getExtension: () => undefined } as never), undefined);
-    const failing = { isActive: false, activate: () => Promise.reject(new Error('no')) };
-    assert.equal(await pythonExtensionProvider({ getExtension: () => failing } as never), undefined);
+    // An environment that does not resolve falls back to the path the extension names.
+    const unresolved = { ready: Promise.resolve(), environments: { ...environments, resolveEnvironment: () => Promise.resolve(undefined) } };
+    assert.equal(await (await pythonExtensionProvider(() => Promise.resolve(unresolved as never)))?.activeInterpreter(), '/venv');
+    const legacy = { ready: Promise.resolve(), settings: { getExecutionDetails: () => ({ execCommand: ['/old/python', '-X'] }) } };
+    assert.equal(await pythonExtensionProvider(() => Promise.resolve(legacy as never)), undefined);
+    // No Python extension: the real facade's loader fails (the stub has no extensions), so absent.
+    assert.equal(await pythonExtensionProvider(), undefined);
+    assert.equal(await pythonExtensionProvider(() => Promise.reject(new Error('no'))), undefined);
 });
 
 test('task results show the script, the produced files and the output', () => {

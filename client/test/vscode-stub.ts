@@ -288,9 +288,28 @@ export const window = {
         stub.panels.push(panel);
         return panel;
     },
-    createOutputChannel(name: string) {
+    /** An output channel; its levelled methods (a LogOutputChannel's) record `[level] message`. */
+    createOutputChannel(name: string, _options?: { log: true }) {
         const lines: string[] = [];
-        return { name, lines, append: (v: string) => lines.push(v), appendLine: (v: string) => lines.push(v), replace() {}, clear() {}, show() {}, hide() {}, dispose() {} };
+        const levelled = (level: string) => (message: string) => lines.push(`[${level}] ${message}`);
+        return {
+            name,
+            lines,
+            logLevel: 3,
+            onDidChangeLogLevel: new EventEmitter<number>().event,
+            trace: levelled('trace'),
+            debug: levelled('debug'),
+            info: levelled('info'),
+            warn: levelled('warn'),
+            error: levelled('error'),
+            append: (v: string) => lines.push(v),
+            appendLine: (v: string) => lines.push(v),
+            replace() {},
+            clear() {},
+            show() {},
+            hide() {},
+            dispose() {},
+        };
     },
     setStatusBarMessage(text: string) {
         stub.statusBarMessages.push(text);

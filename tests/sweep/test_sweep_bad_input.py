@@ -5,6 +5,7 @@ test folder, a bad --format; and a passing suite is "nothing to fix" (3)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -88,11 +89,25 @@ def test_an_unreachable_ray_address(sweep_cli, tmp_path: Path) -> None:
     _says(result, "no Ray cluster answers at", address)
 
 
+def _declared_dependencies_only(into: Path) -> Path:
+    """A directory holding (as links) the packages fixloop's CLI imports, and nothing else."""
+    into.mkdir()
+    for name in ("cattrs", "attr", "attrs", "typing_extensions"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin, name
+        source = Path(spec.origin)
+        source = source.parent if source.name == "__init__.py" else source
+        (into / source.name).symlink_to(source)
+    return into
+
+
 def test_ray_not_installed(tmp_path: Path) -> None:
-    # A real interpreter that cannot import Ray: site-packages off (-S), fixloop from source.
+    # A real interpreter that cannot import Ray: site-packages off (-S), fixloop from source and
+    # only the packages it declares for settings (cattrs and what cattrs needs).
     project = _project(tmp_path / "p", GOOD)
     env = sweep_env(tmp_path)
-    env["PYTHONPATH"] = str(REPO / "server")
+    libs = _declared_dependencies_only(tmp_path / "libs")
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "server"), str(libs)])
     done = subprocess.run(
         [sys.executable, "-S", "-m", "fixloop", "sweep", ".", "--executor", "ray"],
         cwd=project,

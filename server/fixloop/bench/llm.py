@@ -93,12 +93,14 @@ IMAGE: list[str] = []  # --image for the docker sandbox
 
 
 async def _ours(config: Any, sandbox: str) -> tuple[float, float]:
-    from fixloop.settings import Settings
+    from fixloop.settings import structure_settings
     from fixloop.task import solve_task
 
-    settings = (
-        Settings(sandbox=sandbox, docker_image=IMAGE[0]) if IMAGE else Settings(sandbox=sandbox)
+    settings, problems = structure_settings(
+        {"sandbox": sandbox, **({"docker_image": IMAGE[0]} if IMAGE else {})}
     )
+    if problems:
+        raise SystemExit("; ".join(problems))
     started = time.perf_counter()
     result = await solve_task(TASK, settings=settings, model=config)
     total = time.perf_counter() - started

@@ -158,7 +158,7 @@ async def _docker_starts(
     from autogen_ext.code_executors.docker import DockerCommandLineCodeExecutor
 
     from fixloop.sandbox import open_sandbox
-    from fixloop.settings import DEFAULT_DOCKER_IMAGE
+    from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
 
     our_starts, their_starts = [float(ours["start"])], [float(theirs["start"])]
     for sample in range(samples - 1):
@@ -251,7 +251,7 @@ async def _autogen_runners(
     except ImportError as exc:
         table["autogen docker"] = {"unavailable": f"autogen docker extra missing ({exc})"}
         return
-    from fixloop.settings import DEFAULT_DOCKER_IMAGE
+    from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
 
     missing = await asyncio.to_thread(_image_missing, image or DEFAULT_DOCKER_IMAGE)
     if missing:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from fixloop.cli.checks import check_parses, check_source_file, seconds
 from fixloop.cli.terminal import escape_for_terminal, for_a_person
-from fixloop.settings import ENGINES, SANDBOXES, Settings
+from fixloop.settings import ENGINES, SANDBOXES, Settings, structure_settings
 
 if TYPE_CHECKING:
     from fixloop.safewrite import WriteReport
@@ -99,7 +99,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
         raw["docker_image"] = args.image
     if args.allow_shell:
         raw["allow_shell"] = True
-    settings, problems = Settings.from_mapping(raw)
+    settings, problems = structure_settings(raw)
     return settings, problems
 
 

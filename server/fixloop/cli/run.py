@@ -66,7 +66,7 @@ def _fail(message: str) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     from fixloop.execution import relative_to_root, run_file
-    from fixloop.settings import Settings
+    from fixloop.settings import structure_settings
 
     file = Path(args.file)
     problem = check_source_file(file)
@@ -96,7 +96,7 @@ def handle(args: argparse.Namespace) -> int:
         raw["docker_image"] = args.image
     if args.network:
         raw["network"] = True
-    settings, problems = Settings.from_mapping(raw)
+    settings, problems = structure_settings(raw)
     if problems:
         cleaned = [p.split("; using the default")[0].replace("fixloop.", "--") for p in problems]
         return _fail("; ".join(cleaned))

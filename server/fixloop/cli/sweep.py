@@ -19,7 +19,7 @@ from typing import Any
 
 from fixloop.cli.checks import count, mebibytes, seconds
 from fixloop.cli.terminal import for_a_person
-from fixloop.settings import ENGINES, SANDBOXES, Settings
+from fixloop.settings import ENGINES, SANDBOXES, structure_settings
 
 FORMATS = ("md", "json", "sarif")
 TEST_FOLDERS = {"tests", "test", "testing"}
@@ -128,7 +128,7 @@ def _options(args: argparse.Namespace, root: Path, out: Path) -> Any:
     raw: dict[str, Any] = {"sandbox": args.sandbox, "python": args.python}
     raw.update(budget=args.budget, timeout=args.timeout, memory=args.memory)
     raw.update(docker_image=args.image, model=args.model, base_url=args.base_url)
-    base, _ = Settings.from_mapping({k: v for k, v in raw.items() if v is not None})
+    base, _ = structure_settings({k: v for k, v in raw.items() if v is not None})
     # On a cluster the model's key is not there: "auto" means the offline engine.
     engine = args.engine or ("offline" if args.executor == "ray" else "auto")
     settings = JobSettings.of(base, engine=engine)

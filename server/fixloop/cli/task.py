@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from fixloop.cli.checks import count, seconds
 from fixloop.cli.terminal import for_a_person
-from fixloop.settings import SANDBOXES, Settings
+from fixloop.settings import SANDBOXES, Settings, structure_settings
 
 if TYPE_CHECKING:
     from fixloop.task import TaskResult
@@ -65,9 +65,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     }
     if args.image:
         raw["docker_image"] = args.image
-    settings, problems = Settings.from_mapping(
-        {k: v for k, v in raw.items() if v not in ("", None)}
-    )
+    settings, problems = structure_settings({k: v for k, v in raw.items() if v not in ("", None)})
     for problem in problems:
         print(f"fixloop: {problem}", file=sys.stderr)
     return replace(settings, network=args.network, allow_shell=args.allow_shell)

@@ -3,7 +3,7 @@
 Clients send the "fixloop" section in different wrappings: VS Code extensions built on the
 python-tools template put it under `settings`, others send the section itself or a whole
 configuration object with a "fixloop" key. `settings_section` finds the section in all of
-these; `Settings.from_mapping` validates it and reports problems instead of raising.
+these; `structure_settings` validates it and reports problems instead of raising.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fixloop.settings import Settings
+from fixloop.settings import Settings, structure_settings
 
 SECTION = "fixloop"
 
@@ -31,4 +31,4 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     section = settings_section(raw)
     if raw is not None and section is None:
         return Settings(), [f"fixloop settings must be an object, got {type(raw).__name__}"]
-    return Settings.from_mapping(section)
+    return structure_settings(section)
