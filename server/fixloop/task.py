@@ -312,7 +312,7 @@ async def _converse(
     report: Callable[[str], None],
     transcript: Transcript,
 ) -> TaskResult:
-    from fixloop.repair.llm.executor import INTERNAL, without_runner_frames
+    from fixloop.repair.llm.task_programs import INTERNAL, without_runner_frames
 
     root = runs.root
     secrets = [conversation.config.api_key] if conversation.config.api_key else []

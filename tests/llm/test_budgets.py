@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix
-from fixloop.repair.llm.executor import WORKER
+from fixloop.repair.llm.task_programs import WORKER
 from fixloop.settings import ModelConfig, Settings
 from fixloop.spans import LineRange
 from fixloop.task import solve_task
