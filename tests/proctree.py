@@ -120,17 +120,41 @@ def carries(pid: int, variable: str, value: str) -> bool:
     return f"{variable}={value}".encode() in environ.split(b"\0")
 
 
-def marked_below(roots: set[int], variable: str, value: str) -> list[Proc]:
-    """Live processes carrying `variable=value` among and below `roots`, or adopted by pid 1.
+def matching_below(roots: set[int], matches: Callable[[Proc], bool]) -> list[Proc]:
+    """Live processes for which `matches` holds among and below `roots`, or adopted by pid 1.
 
     A process that escaped its parents (a double fork, `setsid` and exit) is reparented to
-    pid 1 here, so the children of pid 1 that carry the mark are searched too, with everything
-    below them; nothing else on the machine is looked at.
+    pid 1 here, so the children of pid 1 that match are searched too, with everything below
+    them; nothing else on the machine is looked at.
     """
     candidates: set[int] = set(roots)
     for root in roots:
         candidates |= descendants(root)
-    for orphan in children(1):
-        if carries(orphan, variable, value):
-            candidates |= {orphan} | descendants(orphan)
-    return [proc for proc in alive(candidates) if carries(proc.pid, variable, value)]
+    for orphan in alive(children(1)):
+        if matches(orphan):
+            candidates |= {orphan.pid} | descendants(orphan.pid)
+    return [proc for proc in alive(candidates) if matches(proc)]
+
+
+def marked_below(roots: set[int], variable: str, value: str) -> list[Proc]:
+    """Live processes carrying `variable=value` among and below `roots`, or adopted by pid 1."""
+    return matching_below(roots, lambda proc: carries(proc.pid, variable, value))
+
+
+def sandbox_roots(sandbox: object) -> set[int]:
+    """Processes below which a run of `sandbox` can live: this test process (local and bwrap
+    runs are its descendants) and, for docker, every member of the sandbox's containers (read
+    from each container's own pids cgroup, through its init's pid)."""
+    roots = {os.getpid()}
+    for container in getattr(sandbox, "_containers", {}).values():
+        container.reload()
+        init = int(container.attrs["State"]["Pid"] or 0)
+        if not init:
+            continue
+        roots.add(init)
+        for line in Path(f"/proc/{init}/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            if "pids" in controllers.split(","):
+                procs = Path(f"/sys/fs/cgroup/pids{path}/cgroup.procs")
+                roots.update(int(pid) for pid in procs.read_text().split())
+    return roots

@@ -8,19 +8,18 @@ directory that holds only the user's `--data` files; the files a program produce
 every backend the same way. Only the final script and those files are ever written on the host,
 by `save_outputs`, into the output directory. Shell blocks run only when allowed; `pip install`
 only with the network on; model file names are checked before anything is written or run.
+The conversation lives here; the result and file names in `task_files`, the sandbox in `task_runs`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fixloop.repair.llm.errors import ModelBudgetExhausted, ModelUnavailableError
@@ -28,98 +27,25 @@ from fixloop.repair.llm.extract import extract_code
 from fixloop.repair.llm.prompts import fenced, head_tail, scrubber
 from fixloop.sandbox.base import RunResult
 from fixloop.settings import ModelConfig, Settings, model_config
+from fixloop.task_files import (
+    ProducedFile,
+    TaskResult,
+    expected_outputs,
+    safe_relative_name,
+    save_outputs,
+)
+from fixloop.task_runs import TaskRuns, package_directory
 
 if TYPE_CHECKING:
     from fixloop.repair.llm.client import ModelConversation
-    from fixloop.repair.llm.executor import ProgramExecutor
     from fixloop.transcript import Transcript
 
 DEFAULT_SCRIPT = "task_script.py"
-OUTPUT_SUFFIXES = (
-    "txt",
-    "csv",
-    "json",
-    "md",
-    "png",
-    "jpg",
-    "svg",
-    "html",
-    "xlsx",
-    "pdf",
-    "log",
-    "tsv",
-    "xml",
-    "yaml",
-)
-
 TASK_SYSTEM = """You solve tasks by writing one complete Python program. Reply with exactly one \
 ```python fenced block. The program runs in a sandbox with the current directory as its working \
 directory; input files named in the task are there; write every output file there, under the \
 name the task gives. It must not read from stdin or ask questions. Print a short summary of what \
 it did. If it fails, you get the error and write a corrected complete program."""
-
-
-@dataclass(frozen=True)
-class ProducedFile:
-    name: str  # relative POSIX path inside the scratch directory
-    data: bytes
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class TaskResult:
-    solved: bool
-    script_name: str
-    script: str | None  # the final program (the last one run)
-    files: tuple[ProducedFile, ...]
-    output: str  # stdout + stderr of the last run, without the runner's manifest
-    reason: str  # why it stopped unsolved, "" when solved
-    turns: int = 0
-    tokens: int = 0
-    cost_usd: float = 0.0
-    sandbox: str = ""
-    skipped: tuple[str, ...] = field(default=())  # produced files too large to bring back
-    written: tuple[Path, ...] = field(default=())  # host paths, when solve_task got an out_dir
-    model_seconds: float = 0.0  # time spent waiting for the model (the rest is fixloop's overhead)
-    warm_runs: int = 0  # programs run by the warm worker (a fork each)
-    cold_runs: int = 0  # programs run as a fresh sandbox run (shell blocks, no warm worker)
-    transcript: str | None = None  # JSON-lines record of every turn, outside the workspace
-
-
-def safe_relative_name(name: str, *, max_length: int = 255) -> PurePosixPath:
-    """A model- or program-proposed file name that stays inside its directory, or ValueError."""
-    if not name or len(name) > max_length or any(c in name for c in "\x00\n\r"):
-        raise ValueError(f"unusable file name {name[:80]!r}")
-    pure = PurePosixPath(name)
-    if pure.is_absolute() or any(part in ("..", "") or part.startswith("-") for part in pure.parts):
-        raise ValueError(f"file name must stay inside the scratch directory: {name[:80]!r}")
-    if not re.fullmatch(r"[\w.\- /]+", name):
-        raise ValueError(f"file name has characters that are not allowed: {name[:80]!r}")
-    return pure
-
-
-def expected_outputs(task: str, inputs: Sequence[str]) -> tuple[str, ...]:
-    """File names the task text asks to produce (names with an output suffix that are not inputs)."""
-    pattern = re.compile(rf"\b([\w\-/]+\.(?:{'|'.join(OUTPUT_SUFFIXES)}))\b", re.I)
-    names = []
-    for match in pattern.finditer(task):
-        name = match.group(1)
-        if name not in inputs and Path(name).name not in inputs and name not in names:
-            names.append(name)
-    return tuple(names)
-
-
-@contextlib.contextmanager
-def _package_directory(settings: Settings) -> Iterator[Path | None]:
-    """With the network on, the task's own package directory (`pip install` puts packages
-    there, never into the user's interpreter), removed with the task; else None."""
-    if not settings.network:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="fixloop-task-packages-") as packages:
-        yield Path(packages)
 
 
 def _mentions_pip(shell: Sequence[str]) -> bool:
@@ -194,13 +120,13 @@ async def solve_task(
     transcript = Transcript("task")
     with (
         tempfile.TemporaryDirectory(prefix="fixloop-task-") as private,
-        _package_directory(settings) as packages,
+        package_directory(settings) as packages,
     ):
         root = Path(private)
         for data in data_files:
             shutil.copyfile(data, root / Path(data).name)
         # The sandbox opens while the model writes its first answer.
-        runs = _Runs(settings, root, packages)
+        runs = TaskRuns(settings, root, packages)
         try:
             result = await _converse(
                 task,
@@ -227,83 +153,10 @@ async def solve_task(
     return result
 
 
-class _Runs:
-    """Opens the sandbox and the program executor in the background; `get()` waits for them.
-
-    The sandbox is the process's shared one (`fixloop.sandbox.shared`): opening it and starting
-    the warm worker are paid once per process, not per task, and the worker for the next task
-    starts when this one ends. Each task still gets its own worker, scratch copy, HOME and TMPDIR.
-    """
-
-    def __init__(self, settings: Settings, root: Path, packages: Path | None) -> None:
-        self.settings = settings
-        self.root = root
-        self.packages = packages
-        self._opening: asyncio.Future[ProgramExecutor] = asyncio.ensure_future(self._open())
-
-    async def _open(self) -> ProgramExecutor:
-        from fixloop.repair.llm.executor import ProgramExecutor
-        from fixloop.sandbox.shared import acquire, release
-
-        settings = self.settings
-        sandbox = await acquire(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image
-        )
-        try:
-            executor = ProgramExecutor(
-                sandbox, self.root, settings, shared=True, packages=self.packages
-            )
-            executor.prepare()
-        except BaseException:
-            release(sandbox)
-            raise
-        return executor
-
-    async def get(self) -> ProgramExecutor:
-        return await self._opening
-
-    def _opened(self) -> ProgramExecutor | None:
-        if (
-            self._opening.done()
-            and not self._opening.cancelled()
-            and self._opening.exception() is None
-        ):
-            return self._opening.result()
-        return None
-
-    def sandbox_name(self) -> str:
-        executor = self._opened()
-        return executor.sandbox.name if executor else self.settings.sandbox
-
-    def counts(self) -> tuple[int, int]:
-        executor = self._opened()
-        return (executor.warm_runs, executor.cold_runs) if executor else (0, 0)
-
-    async def close(self, *, wait: bool = False) -> None:
-        """Kill this task's worker (in the background unless `wait`) and release the sandbox."""
-        from fixloop.sandbox.shared import defer, release
-
-        if not self._opening.done():
-            self._opening.cancel()
-        try:
-            executor = await self._opening
-        except (asyncio.CancelledError, Exception):
-            return  # never opened: nothing to release (an open error was reported by get())
-        try:
-            if wait:
-                await executor.close()
-            else:
-                defer(
-                    executor.sandbox, executor.close()
-                )  # nobody waits for the kill of a finished task
-        finally:
-            release(executor.sandbox, roots=executor.roots_used)
-
-
 async def _converse(
     task: str,
     conversation: ModelConversation,
-    runs: _Runs,
+    runs: TaskRuns,
     settings: Settings,
     inputs: Sequence[str],
     wanted: Sequence[str],
@@ -312,7 +165,7 @@ async def _converse(
     report: Callable[[str], None],
     transcript: Transcript,
 ) -> TaskResult:
-    from fixloop.repair.llm.executor import INTERNAL, without_runner_frames
+    from fixloop.repair.llm.task_programs import INTERNAL, without_runner_frames
 
     root = runs.root
     secrets = [conversation.config.api_key] if conversation.config.api_key else []
@@ -465,21 +318,3 @@ async def _converse(
         return result(False, reason)
     except (ModelUnavailableError, ModelBudgetExhausted) as error:
         return result(False, str(error))
-
-
-def save_outputs(result: TaskResult, out_dir: Path) -> list[Path]:
-    """Write the final script and the produced files into `out_dir`; return what was written."""
-    written: list[Path] = []
-    entries = [(result.script_name, (result.script or "").encode())] if result.script else []
-    entries += [(f.name, f.data) for f in result.files]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, data in entries:
-        try:
-            relative = safe_relative_name(name, max_length=1024)
-        except ValueError:
-            continue  # a program-created name we will not write on the host
-        target = out_dir.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
-    return written

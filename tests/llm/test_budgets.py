@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix
-from fixloop.repair.llm.executor import WORKER
+from fixloop.repair.llm.task_programs import WORKER
 from fixloop.settings import ModelConfig, Settings
 from fixloop.spans import LineRange
 from fixloop.task import solve_task
@@ -32,12 +32,8 @@ def _children_with(marker: str) -> list[str]:
 
 
 async def _settled(marker: str) -> list[str]:
-    """Processes carrying `marker`, after giving killed ones a moment to be reaped (bounded)."""
-    for _ in range(100):
-        alive = _children_with(marker)
-        if not alive:
-            return alive
-        await asyncio.sleep(0.05)
+    """Processes carrying `marker`, once killed ones had time to be reaped (bounded)."""
+    await poll(lambda: not _children_with(marker), 60)
     return _children_with(marker)
 
 

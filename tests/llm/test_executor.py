@@ -14,6 +14,7 @@ from fixloop.repair.llm.executor import ProgramExecutor
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import Status
 from fixloop.settings import Settings
+from proctree import Proc, matching_below, sandbox_roots
 
 SETTINGS = Settings(timeout=2.0, memory=512)
 
@@ -91,19 +92,17 @@ async def test_leftover_children_are_killed(executor: ProgramExecutor, tmp_path:
         " start_new_session=False)\nprint('spawned')\n"
     )
     run, _, _ = await executor.run("prog.py", code)
-    assert run.ok
-    assert _alive(marker) == []
+    assert run.ok and run.stdout == "spawned\n"
+    assert _alive(executor, marker) == []
 
 
-def _alive(marker: str) -> list[str]:
-    return [pid for pid in os.listdir("/proc") if pid.isdigit() and _cmdline_has(pid, marker)]
+def _alive(executor: ProgramExecutor, marker: str) -> list[Proc]:
+    """Live processes with `marker` on their command line where the executor's runs live.
 
-
-def _cmdline_has(pid: str, marker: str) -> bool:
-    try:
-        return marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
+    Only this test's descendants, the sandbox's containers and orphans adopted by pid 1 are
+    read: other suites on a shared machine run programs of their own.
+    """
+    return matching_below(sandbox_roots(executor.sandbox), lambda proc: marker in proc.command)
 
 
 async def test_output_flood_is_capped(executor: ProgramExecutor) -> None:

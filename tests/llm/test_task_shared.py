@@ -18,6 +18,7 @@ import pytest
 from fixloop.sandbox import shared
 from fixloop.settings import ModelConfig, Settings
 from fixloop.task import solve_task
+from proctree import alive, poll
 
 from .scripted_server import Reply, ScriptedServer
 
@@ -87,20 +88,9 @@ async def test_cancelling_a_task_kills_its_program(
     task = asyncio.ensure_future(
         solve_task("sleep", settings=Settings(sandbox="local"), model=model_env, expected_files=())
     )
-    for _ in range(1000):
-        if marker.exists() and marker.read_text():
-            break
-        await asyncio.sleep(0.01)
+    assert await poll(lambda: marker.exists() and bool(marker.read_text()), 120), "never ran"
     pid = int(marker.read_text())
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert not _alive(pid)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return False
+    assert alive({pid}) == []

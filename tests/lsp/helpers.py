@@ -1,12 +1,16 @@
-"""Shared helpers for the language-server tests: requests, documents, and the server's processes."""
+"""Shared helpers for the language-server tests: requests, documents, and the server's processes.
+
+The server's processes are read through `proctree`: only the descendants of the server the test
+started, never every process on the machine, and waits poll a state with a deadline.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
+from proctree import alive, descendants, poll
 from pytest_lsp import LanguageClient
 
 
@@ -59,71 +63,25 @@ def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
     )
 
 
-def descendants(pid: int) -> set[int]:
-    """Every live process below `pid`, read from /proc (the sandboxed runs of a loop)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found: set[int] = set()
-    pending = [pid]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            if child not in found:
-                found.add(child)
-                pending.append(child)
-    return found
-
-
-def running(pids: set[int]) -> set[int]:
-    """The pids that still exist and are not zombies."""
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
-
-
-def command_line(pid: int) -> str:
-    try:
-        return (
-            Path(f"/proc/{pid}/cmdline")
-            .read_bytes()
-            .replace(b"\0", b" ")
-            .decode(errors="replace")
-            .strip()
-        )
-    except OSError:
-        return ""
-
-
 async def watch_descendants(
-    pid: int, ready: Callable[[], bool] = lambda: True, tries: int = 300
+    pid: int, ready: Callable[[], bool] = lambda: True, deadline_seconds: float = 120.0
 ) -> set[int]:
-    """Poll the processes below `pid` until there are some and `ready()` holds; return all seen."""
+    """Poll the processes below `pid` until there are some and `ready()` holds; return all seen.
+
+    Only `pid`'s own descendants are read (`proctree`), and the wait ends on that state: the
+    deadline is there only so that a state that never comes fails the test instead of hanging it.
+    """
     seen: set[int] = set()
-    for _ in range(tries):
-        seen |= descendants(pid)
-        if seen and ready():
-            break
-        await asyncio.sleep(0.02)
+
+    def reached() -> bool:
+        seen.update(descendants(pid))
+        return bool(seen) and ready()
+
+    await poll(reached, deadline_seconds)
     return seen
 
 
-async def survivors(pids: set[int]) -> dict[int, str]:
-    """The processes among `pids` still running after a grace period, with their command lines."""
-    for _ in range(100):
-        if not running(pids):
-            break
-        await asyncio.sleep(0.05)
-    return {pid: command_line(pid) for pid in running(pids)}
+async def survivors(pids: set[int], deadline_seconds: float = 60.0) -> dict[int, str]:
+    """The processes among `pids` still running (zombies aside) once they had time to go."""
+    await poll(lambda: not alive(pids), deadline_seconds)
+    return {proc.pid: proc.command for proc in alive(pids)}

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
+from proctree import descendants
 from pytest_lsp import LanguageClient
 
 from .conftest import BUGGY, STATE_DIR
 from .helpers import (
     change,
     code_actions,
-    descendants,
     open_document,
     run_command,
     survivors,
@@ -128,10 +128,12 @@ async def test_cancel_request_stops_the_loop(client: LanguageClient, workspace: 
     params = types.ExecuteCommandParams(
         command="fixloop.fix", arguments=[{"uri": uri, "version": 1}]
     )
-    request = client.protocol.send_request_async(
-        types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1"
+    # A coroutine: it sends nothing until it runs, so it runs now, before the wait below.
+    request = asyncio.ensure_future(
+        client.protocol.send_request_async(types.WORKSPACE_EXECUTE_COMMAND, params, msg_id="fix-1")
     )
     seen = await watch_descendants(client._server.pid)
+    assert seen, "the loop never started a sandboxed process"
     client.cancel_request(types.CancelParams(id="fix-1"))
     try:
         await request

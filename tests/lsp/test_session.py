@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from lsprotocol import types
+from proctree import poll
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from .conftest import (
@@ -146,10 +146,7 @@ async def test_invalid_settings_are_reported_and_replaced(workspace: Path) -> No
         await client.wait_for_notification(types.WINDOW_SHOW_MESSAGE)
         assert any("fixloop.engine" in m.message and "'auto'" in m.message for m in client.messages)
         # The pulled configuration (workspace/configuration) follows; its bad timeout is reported too.
-        for _ in range(50):
-            if any("fixloop.timeout" in m.message for m in client.messages):
-                break
-            await asyncio.sleep(0.1)
+        await poll(lambda: any("fixloop.timeout" in m.message for m in client.messages), 60)
         assert any("fixloop.timeout" in m.message and "10.0" in m.message for m in client.messages)
         # The server still works with the defaults in place of the bad values.
         uri = open_document(client, workspace / "ok.py", "print(1)\n")

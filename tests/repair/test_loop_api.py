@@ -15,6 +15,7 @@ from fixloop.loop import run_fix, summary_line
 from fixloop.oracle import discover_tests_for
 from fixloop.settings import Settings
 from fixloop.test_runs import run_tests
+from proctree import alive, descendants, poll
 
 from .conftest import SANDBOX
 
@@ -24,25 +25,9 @@ def write(root: Path, name: str, text: str) -> None:
     (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
-def descendants() -> set[int]:
-    """Live (non-zombie) processes descended from this test process."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z":
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    found, stack = set(), [os.getpid()]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.add(child)
-            stack.append(child)
-    return found
+def running_below() -> set[int]:
+    """Live (non-zombie) processes descended from this test process (never all of /proc)."""
+    return {proc.pid for proc in alive(descendants(os.getpid()))}
 
 
 async def test_run_fix_on_unsaved_source_reports_proof(tmp_path: Path) -> None:
@@ -90,7 +75,7 @@ async def test_cancel_kills_sandbox_processes(tmp_path: Path) -> None:
         "test_spin.py",
         "from spin import spin\n\ndef test_spin():\n    assert spin(3) == 'three'\n",
     )
-    before = descendants()
+    before = running_below()
     task = asyncio.create_task(
         run_fix(
             FixRequest(
@@ -101,16 +86,14 @@ async def test_cancel_kills_sandbox_processes(tmp_path: Path) -> None:
             )
         )
     )
-    await asyncio.sleep(3)
+    # Cancelled once the loop runs code in its sandbox, however long the machine takes to get there.
+    assert await poll(lambda: bool(running_below() - before) or task.done(), 120)
     assert not task.done()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    for _ in range(50):
-        if descendants() <= before:
-            break
-        await asyncio.sleep(0.1)
-    assert descendants() <= before
+    await poll(lambda: running_below() <= before, 60)
+    assert running_below() <= before
 
 
 def test_discover_tests_for_finds_importers(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fixloop.sandbox import Limits, RunResult, RunSpec, Sandbox, open_sandbox
-from proctree import Proc, marked_below
+from proctree import Proc, marked_below, sandbox_roots
 
 SMALL = Limits(
     wall_seconds=2.0,
@@ -84,25 +84,6 @@ async def isolated(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
     """The backends that claim isolation (local is documented as unprotected)."""
     async for opened in _opened(request.param):
         yield opened
-
-
-def sandbox_roots(sandbox: Sandbox) -> set[int]:
-    """Processes below which a run of `sandbox` can live: this test process (local and bwrap
-    runs are its descendants) and, for docker, every member of the sandbox's containers (read
-    from each container's own pids cgroup, through its init's pid)."""
-    roots = {os.getpid()}
-    for container in getattr(sandbox, "_containers", {}).values():
-        container.reload()
-        init = int(container.attrs["State"]["Pid"] or 0)
-        if not init:
-            continue
-        roots.add(init)
-        for line in Path(f"/proc/{init}/cgroup").read_text().splitlines():
-            _, controllers, path = line.split(":", 2)
-            if "pids" in controllers.split(","):
-                procs = Path(f"/sys/fs/cgroup/pids{path}/cgroup.procs")
-                roots.update(int(pid) for pid in procs.read_text().split())
-    return roots
 
 
 def run_leftovers(sandbox: Sandbox, variable: str, marker: str) -> list[Proc]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fixloop.sandbox import Limits, RunSpec, Sandbox, SandboxProcess, shared
-from proctree import below
+from proctree import below, poll
 
 WAIT_FOR_STDIN = ("-c", "import sys; sys.stdin.read()")
 
@@ -32,12 +32,9 @@ def alive(pid: int) -> bool:
         return False
 
 
-async def until(condition, what: str, tries: int = 500) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"never happened: {what}")
+async def until(condition, what: str, deadline_seconds: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    if not await poll(condition, deadline_seconds, every=0.01):
+        raise AssertionError(f"never happened: {what}")
 
 
 @pytest.fixture(autouse=True)

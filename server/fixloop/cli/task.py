@@ -20,7 +20,7 @@ from fixloop.cli.terminal import for_a_person
 from fixloop.settings import SANDBOXES, Settings, structure_settings
 
 if TYPE_CHECKING:
-    from fixloop.task import TaskResult
+    from fixloop.task_files import TaskResult
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -163,7 +163,7 @@ def _save(result: TaskResult, out_dir: Path) -> list[Path]:
     """The final script and the files the program produced, written into `out_dir` without
     following a symlink anywhere below it (`fixloop.safewrite.write_output`)."""
     from fixloop.safewrite import write_output
-    from fixloop.task import safe_relative_name
+    from fixloop.task_files import safe_relative_name
 
     entries = [(result.script_name, (result.script or "").encode())] if result.script else []
     entries += [(produced.name, produced.data) for produced in result.files]

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from fixloop.sandbox.base import RunSpec, SandboxUnavailable
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, read_frame
-from fixloop.sandbox.process import allowed_env, cpu_seconds, run_variables
-from fixloop.sandbox.zygote import export_steps, shell_word
+from fixloop.sandbox.process import allowed_env, run_variables
+from fixloop.sandbox.zygote import cpu_seconds, export_steps, shell_word
 
 RUN_UIDS = range(20000, 29000)
 # The container's pids limit is this much above a run's own process limit: a fork bomb that

@@ -13,7 +13,6 @@ the `Status` words of `RunResult`.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import signal
 import sys
@@ -79,11 +78,6 @@ def run_variables(spec: RunSpec, packages: str | None) -> dict[str, str]:
         env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         env.setdefault("PIP_NO_INPUT", "1")
     return env
-
-
-def cpu_seconds(limits: Limits) -> int:
-    """CPU limit: a little above the wall limit, so busy loops die even if the wall timer lags."""
-    return max(1, math.ceil(limits.wall_seconds) + 1)
 
 
 def marked_pids(marker: str, variable: str = MARKER_VAR) -> list[int]:

@@ -20,6 +20,7 @@ inner shell; that set-up happens before the run, not during it.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import re
 import shlex
@@ -108,10 +109,13 @@ def exec_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
     return f"exec {command}\n"
 
 
+def cpu_seconds(limits: Limits) -> int:
+    """CPU limit: a little above the wall limit, so busy loops die even if the wall timer lags."""
+    return max(1, math.ceil(limits.wall_seconds) + 1)
+
+
 def rlimits_for(limits: Limits, *, memory: bool = True) -> list[tuple[str, int, int]]:
     """The rlimits a run gets (names of `resource` constants, soft, hard)."""
-    from fixloop.sandbox.process import cpu_seconds
-
     cpu = cpu_seconds(limits)
     file_bytes = limits.file_size_mb * MIB
     values = [
