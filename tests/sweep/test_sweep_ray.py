@@ -20,6 +20,7 @@ import pytest
 from fixloop.sweep.model import JobSettings, Verdict
 from fixloop.sweep.raycluster import LocalRayCluster
 from fixloop.sweep.run import SweepOptions, run_sweep
+from proctree import descendants
 
 from .conftest import MIXED_ARGS, SANDBOX, CliResult, Swept, sweep_env
 from .projects import assemble
@@ -69,11 +70,11 @@ def ray_sweep(
     deadline = time.monotonic() + 300
     while not killed and process.poll() is None and time.monotonic() < deadline:
         running = cluster.worker_pids(TASK)
-        if running:
-            time.sleep(3)  # well inside the job: it has unpacked and started its loop
-            if running[0] in cluster.worker_pids(TASK):
-                os.kill(running[0], signal.SIGKILL)
-                killed = running[0]
+        # Well inside the job: it has unpacked the snapshot and its loop runs code in the
+        # sandbox, so the worker has processes of its own below it.
+        if running and descendants(running[0]) and running[0] in cluster.worker_pids(TASK):
+            os.kill(running[0], signal.SIGKILL)
+            killed = running[0]
         time.sleep(0.2)
     stdout, stderr = process.communicate(timeout=900)
     return Swept(project, out, CliResult(process.returncode, stdout, stderr)), killed

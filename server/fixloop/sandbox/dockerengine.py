@@ -226,7 +226,9 @@ def remove_container(container: Any) -> None:
 def reap_leftovers(client: Any) -> None:
     """Remove fixloop containers whose server process on this host no longer exists."""
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
+    for container in client.containers.list(
+        all=True, filters={"label": LABEL}, ignore_removed=True
+    ):
         labels = container.labels or {}
         owner = labels.get("fixloop.pid", "")
         if labels.get("fixloop.host") != host or not owner.isdigit():
