@@ -6,7 +6,9 @@ settings, and reproduces the failure with a real, fresh run (a passing oracle me
 fix") while warm workers re-run the oracle with line coverage for fault localisation
 (`repair.baseline`). Engines then propose candidates through a `LoopSession`; each is guarded,
 checked in a forked warm-worker child and, when it passes everything, proven once more by a
-fresh full-oracle run before it counts as verified (`repair.validate`, `repair.verify`). The
+fresh full-oracle run before it counts as verified (`repair.validate`, `repair.verify`); a
+checker diagnostic the request names must show on the original and be cleared by that proof
+(`checker_oracle`). The
 loop's parts each hold their own state: the `Budget`, the `WorkerPool`, the `Verifier` and the
 `SearchState`. Every attempt goes to the transcript. Cancelling the task kills the workers and
 closes the sandbox.
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fixloop.checker_oracle import CheckerEvidence, CheckerOracle, checker_baseline
 from fixloop.fixes import (
     Disagreement,
     FixRequest,
@@ -29,7 +32,9 @@ from fixloop.fixes import (
     PreparedRequest,
     ProgressCallback,
     Proof,
+    evidence_of,
     prepare,
+    summary_line,
 )
 from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
@@ -51,6 +56,7 @@ from fixloop.transcript import Transcript
 OFFLINE_SHARE = 0.4
 # The warm workers live for the whole loop: the budget plus time to wind down.
 WORKER_LIFETIME_GRACE = 60
+__all__ = ["evidence_of", "run_fix", "summary_line"]
 
 
 async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = None) -> FixResult:
@@ -98,6 +104,7 @@ class _Outcome:
     reports: tuple[EngineReport, ...] = ()
     changes_check: bool = False
     disagreements: tuple[Disagreement, ...] = ()
+    checker: CheckerEvidence | None = None
 
 
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
@@ -159,19 +166,25 @@ async def _search(
             on_note=lambda message: transcript.write("fast_path", note=message),
         )
         verifier = Verifier(sandbox, prepared, settings)
+        checking = asyncio.create_task(_checker(request, prepared, sandbox))
         try:
             fresh, baseline = await reproduce(verifier, runs)
+            verifier.checker, checker = await checking
         except OracleError as exc:
             raise FixUsageError(str(exc)) from exc
+        finally:
+            checking.cancel()
+            await asyncio.gather(checking, return_exceptions=True)
+        if checker is not None:
+            transcript.write("checker", **checker.to_json())
         transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
         before = OracleSide.of(fresh)
         if baseline is None:
             transcript.write("result", verified=False, nothing_to_fix=True)
-            return _Outcome(
-                before,
-                reason=f"nothing to fix: {prepared.oracle.describe()} passes",
-                nothing_to_fix=True,
-            )
+            reason = f"nothing to fix: {prepared.oracle.describe()} passes"
+            if verifier.checker is not None and checker is not None:
+                reason += f" (though {checker.note}; a fix starts from a failing run)"
+            return _Outcome(before, reason=reason, nothing_to_fix=True, checker=checker)
         transcript.write(
             "baseline",
             summary=baseline.observed.summary(),
@@ -224,7 +237,7 @@ async def _search(
         if stops:
             reason += "; " + "; ".join(stops)
         transcript.write("result", verified=False, reason=reason)
-        return _Outcome(before, reason=reason, engine=engine_name, reports=reports)
+        return _Outcome(before, reason=reason, engine=engine_name, reports=reports, checker=checker)
     summary = winner.origin
     if winner.changes_check:
         # Nothing that leaves the program's checks alone passed: say what this one changes.
@@ -246,6 +259,23 @@ async def _search(
         engine=engine_name,
         reports=reports,
         disagreements=disagreements,
+        checker=checker,
+    )
+
+
+async def _checker(
+    request: FixRequest, prepared: PreparedRequest, sandbox: Sandbox
+) -> tuple[CheckerOracle | None, CheckerEvidence | None]:
+    if request.checker is None:
+        return None, None
+    return await checker_baseline(
+        sandbox,
+        request.checker,
+        prepared.root,
+        prepared.path,
+        prepared.source,
+        prepared.explicit_range,
+        request.settings.memory,
     )
 
 
@@ -337,6 +367,10 @@ def _result(
     proof = Proof(prepared.oracle.describe(), outcome.before, after or outcome.before)
     fixed = outcome.fixed
     evidence = evidence_of(prepared.oracle.kind, proof) if fixed is not None else ""
+    checker = outcome.checker.settled(fixed is not None) if outcome.checker else None
+    if checker is not None and evidence:
+        cleared = checker.status == "cleared"
+        evidence = f"{checker.short()}; {evidence}" if cleared else f"{evidence}; {checker.short()}"
     return FixResult(
         verified=fixed is not None,
         engine=outcome.engine or (engines[0].name if engines else "offline"),
@@ -356,34 +390,5 @@ def _result(
         evidence=evidence,
         uncertain=bool(outcome.disagreements),
         disagreements=outcome.disagreements,
+        checker=checker,
     )
-
-
-def evidence_of(kind: str, proof: Proof) -> str:
-    """What a fix was proven against, in the words the CLI and the editor show as they are."""
-    before, after = proof.before, proof.after
-    if kind == "tests":
-        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
-        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
-    if kind == "command":
-        return f"command: {before.summary} -> {after.summary}"
-    return "runs without error (no tests)"
-
-
-def summary_line(result: FixResult) -> str:
-    """One line for the CLI's stderr and the editor's notifications."""
-    seconds = result.duration_ms / 1000
-    head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
-    if result.nothing_to_fix:
-        return f"nothing to fix ({head})"
-    if result.verified and result.proof is not None and result.uncertain:
-        first = result.disagreements[0]
-        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
-        return (
-            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
-            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
-            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
-        )
-    if result.verified and result.proof is not None:
-        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
-    return f"no verified fix: {result.reason} ({head})"
