@@ -7,6 +7,7 @@ refuses it as "checker", tells the model why, and verifies the second answer, wh
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -67,7 +68,8 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     assert result.checker is not None and result.checker.status == "cleared"
     assert result.evidence.startswith("mypy: [return-value] cleared; tests: 1 failing -> 1/1")
     assert result.transcript is not None
-    events = [json.loads(line) for line in Path(result.transcript).read_text().splitlines()]
+    lines = (await asyncio.to_thread(Path(result.transcript).read_text)).splitlines()
+    events = [json.loads(line) for line in lines]
     outcomes = [(e["outcome"], e["reason"]) for e in events if e["kind"] == "candidate"]
     refused = [reason for outcome, reason in outcomes if outcome == "checker"]
     assert len(refused) == 1 and "mypy [return-value] still reports line 5" in refused[0]
