@@ -79,6 +79,40 @@ async def test_errors_from_other_tools_get_a_quick_fix(
     assert await code_actions(client, test_uri, CURSOR, [foreign("Pylance", error)]) == []
 
 
+AVERAGE = """def average(values: list[int]) -> int:
+    total = 0
+    for value in values:
+        total += value
+    return total / len(values)
+"""
+AVERAGE_TESTS = (
+    "from average import average\n\n\ndef test_average():\n"
+    "    assert average([2, 4]) == 3\n    assert isinstance(average([2, 5]), int)\n"
+)
+
+
+async def test_mypy_error_fix_clears_it_in_the_sandbox(
+    client: LanguageClient, workspace: Path
+) -> None:
+    (workspace / "test_average.py").write_text(AVERAGE_TESTS)
+    uri = open_document(client, workspace / "average.py", AVERAGE)
+    mypy = types.Diagnostic(
+        range=span(4, 11, 4, 30),
+        message='Incompatible return value type (got "float", expected "int")',
+        severity=types.DiagnosticSeverity.Error,
+        source="Mypy",
+        code="return-value",
+    )
+    (action,) = await code_actions(client, uri, span(4, 12, 4, 12), [mypy])
+    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
+    assert result["verified"] is True, result
+    assert "+    return total // len(values)" in result["diff"]
+    checker = result["checker"]
+    assert checker["status"] == "cleared" and checker["checked"] is True, checker
+    assert checker["note"].startswith("mypy no longer reports line 5")
+    assert "not shown to clear" not in checker["note"]
+
+
 async def test_error_codes(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "lonely.py", "print(1)\n")
     no_tests = await run_command(client, "fixloop.runTests", {"uri": uri})
