@@ -2,7 +2,8 @@
 
 The scripted model first answers with a fix that makes the tests pass while mypy still reports
 `[return-value]` on the function; the loop runs mypy in the sandbox on that candidate's proof,
-refuses it as "checker", tells the model why, and verifies the second answer, which clears it.
+refuses it as "checker" and tells the model why. The second answer passes the tests too but
+only hides the error behind `# type: ignore`: refused as well. The third clears it, verified.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ TESTS_ONLY = (
     "    for value in values:\n        total += value\n"
     "    return total // len(values) if values else None\n```"
 )
+# Passes the tests; mypy says nothing, because it was told to look away.
+IGNORED = (
+    "```python\ndef average(values: list[int]) -> int:\n    total = 0\n"
+    "    for value in values:\n        total += value\n"
+    "    return total // len(values) if values else None  # type: ignore[return-value]\n```"
+)
 CLEARS = (
     "```python\ndef average(values: list[int]) -> int:\n    total = 0\n"
     "    for value in values:\n        total += value\n    return total // len(values)\n```"
@@ -52,6 +59,7 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     (tmp_path / "average.py").write_text(AVERAGE)
     (tmp_path / "test_average.py").write_text(TESTS)
     scripted.push(TESTS_ONLY)
+    scripted.push(IGNORED)
     scripted.push(CLEARS)
     request = FixRequest(
         path=Path("average.py"),
@@ -72,9 +80,11 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     events = [json.loads(line) for line in lines]
     outcomes = [(e["outcome"], e["reason"]) for e in events if e["kind"] == "candidate"]
     refused = [reason for outcome, reason in outcomes if outcome == "checker"]
-    assert len(refused) == 1 and "mypy [return-value] still reports line 5" in refused[0]
+    assert len(refused) == 2 and "mypy [return-value] still reports line 5" in refused[0]
     assert "int | None" in refused[0] or "Optional[int]" in refused[0]
+    assert "adds '# type: ignore'" in refused[1] and "instead of fixing it" in refused[1]
     assert outcomes[-1][0] == "verified"
-    # The model was told why its first answer was refused.
-    assert len(scripted.requests) == 2
+    # The model was told why each answer was refused.
+    assert len(scripted.requests) == 3
     assert "still reports line 5" in scripted.requests[1].text()
+    assert "# type: ignore" in scripted.requests[2].last_user_text()

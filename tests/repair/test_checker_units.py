@@ -16,6 +16,7 @@ from fixloop.checker_oracle import (
     CheckerTarget,
     find_target,
     read_checker_run,
+    silences_checker,
 )
 from fixloop.sandbox.base import Limits, RunResult, Status
 from fixloop.spans import LineRange
@@ -138,3 +139,15 @@ def test_judge_follows_the_line_and_refuses_new_errors() -> None:
     assert oracle().judge(edited, warned) is None
     added = CheckerRun("ran", (*others, CheckerDiagnostic("name-defined", 1, 'Name "q"')))
     assert "new error [name-defined]" in (oracle().judge(edited, added) or "")
+
+
+def test_suppression_comments_added_by_a_candidate_are_found() -> None:
+    original = "x = compute()  # noqa: E501\n"
+    assert silences_checker(original, original + "y = 2\n") is None  # kept, not added
+    assert silences_checker(original, "x = compute()  # type: ignore[arg-type]\n") == (
+        "# type: ignore"
+    )
+    assert silences_checker(original, original + "z = 1  # NOQA\n") == "# noqa"
+    assert silences_checker("", "@typing.no_type_check\ndef f(): ...\n") == "no_type_check"
+    assert silences_checker("", "# pyright: basic\n") == "# pyright:"
+    assert silences_checker("", "# mypy: ignore-errors\n") == "# mypy:"
