@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from fixloop.checker_evasion import evasion
 from fixloop.patch import changed_lines, kept_lines
 from fixloop.sandbox.base import Limits, RunResult, RunSpec, Sandbox, Status
 from fixloop.spans import LineRange
@@ -47,13 +48,6 @@ _COMPILE_PROGRAM = (
     "    message = getattr(exc, 'msg', None) or str(exc)\n"
     "    found.append({'code': type(exc).__name__, 'line': line, 'message': message})\n"
     "print(json.dumps(found))\n"
-)
-# Comments and decorators that tell a checker to look away: a candidate that adds one silences
-# the diagnostic rather than clearing it.
-_SUPPRESSION = re.compile(
-    r"#\s*(?:type\s*:\s*ignore|noqa|ruff\s*:\s*noqa|pyright\s*:|mypy\s*:|pyre-|pytype\s*:)"
-    r"|\bno_type_check\b",
-    re.IGNORECASE,
 )
 # mypy's `file:line: severity: message  [code]` (with or without a column).
 _MYPY_LINE = re.compile(
@@ -272,9 +266,9 @@ class CheckerOracle:
 
     async def refusal(self, sandbox: Sandbox, text: str) -> str | None:
         """Why the checker refuses `text` (None when it clears the diagnostic)."""
-        silenced = silences_checker(self.source, text)
-        if silenced:
-            return f"adds {silenced!r}, which hides the diagnostic from {self.tool} instead of fixing it"
+        hidden = evasion(self.tool, self.source, text)
+        if hidden:
+            return f"{hidden}, which hides the diagnostic from {self.tool} instead of fixing it"
         run = await run_checker(sandbox, self.tool, self.root, self.target, text, self.limits)
         if run.status != "ran":
             return f"{self.tool} could not check the fix: {run.note}"
@@ -298,15 +292,6 @@ class CheckerOracle:
                     f"{self.tool} reports a new error{code} at line {found.line}: {found.message}"
                 )
         return None
-
-
-def silences_checker(original: str, text: str) -> str | None:
-    """The first checker suppression (`# type: ignore`, `# noqa`, `@no_type_check`...) that
-    `text` has more of than `original`, or None."""
-    before = Counter(m.group(0).lower() for m in _SUPPRESSION.finditer(original))
-    after = Counter(m.group(0).lower() for m in _SUPPRESSION.finditer(text))
-    added = [marker for marker, count in after.items() if count > before[marker]]
-    return added[0] if added else None
 
 
 def _window(original: str, text: str, line: int) -> range:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fixloop.checker_evasion import evasion, silences_checker
 from fixloop.checker_oracle import (
     CheckerDiagnostic,
     CheckerOracle,
@@ -16,7 +17,6 @@ from fixloop.checker_oracle import (
     CheckerTarget,
     find_target,
     read_checker_run,
-    silences_checker,
 )
 from fixloop.sandbox.base import Limits, RunResult, Status
 from fixloop.spans import LineRange
@@ -151,3 +151,34 @@ def test_suppression_comments_added_by_a_candidate_are_found() -> None:
     assert silences_checker("", "@typing.no_type_check\ndef f(): ...\n") == "no_type_check"
     assert silences_checker("", "# pyright: basic\n") == "# pyright:"
     assert silences_checker("", "# mypy: ignore-errors\n") == "# mypy:"
+
+
+TYPED = """def average(values: list[int]) -> int:
+    return sum(values) // len(values)
+
+
+class Box:
+    def size(self, scale: float) -> float:
+        return scale
+"""
+
+
+def test_type_checker_escapes_are_found() -> None:
+    def edit(old: str, new: str) -> str:
+        assert old in TYPED
+        return TYPED.replace(old, new)
+
+    assert evasion("mypy", TYPED, edit("// len", "// max(1, len")[:-1] + ")\n") is None
+    assert evasion("mypy", TYPED, edit("-> int:", ":")) == (
+        "removes the annotation of 'return' in average()"
+    )
+    assert evasion("pyright", TYPED, edit("scale: float)", "scale)")) == (
+        "removes the annotation of 'scale' in Box.size()"
+    )
+    assert evasion("mypy", TYPED, edit("list[int]", "Any")) == "adds 'Any'"
+    assert evasion("mypy", TYPED, edit("return scale", "return cast(float, scale)")) == (
+        "adds 'cast'"
+    )
+    # ruff does not check types: a cast is none of its business, a noqa is.
+    assert evasion("ruff", TYPED, edit("return scale", "return cast(float, scale)")) is None
+    assert evasion("ruff", TYPED, edit("return scale", "return scale  # noqa")) == "adds '# noqa'"
