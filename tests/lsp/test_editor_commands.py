@@ -111,6 +111,9 @@ async def test_mypy_error_fix_clears_it_in_the_sandbox(
     assert checker["status"] == "cleared" and checker["checked"] is True, checker
     assert checker["note"].startswith("mypy no longer reports line 5")
     assert "not shown to clear" not in checker["note"]
+    assert result["proof"] == "1 failing -> 1/1 tests pass; mypy: [return-value] cleared"
+    (apply,) = await code_actions(client, uri, span(4, 12, 4, 12), [])
+    assert apply.title.endswith("(1 failing -> 1/1 tests pass; mypy: [return-value] cleared)")
 
 
 async def test_error_codes(client: LanguageClient, workspace: Path) -> None:

@@ -154,6 +154,8 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
             result.transcript, target.uri, target.text, sandbox.name, result.diff
         )
     proof = result.proof.short() if result.proof else ""
+    if result.verified and result.checker is not None and result.checker.status == "cleared":
+        proof += f"; {result.checker.short()}"  # the quick fix's title names what it cleared
     payload: dict[str, Any] = {
         **_EMPTY_RESULT,
         "ok": True,
