@@ -35,10 +35,25 @@ NEAR_LINES = 3
 CHECKER_SECONDS = 90.0
 _TAIL = 300
 
+# Leaves the project off the import path before anything else is imported: `python -m mypy`
+# (or a module the compile check imports) would otherwise run a project file of that name,
+# which may be the candidate itself, and it could print a clean report.
+_OFF_THE_PROJECT = (
+    "import sys\n"
+    "sys.path[:] = [p for p in sys.path if p not in ('', '.')]\n"
+    "import os\n"
+    "sys.path[:] = [p for p in sys.path if os.path.abspath(p) != os.getcwd()]\n"
+)
+# Runs the tool's module as `python -m TOOL ARGS...` would, from the path above.
+_RUN_TOOL = _OFF_THE_PROJECT + (
+    "import runpy\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
 # Compiles the file and prints its syntax error as JSON. `python -m py_compile` would also write
 # a .pyc beside the file, and the sandbox's copy of the project may be read-only.
-_COMPILE_PROGRAM = (
-    "import json, sys\n"
+_COMPILE_PROGRAM = _OFF_THE_PROJECT + (
+    "import json\n"
     "path = sys.argv[1]\n"
     "found = []\n"
     "try:\n"
@@ -131,10 +146,12 @@ def checker_spec(tool: CheckerTool, target: str, root: Path, text: str, limits: 
     """The run of `tool` on `target` (relative to `root`) with `text` as its content."""
     argv: tuple[str, ...]
     if tool == "ruff":
-        argv = ("-m", "ruff", "check", "--output-format", "json", "--no-cache", "--exit-zero")
+        argv = ("-c", _RUN_TOOL, "ruff", "check", "--output-format", "json", "--no-cache")
+        argv += ("--exit-zero",)
     elif tool == "mypy":
         argv = (
-            "-m",
+            "-c",
+            _RUN_TOOL,
             "mypy",
             "--show-error-codes",
             "--no-error-summary",
@@ -144,7 +161,7 @@ def checker_spec(tool: CheckerTool, target: str, root: Path, text: str, limits: 
             "--cache-dir=/dev/null",  # the project may be read-only in the sandbox
         )
     elif tool == "pyright":
-        argv = ("-m", "pyright", "--outputjson")
+        argv = ("-c", _RUN_TOOL, "pyright", "--outputjson")
     else:
         argv = ("-c", _COMPILE_PROGRAM)
     return RunSpec(

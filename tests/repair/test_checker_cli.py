@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixloop.checker_oracle import run_checker
+from fixloop.sandbox import Limits, open_sandbox
 
 from .conftest import CliResult
 
@@ -148,3 +150,31 @@ def test_bad_checker_argument_exits_2(
     project = _project(tmp_path, **{"prices.py": TYPO})
     done = fixloop_fix("prices.py", "--checker", bad, cwd=project)
     assert done.code == 2 and "checker" in done.stderr, done.stderr
+
+
+# A file named like the checker: run as `python -m mypy` from the project, it would be the
+# "checker" itself and report nothing.
+POSING = """import sys
+
+
+def size() -> int:
+    return "big"
+
+
+if __name__ == "__main__":
+    sys.exit(0)
+"""
+
+
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+async def test_a_project_file_cannot_pose_as_the_checker(tmp_path: Path, sandbox: str) -> None:
+    (tmp_path / "mypy.py").write_text(POSING)
+    opened = await open_sandbox(sandbox)
+    try:
+        run = await run_checker(
+            opened, "mypy", tmp_path, "mypy.py", POSING, Limits(wall_seconds=90, memory_mb=1024)
+        )
+    finally:
+        await opened.close()
+    assert run.status == "ran", run
+    assert [(d.code, d.line) for d in run.diagnostics] == [("return-value", 5)]
