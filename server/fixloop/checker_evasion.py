@@ -3,7 +3,7 @@
 A fix asked to clear a checker's diagnostic must not tell the checker to look away: a new
 suppression comment or decorator (`# type: ignore`, `# noqa`, `# pyright:`, `# mypy:`,
 `@no_type_check`) is refused for every checker, and for the type checkers (mypy, pyright) so
-is a new `typing.cast` or `Any`, and an annotation dropped from a function the original
+is a new `typing.cast`, `Any` or `TYPE_CHECKING` (code only the checker sees), and an annotation dropped from a function the original
 annotated (mypy does not check the body of a function without annotations). `evasion` names the
 first such edit of a candidate, comparing it with the original; it reads text only.
 """
@@ -20,7 +20,7 @@ _SUPPRESSION = re.compile(
     re.IGNORECASE,
 )
 # For the type checkers: ways to make a type check pass whatever the value is.
-_TYPE_ESCAPES = re.compile(r"\bcast\s*\(|\bAny\b")
+_TYPE_ESCAPES = re.compile(r"\bcast\s*\(|\bAny\b|\bTYPE_CHECKING\b")
 TYPE_CHECKERS = ("mypy", "pyright")
 
 

@@ -179,6 +179,8 @@ def test_type_checker_escapes_are_found() -> None:
     assert evasion("mypy", TYPED, edit("return scale", "return cast(float, scale)")) == (
         "adds 'cast'"
     )
+    guarded = edit("def average", "if TYPE_CHECKING:\n    pass\n\n\ndef average")
+    assert evasion("mypy", TYPED, guarded) == "adds 'TYPE_CHECKING'"
     # ruff does not check types: a cast is none of its business, a noqa is.
     assert evasion("ruff", TYPED, edit("return scale", "return cast(float, scale)")) is None
     assert evasion("ruff", TYPED, edit("return scale", "return scale  # noqa")) == "adds '# noqa'"
