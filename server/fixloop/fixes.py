@@ -5,7 +5,6 @@ benchmarks exchange with `fixloop.loop.run_fix`. They are plain frozen dataclass
 adapter can translate them without knowing how the loop works. `prepare` checks a request and
 reads its target into a `PreparedRequest` (with the oracle it asks for), or raises
 `FixUsageError`, which the CLI maps to exit 2 and the server to an error message.
-`evidence_of` and `summary_line` put a result in the words the CLI and the editor show.
 """
 
 from __future__ import annotations
@@ -204,33 +203,3 @@ def _oracle(request: FixRequest, root: Path, relative: str) -> Oracle:
             raise FixUsageError(f"{relative} is one of the tests; fixloop never edits tests")
         tests.append(rel_test + sep + rest)
     return Oracle("tests", relative, tests=tuple(tests))
-
-
-def evidence_of(kind: str, proof: Proof) -> str:
-    """What a fix was proven against, in the words the CLI and the editor show as they are."""
-    before, after = proof.before, proof.after
-    if kind == "tests":
-        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
-        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
-    if kind == "command":
-        return f"command: {before.summary} -> {after.summary}"
-    return "runs without error (no tests)"
-
-
-def summary_line(result: FixResult) -> str:
-    """One line for the CLI's stderr and the editor's notifications."""
-    seconds = result.duration_ms / 1000
-    head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
-    if result.nothing_to_fix:
-        return f"nothing to fix ({head})"
-    if result.verified and result.proof is not None and result.uncertain:
-        first = result.disagreements[0]
-        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
-        return (
-            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
-            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
-            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
-        )
-    if result.verified and result.proof is not None:
-        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
-    return f"no verified fix: {result.reason} ({head})"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixloop.checker_oracle import CheckerEvidence, CheckerOracle, checker_baseline
+from fixloop.engine_choice import engines_for
 from fixloop.fixes import (
     Disagreement,
     FixRequest,
@@ -32,9 +33,7 @@ from fixloop.fixes import (
     PreparedRequest,
     ProgressCallback,
     Proof,
-    evidence_of,
     prepare,
-    summary_line,
 )
 from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
@@ -42,7 +41,6 @@ from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
 from fixloop.repair.decide import settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
-from fixloop.repair.offline import OfflineEngine
 from fixloop.repair.pool import WorkerPool
 from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import ComparisonWindow, SearchState
@@ -50,13 +48,11 @@ from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import Limits, Sandbox, SandboxUnavailable
-from fixloop.settings import model_config
 from fixloop.transcript import Transcript
 
 OFFLINE_SHARE = 0.4
 # The warm workers live for the whole loop: the budget plus time to wind down.
 WORKER_LIFETIME_GRACE = 60
-__all__ = ["evidence_of", "run_fix", "summary_line"]
 
 
 async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = None) -> FixResult:
@@ -113,7 +109,7 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
     if not settings.budget > 0:
         raise FixUsageError("the budget must be a positive number of seconds")
     prepared = prepare(request)
-    engines = _engines(request)
+    engines = engines_for(request)
     transcript = Transcript(Path(prepared.path).stem)
     transcript.write(
         "request",
@@ -328,32 +324,6 @@ def _warn_unprotected(
         progress(warning)
 
 
-def _engines(request: FixRequest) -> list[Engine]:
-    choice = request.settings.engine
-    model = model_config(request.settings)
-    engines: list[Engine] = []
-    if choice in ("auto", "offline"):
-        engines.append(OfflineEngine())
-    if choice == "llm" or (choice == "auto" and model.configured):
-        if not model.configured:
-            raise FixUsageError(
-                "the llm engine needs a model: pass --model NAME (and --base-url URL for a "
-                "non-OpenAI server) or set FIXLOOP_MODEL, with the key in FIXLOOP_API_KEY or "
-                "OPENAI_API_KEY"
-            )
-        try:
-            from fixloop.repair.llm import ModelEngine
-        except ImportError as exc:
-            raise FixUsageError(
-                f"the llm engine is not available: {exc} (pip install 'fixloop[llm]')"
-            ) from exc
-        try:
-            engines.append(ModelEngine(model, request.settings))
-        except EngineConfigError as exc:
-            raise FixUsageError(str(exc)) from None
-    return engines
-
-
 def _result(
     prepared: PreparedRequest,
     engines: Sequence[Engine],
@@ -392,3 +362,33 @@ def _result(
         disagreements=outcome.disagreements,
         checker=checker,
     )
+
+
+def evidence_of(kind: str, proof: Proof) -> str:
+    """What a fix was proven against, in the words the CLI and the editor show as they are."""
+    before, after = proof.before, proof.after
+    if kind == "tests":
+        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
+        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
+    if kind == "command":
+        return f"command: {before.summary} -> {after.summary}"
+    return "runs without error (no tests)"
+
+
+def summary_line(result: FixResult) -> str:
+    """One line for the CLI's stderr and the editor's notifications."""
+    seconds = result.duration_ms / 1000
+    head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
+    if result.nothing_to_fix:
+        return f"nothing to fix ({head})"
+    if result.verified and result.proof is not None and result.uncertain:
+        first = result.disagreements[0]
+        shown = "; ".join(f"{edit} gives {value}" for edit, value in first.results)
+        return (
+            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
+            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
+            f"{len(result.disagreements)} input(s), e.g. {first.call}: {shown})"
+        )
+    if result.verified and result.proof is not None:
+        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
+    return f"no verified fix: {result.reason} ({head})"
