@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from fixloop.checker_oracle import CheckerEvidence, CheckerTarget
 from fixloop.observation import Observation
 from fixloop.oracle import Oracle, OracleError, parse_command
 from fixloop.patch import read_source
@@ -32,7 +33,8 @@ class FixRequest:
 
     `source` overrides the file's text on disk (an unsaved editor buffer). `tests` are pytest
     files or node ids; `command` is a shell command that must exit 0; with neither, the file
-    itself must run without an uncaught exception.
+    itself must run without an uncaught exception. With `checker`, a fix must also clear that
+    checker's diagnostic (`fixloop.checker_oracle`).
     """
 
     path: Path
@@ -48,6 +50,8 @@ class FixRequest:
     # Editors set this, because "runs without an exception" alone accepts fixes that merely
     # silence a crash.
     discover_tests: bool = False
+    # A checker's diagnostic the fix must also clear, shown by that checker in the sandbox.
+    checker: CheckerTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,8 @@ class FixResult:
     # check (`disagreements`): this fix passes, but is not shown to be the right one.
     uncertain: bool = False
     disagreements: tuple[Disagreement, ...] = ()
+    # What the checker the request named showed: cleared by this fix, or why it was not run.
+    checker: CheckerEvidence | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -6,7 +6,9 @@ settings, and reproduces the failure with a real, fresh run (a passing oracle me
 fix") while warm workers re-run the oracle with line coverage for fault localisation
 (`repair.baseline`). Engines then propose candidates through a `LoopSession`; each is guarded,
 checked in a forked warm-worker child and, when it passes everything, proven once more by a
-fresh full-oracle run before it counts as verified (`repair.validate`, `repair.verify`). The
+fresh full-oracle run before it counts as verified (`repair.validate`, `repair.verify`); a
+checker diagnostic the request names must show on the original and be cleared by that proof
+(`checker_oracle`). The
 loop's parts each hold their own state: the `Budget`, the `WorkerPool`, the `Verifier` and the
 `SearchState`. Every attempt goes to the transcript. Cancelling the task kills the workers and
 closes the sandbox.
@@ -20,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fixloop.checker_oracle import CheckerEvidence, CheckerOracle, checker_baseline
+from fixloop.engine_choice import engines_for
 from fixloop.fixes import (
     Disagreement,
     FixRequest,
@@ -37,7 +41,6 @@ from fixloop.repair.baseline import reproduce
 from fixloop.repair.budget import Budget
 from fixloop.repair.decide import settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
-from fixloop.repair.offline import OfflineEngine
 from fixloop.repair.pool import WorkerPool
 from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import ComparisonWindow, SearchState
@@ -45,7 +48,6 @@ from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
 from fixloop.sandbox import open_sandbox
 from fixloop.sandbox.base import Limits, Sandbox, SandboxUnavailable
-from fixloop.settings import model_config
 from fixloop.transcript import Transcript
 
 OFFLINE_SHARE = 0.4
@@ -98,6 +100,7 @@ class _Outcome:
     reports: tuple[EngineReport, ...] = ()
     changes_check: bool = False
     disagreements: tuple[Disagreement, ...] = ()
+    checker: CheckerEvidence | None = None
 
 
 async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
@@ -106,7 +109,7 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
     if not settings.budget > 0:
         raise FixUsageError("the budget must be a positive number of seconds")
     prepared = prepare(request)
-    engines = _engines(request)
+    engines = engines_for(request)
     transcript = Transcript(Path(prepared.path).stem)
     transcript.write(
         "request",
@@ -159,19 +162,25 @@ async def _search(
             on_note=lambda message: transcript.write("fast_path", note=message),
         )
         verifier = Verifier(sandbox, prepared, settings)
+        checking = asyncio.create_task(_checker(request, prepared, sandbox))
         try:
             fresh, baseline = await reproduce(verifier, runs)
+            verifier.checker, checker = await checking
         except OracleError as exc:
             raise FixUsageError(str(exc)) from exc
+        finally:
+            checking.cancel()
+            await asyncio.gather(checking, return_exceptions=True)
+        if checker is not None:
+            transcript.write("checker", **checker.to_json())
         transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
         before = OracleSide.of(fresh)
         if baseline is None:
             transcript.write("result", verified=False, nothing_to_fix=True)
-            return _Outcome(
-                before,
-                reason=f"nothing to fix: {prepared.oracle.describe()} passes",
-                nothing_to_fix=True,
-            )
+            reason = f"nothing to fix: {prepared.oracle.describe()} passes"
+            if verifier.checker is not None and checker is not None:
+                reason += f" (though {checker.note}; a fix starts from a failing run)"
+            return _Outcome(before, reason=reason, nothing_to_fix=True, checker=checker)
         transcript.write(
             "baseline",
             summary=baseline.observed.summary(),
@@ -224,7 +233,7 @@ async def _search(
         if stops:
             reason += "; " + "; ".join(stops)
         transcript.write("result", verified=False, reason=reason)
-        return _Outcome(before, reason=reason, engine=engine_name, reports=reports)
+        return _Outcome(before, reason=reason, engine=engine_name, reports=reports, checker=checker)
     summary = winner.origin
     if winner.changes_check:
         # Nothing that leaves the program's checks alone passed: say what this one changes.
@@ -246,6 +255,23 @@ async def _search(
         engine=engine_name,
         reports=reports,
         disagreements=disagreements,
+        checker=checker,
+    )
+
+
+async def _checker(
+    request: FixRequest, prepared: PreparedRequest, sandbox: Sandbox
+) -> tuple[CheckerOracle | None, CheckerEvidence | None]:
+    if request.checker is None:
+        return None, None
+    return await checker_baseline(
+        sandbox,
+        request.checker,
+        prepared.root,
+        prepared.path,
+        prepared.source,
+        prepared.explicit_range,
+        request.settings.memory,
     )
 
 
@@ -298,32 +324,6 @@ def _warn_unprotected(
         progress(warning)
 
 
-def _engines(request: FixRequest) -> list[Engine]:
-    choice = request.settings.engine
-    model = model_config(request.settings)
-    engines: list[Engine] = []
-    if choice in ("auto", "offline"):
-        engines.append(OfflineEngine())
-    if choice == "llm" or (choice == "auto" and model.configured):
-        if not model.configured:
-            raise FixUsageError(
-                "the llm engine needs a model: pass --model NAME (and --base-url URL for a "
-                "non-OpenAI server) or set FIXLOOP_MODEL, with the key in FIXLOOP_API_KEY or "
-                "OPENAI_API_KEY"
-            )
-        try:
-            from fixloop.repair.llm import ModelEngine
-        except ImportError as exc:
-            raise FixUsageError(
-                f"the llm engine is not available: {exc} (pip install 'fixloop[llm]')"
-            ) from exc
-        try:
-            engines.append(ModelEngine(model, request.settings))
-        except EngineConfigError as exc:
-            raise FixUsageError(str(exc)) from None
-    return engines
-
-
 def _result(
     prepared: PreparedRequest,
     engines: Sequence[Engine],
@@ -337,6 +337,10 @@ def _result(
     proof = Proof(prepared.oracle.describe(), outcome.before, after or outcome.before)
     fixed = outcome.fixed
     evidence = evidence_of(prepared.oracle.kind, proof) if fixed is not None else ""
+    checker = outcome.checker.settled(fixed is not None) if outcome.checker else None
+    if checker is not None and evidence:
+        cleared = checker.status == "cleared"
+        evidence = f"{checker.short()}; {evidence}" if cleared else f"{evidence}; {checker.short()}"
     return FixResult(
         verified=fixed is not None,
         engine=outcome.engine or (engines[0].name if engines else "offline"),
@@ -356,6 +360,7 @@ def _result(
         evidence=evidence,
         uncertain=bool(outcome.disagreements),
         disagreements=outcome.disagreements,
+        checker=checker,
     )
 
 

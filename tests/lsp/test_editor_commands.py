@@ -64,18 +64,59 @@ async def test_errors_from_other_tools_get_a_quick_fix(
     assert "checker" not in other.command.arguments[0]  # not a known command-line checker
     warning = foreign("Ruff", types.DiagnosticSeverity.Warning)
     assert await code_actions(client, uri, CURSOR, [warning]) == []  # errors only
-    # The fix with a checker is proved by a run of the file and says the checker did not run.
+    # The checker runs in the sandbox; where the original shows no such diagnostic (the file
+    # compiles), the fix is proved by a run of the file and the result says it cleared nothing.
     compile_error = foreign("py_compile", error, "SyntaxError")
     (action,) = await code_actions(client, uri, CURSOR, [compile_error])
     result = await run_command(client, "fixloop.fix", action.command.arguments[0])
     assert result["verified"] is True, result
     checker = result["checker"]
     assert checker["tool"] == "py_compile" and checker["installed"] is True
-    assert checker["checked"] is False
-    assert "did not run" in checker["note"] and "not shown to clear" in checker["note"]
+    assert checker["checked"] is False and checker["status"] == "not shown", checker
+    assert "does not report" in checker["note"] and "not shown to clear" in checker["note"]
     # A test file offers no fix for another tool's error: tests are never edited.
     test_uri = open_document(client, workspace / "test_stats.py", "def test_x():\n    assert 1\n")
     assert await code_actions(client, test_uri, CURSOR, [foreign("Pylance", error)]) == []
+
+
+AVERAGE = """def average(values: list[int]) -> int:
+    total = 0
+    for value in values:
+        total += value
+    return total / len(values)
+"""
+AVERAGE_TESTS = (
+    "from average import average\n\n\ndef test_average():\n"
+    "    assert average([2, 4]) == 3\n    assert isinstance(average([2, 5]), int)\n"
+)
+
+
+async def test_mypy_error_fix_clears_it_in_the_sandbox(
+    client: LanguageClient, workspace: Path
+) -> None:
+    (workspace / "test_average.py").write_text(AVERAGE_TESTS)
+    uri = open_document(client, workspace / "average.py", AVERAGE)
+    mypy = types.Diagnostic(
+        range=span(4, 11, 4, 30),
+        message='Incompatible return value type (got "float", expected "int")',
+        severity=types.DiagnosticSeverity.Error,
+        source="Mypy",
+        code="return-value",
+    )
+    (action,) = await code_actions(client, uri, span(4, 12, 4, 12), [mypy])
+    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
+    assert result["verified"] is True, result
+    assert "+    return total // len(values)" in result["diff"]
+    checker = result["checker"]
+    assert checker["status"] == "cleared" and checker["checked"] is True, checker
+    assert checker["note"].startswith("mypy no longer reports line 5")
+    assert "not shown to clear" not in checker["note"]
+    assert result["proof"] == "1 failing -> 1/1 tests pass; mypy: [return-value] cleared"
+    (apply,) = await code_actions(client, uri, span(4, 12, 4, 12), [])
+    assert (
+        apply.title.startswith("Apply verified fix")
+        and "mypy: [return-value] cleared" in apply.title
+    )
 
 
 async def test_error_codes(client: LanguageClient, workspace: Path) -> None:

@@ -169,7 +169,7 @@ def test_exceptions_become_codes() -> None:
 def test_checker_values() -> None:
     assert tool_for_source("Pylance") == "pyright" and tool_for_source("eslint") is None
     parsed = parse_checker({"tool": "ruff", "code": "F821", "line": 3, "message": "x"})
-    assert parsed is not None and parsed.to_json()["code"] == "F821"
+    assert parsed is not None and parsed.code == "F821" and parsed.line == 3
     for bad in (
         {"tool": "pylint", "line": 1, "message": ""},
         {"tool": "ruff", "line": 0, "message": ""},

@@ -3,7 +3,8 @@
 Each check turns bad input into one line that says what is wrong, so that every sub-command
 exits 2 with that line instead of a traceback or a silently ignored option. Numbers are checked
 where argparse reads them (`seconds`, `mebibytes`, `count`): a value out of range is an error,
-never quietly replaced by a default. `check_source_file` is what `fixloop run` and `fixloop fix`
+never quietly replaced by a default. `checker_target` reads `--checker TOOL[:CODE[:LINE]]`.
+`check_source_file` is what `fixloop run` and `fixloop fix`
 both ask before they touch a file, so they agree on what is not Python source.
 """
 
@@ -14,6 +15,7 @@ import math
 from pathlib import Path
 
 from fixloop import pyast
+from fixloop.checker_oracle import CHECKER_TOOLS, CheckerTarget
 
 MIB = 1024 * 1024
 MAX_SECONDS = 24 * 3600.0
@@ -108,3 +110,21 @@ def check_parses(source: str, shown: str) -> str | None:
     except (SyntaxError, ValueError):
         return None  # broken syntax is a failure fixloop can work on
     return None
+
+
+def checker_target(text: str) -> CheckerTarget:
+    """An argparse type: `TOOL[:CODE[:LINE]]`, e.g. `mypy`, `mypy:arg-type`, `ruff:F821:12`,
+    `py_compile::3` (an empty CODE matches any code)."""
+    tool, _, rest = text.partition(":")
+    code, _, line_text = rest.partition(":")
+    if tool not in CHECKER_TOOLS:
+        raise argparse.ArgumentTypeError(
+            f"the checker must be one of {', '.join(CHECKER_TOOLS)}, optionally with :CODE and "
+            f":LINE, got {text!r}"
+        )
+    line = None
+    if line_text:
+        if not line_text.isdigit() or int(line_text) < 1:
+            raise argparse.ArgumentTypeError(f"the checker's LINE must be a line number: {text!r}")
+        line = int(line_text)
+    return CheckerTarget(tool, code.strip() or None, line)  # type: ignore[arg-type]

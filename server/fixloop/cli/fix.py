@@ -6,7 +6,10 @@ directory), where everything runs. stdout gets only the unified diff (or the `--
 stderr gets the summary. On a terminal, control characters in the diff and the summary are shown
 escaped; a pipe and `--json` get the exact text. `--write` rewrites FILE in place with the
 verified text (`fixloop.safewrite`), keeping its owner, mode, links, encoding and line endings,
-and never losing a save that races it. Exit codes: 0 verified fix, 1 none within the budget,
+and never losing a save that races it. `--checker TOOL[:CODE[:LINE]]` also requires the fix to
+clear that checker's diagnostic, the checker run in the sandbox from the code's interpreter; when
+it is not installed there (or the original does not show the diagnostic) stderr says so and the
+fix is proved by the tests or the run only. Exit codes: 0 verified fix, 1 none within the budget,
 2 usage, sandbox or configuration error (or a write that met a concurrent change), 3 nothing to
 fix.
 """
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fixloop.cli.checks import check_parses, check_source_file, seconds
+from fixloop.cli.checks import check_parses, check_source_file, checker_target, seconds
 from fixloop.cli.terminal import escape_for_terminal, for_a_person
 from fixloop.settings import ENGINES, SANDBOXES, Settings, structure_settings
 
@@ -47,6 +50,13 @@ def register(subparsers: Any) -> None:
         help="pytest file or node id that must pass (repeatable)",
     )
     parser.add_argument("--cmd", metavar="COMMAND", help="a command that must exit 0")
+    parser.add_argument(
+        "--checker",
+        type=checker_target,
+        metavar="TOOL[:CODE[:LINE]]",
+        help="the fix must also clear this diagnostic of ruff, mypy, pyright or py_compile "
+        "(without CODE and LINE: the checker's first error in FILE or --lines)",
+    )
     parser.add_argument("--root", metavar="DIR", default=".", help="project root (default: cwd)")
     parser.add_argument("--engine", choices=ENGINES, default=None)
     parser.add_argument("--sandbox", choices=SANDBOXES, default=None)
@@ -134,6 +144,7 @@ def handle(args: argparse.Namespace) -> int:
         tests=tests,
         command=args.cmd,
         allow_shell=args.allow_shell,
+        checker=args.checker,
     )
     try:
         result = asyncio.run(run_fix(request, progress=_progress_printer(args.verbose)))
@@ -160,6 +171,11 @@ def handle(args: argparse.Namespace) -> int:
         sys.stdout.write(diff)
         sys.stdout.flush()
     _say(summary_line(result))
+    checker = result.checker
+    if checker is not None and checker.status != "cleared":
+        unused = checker.status != "not cleared"  # the checker took no part in the proof
+        tail = "; a fix is proved by the tests or the run only" if unused else ""
+        _say(f"{checker.short()}: {checker.note}{tail}")
     if result.transcript and not args.json:
         _say(f"transcript {result.transcript}")
     if result.nothing_to_fix:

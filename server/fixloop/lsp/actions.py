@@ -20,7 +20,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from fixloop.lsp.checkers import CheckerDiagnostic, tool_for_source
+from fixloop.checker_oracle import CheckerTarget
+from fixloop.lsp.checkers import checker_json, tool_for_source
 from fixloop.lsp.context import ServerContext
 from fixloop.lsp.diagnostics import SOURCE, TEST_FAILURE
 from fixloop.lsp.testplaces import is_test_path
@@ -64,13 +65,13 @@ def _foreign(
     tool = tool_for_source(diagnostic.source)
     if tool is not None:
         code = diagnostic.code
-        checker = CheckerDiagnostic(
+        checker = CheckerTarget(
             tool,
             None if code is None else str(code),
             diagnostic.range.start.line + 1,
             diagnostic.message,
         )
-        argument["checker"] = checker.to_json()
+        argument["checker"] = checker_json(checker)
     return _action(DEBUG_FOREIGN, "fixloop.fix", argument, diagnostic)
 
 

@@ -2,26 +2,24 @@
 
 A quick fix on another tool's error carries a `checker` value: which tool reported it (known
 from the diagnostic's `source`), its code, line and message. `parse_checker` reads it back from
-a request and `probe_checker` asks, in the sandbox, whether the interpreter for the user's code
-has the tool.
-
-The repair loop has no checker oracle yet, so a fix is still proved only by the tests covering
-the module (or a run of the file); `checker_report` says exactly that in the result, and never
-that the diagnostic was cleared.
+a request as the core's `CheckerTarget`, and `probe_checker` asks, in the sandbox, whether the
+interpreter for the user's code has the tool. When it has, the loop runs that checker in the
+sandbox on the original and on each candidate's proof (`fixloop.checker_oracle`), and
+`checker_report` says "cleared" only when the result's evidence shows the verified fix cleared
+the diagnostic; otherwise it says why the fix is proved by the tests or the run only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
+from fixloop.checker_oracle import CHECKER_TOOLS as TOOLS
+from fixloop.checker_oracle import CheckerEvidence, CheckerTarget
+from fixloop.checker_oracle import CheckerTool as Tool
 from fixloop.lsp.errors import CommandError
 from fixloop.settings import Settings
-
-Tool = Literal["ruff", "mypy", "pyright", "py_compile"]
-TOOLS: tuple[Tool, ...] = get_args(Tool)
 
 # Diagnostic sources (lower case) as the tools' own editor integrations and problem matchers name
 # them, mapped to the command-line checker that reports the same diagnostics.
@@ -34,7 +32,7 @@ _SOURCES: dict[str, Tool] = {
     "py_compile": "py_compile",
     "python -m py_compile": "py_compile",
 }
-# How each tool runs from the user's interpreter, for messages and the future checker oracle.
+# How each tool runs from the user's interpreter, for messages.
 COMMANDS: dict[Tool, str] = {
     "ruff": "python -m ruff check",
     "mypy": "python -m mypy",
@@ -44,24 +42,21 @@ COMMANDS: dict[Tool, str] = {
 _PROBE_TIMEOUT_SECONDS = 15.0
 
 
-@dataclass(frozen=True)
-class CheckerDiagnostic:
-    """One diagnostic of a known checker: what a fix for it would have to clear."""
-
-    tool: Tool
-    code: str | None
-    line: int  # 1-based
-    message: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"tool": self.tool, "code": self.code, "line": self.line, "message": self.message}
+def checker_json(checker: CheckerTarget) -> dict[str, Any]:
+    """A checker target as a code action's argument carries it."""
+    return {
+        "tool": checker.tool,
+        "code": checker.code,
+        "line": checker.line,
+        "message": checker.message,
+    }
 
 
 def tool_for_source(source: str | None) -> Tool | None:
     return _SOURCES.get((source or "").strip().lower())
 
 
-def parse_checker(raw: Any) -> CheckerDiagnostic | None:
+def parse_checker(raw: Any) -> CheckerTarget | None:
     """The `checker` field of a fix request (absent or null: None); bad values are refused."""
     if raw is None:
         return None
@@ -76,7 +71,7 @@ def parse_checker(raw: Any) -> CheckerDiagnostic | None:
         raise CommandError("checker.line must be a positive line number")
     if not isinstance(message, str):
         raise CommandError("checker.message must be a string")
-    return CheckerDiagnostic(tool, None if code is None else str(code)[:100], line, message[:2000])
+    return CheckerTarget(tool, None if code is None else str(code)[:100], line, message[:2000])
 
 
 # Run by the interpreter for user code, in the sandbox: is the tool importable? (The working
@@ -115,18 +110,24 @@ async def probe_checker(tool: Tool, settings: Settings, root: Path) -> bool:
     return found
 
 
-def checker_report(checker: CheckerDiagnostic, installed: bool, oracle: str) -> dict[str, Any]:
-    """What a fix result says about the checker: it was not run, and what proved the fix."""
-    tool = COMMANDS[checker.tool]
+def checker_report(
+    checker: CheckerTarget, installed: bool, evidence: CheckerEvidence | None, oracle: str
+) -> dict[str, Any]:
+    """What a fix result says about the checker: cleared (only from the loop's evidence that the
+    verified fix cleared it in the sandbox), or why the fix is proved by `oracle` only."""
     what = f"{checker.tool} {checker.code}" if checker.code else checker.tool
-    if installed:
-        note = (
-            f"{tool} did not run in the sandbox (fixloop has no checker oracle yet): "
-            f"the fix is proved by {oracle} only, not shown to clear {what}"
-        )
+    if evidence is not None:
+        status, note = evidence.status, evidence.note
+    elif installed:
+        status, note = "could not run", f"{COMMANDS[checker.tool]} did not run in the sandbox"
     else:
-        note = (
-            f"{checker.tool} is not installed in the interpreter for your code: the fix is "
-            f"proved by {oracle} only, not shown to clear {what}"
-        )
-    return {**checker.to_json(), "installed": installed, "checked": False, "note": note}
+        status, note = "not installed", f"{checker.tool} is not installed in your interpreter"
+    if status != "cleared":
+        note += f"; the fix is proved by {oracle} only, not shown to clear {what}"
+    return {
+        **checker_json(checker),
+        "installed": installed,
+        "checked": status == "cleared",
+        "status": status,
+        "note": note,
+    }

@@ -3,8 +3,10 @@
 `fixloop.fix {uri, version?, range?, scope?, tests?, checker?}` runs the loop on a document and
 keeps a verified fix for the version it was computed on, which the code actions then offer.
 The oracle is `tests` when given (node ids or files, never edited), else the tests covering the
-module or a run of the file. `checker` names another tool's diagnostic the fix is for; until the
-loop has a checker oracle the result says the fix was proved by the tests or the run only.
+module or a run of the file. `checker` names another tool's diagnostic the fix is for: when the
+interpreter for the user's code has that tool, the loop runs it in the sandbox and a fix is
+verified only when it also clears the diagnostic; the result's `checker` says whether it did
+(or why the fix is proved by the tests or the run only).
 `fixloop.testTarget` finds the module a failing test exercises; `fixloop.fixTest` fixes that
 module with the test as the oracle. `fixloop.discard {uri, version}` forgets a fix so it is no
 longer offered.
@@ -98,6 +100,10 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
     from fixloop.fixes import FixRequest
     from fixloop.loop import run_fix
 
+    # Only a checker the interpreter has can be part of the proof; otherwise the result says so.
+    installed = checker is not None and await probe_checker(
+        checker.tool, server.settings, target.root
+    )
     state = server.documents.get(target.uri)
     state.cancel("a newer fix request replaced this one")
     state.fix = None
@@ -113,6 +119,7 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
         tests=tests,
         allow_shell=server.settings.allow_shell,
         discover_tests=not tests,
+        checker=checker if installed else None,
     )
     progress = LoopProgress(
         server,
@@ -148,6 +155,8 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
             result.transcript, target.uri, target.text, sandbox.name, result.diff
         )
     proof = result.proof.short() if result.proof else ""
+    if result.verified and result.checker is not None and result.checker.status == "cleared":
+        proof += f"; {result.checker.short()}"  # the quick fix's title names what it cleared
     payload: dict[str, Any] = {
         **_EMPTY_RESULT,
         "ok": True,
@@ -173,9 +182,8 @@ async def fix_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str,
         "tests": list(tests),
     }
     if checker is not None:
-        installed = await probe_checker(checker.tool, server.settings, target.root)
         oracle = result.proof.command if result.proof else "the tests of the module or a run"
-        payload["checker"] = checker_report(checker, installed, oracle)
+        payload["checker"] = checker_report(checker, installed, result.checker, oracle)
     if not is_current(server, target):
         progress.end("dropped: the document changed")
         dropped = CommandError(STALE_REASON, ErrorCode.STALE)

@@ -29,7 +29,8 @@ from fixloop.spans import LineRange
 # waits for its proof; engines see "verified" or one of the rejections. "changes check": proven,
 # but it changes one of the program's asserts or raise-guards, so it is only kept as a fallback.
 # "cheat": a run-time check caught it fooling the tests (an always-true `__eq__`, a test module
-# replaced, the test files changed).
+# replaced, the test files changed). "checker": passes the tests, but the checker the request
+# names still reports its diagnostic (or a new error) on it.
 VerdictOutcome = Literal[
     "verified",
     "passed",
@@ -37,6 +38,7 @@ VerdictOutcome = Literal[
     "cheat",
     "guard",
     "skips work",
+    "checker",
     "overfits",
     "syntax",
     "fails",

@@ -6,7 +6,9 @@ outcomes come from pytest's hooks together with its exit status, or the command.
 (the original) also rejects unusable oracles (no pytest in the user's interpreter, no tests
 collected, a command that does not exist) with `OracleError`. `prove` is the last word on a
 candidate: only a fresh run that passes makes it verified. A command oracle has no warm path,
-so its check is already a fresh run, and that run on exactly this text is its proof.
+so its check is already a fresh run, and that run on exactly this text is its proof. When the
+request names a checker diagnostic (`checker`, set once the original shows it), the proof also
+runs that checker on the candidate, which must clear the diagnostic and add no error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fixloop import pyast
+from fixloop.checker_oracle import CheckerOracle
 from fixloop.fixes import OracleSide, PreparedRequest
 from fixloop.observation import (
     Observation,
@@ -46,6 +49,8 @@ class Verifier:
         self.settings = settings
         self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
         self._command_passes: dict[str, Observation] = {}  # text -> its passing command run
+        # The checker diagnostic a proof must also clear (the original showed it).
+        self.checker: CheckerOracle | None = None
 
     async def fresh(
         self,
@@ -159,6 +164,18 @@ class Verifier:
         """The final word on a candidate that passed its check: a fresh full-oracle run, in
         which every test of `must_pass` (those that ran on the original) must pass, and which
         must satisfy `check`."""
+        verdict, after = await self._prove_oracle(text, must_pass, check)
+        if not verdict.verified or self.checker is None:
+            return verdict, after
+        refusal = await self.checker.refusal(self.sandbox, text)
+        if refusal is not None:
+            return CandidateVerdict(False, "checker", f"{refusal} (the tests pass)"), None
+        cleared = f"{verdict.reason}; {self.checker.tool} clears it"
+        return CandidateVerdict(True, "verified", cleared), after
+
+    async def _prove_oracle(
+        self, text: str, must_pass: frozenset[str], check: ProofCheck | None
+    ) -> tuple[CandidateVerdict, OracleSide | None]:
         passed = self._command_passes.pop(text, None)
         if passed is not None:
             # The command already ran fresh on exactly this text: that run is the proof.
