@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fixloop.execution import sandbox_key
 from fixloop.fixes import (
     Disagreement,
     FixRequest,
@@ -43,7 +44,7 @@ from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import ComparisonWindow, SearchState
 from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
-from fixloop.sandbox import open_sandbox
+from fixloop.sandbox import open_sandbox, shared
 from fixloop.sandbox.base import Limits, Sandbox, SandboxUnavailable
 from fixloop.settings import model_config
 from fixloop.transcript import Transcript
@@ -134,9 +135,14 @@ async def _search(
 ) -> _Outcome:
     settings = request.settings
     budget = Budget(started, settings.budget)
-    sandbox = await open_sandbox(
-        settings.sandbox, python=settings.python or None, image=settings.docker_image
-    )
+    # In a server, the process's resident sandbox (its runs and tests use it too; each loop
+    # still gets its own warm workers and scratch copy); a one-off `fixloop fix` opens its own.
+    sandbox = shared.acquire_resident(sandbox_key(settings))
+    owned = sandbox is None
+    if sandbox is None:
+        sandbox = await open_sandbox(
+            settings.sandbox, python=settings.python or None, image=settings.docker_image
+        )
     pool = None
     if prepared.oracle.kind != "command":
         pool = WorkerPool(
@@ -205,9 +211,14 @@ async def _search(
             budget.remaining(),
         )
     finally:
-        if pool is not None:
-            await pool.close()
-        await sandbox.close()
+        try:
+            if pool is not None:
+                await pool.close()
+        finally:
+            if owned:
+                await sandbox.close()
+            else:
+                shared.release(sandbox, roots={prepared.root})
     if runs.swaps:
         transcript.write("fast_path", swaps=dict(runs.swaps))
     winner = state.winner

@@ -242,13 +242,12 @@ class _Runs:
         self._opening: asyncio.Future[ProgramExecutor] = asyncio.ensure_future(self._open())
 
     async def _open(self) -> ProgramExecutor:
+        from fixloop.execution import acquire_shared
         from fixloop.repair.llm.executor import ProgramExecutor
-        from fixloop.sandbox.shared import acquire, release
+        from fixloop.sandbox.shared import release
 
         settings = self.settings
-        sandbox = await acquire(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image
-        )
+        sandbox = await acquire_shared(settings, resident=False)
         try:
             executor = ProgramExecutor(
                 sandbox, self.root, settings, shared=True, packages=self.packages

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
+from proctree import waiting_spare
 from pytest_lsp import LanguageClient
 
 
@@ -82,14 +83,15 @@ def descendants(pid: int) -> set[int]:
 
 
 def running(pids: set[int]) -> set[int]:
-    """The pids that still exist and are not zombies."""
+    """The pids that still exist and are not zombies, except the shared sandbox's spares
+    waiting for an order (see `proctree.waiting_spare`: they outlive every run by design)."""
     alive = set()
     for pid in pids:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if state != "Z":
+        if state != "Z" and not waiting_spare(command_line(pid)):
             alive.add(pid)
     return alive
 

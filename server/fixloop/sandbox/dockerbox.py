@@ -247,6 +247,12 @@ class DockerSandbox:
             if clean is None or running:
                 clean = await asyncio.to_thread(self._kill_uid, container, spare.uid, 0)
         self._uids.release(spare.uid, clean=bool(clean))
+        if words is None and not (timed_out or capture.truncated):
+            # No last words, yet no limit stopped it: the exec may never have started because
+            # the container stopped (the engine's own message is then all the output).
+            if not await asyncio.to_thread(_running, container):
+                said = bytes(capture.stdout + capture.stderr).decode("utf-8", "replace").strip()
+                raise SandboxUnavailable(f"docker sandbox: its container stopped ({said[:200]})")
         return Outcome(
             returncode=returncode,
             stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
@@ -316,6 +322,15 @@ class DockerSandbox:
         for container in list(self._containers.values()):
             await asyncio.to_thread(remove_container, container)
         self._containers.clear()
+
+
+def _running(container: Any) -> bool:
+    """Is the container still running (blocking)? False when it is gone or unreachable."""
+    try:
+        container.reload()
+    except Exception:  # noqa: BLE001 - removed, or the engine went away
+        return False
+    return bool(container.status == "running")
 
 
 def _replace_paths(outcome: Outcome, inside: str, real: str) -> Outcome:

@@ -222,6 +222,17 @@ async def acquire(
     return entry.sandbox
 
 
+def acquire_resident(key: SandboxKey) -> Sandbox | None:
+    """The open resident sandbox for `key` (acquired: `release()` it), or None when this
+    process keeps none (a one-off command: the caller opens a sandbox of its own)."""
+    registry = _REGISTRIES.get(asyncio.get_running_loop())
+    entry = registry.entries.get(key) if registry is not None else None
+    if entry is None or not entry.resident or entry.retired or entry.closing is not None:
+        return None
+    entry.users += 1
+    return entry.sandbox
+
+
 def release(sandbox: Sandbox, *, roots: set[Path] | frozenset[Path] = frozenset()) -> None:
     """Give back an acquired sandbox; `roots` are the project roots its runs used."""
     registry = _REGISTRIES[asyncio.get_running_loop()]
