@@ -7,10 +7,13 @@ server) passes `shared=True`: the run goes to the process's shared sandbox for t
 (`with_shared`), which stays open between runs with spares waiting. A sandbox that cannot be
 opened is reported as a `RunResult` with status `sandbox_error` and the reason in `note`, so the
 CLI and the language server show one clear message instead of a stack trace.
+`FIXLOOP_FRESH_SANDBOXES=1` in the environment makes the shared callers open and close a
+sandbox per call instead: the "before" figures of `fixloop bench lsp` and `bench sandbox`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -147,6 +150,8 @@ async def with_shared(
     are done) and `work` runs once more on a newly opened one, whose answer is final. Raises
     SandboxUnavailable when no sandbox of the chosen kind can be opened.
     """
+    if fresh_sandboxes():
+        return await _with_fresh(settings, work)
     for attempt in (1, 2):
         sandbox = await acquire_shared(settings)
         try:
@@ -168,6 +173,24 @@ async def with_shared(
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 
+def fresh_sandboxes() -> bool:
+    """Is this process measuring the old user path (a sandbox per call)? See the docstring."""
+    return os.environ.get("FIXLOOP_FRESH_SANDBOXES") == "1"
+
+
+async def _with_fresh(settings: Settings, work: Callable[[Sandbox], Awaitable[T]]) -> Shared[T]:
+    sandbox = await open_sandbox(
+        settings.sandbox,
+        python=settings.python or None,
+        image=settings.docker_image,
+        limits=limits_for(settings),
+    )
+    try:
+        return Shared(await work(sandbox), 0, sandbox.name)
+    finally:
+        await sandbox.close()
+
+
 async def run_shared(spec: RunSpec, settings: Settings) -> Shared[RunResult]:
     """`spec` on the shared sandbox; one that cannot open is a `sandbox_error` result (serial 0)."""
     try:
@@ -179,6 +202,8 @@ async def run_shared(spec: RunSpec, settings: Settings) -> Shared[RunResult]:
 async def warm_shared(settings: Settings, root: Path) -> None:
     """Open the shared sandbox for `settings` and start the spares a run in `root` takes, so
     the first Run File of a session finds them waiting; switch away from any other."""
+    if fresh_sandboxes():
+        return
     shared_sandboxes.retire_others(sandbox_key(settings))
     sandbox = await acquire_shared(settings)
     try:
