@@ -286,14 +286,18 @@ class BwrapSandbox(ScratchOwner):
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             # Read-only inside the sandbox; compared all the same, as on `local`.
             tree.changed_pristine(spec.pristine)
-            outcome = await run_tree(
-                self._command(spec),
-                cwd=spec.root.resolve(),
-                env=self._env(spec),
-                limits=spec.limits,
-                stdin=spec.stdin,
-                pool=self._pool_for(spec, tree),
-            )
+            zygotes = self._pool_for(spec, tree)
+            try:
+                outcome = await run_tree(
+                    self._command(spec),
+                    cwd=spec.root.resolve(),
+                    env=self._env(spec),
+                    limits=spec.limits,
+                    stdin=spec.stdin,
+                    pool=zygotes,
+                )
+            finally:
+                zygotes.refill()
             tampered = tree.changed_pristine(spec.pristine)
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.

@@ -143,6 +143,7 @@ class LocalSandbox(ScratchOwner):
                 )
             finally:
                 await self._release_scratch(home.parent)
+                self._zygotes.refill()
             tampered = tree.changed_pristine(spec.pristine)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
