@@ -156,9 +156,9 @@ async def with_shared(
         sandbox = await acquire_shared(settings)
         try:
             value = await work(sandbox)
-        except ValueError:
-            raise  # the request was bad (an overlay path), not the sandbox
-        except Exception:
+        except (SandboxUnavailable, OSError):
+            # What a broken backend raises (the docker SDK's errors are OSErrors too); a bad
+            # request (an overlay path, a test command) raises something else and is not retried.
             shared_sandboxes.retire(sandbox)
             if attempt == 2:
                 raise
