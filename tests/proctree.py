@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop.sandbox.zygote import ZYGOTE_SCRIPT
+
 
 @dataclass(frozen=True)
 class Proc:
@@ -28,6 +30,17 @@ class Proc:
     @property
     def zombie(self) -> bool:
         return self.state == "Z"
+
+
+def waiting_spare(command: str) -> bool:
+    """Is this the command line of a sandbox's spare zygote still waiting for its order?
+
+    A shared sandbox keeps such spares ready between runs (for a local sandbox the shell
+    itself, for bwrap also the bubblewrap around it): they are not leftovers of a run, and they
+    end when the sandbox closes. A spare that took an order has exec'd the program (or, for a
+    supervised one, a child of it has), so a run's process never carries this command line.
+    """
+    return command.endswith(ZYGOTE_SCRIPT)
 
 
 def children(pid: int) -> set[int]:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from fixloop.checker_oracle import CheckerEvidence, CheckerOracle, checker_baseline
 from fixloop.engine_choice import engines_for
+from fixloop.evidence import evidence_of
+from fixloop.execution import sandbox_key
 from fixloop.fixes import (
     Disagreement,
     FixRequest,
@@ -46,7 +48,7 @@ from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import ComparisonWindow, SearchState
 from fixloop.repair.session import open_session
 from fixloop.repair.verify import Verifier
-from fixloop.sandbox import open_sandbox
+from fixloop.sandbox import open_sandbox, shared
 from fixloop.sandbox.base import Limits, Sandbox, SandboxUnavailable
 from fixloop.transcript import Transcript
 
@@ -137,9 +139,14 @@ async def _search(
 ) -> _Outcome:
     settings = request.settings
     budget = Budget(started, settings.budget)
-    sandbox = await open_sandbox(
-        settings.sandbox, python=settings.python or None, image=settings.docker_image
-    )
+    # In a server, the process's resident sandbox (its runs and tests use it too; each loop
+    # still gets its own warm workers and scratch copy); a one-off `fixloop fix` opens its own.
+    sandbox = shared.acquire_resident(sandbox_key(settings))
+    owned = sandbox is None
+    if sandbox is None:
+        sandbox = await open_sandbox(
+            settings.sandbox, python=settings.python or None, image=settings.docker_image
+        )
     pool = None
     if prepared.oracle.kind != "command":
         pool = WorkerPool(
@@ -214,9 +221,14 @@ async def _search(
             budget.remaining(),
         )
     finally:
-        if pool is not None:
-            await pool.close()
-        await sandbox.close()
+        try:
+            if pool is not None:
+                await pool.close()
+        finally:
+            if owned:
+                await sandbox.close()
+            else:
+                shared.release(sandbox, roots={prepared.root})
     if runs.swaps:
         transcript.write("fast_path", swaps=dict(runs.swaps))
     winner = state.winner
@@ -362,31 +374,3 @@ def _result(
         disagreements=outcome.disagreements,
         checker=checker,
     )
-
-
-def evidence_of(kind: str, proof: Proof) -> str:
-    """What a fix was proven against, in the words the CLI and the editor show as they are."""
-    before, after = proof.before, proof.after
-    if kind == "tests":
-        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
-        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
-    if kind == "command":
-        return f"command: {before.summary} -> {after.summary}"
-    return "runs without error (no tests)"
-
-
-def summary_line(result: FixResult) -> str:
-    """One line for the CLI's stderr and the editor's notifications."""
-    seconds = result.duration_ms / 1000
-    head = f"engine {result.engine}, {result.candidates_tried} candidates, {seconds:.1f}s"
-    if result.nothing_to_fix:
-        return f"nothing to fix ({head})"
-    if result.verified and result.proof is not None and result.uncertain:
-        return (
-            f"uncertain fix: {result.summary} ({head}; {result.evidence}; proof: "
-            f"{result.proof.short()}; but candidates that pass the same checks disagree on "
-            f"{len(result.disagreements)} input(s), e.g. {result.disagreements[0].text()})"
-        )
-    if result.verified and result.proof is not None:
-        return f"verified fix: {result.summary} ({head}; {result.evidence}; proof: {result.proof.short()})"
-    return f"no verified fix: {result.reason} ({head})"

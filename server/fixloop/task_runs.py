@@ -46,13 +46,14 @@ class TaskRuns:
         self._opening: asyncio.Future[ProgramExecutor] = asyncio.ensure_future(self._open())
 
     async def _open(self) -> ProgramExecutor:
+        from fixloop.execution import acquire_shared
         from fixloop.repair.llm.executor import ProgramExecutor
-        from fixloop.sandbox.shared import acquire, release
+        from fixloop.sandbox.shared import release
 
         settings = self.settings
-        sandbox = await acquire(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image
-        )
+        # The process's shared sandbox, under the same key as the server's (so in the server,
+        # the very sandbox Run File uses), but not resident: a CLI task may let it close.
+        sandbox = await acquire_shared(settings, resident=False)
         try:
             executor = ProgramExecutor(
                 sandbox, self.root, settings, shared=True, packages=self.packages

@@ -147,9 +147,9 @@ async def run_test_file(
     `fixloop.test_runs.run_tests` expects test files that exist on disk; a generated file exists
     only as an overlay, so this runs plain pytest and reads its short summary instead.
     """
-    from fixloop.execution import limits_for
+    from fixloop.execution import acquire_shared, limits_for
     from fixloop.sandbox.base import RunSpec
-    from fixloop.sandbox.shared import acquire, release
+    from fixloop.sandbox.shared import release
     from fixloop.test_runs import TestFailure, TestReport
 
     spec = RunSpec(
@@ -170,9 +170,7 @@ async def run_test_file(
         network=settings.network,
     )
     # The process's opened sandbox, not a new one per turn: a cancelled run still kills its tree.
-    sandbox = await acquire(
-        settings.sandbox, python=settings.python or None, image=settings.docker_image
-    )
+    sandbox = await acquire_shared(settings, resident=False)
     try:
         run = await sandbox.run(spec)
     finally:

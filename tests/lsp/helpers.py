@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
-from proctree import alive, descendants, poll
+from proctree import Proc, alive, descendants, describe, poll, waiting_spare
 from pytest_lsp import LanguageClient
 
 
@@ -74,7 +74,8 @@ async def watch_descendants(
     seen: set[int] = set()
 
     def reached() -> bool:
-        seen.update(descendants(pid))
+        # A shared sandbox's spares wait below the server between runs: not a run's processes.
+        seen.update(p for p in descendants(pid) if not _waiting(p))
         return bool(seen) and ready()
 
     await poll(reached, deadline_seconds)
@@ -83,5 +84,14 @@ async def watch_descendants(
 
 async def survivors(pids: set[int], deadline_seconds: float = 60.0) -> dict[int, str]:
     """The processes among `pids` still running (zombies aside) once they had time to go."""
-    await poll(lambda: not alive(pids), deadline_seconds)
-    return {proc.pid: proc.command for proc in alive(pids)}
+
+    def running() -> list[Proc]:
+        return [proc for proc in alive(pids) if not waiting_spare(proc.command)]
+
+    await poll(lambda: not running(), deadline_seconds)
+    return {proc.pid: proc.command for proc in running()}
+
+
+def _waiting(pid: int) -> bool:
+    proc = describe(pid)
+    return proc is not None and waiting_spare(proc.command)

@@ -12,8 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fixloop.evidence import evidence_of, summary_line
 from fixloop.fixes import Disagreement, FixRequest, FixResult, Proof, prepare
-from fixloop.loop import evidence_of, summary_line
 from fixloop.repair.compare import Leader, compare_leaders, module_location, passed_test_names
 from fixloop.repair.probe_inputs import ProbeCall, calls_in_tests, derived_inputs, target_functions
 from fixloop.repair.probe_program import normal

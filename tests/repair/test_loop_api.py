@@ -10,8 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from fixloop.evidence import summary_line
 from fixloop.fixes import FixRequest, FixUsageError
-from fixloop.loop import run_fix, summary_line
+from fixloop.loop import run_fix
 from fixloop.oracle import discover_tests_for
 from fixloop.settings import Settings
 from fixloop.test_runs import run_tests

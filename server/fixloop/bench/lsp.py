@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from fixloop.bench.rpc import Connection
 
 BASELINE_SERVER = """
 from lsprotocol import types
@@ -44,75 +45,21 @@ def register(subparsers: Any) -> None:
         "--lines", type=int, default=5000, help="document size in lines (default 5000)"
     )
     parser.add_argument(
+        "--user-runs",
+        type=int,
+        default=15,
+        help="rounds of the user paths, Run File and Run Tests (default 15; 0 leaves them out)",
+    )
+    parser.add_argument(
+        "--kinds",
+        default="local,bwrap,docker",
+        help="sandboxes for the user paths, comma-separated (default local,bwrap,docker)",
+    )
+    parser.add_argument("--image", help="Docker image (default: $FIXLOOP_TEST_IMAGE or settings)")
+    parser.add_argument(
         "--json", action="store_true", help="print one JSON object instead of a table"
     )
     parser.set_defaults(handler=run)
-
-
-class Connection:
-    """A blocking JSON-RPC client over a child's pipes: enough for timing, nothing more."""
-
-    def __init__(self, command: list[str]) -> None:
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-        self._next_id = 0
-
-    def _write(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
-        stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]
-        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        stdin.flush()
-
-    def _read(self) -> dict[str, Any]:
-        stdout: IO[bytes] = self.process.stdout  # type: ignore[assignment]
-        length = 0
-        while True:
-            line = stdout.readline()
-            if not line:
-                raise EOFError("the server closed its output")
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-            elif line in (b"\r\n", b"\n") and length:
-                return json.loads(stdout.read(length))
-
-    def notify(self, method: str, params: Any) -> None:
-        self._write({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def request(self, method: str, params: Any) -> Any:
-        self._next_id += 1
-        msg_id = self._next_id
-        self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
-        while True:
-            message = self._read()
-            if message.get("id") == msg_id and "method" not in message:
-                return message.get("result")
-            if "method" in message and "id" in message:  # a server request: decline politely
-                self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
-
-    def initialize(self, root: Path) -> float:
-        self.request(
-            "initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}}
-        )
-        elapsed = time.perf_counter() - self.started
-        self.notify("initialized", {})
-        return elapsed
-
-    def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def close(self) -> None:
-        try:
-            self.request("shutdown", None)
-            self.notify("exit", None)
-            self.process.wait(timeout=5)
-        except (OSError, EOFError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait()
 
 
 def _document(lines: int) -> str:
@@ -214,9 +161,16 @@ def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
+    from fixloop.bench import userpath
+
     figures = measure(args.runs, args.requests, args.lines)
+    kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
+    image = args.image or os.environ.get("FIXLOOP_TEST_IMAGE")
+    paths = userpath.measure(kinds, args.user_runs, image) if args.user_runs > 0 else {}
     if args.json:
-        print(json.dumps(figures, indent=2))
+        print(json.dumps({**figures, "user_paths_ms": paths}, indent=2))
         return 0
     start = figures["startup_median_s"]
     actions = figures["code_action_ms"]
@@ -245,4 +199,6 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"idle resident memory: fixloop {rss['fixloop']:.1f} MB   bare pygls {rss['pygls']:.1f} MB   (target <= 80 MB)"
     )
+    if paths:
+        print(userpath.report(paths, args.user_runs))
     return 0

@@ -26,8 +26,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 PROGRAMS = {
     "print(1)": "print(1)\n",
@@ -214,6 +215,31 @@ async def _our_runners(
         for label in PROGRAMS:
             spec = RunSpec(argv=(f"{label_file(label)}.py",), root=root)
             runners[(row, label)] = _sandbox_runner(sandbox, spec)
+        _user_path_runners(kind, root, image, table, runners)
+
+
+def _user_path_runners(
+    kind: str,
+    root: Path,
+    image: str | None,
+    table: dict[str, dict[str, float | str]],
+    runners: dict[tuple[str, str], Runner],
+) -> None:
+    """The same runs as the language server and `fixloop run` make them: on the process's
+    shared sandbox (now), and in a sandbox opened and closed per call (before)."""
+    from fixloop.execution import file_spec, run_file, run_shared
+    from fixloop.settings import Settings
+    from fixloop.settings_schema import SandboxName
+
+    settings = Settings(
+        sandbox=cast(SandboxName, kind), docker_image=image or Settings().docker_image
+    )
+    table[f"{kind} shared"], table[f"{kind} per call"] = {}, {}
+    for label in PROGRAMS:
+        name = f"{label_file(label)}.py"
+        spec = file_spec(name, root=root, settings=settings)
+        runners[(f"{kind} shared", label)] = partial(run_shared, spec, settings)
+        runners[(f"{kind} per call", label)] = partial(run_file, name, root=root, settings=settings)
 
 
 async def _autogen_runners(
@@ -329,6 +355,14 @@ def report(table: dict[str, dict[str, float | str]]) -> str:
     lines.append(
         f"  start: docker/autogen-docker {_ratio(table, 'fixloop docker', 'autogen docker', 'start')} (<= 1x)"
     )
+    lines.append("user path: the process's shared sandbox (now) and a sandbox per call (before):")
+    for kind in ("local", "bwrap", "docker"):
+        parts = [
+            f"{label}: shared/bare {_ratio(table, f'{kind} shared', 'bare python', label)}, "
+            f"per call/bare {_ratio(table, f'{kind} per call', 'bare python', label)}"
+            for label in PROGRAMS
+        ]
+        lines.append(f"  {kind}: " + "; ".join(parts))
     lines.append("")
     lines.append(
         "back to back (each run right after the same runner's previous one; ms, then ratios):"

@@ -114,8 +114,9 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from fixloop.evidence import summary_line
     from fixloop.fixes import FixRequest, FixUsageError
-    from fixloop.loop import run_fix, summary_line
+    from fixloop.loop import run_fix
     from fixloop.sandbox.base import SandboxUnavailable
     from fixloop.spans import LineRange
 

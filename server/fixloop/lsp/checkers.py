@@ -91,21 +91,16 @@ async def probe_checker(tool: Tool, settings: Settings, root: Path) -> bool:
     key = (settings.sandbox, settings.python, settings.docker_image, tool)
     if key in _installed:
         return _installed[key]
-    from fixloop.sandbox import Limits, RunSpec, SandboxUnavailable, Status, open_sandbox
+    from fixloop.execution import run_shared
+    from fixloop.sandbox import Limits, RunSpec, Status
 
     limits = Limits(wall_seconds=_PROBE_TIMEOUT_SECONDS, memory_mb=settings.memory)
-    try:
-        sandbox = await open_sandbox(
-            settings.sandbox, python=settings.python or None, image=settings.docker_image
-        )
-    except SandboxUnavailable:
-        return False  # the fix itself reports the sandbox; here the answer is only "not known"
-    try:
-        result = await sandbox.run(RunSpec(argv=("-c", _PROBE, tool), root=root, limits=limits))
-    finally:
-        await sandbox.close()
+    spec = RunSpec(argv=("-c", _PROBE, tool), root=root, limits=limits)
+    result = (await run_shared(spec, settings)).value
     if result.status not in (Status.OK, Status.ERROR):
-        return False  # stopped by a limit (a slow machine): do not remember this answer
+        # Stopped by a limit (a slow machine), or no sandbox (the fix itself reports that):
+        # the answer is only "not known", so it is not remembered.
+        return False
     found = _installed[key] = result.status is Status.OK
     return found
 

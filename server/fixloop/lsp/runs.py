@@ -2,8 +2,10 @@
 
 Run File publishes the uncaught exception on the deepest frame in the file. Run Tests runs the
 pytest files that import the module (or, invoked from a test file, that file; or the configured
-test command) once in a fresh sandbox, through the worker's test runner, whose records carry each
-failure's traceback. It marks the failing line in the test file, with the module under test as
+test command) once in the server's shared sandbox, through the worker's test runner, whose records carry each
+failure's traceback. Both run in the process's one shared sandbox for the settings
+(`execution.with_shared`), which stays open with spares waiting; the answer's `sandboxSerial`
+says which opening of it ran the code. It marks the failing line in the test file, with the module under test as
 `data` so the test file's quick fix can fix the module, and the line the failure points at in
 the module under test (see `testplaces`). A sandbox that cannot run answers with the code
 sandbox-unavailable; a result for a document that changed meanwhile is dropped (code stale).
@@ -47,14 +49,13 @@ from fixloop.settings import Settings
 
 async def run_file_command(server: ServerContext, args: tuple[Any, ...]) -> dict[str, Any]:
     target = target_of(server, argument(args))
-    from fixloop.execution import run_file
+    from fixloop.execution import file_spec, run_shared
     from fixloop.sandbox import Status
 
-    result = await run_tracked(
-        server,
-        target.uri,
-        run_file(target.path, root=target.root, settings=server.settings, source=target.text),
-    )
+    settings = server.settings
+    spec = file_spec(target.path, root=target.root, settings=settings, source=target.text)
+    ran = await run_tracked(server, target.uri, run_shared(spec, settings))
+    result = ran.value
     if not is_current(server, target):
         raise CommandError(STALE_REASON, ErrorCode.STALE, stale=True)
     if result.status is Status.SANDBOX_ERROR:
@@ -69,6 +70,7 @@ async def run_file_command(server: ServerContext, args: tuple[Any, ...]) -> dict
         "diagnostics": len(diagnostics),
         "durationMs": result.duration_ms,
         "sandbox": result.sandbox,
+        "sandboxSerial": ran.serial,
         "protected": result.protected,
         "note": result.note,
         "stdout": cap_output(result.stdout),
@@ -89,33 +91,32 @@ class TestRun:
     failures: tuple[FailingTest, ...]
     problems: tuple[str, ...]  # collection errors, a crashed worker: not one test's failure
     sandbox: str
+    serial: int = 0  # which opening of the shared sandbox ran them (0: not known)
 
 
 async def _run_traced(
     root: Path, tests: Sequence[str], settings: Settings, overlay: Mapping[str, str]
 ) -> TestRun:
-    """Run pytest tests once in a fresh sandbox through the worker, keeping the tracebacks."""
+    """Run pytest tests once in the shared sandbox through the worker, keeping the tracebacks."""
+    from fixloop.execution import with_shared
     from fixloop.oracle import Oracle
     from fixloop.oracle_runs import observe_fresh_worker, worker_request
-    from fixloop.sandbox import Limits, open_sandbox
+    from fixloop.sandbox import Limits
 
     limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
-    sandbox = await open_sandbox(
-        settings.sandbox, python=settings.python or None, image=settings.docker_image
+    # The worker's own runner reports each failure's frames; it switches to pytest by
+    # itself when the tests need pytest (fixtures, conftest.py, plugins).
+    request = worker_request(
+        Oracle("tests", "", tests=tuple(tests)),
+        overlay=overlay,
+        timeout=settings.timeout,
+        runner="light",
+        memory_mb=settings.memory,
     )
-    try:
-        # The worker's own runner reports each failure's frames; it switches to pytest by
-        # itself when the tests need pytest (fixtures, conftest.py, plugins).
-        request = worker_request(
-            Oracle("tests", "", tests=tuple(tests)),
-            overlay=overlay,
-            timeout=settings.timeout,
-            runner="light",
-            memory_mb=settings.memory,
-        )
-        observation = await observe_fresh_worker(sandbox, root, request, limits)
-    finally:
-        await sandbox.close()
+    ran = await with_shared(
+        settings, root, lambda sandbox: observe_fresh_worker(sandbox, root, request, limits)
+    )
+    observation = ran.value
     failures, problems = [], []
     for outcome in observation.outcomes:
         if outcome.outcome not in ("failed", "timeout"):
@@ -129,7 +130,9 @@ async def _run_traced(
             for f in (outcome.error.frames if outcome.error else ())
         )
         failures.append(FailingTest(outcome.id, outcome.line, outcome.message, frames))
-    return TestRun(len(observation.passed), tuple(failures), tuple(problems), sandbox.name)
+    return TestRun(
+        len(observation.passed), tuple(failures), tuple(problems), ran.sandbox, ran.serial
+    )
 
 
 async def _run_command(
@@ -138,7 +141,7 @@ async def _run_command(
     from fixloop import test_runs
 
     report = await test_runs.run_tests(
-        root, [], settings=settings, overlay=overlay, command=command
+        root, [], settings=settings, overlay=overlay, command=command, shared=True
     )
     problems = tuple(f"{f.nodeid} failed: {f.message}".strip() for f in report.failures)
     return TestRun(report.passed, (), problems, settings.sandbox)
@@ -197,6 +200,7 @@ async def run_tests_command(server: ServerContext, args: tuple[Any, ...]) -> dic
         "passed": run.passed,
         "failed": failed,
         "sandbox": run.sandbox,
+        "sandboxSerial": run.serial,
         "tests": tests,
         "problems": list(run.problems),
         "failures": [

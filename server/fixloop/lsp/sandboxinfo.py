@@ -1,8 +1,8 @@
 """Which sandbox the settings pick, for the editor's status bar and the transcript view.
 
 `fixloop.sandbox {}` answers with the backend a run would use now: the configured one, or for
-`auto` the one `open_sandbox` opens (bubblewrap, else Docker, else local), found by opening and
-closing it once per distinct configuration. `protected` is false for `local`, which runs the
+`auto` the one `open_sandbox` opens (bubblewrap, else Docker, else local), found once per
+distinct configuration by opening the process's shared sandbox, which the runs then use. `protected` is false for `local`, which runs the
 user's code with the user's rights.
 """
 
@@ -44,18 +44,15 @@ async def resolve_sandbox(settings: Settings) -> SandboxInfo:
     key = (kind, settings.python, settings.docker_image)
     if key in _resolved:
         return _resolved[key]
-    from fixloop.sandbox import SandboxUnavailable, open_sandbox
+    from fixloop.execution import acquire_shared
+    from fixloop.sandbox import SandboxUnavailable, shared
 
     try:
-        sandbox = await open_sandbox(
-            kind, python=settings.python or None, image=settings.docker_image
-        )
+        sandbox = await acquire_shared(settings)
     except SandboxUnavailable as exc:  # a bad `python` setting: nothing can run
         return SandboxInfo(kind, kind, False, False, str(exc))
-    try:
-        info = SandboxInfo(kind, sandbox.name, sandbox.protected, True)
-    finally:
-        await sandbox.close()
+    info = SandboxInfo(kind, sandbox.name, sandbox.protected, True)
+    shared.release(sandbox)
     _resolved[key] = info
     return info
 

@@ -44,6 +44,8 @@ class FixloopServer(LanguageServer):
         self.documents = DocumentStates()
         self.work_queue = WorkQueue()
         self._settings_generation = 0
+        self._initialized = False
+        self._background: set[asyncio.Future[None]] = set()
 
     # ----- errors and logging -------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -63,6 +65,17 @@ class FixloopServer(LanguageServer):
                 types.ShowMessageParams(type=types.MessageType.Warning, message=problem)
             )
         self.log_to_client(f"settings: {self.settings}")
+        self.warm_sandbox()
+
+    def warm_sandbox(self) -> None:
+        """Open the shared sandbox the settings choose and start its spares in the background
+        (closing one that other settings chose), so the next Run File finds them waiting."""
+        folders = self.folders()
+        if not self._initialized or not folders:
+            return  # no workspace folder: nothing to copy ahead (the cwd could be anything)
+        task = asyncio.ensure_future(_warm(self.settings, folders[0]))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def pull_settings(self) -> None:
         workspace = getattr(self.client_capabilities, "workspace", None)
@@ -205,7 +218,15 @@ def build_server() -> FixloopServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: FixloopServer, params: types.InitializedParams) -> None:
+        ls._initialized = True
+        ls.warm_sandbox()  # with the settings of `initialize`; a pulled change warms again
         await ls.pull_settings()
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: FixloopServer, params: None) -> None:
+        from fixloop.sandbox.shared import close_all
+
+        await close_all()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def changed_configuration(
@@ -266,6 +287,18 @@ def _camel(name: str) -> str:
 _SETTING_KEYS = frozenset(Settings.__dataclass_fields__) | {
     _camel(name) for name in Settings.__dataclass_fields__
 }
+
+
+async def _warm(settings: Settings, root: Path) -> None:
+    from fixloop.execution import warm_shared
+    from fixloop.sandbox import SandboxUnavailable
+
+    try:
+        await warm_shared(settings, root)
+    except SandboxUnavailable as exc:  # each run answers sandbox-unavailable with this reason
+        log.info("sandbox not warmed: %s", exc)
+    except Exception as exc:  # noqa: BLE001 - warming is an optimisation; runs report errors
+        log.warning("sandbox not warmed: %s", exc)
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

@@ -160,6 +160,16 @@ class Sandbox(Protocol):
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess: ...
 
+    def share(self) -> None:
+        """Many runs over a long time will use this sandbox (`fixloop.sandbox.shared`): follow
+        the project's changes on disk between runs and keep spares from the first run on."""
+        ...
+
+    async def warm(self, spec: RunSpec) -> None:
+        """Get ready for runs like `spec` before the first one: copy its project and start
+        the spares such runs take (a shared sandbox, right after it opens)."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -42,7 +42,8 @@ from fixloop.sandbox.process import (
     run_variables,
     sandbox_error,
 )
-from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
+from fixloop.sandbox.scratchowner import ScratchOwner
+from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import (
     NSENTER,
     SHELL,
@@ -261,6 +262,7 @@ class BwrapSandbox(ScratchOwner):
             stale.add_done_callback(_CLOSING.discard)
         netns = None if spec.network else self._netns
         pool = ZygotePool(
+            eager=self.shared,
             netns=netns,
             launch=exec_line(
                 [*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT], netns_fd=netns
@@ -284,14 +286,18 @@ class BwrapSandbox(ScratchOwner):
         async with self._pool(spec.root).tree(spec.overlay) as tree:
             # Read-only inside the sandbox; compared all the same, as on `local`.
             tree.changed_pristine(spec.pristine)
-            outcome = await run_tree(
-                self._command(spec),
-                cwd=spec.root.resolve(),
-                env=self._env(spec),
-                limits=spec.limits,
-                stdin=spec.stdin,
-                pool=self._pool_for(spec, tree),
-            )
+            zygotes = self._pool_for(spec, tree)
+            try:
+                outcome = await run_tree(
+                    self._command(spec),
+                    cwd=spec.root.resolve(),
+                    env=self._env(spec),
+                    limits=spec.limits,
+                    stdin=spec.stdin,
+                    pool=zygotes,
+                )
+            finally:
+                zygotes.refill()
             tampered = tree.changed_pristine(spec.pristine)
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
@@ -304,6 +310,17 @@ class BwrapSandbox(ScratchOwner):
             signal_offset=128,
         )
         return replace(result, tampered=tampered) if tampered else result
+
+    def share(self) -> None:
+        super().share()
+        for _, pool in self._launched.values():
+            pool.eager = True
+
+    async def warm(self, spec: RunSpec) -> None:
+        self.share()
+        async with self._pool(spec.root).tree({}) as tree:
+            pool = self._pool_for(spec, tree)
+        pool.prepare_next()
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived

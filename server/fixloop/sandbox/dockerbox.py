@@ -19,8 +19,6 @@ frames back.
 from __future__ import annotations
 
 import asyncio
-import io
-import tarfile
 import time
 import uuid
 from pathlib import Path
@@ -36,10 +34,8 @@ from fixloop.sandbox.base import (
 )
 from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.dockerengine import (
-    WORKSPACE,
     client_for,
     docker_sdk,
-    exec_with_input,
     host_procs,
     kill_uid_on_host,
     reap_leftovers,
@@ -57,11 +53,11 @@ from fixloop.sandbox.dockerrun import (
     long_lived_command,
     order_line,
 )
+from fixloop.sandbox.dockerstage import ProjectStager
 from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
 from fixloop.sandbox.process import Outcome, classify
-from fixloop.sandbox.workspace import check_overlay_path, project_files
+from fixloop.sandbox.workspace import check_overlay_path
 
-STAGER_UID = 9999  # owns the project copy; runs use other uids and so cannot change it
 SPARES = 2
 _BUSY_RETRIES = 3  # spares to try when a uid turns out to have a process of unknown origin
 
@@ -77,8 +73,8 @@ class DockerSandbox:
         self.image = image
         self.limits = limits
         self._containers: dict[bool, Any] = {}  # network on/off -> container
-        self._projects: dict[tuple[bool, Path], str] = {}  # -> directory in the container
-        self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
+        self._stager = ProjectStager()
+        self.shared = False  # see `share()`
         self._uids = RunUids()
         self._host_procs: dict[str, Path | None] = {}  # container id -> its members, seen here
         self._lock = asyncio.Lock()
@@ -121,77 +117,19 @@ class DockerSandbox:
             )
         return self._containers[network]
 
-    # -- staging -------------------------------------------------------------------------
-
-    def _staged(self, spec: RunSpec) -> bool:
-        """True when the container already holds this project with exactly this overlay."""
-        key = (spec.network, spec.root.resolve())
-        return key in self._projects and self._overlays.get(key) == dict(spec.overlay)
-
     def _stage(self, spec: RunSpec) -> str:
-        """Bring the project copy in the container up to date with `spec.overlay` (blocking).
+        """The project copy for `spec`, brought up to date (blocking; starts the container)."""
+        return self._stager.stage(self.client, self._container(spec.network), spec)
 
-        Returns the project directory inside the container.
-        """
-        container = self._container(spec.network)
-        root = spec.root.resolve()
-        key = (spec.network, root)
-        deletions: list[str] = []
-        members = 0
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w") as archive:
-            if key not in self._projects:
-                self._projects[key] = f"{WORKSPACE}/p{len(self._projects)}/{_safe_name(root)}"
-                for rel, source in project_files(root):
-                    info = tarfile.TarInfo(rel)
-                    members += 1
-                    if source is None:
-                        info.type, info.mode = tarfile.DIRTYPE, 0o755
-                        archive.addfile(info)
-                    else:
-                        data = source.read_bytes()
-                        info.size, info.mode = len(data), 0o644
-                        archive.addfile(info, io.BytesIO(data))
-                self._overlays[key] = {}
-            previous = self._overlays[key]
-            # New or changed overlay files, and the originals of files no longer overlaid
-            # (restored byte for byte from the project, or deleted when they never existed).
-            writes: dict[str, bytes] = {
-                rel: text.encode("utf-8")
-                for rel, text in spec.overlay.items()
-                if previous.get(rel) != text
-            }
-            for rel in previous.keys() - spec.overlay.keys():
-                original = root / rel
-                if original.is_file():
-                    writes[rel] = original.read_bytes()
-                else:
-                    deletions.append(rel)
-            for rel, data in writes.items():
-                check_overlay_path(rel)
-                members += 1
-                info = tarfile.TarInfo(rel)
-                info.size, info.mode = len(data), 0o644
-                archive.addfile(info, io.BytesIO(data))
-        directory = self._projects[key]
-        self._overlays[key] = {rel: text for rel, text in spec.overlay.items()}
-        if members or deletions:  # unchanged overlay: no exec at all
-            script = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
-            code, output = exec_with_input(
-                self.client,
-                container,
-                ["sh", "-c", script, "sh", directory, *deletions],
-                buffer.getvalue(),
-                user=f"{STAGER_UID}:{STAGER_UID}",
-            )
-            if code != 0:
-                detail = output.decode("utf-8", errors="replace")[-500:]
-                raise SandboxUnavailable(
-                    f"docker sandbox: copying the project failed (exit {code}): {detail}"
-                )
-        return directory
+    def share(self) -> None:
+        """Follow the project on disk between runs; keep spares from the first run on."""
+        self.shared = self._stager.follow = True
 
-    # -- running -------------------------------------------------------------------------
+    async def warm(self, spec: RunSpec) -> None:
+        self.share()
+        async with self._lock:
+            await asyncio.to_thread(self._stage, spec)
+        self._top_up(spec.network)
 
     # -- spares --------------------------------------------------------------------------
 
@@ -226,7 +164,7 @@ class DockerSandbox:
 
     def _top_up(self, network: bool) -> None:
         """Start spares after the current run has begun; one-off runs never pay for them."""
-        if self._runs < 2:
+        if self._runs < 2 and not self.shared:
             return
         waiting = self._spares.setdefault(network, [])
         while len(waiting) < SPARES and self._uids.free > SPARES:  # spares never starve runs
@@ -240,9 +178,8 @@ class DockerSandbox:
         if spec.network not in self._containers:  # start it off the event loop
             await asyncio.to_thread(self._container, spec.network)
         async with self._lock:  # staging and the run share the project copy
-            if self._staged(spec):
-                directory = self._projects[(spec.network, spec.root.resolve())]
-            else:
+            directory = self._stager.staged(spec)
+            if directory is None:
                 directory = await asyncio.to_thread(self._stage, spec)
             outcome = await self._run_exec(spec, directory)
         real = str(spec.root.resolve())
@@ -310,6 +247,12 @@ class DockerSandbox:
             if clean is None or running:
                 clean = await asyncio.to_thread(self._kill_uid, container, spare.uid, 0)
         self._uids.release(spare.uid, clean=bool(clean))
+        if words is None and not (timed_out or capture.truncated):
+            # No last words, yet no limit stopped it: the exec may never have started because
+            # the container stopped (the engine's own message is then all the output).
+            if not await asyncio.to_thread(_running, container):
+                said = bytes(capture.stdout + capture.stderr).decode("utf-8", "replace").strip()
+                raise SandboxUnavailable(f"docker sandbox: its container stopped ({said[:200]})")
         return Outcome(
             returncode=returncode,
             stdout=bytes(capture.stdout).decode("utf-8", errors="replace"),
@@ -381,9 +324,13 @@ class DockerSandbox:
         self._containers.clear()
 
 
-def _safe_name(root: Path) -> str:
-    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in root.name)
-    return name.strip(".") or "project"
+def _running(container: Any) -> bool:
+    """Is the container still running (blocking)? False when it is gone or unreachable."""
+    try:
+        container.reload()
+    except Exception:  # noqa: BLE001 - removed, or the engine went away
+        return False
+    return bool(container.status == "running")
 
 
 def _replace_paths(outcome: Outcome, inside: str, real: str) -> Outcome:

@@ -31,7 +31,8 @@ from fixloop.sandbox.process import (
     run_variables,
 )
 from fixloop.sandbox.runas import give_tree, hand_over, let_pass, run_identity
-from fixloop.sandbox.workspace import ScratchOwner, ScratchTree, check_overlay_path
+from fixloop.sandbox.scratchowner import ScratchOwner
+from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import SUPERVISED, ZygotePool
 
 UNPROTECTED_NOTE = (
@@ -142,6 +143,7 @@ class LocalSandbox(ScratchOwner):
                 )
             finally:
                 await self._release_scratch(home.parent)
+                self._zygotes.refill()
             tampered = tree.changed_pristine(spec.pristine)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
@@ -159,6 +161,12 @@ class LocalSandbox(ScratchOwner):
             signal_offset=128,
         )
         return replace(result, tampered=tampered) if tampered else result
+
+    async def warm(self, spec: RunSpec) -> None:
+        self.share()
+        async with self._pool(spec.root).tree({}) as tree:
+            await self._open_tree(tree)
+        self._zygotes.prepare_next()
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived

@@ -1,10 +1,14 @@
-"""Opened sandboxes shared by the model conversations of one process, with spare workers.
+"""Opened sandboxes shared by every caller of one process (runs, tests, fixes, conversations).
 
 Opening a backend (scratch directories, zygotes, a cgroup) and starting a warm worker inside it
-cost tens of milliseconds, which a language server running many conversations should pay once,
-not per conversation. `acquire()` hands out this event loop's opened sandbox for a (kind,
-interpreter, image); `release()` gives it back. The sandbox closes after `IDLE_SECONDS` without
-users, when it has served `MAX_ROOTS` project roots (each keeps a scratch copy until close), or
+cost tens of milliseconds, which a language server should pay once per session, not per Run
+File or per conversation. `acquire()` hands out this event loop's opened sandbox for a
+`SandboxKey` (kind, interpreter, image, container memory); `release()` gives it back. Opened
+here, a sandbox is told it is shared (`Sandbox.share`: its copies follow the project on disk,
+spares wait from the first run). It closes after `IDLE_SECONDS` without users unless it was
+acquired `resident` (the language server's sandbox lives for the session), when it has served
+`MAX_ROOTS` project roots (each keeps a scratch copy until close), when `retire()` says it broke
+or `retire_others()` that the settings moved on (in both cases once its last user is done), or
 when the event loop shuts down (`asyncio.run` closes open async generators; one of ours closes
 the sandboxes). `take_spare(sandbox, key, start)` hands out a process started ahead for `key` and
 remembers how to start the next one, which `release()` does once the conversation is over. A
@@ -18,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import math
 import os
 import shutil
 import tempfile
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Hashable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +49,30 @@ def _idle_seconds(default: float = 60.0) -> float:
 
 IDLE_SECONDS = _idle_seconds()
 MAX_ROOTS = 32
+_SERIALS = itertools.count(1)
 
 SpareStarter = Callable[[Sandbox, Path], Awaitable["SandboxProcess | None"]]
+
+
+@dataclass(frozen=True)
+class SandboxKey:
+    """What makes two callers' sandboxes interchangeable. `memory_mb` sizes a docker container
+    when it starts (None: the default limits); runs still bring their own limits."""
+
+    kind: str
+    python: str | None = None
+    image: str | None = None
+    memory_mb: int | None = None
 
 
 class _Entry:
     """One opened sandbox, its users, its spare processes and its pending cleanup."""
 
-    def __init__(self, key: tuple[str, str | None, str | None], sandbox: Sandbox) -> None:
+    def __init__(self, key: SandboxKey, sandbox: Sandbox) -> None:
         self.key = key
         self.sandbox = sandbox
+        self.serial = next(_SERIALS)  # which opening this is, for callers and tests to tell
+        self.resident = False
         self.users = 0
         self.roots: set[Path] = set()
         self.retired = False
@@ -91,17 +111,26 @@ class _Registry:
     """The shared sandboxes of one event loop."""
 
     def __init__(self) -> None:
-        self.entries: dict[tuple[str, str | None, str | None], _Entry] = {}
-        self.opening: dict[tuple[str, str | None, str | None], asyncio.Future[_Entry]] = {}
+        self.entries: dict[SandboxKey, _Entry] = {}
+        self.opening: dict[SandboxKey, asyncio.Future[_Entry]] = {}
         self.by_sandbox: dict[int, _Entry] = {}
         self.closers: set[asyncio.Future[None]] = set()
         self.finalizer: AsyncIterator[None] | None = None
+        self.wanted: SandboxKey | None = None  # what the settings choose, once told
 
     def entry_of(self, sandbox: Sandbox) -> _Entry:
         entry = self.by_sandbox.get(id(sandbox))
         if entry is None or entry.sandbox is not sandbox:
             raise ValueError("this sandbox was not acquired from fixloop.sandbox.shared")
         return entry
+
+    def retire(self, entry: _Entry) -> None:
+        """New users get a fresh sandbox; this one closes when its last user is done."""
+        entry.retired = True
+        if self.entries.get(entry.key) is entry:
+            del self.entries[entry.key]
+        if entry.users == 0:
+            self.close_entry(entry)
 
     def close_entry(self, entry: _Entry) -> None:
         """Close `entry` in the background (it has no users); a later acquire opens a new one."""
@@ -150,19 +179,29 @@ async def _registry() -> _Registry:
     return registry
 
 
-async def acquire(kind: str, *, python: str | None = None, image: str | None = None) -> Sandbox:
-    """This loop's opened sandbox for (kind, python, image); `release()` it when done."""
-    from fixloop.sandbox import open_sandbox
+async def acquire(
+    kind: str,
+    *,
+    python: str | None = None,
+    image: str | None = None,
+    memory_mb: int | None = None,
+    resident: bool = False,
+) -> Sandbox:
+    """This loop's opened sandbox for the key; `release()` it when done. A `resident` one
+    stays open while unused (until `retire`, `retire_others` or `close_all`)."""
+    from fixloop.sandbox import Limits, open_sandbox
 
     registry = await _registry()
-    key = (kind, python, image)
+    key = SandboxKey(kind, python, image, memory_mb)
     entry = registry.entries.get(key)
     if entry is None:
         opening = registry.opening.get(key)
         if opening is None:
 
             async def open_entry() -> _Entry:
-                sandbox = await open_sandbox(kind, python=python, image=image)
+                limits = None if memory_mb is None else Limits(memory_mb=memory_mb)
+                sandbox = await open_sandbox(kind, python=python, image=image, limits=limits)
+                sandbox.share()
                 return _Entry(key, sandbox)
 
             opening = registry.opening[key] = asyncio.ensure_future(open_entry())
@@ -170,12 +209,27 @@ async def acquire(kind: str, *, python: str | None = None, image: str | None = N
         # Shielded: a cancelled caller must not abort an open that others may be waiting for.
         entry = await asyncio.shield(opening)
         if registry.entries.get(key) is None and entry.closing is None:
-            registry.entries[key] = entry
             registry.by_sandbox[id(entry.sandbox)] = entry
+            if registry.wanted in (None, key):
+                registry.entries[key] = entry
+            else:  # opened for settings that changed meanwhile: for this caller only
+                entry.retired = True
     entry.users += 1
+    entry.resident = entry.resident or resident
     if entry.idle is not None:
         entry.idle.cancel()
         entry.idle = None
+    return entry.sandbox
+
+
+def acquire_resident(key: SandboxKey) -> Sandbox | None:
+    """The open resident sandbox for `key` (acquired: `release()` it), or None when this
+    process keeps none (a one-off command: the caller opens a sandbox of its own)."""
+    registry = _REGISTRIES.get(asyncio.get_running_loop())
+    entry = registry.entries.get(key) if registry is not None else None
+    if entry is None or not entry.resident or entry.retired or entry.closing is not None:
+        return None
+    entry.users += 1
     return entry.sandbox
 
 
@@ -198,8 +252,9 @@ def release(sandbox: Sandbox, *, roots: set[Path] | frozenset[Path] = frozenset(
             entry.spares[spare_key] = asyncio.ensure_future(
                 starter(entry.sandbox, entry.empty_root)
             )
-    loop = asyncio.get_running_loop()
-    entry.idle = loop.call_later(IDLE_SECONDS, registry.close_entry, entry)
+    if not entry.resident:
+        loop = asyncio.get_running_loop()
+        entry.idle = loop.call_later(IDLE_SECONDS, registry.close_entry, entry)
 
 
 def take_spare(
@@ -221,6 +276,31 @@ def defer(sandbox: Sandbox, cleanup: Coroutine[Any, Any, Any]) -> None:
     task = asyncio.ensure_future(cleanup)
     entry.background.add(task)
     task.add_done_callback(entry.background.discard)
+
+
+def serial(sandbox: Sandbox) -> int:
+    """Which opening of a shared sandbox this is (1, 2, ... in this process): a caller that
+    reports it lets its user see whether two runs shared one sandbox."""
+    return _REGISTRIES[asyncio.get_running_loop()].entry_of(sandbox).serial
+
+
+def retire(sandbox: Sandbox) -> None:
+    """`sandbox` broke (its container died, bwrap went away): the next `acquire` opens a new
+    one; this one closes once its current users are done."""
+    registry = _REGISTRIES[asyncio.get_running_loop()]
+    registry.retire(registry.entry_of(sandbox))
+
+
+def retire_others(key: SandboxKey) -> None:
+    """The settings now choose `key`: every other shared sandbox of this loop closes once its
+    current users are done (a fix still running keeps its sandbox until it ends)."""
+    registry = _REGISTRIES.get(asyncio.get_running_loop())
+    if registry is None:
+        return
+    registry.wanted = key
+    for entry in list(registry.entries.values()):
+        if entry.key != key:
+            registry.retire(entry)
 
 
 async def close_all() -> None:

@@ -22,9 +22,9 @@ import stat
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from fixloop.sandbox.base import MIB, SandboxUnavailable
+from fixloop.sandbox.projectstate import ProjectState
 
 SKIP_DIRS = frozenset(
     {
@@ -110,13 +110,18 @@ class ScratchTree:
         self._overlaid: set[str] = set()
         self._copied = False
         self._damaged = False
+        # A copy that outlives one task (a shared sandbox) follows the project's own changes.
+        self.follow = False
+        self._state = ProjectState({}, frozenset())
         # Bumped whenever `path` is deleted and made again: a mount of the old directory
         # (a pre-started bwrap) would no longer show the copy.
         self.generation = 0
 
     def _copy(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        for rel, source in project_files(self.root, dirs=self._dirs):
+        entries = list(project_files(self.root, dirs=self._dirs))
+        self._state = ProjectState.of(entries)  # before copying: later changes are seen
+        for rel, source in entries:
             dest = self.path / rel
             if source is None:
                 dest.mkdir(exist_ok=True)
@@ -134,6 +139,8 @@ class ScratchTree:
             self._rebuild()
         else:
             try:
+                if self.follow:
+                    self._follow_project()
                 self._reset()
             except OSError:
                 self._rebuild()
@@ -159,6 +166,21 @@ class ScratchTree:
         self._dirs.clear()
         self._overlaid.clear()
         self._copy()
+
+    def _follow_project(self) -> None:
+        """Take in what changed in the project since the copy was made or last followed."""
+        now = ProjectState.of(project_files(self.root))
+        changes = now.changes_since(self._state)
+        for rel in changes.removed:  # out of the manifest: `_reset` deletes the copy's file
+            self._manifest.pop(rel, None)
+            self._digests.pop(rel, None)
+        for directory in now.dirs - self._state.dirs:
+            (self.path / directory).mkdir(parents=True, exist_ok=True)
+        self._dirs = set(now.dirs)
+        for rel in changes.changed:
+            self._digests.pop(rel, None)
+            self._restore(rel)
+        self._state = now
 
     def _reset(self) -> None:
         """Undo whatever the last run or overlay changed, comparing against the manifest."""
@@ -285,6 +307,7 @@ class TreePool:
         self.base = base
         self._free: list[ScratchTree] = []
         self._all: list[ScratchTree] = []
+        self.follow = False  # see ScratchTree.follow
 
     @asynccontextmanager
     async def tree(self, overlay: Mapping[str, str]) -> AsyncIterator[ScratchTree]:
@@ -304,9 +327,11 @@ class TreePool:
 
     def take(self) -> ScratchTree:
         if self._free:
-            return self._free.pop()
-        tree = ScratchTree(self.root, self.base / f"tree{len(self._all)}" / self.root.name)
-        self._all.append(tree)
+            tree = self._free.pop()
+        else:
+            tree = ScratchTree(self.root, self.base / f"tree{len(self._all)}" / self.root.name)
+            self._all.append(tree)
+        tree.follow = self.follow
         return tree
 
     def give_back(self, tree: ScratchTree) -> None:
@@ -317,57 +342,3 @@ class TreePool:
             tree.remove()
         self._all.clear()
         self._free.clear()
-
-
-def _reap_stale_dirs(directory: Path, prefix: str) -> None:
-    """Delete scratch directories whose owning process is gone (killed before close())."""
-    try:
-        entries = [e for e in os.scandir(directory) if e.name.startswith(prefix)]
-    except OSError:
-        return
-    for entry in entries:
-        owner = entry.name[len(prefix) :].split("-", 1)[0]
-        if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
-            _force_remove(Path(entry.path))
-
-
-class ScratchOwner:
-    """What the local and bwrap backends share: a private base dir, tree pools per project,
-    and the long-lived processes to kill on close."""
-
-    def __init__(self, prefix: str, directory: str | None = None) -> None:
-        import tempfile
-
-        from fixloop.sandbox.zygote import ZygotePool
-
-        _reap_stale_dirs(Path(directory or tempfile.gettempdir()), prefix)
-        # The owner's pid in the name lets a later sandbox remove what a killed one left.
-        self._base = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=directory))
-        self._pools: dict[Path, TreePool] = {}
-        self._processes: set[Any] = set()
-        self._zygotes = ZygotePool()
-
-    def _pool(self, root: Path) -> TreePool:
-        key = root.resolve()
-        if key not in self._pools:
-            self._pools[key] = TreePool(key, self._base / f"project{len(self._pools)}")
-        return self._pools[key]
-
-    async def close(self) -> None:
-        """Kill long-lived processes and zygotes, delete the scratch copies; runs to its end
-        even when the caller is cancelled meanwhile."""
-        from fixloop.sandbox.cleanup import shielded
-
-        await shielded(self._close())
-
-    async def _close(self) -> None:
-        for process in list(self._processes):
-            await process.kill()
-        self._processes.clear()
-        await self._zygotes.close()
-        from fixloop.sandbox.process import settle_background
-
-        await settle_background()
-        for pool in self._pools.values():
-            await asyncio.to_thread(pool.remove_all)
-        await asyncio.to_thread(shutil.rmtree, self._base, True)

@@ -231,18 +231,27 @@ def _end_unattached(process: PipedProcess, cgroup: PidsCgroup | None) -> None:
 class ZygotePool:
     """Hands out zygotes; from the second run on, keeps `SPARES` more starting in the background.
 
+    A pool whose sandbox many runs share (`eager`) keeps spares from its first run on, and
+    `prepare_next()` may be called before any run to have them ready for the first one. Its
+    runs come one at a time more often than back to back (an editor's Run File), so while a
+    run goes on it starts a spare only when none is left, and its sandbox calls `refill()` once
+    the run is over: the start-up of the next spares does not compete with the run for CPU.
+
     Two, because a zygote's move into its cgroup waits for an RCU grace period that can be
     longer than a short run: with one spare, back-to-back runs would wait for it.
     """
 
     SPARES = 2
 
-    def __init__(self, netns: int | None = None, launch: str | None = None) -> None:
+    def __init__(
+        self, netns: int | None = None, launch: str | None = None, *, eager: bool = False
+    ) -> None:
         self._spares: list[asyncio.Future[Zygote]] = []
         self._takes = 0
         self._closed = False
         self.netns = netns
         self.launch = launch
+        self.eager = eager
 
     def _start(self) -> asyncio.Future[Zygote]:
         return asyncio.ensure_future(start_zygote(netns=self.netns, launch=self.launch))
@@ -279,10 +288,17 @@ class ZygotePool:
 
     def prepare_next(self) -> None:
         """Start spare zygotes (after the current run has started, so they overlap it)."""
-        if self._takes < 2 or self._closed:
+        if (self._takes < 2 and not self.eager) or self._closed:
             return  # one-off runs (`fixloop run`) should not pay for spares
-        while len(self._spares) < self.SPARES:
+        wanted = 1 if self.eager and self._takes > 0 else self.SPARES
+        while len(self._spares) < wanted:
             self._spares.append(self._start())
+
+    def refill(self) -> None:
+        """A run of an eager pool is over: start the spares it did not start meanwhile."""
+        if self.eager and not self._closed:
+            while len(self._spares) < self.SPARES:
+                self._spares.append(self._start())
 
     async def close(self) -> None:
         self._closed = True  # a run still starting must not add spares nobody would end

@@ -1,0 +1,136 @@
+"""The project copies inside a docker sandbox's containers, streamed in as tar archives.
+
+The engine may be on another machine, so nothing is mounted: the first run of a project
+streams the whole project into /workspace through an exec as the stager uid (which owns the
+copy, so runs, as other uids, cannot change it). Later runs stream only what differs: the
+overlay files that changed, and the project's originals of files no longer overlaid. A sandbox
+shared by a whole session (`follow`) also streams the project files that changed on disk since
+the last run and deletes the ones that are gone (see `projectstate`).
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fixloop.sandbox.base import RunSpec, SandboxUnavailable
+from fixloop.sandbox.dockerengine import WORKSPACE, exec_with_input
+from fixloop.sandbox.projectstate import ProjectState
+from fixloop.sandbox.workspace import check_overlay_path, project_files
+
+STAGER_UID = 9999  # owns the project copy; runs use other uids and so cannot change it
+_UNPACK = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
+
+
+class ProjectStager:
+    """Which project copies the containers hold, with which overlay, and how to update them."""
+
+    def __init__(self) -> None:
+        self.follow = False
+        self._directories: dict[tuple[bool, Path], str] = {}  # -> directory in the container
+        self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
+        self._states: dict[tuple[bool, Path], ProjectState] = {}
+
+    def staged(self, spec: RunSpec) -> str | None:
+        """The copy's directory when it needs no update for `spec` (without looking at disk)."""
+        key = (spec.network, spec.root.resolve())
+        if self.follow or self._overlays.get(key) != dict(spec.overlay):
+            return None
+        return self._directories.get(key)
+
+    def stage(self, client: Any, container: Any, spec: RunSpec) -> str:
+        """Bring the copy in `container` up to date with the project and `spec.overlay`
+        (blocking). Returns the project directory inside the container."""
+        root = spec.root.resolve()
+        key = (spec.network, root)
+        deletions: list[str] = []
+        members = 0
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as archive:
+            if key not in self._directories:
+                self._directories[key] = f"{WORKSPACE}/p{len(self._directories)}/{_safe_name(root)}"
+                entries = list(project_files(root))
+                self._states[key] = ProjectState.of(entries)
+                for rel, source in entries:
+                    members += 1
+                    _add(archive, rel, None if source is None else source.read_bytes())
+                self._overlays[key] = {}
+            elif self.follow:
+                members += self._follow(archive, key, spec.overlay, deletions)
+            previous = self._overlays[key]
+            # New or changed overlay files, and the originals of files no longer overlaid
+            # (restored byte for byte from the project, or deleted when they never existed).
+            writes: dict[str, bytes] = {
+                rel: text.encode("utf-8")
+                for rel, text in spec.overlay.items()
+                if previous.get(rel) != text
+            }
+            for rel in previous.keys() - spec.overlay.keys():
+                original = root / rel
+                if original.is_file():
+                    writes[rel] = original.read_bytes()
+                elif rel not in deletions:
+                    deletions.append(rel)
+            for rel, data in writes.items():
+                check_overlay_path(rel)
+                members += 1
+                _add(archive, rel, data)
+        directory = self._directories[key]
+        self._overlays[key] = dict(spec.overlay)
+        if members or deletions:  # unchanged: no exec at all
+            code, output = exec_with_input(
+                client,
+                container,
+                ["sh", "-c", _UNPACK, "sh", directory, *deletions],
+                buffer.getvalue(),
+                user=f"{STAGER_UID}:{STAGER_UID}",
+            )
+            if code != 0:
+                detail = output.decode("utf-8", errors="replace")[-500:]
+                raise SandboxUnavailable(
+                    f"docker sandbox: copying the project failed (exit {code}): {detail}"
+                )
+        return directory
+
+    def _follow(
+        self,
+        archive: tarfile.TarFile,
+        key: tuple[bool, Path],
+        overlay: Mapping[str, str],
+        deletions: list[str],
+    ) -> int:
+        """Add what changed in the project since the last run (overlaid files excepted: the
+        overlay decides those); returns the number of members added."""
+        now = ProjectState.of(project_files(key[1]))
+        older = self._states[key]
+        changes = now.changes_since(older)
+        members = 0
+        for rel in sorted(now.dirs - older.dirs):
+            members += 1
+            _add(archive, rel, None)
+        for rel in changes.changed:
+            if rel not in overlay:
+                members += 1
+                _add(archive, rel, now.files[rel][0].read_bytes())
+        deletions.extend(rel for rel in changes.removed if rel not in overlay)
+        self._states[key] = now
+        return members
+
+
+def _add(archive: tarfile.TarFile, rel: str, data: bytes | None) -> None:
+    """A directory (data None) or a file, readable by the runs' uids."""
+    info = tarfile.TarInfo(rel)
+    if data is None:
+        info.type, info.mode = tarfile.DIRTYPE, 0o755
+        archive.addfile(info)
+        return
+    info.size, info.mode = len(data), 0o644
+    archive.addfile(info, io.BytesIO(data))
+
+
+def _safe_name(root: Path) -> str:
+    name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in root.name)
+    return name.strip(".") or "project"

@@ -1,0 +1,77 @@
+"""Runs on the process's shared sandbox (`execution.run_shared`): one sandbox for many runs, a
+sandbox that broke is replaced on the next run, and its copy follows the project on disk.
+
+Real backends: a real docker engine (its container is killed under the sandbox, as when the
+engine restarts or someone removes it), real local and bwrap sandboxes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from fixloop.execution import acquire_shared, file_spec, run_shared
+from fixloop.sandbox import Status, shared
+from fixloop.settings import Settings
+
+from .conftest import skip_docker_if_asked
+
+
+@pytest.fixture(autouse=True)
+async def close_shared_sandboxes() -> None:
+    yield
+    await shared.close_all()
+
+
+def settings_for(kind: str) -> Settings:
+    image = os.environ.get("FIXLOOP_TEST_IMAGE") or Settings().docker_image
+    return Settings(sandbox=kind, docker_image=image, timeout=20.0, memory=512)
+
+
+async def test_a_dead_docker_container_is_replaced_on_the_next_run(project: Path) -> None:
+    skip_docker_if_asked("docker")
+    settings = settings_for("docker")
+    spec = file_spec("main.py", root=project, settings=settings)
+    first = await run_shared(spec, settings)
+    assert first.value.status is Status.ERROR and first.value.error is not None
+    assert first.value.error.type == "ZeroDivisionError"
+    sandbox = await acquire_shared(settings)
+    containers = list(sandbox._containers.values())  # type: ignore[attr-defined]
+    shared.release(sandbox)
+    assert containers, "the docker sandbox has no container"
+    for container in containers:
+        container.kill()
+    second = await run_shared(spec, settings)
+    assert second.value.status is Status.ERROR, second.value
+    assert second.value.error is not None and second.value.error.type == "ZeroDivisionError"
+    assert second.serial != first.serial  # a new sandbox, with a new container
+    third = await run_shared(spec, settings)
+    assert third.serial == second.serial  # and that one is kept for the runs after
+
+
+@pytest.mark.parametrize("kind", ["local", "bwrap", "docker"])
+async def test_the_shared_copy_follows_the_project_on_disk(kind: str, project: Path) -> None:
+    skip_docker_if_asked(kind)
+    settings = settings_for(kind)
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "value.py").write_text("VALUE = 1\n")
+    (project / "show.py").write_text(
+        "import os\nfrom pkg.value import VALUE\nprint(VALUE, os.path.exists('gone.txt'))\n"
+    )
+    (project / "gone.txt").write_text("soon deleted\n")
+    spec = file_spec("show.py", root=project, settings=settings)
+    first = await run_shared(spec, settings)
+    assert first.value.stdout == "1 True\n", first.value
+    (project / "pkg" / "value.py").write_text("VALUE = 22\n")  # a change of size and content
+    (project / "gone.txt").unlink()
+    second = await run_shared(spec, settings)
+    assert second.value.stdout == "22 False\n", second.value
+    # An editor buffer (overlay) still wins over the file on disk, and is undone after.
+    overlaid = file_spec(
+        "show.py", root=project, settings=settings, overlay={"pkg/value.py": "VALUE = 333\n"}
+    )
+    assert (await run_shared(overlaid, settings)).value.stdout == "333 False\n"
+    assert (await run_shared(spec, settings)).value.stdout == "22 False\n"
+    assert second.serial == first.serial
