@@ -242,3 +242,50 @@ async def test_untrusted_inputs_break_ties_by_the_original_s_normal_results(tmp_
     assert compared is not None and compared.disagreements
     assert compared.agreement[0] == compared.agreement[1]  # the trusted inputs do not separate
     assert compared.order == (1, 0)
+
+
+FLAGS = textwrap.dedent(
+    """
+    def feature_enabled(flags, name):
+        if flags[name]:
+            return True
+        return False
+    """
+).lstrip("\n")
+FLAGS_TESTS = textwrap.dedent(
+    """
+    from prog import feature_enabled
+
+
+    def test_on():
+        assert feature_enabled({"dark": True}, "dark")
+
+
+    def test_missing():
+        assert not feature_enabled({}, "dark")
+    """
+)
+
+
+async def test_a_leader_that_still_raises_where_the_original_did_comes_after(
+    tmp_path: Path,
+) -> None:
+    """`flags and flags[name]` passes the tests but still raises KeyError for a name missing
+    from a non-empty dict, as the original did; `flags.get(name)` returns there."""
+    (tmp_path / "prog.py").write_text(FLAGS)
+    (tmp_path / "test_prog.py").write_text(FLAGS_TESTS)
+    prepared = prepare(FixRequest(Path("prog.py"), tmp_path, tests=("test_prog.py",)))
+    clause = FLAGS.replace("if flags[name]:", "if flags and flags[name]:")
+    get = FLAGS.replace("if flags[name]:", "if flags.get(name):")
+    sandbox = await open_sandbox(SANDBOX)
+    try:
+        compared = await compare_leaders(
+            sandbox,
+            prepared,
+            [Leader(clause, "clause", 0), Leader(get, "get", 0)],
+            frozenset({"test_on"}),
+        )
+    finally:
+        await sandbox.close()
+    assert compared is not None and compared.disagreements
+    assert compared.order == (1, 0)

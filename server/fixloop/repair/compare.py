@@ -12,7 +12,9 @@ per call and per run:
   on the original, where the original returned normally, comes first within its tier (there
   the original is trusted; where it raised, the exception is likelier the bug); among those
   that agree as often, the one that keeps the original's result on more of all the inputs
-  (the smaller change of behaviour beyond what the tests ask for); ties keep the rank order.
+  (the smaller change of behaviour beyond what the tests ask for), then the one that returns
+  on more of the inputs where the original raised (the failure fixed in general, not only on
+  the tests' inputs); ties keep the rank order.
 An input on which two runs of the original differ (randomness, the clock) or a call times out
 is left out: it tells nothing.
 """
@@ -140,6 +142,7 @@ async def compare_leaders(
     answers = [r for r in results if r is not None]
     agreement = [0] * len(leaders)
     kept = [0] * len(leaders)  # inputs anywhere on which it keeps the original's normal result
+    escaped = [0] * len(leaders)  # inputs on which the original raised and it returns
     disagreements: list[Disagreement] = []
     told = 0
     for index, call in enumerate(calls):
@@ -155,6 +158,9 @@ async def compare_leaders(
                 kept[k] += value == original[index]
                 if call.from_passing:
                     agreement[k] += value == original[index]
+        else:
+            for k, value in enumerate(said):
+                escaped[k] += not value.startswith("!")
         if len(set(said)) > 1 and len(disagreements) < MAX_DISAGREEMENTS:
             disagreements.append(
                 Disagreement(
@@ -165,5 +171,8 @@ async def compare_leaders(
                     original[index],
                 )
             )
-    order = sorted(range(len(leaders)), key=lambda k: (leaders[k].tier, -agreement[k], -kept[k], k))
+    order = sorted(
+        range(len(leaders)),
+        key=lambda k: (leaders[k].tier, -agreement[k], -kept[k], -escaped[k], k),
+    )
     return Comparison(tuple(order), tuple(agreement), tuple(disagreements), told)
