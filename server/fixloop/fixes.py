@@ -208,3 +208,20 @@ def _oracle(request: FixRequest, root: Path, relative: str) -> Oracle:
             raise FixUsageError(f"{relative} is one of the tests; fixloop never edits tests")
         tests.append(rel_test + sep + rest)
     return Oracle("tests", relative, tests=tuple(tests))
+
+
+def evidence_of(kind: str, proof: Proof) -> str:
+    """What a fix was proven against, in the words the CLI and the editor show as they are."""
+    before, after = proof.before, proof.after
+    if before.status == "passed" and kind == "tests":
+        return f"tests: {after.passed}/{after.passed + after.failed} pass (before and after)"
+    if before.status == "passed" and kind == "command":
+        return f"command: {after.summary} (before and after)"
+    if before.status == "passed":
+        return "runs without error (before and after; no tests)"
+    if kind == "tests":
+        failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
+        return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"
+    if kind == "command":
+        return f"command: {before.summary} -> {after.summary}"
+    return "runs without error (no tests)"
