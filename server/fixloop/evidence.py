@@ -13,6 +13,12 @@ __all__ = ["evidence_of", "summary_line"]
 def evidence_of(kind: str, proof: Proof) -> str:
     """What a fix was proven against, in the words the CLI and the editor show as they are."""
     before, after = proof.before, proof.after
+    if before.status == "passed" and kind == "tests":
+        return f"tests: {after.passed}/{after.passed + after.failed} pass (before and after)"
+    if before.status == "passed" and kind == "command":
+        return f"command: {after.summary} (before and after)"
+    if before.status == "passed":
+        return "runs without error (before and after; no tests)"
     if kind == "tests":
         failing = f"{before.failed} failing" + (" (timeout)" if before.status == "timeout" else "")
         return f"tests: {failing} -> {after.passed}/{after.passed + after.failed} pass"

@@ -39,8 +39,9 @@ from fixloop.fixes import (
 )
 from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
-from fixloop.repair.baseline import reproduce
+from fixloop.repair.baseline import passing_baseline, reproduce
 from fixloop.repair.budget import Budget
+from fixloop.repair.checker_failure import checker_label
 from fixloop.repair.decide import settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
 from fixloop.repair.pool import WorkerPool
@@ -182,11 +183,13 @@ async def _search(
             transcript.write("checker", **checker.to_json())
         transcript.write("baseline_fresh", summary=fresh.summary(), output=fresh.output[-2000:])
         before = OracleSide.of(fresh)
+        if baseline is None and verifier.checker is not None:
+            # Only the checker reports the diagnostic: search for a fix that clears it while
+            # everything that passes keeps passing.
+            baseline = await passing_baseline(verifier, runs, fresh)
         if baseline is None:
             transcript.write("result", verified=False, nothing_to_fix=True)
             reason = f"nothing to fix: {prepared.oracle.describe()} passes"
-            if verifier.checker is not None and checker is not None:
-                reason += f" (though {checker.note}; a fix starts from a failing run)"
             return _Outcome(before, reason=reason, nothing_to_fix=True, checker=checker)
         transcript.write(
             "baseline",
@@ -211,15 +214,15 @@ async def _search(
         engine_name, reports, config_error = await _run_engines(
             engines, session, state, budget, transcript
         )
-        comparison = await settle(
-            state,
-            session.validator,
-            sandbox,
-            prepared,
-            baseline.observed,
-            transcript,
-            budget.remaining(),
-        )
+        # Led by a checker, the original's behaviour is not what leaders should agree with,
+        # and runner-ups were never shown to the checker: the first proven candidate wins.
+        led_by_checker = verifier.checker is not None and fresh.ok
+        comparison = None
+        if not led_by_checker:
+            comparison = await settle(
+                state, session.validator, sandbox, prepared, baseline.observed, transcript,
+                budget.remaining(),
+            )  # fmt: skip
     finally:
         try:
             if pool is not None:
@@ -239,6 +242,17 @@ async def _search(
         )
         if budget.remaining() > 0:
             reason = f"no candidate passed the oracle ({state.tried} candidates tried)"
+        if led_by_checker and verifier.checker is not None:
+            reason = (
+                f"no candidate cleared {checker_label(verifier.checker)} at line "
+                f"{verifier.checker.required.line} while {prepared.oracle.describe()} kept "
+                f"passing ({state.tried} candidates tried"
+                + (
+                    f" within the budget of {settings.budget:g}s)"
+                    if budget.remaining() <= 0
+                    else ")"
+                )
+            )
         stops = [report.stop_reason for report in reports if report.stop_reason]
         if config_error and config_error not in stops:
             stops.append(config_error)

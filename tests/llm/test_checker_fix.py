@@ -88,3 +88,39 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     assert len(scripted.requests) == 3
     assert "still reports line 5" in scripted.requests[1].text()
     assert "# type: ignore" in scripted.requests[2].last_user_text()
+
+
+TOTAL = """def total(xs: list[int]) -> int:
+    return str(sum(xs))
+"""
+TOTAL_TESTS = """from total import total
+
+
+def test_total():
+    assert str(total([1, 2])) == "3"
+"""
+
+
+async def test_first_turn_names_the_diagnostic_when_the_tests_pass(
+    scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path
+) -> None:
+    (tmp_path / "total.py").write_text(TOTAL)
+    (tmp_path / "test_total.py").write_text(TOTAL_TESTS)
+    scripted.push("```python\ndef total(xs: list[int]) -> int:\n    return sum(xs)\n```")
+    request = FixRequest(
+        path=Path("total.py"),
+        root=tmp_path,
+        settings=Settings(engine="llm", sandbox="local", budget=120.0),
+        tests=("test_total.py",),
+        checker=CheckerTarget("mypy", "return-value", 2),
+    )
+    result = await run_fix(request)
+    assert result.verified, result.reason
+    assert result.evidence == "mypy: [return-value] cleared; tests: 1/1 pass (before and after)"
+    first = scripted.requests[0].text()
+    assert (
+        'mypy [return-value] at line 2: Incompatible return value type (got "str", expected '
+        '"int")' in first
+    )
+    assert "passes and must keep passing" in first
+    assert "fails:" not in first

@@ -119,6 +119,39 @@ async def test_mypy_error_fix_clears_it_in_the_sandbox(
     )
 
 
+TOTAL = """def total(xs: list[int]) -> int:
+    return str(sum(xs))
+"""
+TOTAL_TESTS = (
+    'from total import total\n\n\ndef test_total():\n    assert str(total([1, 2])) == "3"\n'
+)
+
+
+async def test_mypy_error_with_passing_tests_is_fixed_in_the_sandbox(
+    client: LanguageClient, workspace: Path
+) -> None:
+    # The code runs and its tests pass: only mypy complains, and that is what gets fixed.
+    (workspace / "test_total.py").write_text(TOTAL_TESTS)
+    uri = open_document(client, workspace / "total.py", TOTAL)
+    mypy = types.Diagnostic(
+        range=span(1, 11, 1, 23),
+        message='Incompatible return value type (got "str", expected "int")',
+        severity=types.DiagnosticSeverity.Error,
+        source="Mypy",
+        code="return-value",
+    )
+    (action,) = await code_actions(client, uri, span(1, 12, 1, 12), [mypy])
+    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
+    assert result["verified"] is True, result
+    assert "-    return str(sum(xs))\n+    return sum(xs)" in result["diff"]
+    checker = result["checker"]
+    assert checker["status"] == "cleared" and checker["checked"] is True, checker
+    assert checker["note"].startswith("mypy no longer reports line 2")
+    assert result["proof"] == "1/1 tests pass -> 1/1 tests pass; mypy: [return-value] cleared"
+    (apply,) = await code_actions(client, uri, span(1, 12, 1, 12), [])
+    assert "mypy: [return-value] cleared" in apply.title
+
+
 async def test_error_codes(client: LanguageClient, workspace: Path) -> None:
     uri = open_document(client, workspace / "lonely.py", "print(1)\n")
     no_tests = await run_command(client, "fixloop.runTests", {"uri": uri})

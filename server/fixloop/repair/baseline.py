@@ -198,6 +198,29 @@ async def reproduce(verifier: Verifier, runs: WarmRuns) -> tuple[Observation, Ba
     return fresh, Baseline(fresh, observed, runs.runner, limits, note)
 
 
+async def passing_baseline(verifier: Verifier, runs: WarmRuns, fresh: Observation) -> Baseline:
+    """The baseline of an original that passes its oracle, for a search led by a checker
+    diagnostic instead: candidates must keep passing what passes now. The warm run only
+    serves when it passes too (a worker that sees a failure pytest does not would refuse every
+    candidate); otherwise each candidate's check is a fresh run's verdict compared the same way."""
+    settings = verifier.settings
+    if verifier.prepared.oracle.kind == "command":
+        limits = CandidateLimits(settings.timeout, settings.timeout * 2)
+        return Baseline(fresh, fresh, runs.runner, limits)
+    observed, note = await _warm_baseline(runs, settings.timeout, expect_pass=True)
+    if not observed.ok and runs.runner != "pytest":
+        runs.runner = "pytest"
+        if runs.pool is not None:
+            await runs.pool.warm(["pytest"])
+        note = f"the {observed.runner} runner saw a failure on the passing original: full pytest"
+        observed = await _observe_original(runs, settings.timeout)
+    if not observed.ok:
+        observed = fresh
+    return Baseline(
+        fresh, observed, runs.runner, candidate_limits(observed, settings.timeout), note
+    )
+
+
 async def _agree(
     runs: WarmRuns, fresh: Observation, observed: Observation, note: str, cut: float
 ) -> tuple[Observation, str]:
@@ -251,8 +274,11 @@ async def _observe_original(runs: WarmRuns, cut: float) -> Observation:
     )
 
 
-async def _warm_baseline(runs: WarmRuns, cut: float) -> tuple[Observation, str]:
-    """The original in the warm workers, and which runner serves candidates (and why)."""
+async def _warm_baseline(
+    runs: WarmRuns, cut: float, *, expect_pass: bool = False
+) -> tuple[Observation, str]:
+    """The original in the warm workers, and which runner serves candidates (and why).
+    `expect_pass`: the original passes its oracle, so a passing warm run agrees with it."""
     prepared = runs.prepared
     tests = prepared.oracle.kind == "tests"
     test_files = sorted({t.split("::")[0] for t in prepared.oracle.tests})
@@ -266,12 +292,13 @@ async def _warm_baseline(runs: WarmRuns, cut: float) -> tuple[Observation, str]:
     if plain:
         # Plain test functions: the small runner is faster than pytest's protocol per child.
         observed = await _observe_original(runs, cut)
-        if runs.pool is None or (observed.runner == "light" and not observed.ok):
+        agrees = observed.ok if expect_pass else not observed.ok
+        if runs.pool is None or (observed.runner == "light" and agrees):
             return observed, "small runner: plain test functions, no conftest or pytest config"
     if tests and runs.pool is not None:
         note = await open_sessions(runs)
     observed = await _observe_original(runs, cut)
-    if observed.ok and runs.runner == "light" and tests:
+    if observed.ok and runs.runner == "light" and tests and not expect_pass:
         # The small runner disagrees with pytest: use pytest inside the worker from now on.
         runs.runner = "pytest"
         observed = await _observe_original(runs, cut)

@@ -71,6 +71,9 @@ class Failure:
     # with what it looked like (`TestOutcome.detail`: pytest's explanation, printed output,
     # parametrize values, the target's locals) as the worker and the fresh pytest run saw it.
     tests: tuple[TestOutcome, ...] = ()
+    # Set when the oracle passes and a checker's diagnostic is what a fix must clear, e.g.
+    # "mypy [arg-type] at line 4: Argument 1 ..." (see repair.checker_failure).
+    diagnostic: str | None = None
 
 
 @dataclass(frozen=True)

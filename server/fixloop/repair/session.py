@@ -19,6 +19,7 @@ from fixloop.observation import Observation
 from fixloop.patch import range_text, replace_lines
 from fixloop.repair.baseline import Baseline
 from fixloop.repair.budget import Budget
+from fixloop.repair.checker_failure import checker_failure, checker_target
 from fixloop.repair.engine import Candidate, CandidateVerdict, Failure, PartialCandidate
 from fixloop.repair.failure import failure_of
 from fixloop.repair.localise import rank_lines
@@ -153,11 +154,20 @@ def open_session(
 ) -> LoopSession:
     """The session for a reproduced failure: target range, suspicious lines, guards."""
     observed, target_file = baseline.observed, prepared.oracle.target
-    target, inferred = choose_target(
-        prepared.source, observed, target_file, prepared.explicit_range
-    )
-    failure = failure_of(observed, target_file, baseline.fresh)
-    suspicious = rank_lines(observed, target_file, range(target.start, target.end + 1))
+    checker = verifier.checker
+    if checker is not None and baseline.fresh.ok:
+        # Only the checker fails: its diagnostic is the failure, its line the suspect.
+        line = checker.required.line
+        target, inferred = checker_target(prepared.source, line, prepared.explicit_range)
+        tests = prepared.oracle.kind == "tests"
+        failure = checker_failure(checker, baseline.fresh, tests=tests)
+        suspicious = [(line, 1.0)] if target.start <= line <= target.end else []
+    else:
+        target, inferred = choose_target(
+            prepared.source, observed, target_file, prepared.explicit_range
+        )
+        failure = failure_of(observed, target_file, baseline.fresh)
+        suspicious = rank_lines(observed, target_file, range(target.start, target.end + 1))
     failing_lines = set()
     if failure.error_line and target.start <= failure.error_line <= target.end:
         failing_lines = {failure.error_line}

@@ -52,7 +52,15 @@ def _sections(
 ) -> list[Section]:
     target, failure = session.target, session.failure
     check = f"The check `{session.oracle_description}` fails: {one_line(failure.summary)}"
-    if failure.error_line:
+    if failure.diagnostic:
+        # The program passes its check; the failure to fix is the checker's diagnostic.
+        check = (
+            f"The failure: {one_line(failure.diagnostic)}\n"
+            f"The check `{session.oracle_description}` passes and must keep passing; the fix "
+            "must clear this diagnostic without a new one, and without hiding it (no ignore "
+            "comments, no `Any` casts)."
+        )
+    elif failure.error_line:
         check += f"\nThe error is raised at line {failure.error_line}."
     sections = [
         Section(listing, Keep.ALWAYS),
