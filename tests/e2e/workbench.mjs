@@ -268,7 +268,8 @@ export class Workbench extends VsCode {
         const count = await rows.count();
         for (let step = 0; step <= count; step++) {
             const focused = page.locator('.action-widget .monaco-list-row.focused');
-            if (((await focused.textContent().catch(() => '')) ?? '').includes(text)) {
+            const label = (await focused.textContent().catch(() => '')) ?? '';
+            if (typeof text === 'string' ? label.includes(text) : text.test(label)) {
                 await page.keyboard.press('Enter');
                 return;
             }
