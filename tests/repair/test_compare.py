@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 from fixloop.evidence import evidence_of, summary_line
 from fixloop.fixes import Disagreement, FixRequest, FixResult, Proof, prepare
-from fixloop.repair.compare import Leader, compare_leaders, module_location, passed_test_names
+from fixloop.repair.compare import (
+    Comparison,
+    Leader,
+    compare_leaders,
+    module_location,
+    passed_test_names,
+)
 from fixloop.repair.probe_inputs import ProbeCall, calls_in_tests, derived_inputs, target_functions
 from fixloop.repair.probe_program import normal
 from fixloop.sandbox import open_sandbox
@@ -220,25 +226,30 @@ LARGEST_TESTS = textwrap.dedent(
 )
 
 
+async def compare_two(
+    root: Path, program: str, tests: str, leaders: list[Leader], trusted: frozenset[str]
+) -> Comparison | None:
+    """`program` and its `tests` written under `root`, then `leaders` compared in a sandbox."""
+    (root / "prog.py").write_text(program)
+    (root / "test_prog.py").write_text(tests)
+    prepared = prepare(FixRequest(Path("prog.py"), root, tests=("test_prog.py",)))
+    sandbox = await open_sandbox(SANDBOX)
+    try:
+        return await compare_leaders(sandbox, prepared, leaders, trusted)
+    finally:
+        await sandbox.close()
+
+
 async def test_untrusted_inputs_break_ties_by_the_original_s_normal_results(tmp_path: Path) -> None:
     """No trusted input separates `best = values[-1]` from the loop bound fix; on the others the
     original's normal results do (`largest([30, 2, 1])` is 30), so the smaller change of
     behaviour comes first. An input on which the original raised counts for no one."""
-    (tmp_path / "prog.py").write_text(LARGEST)
-    (tmp_path / "test_prog.py").write_text(LARGEST_TESTS)
-    prepared = prepare(FixRequest(Path("prog.py"), tmp_path, tests=("test_prog.py",)))
     last = LARGEST.replace("best = values[0]", "best = values[-1]")
     bound = LARGEST.replace("len(values) - 1", "len(values)")
-    sandbox = await open_sandbox(SANDBOX)
-    try:
-        compared = await compare_leaders(
-            sandbox,
-            prepared,
-            [Leader(last, "last", 0), Leader(bound, "bound", 0)],
-            frozenset({"test_middle"}),
-        )
-    finally:
-        await sandbox.close()
+    leaders = [Leader(last, "last", 0), Leader(bound, "bound", 0)]
+    compared = await compare_two(
+        tmp_path, LARGEST, LARGEST_TESTS, leaders, frozenset({"test_middle"})
+    )
     assert compared is not None and compared.disagreements
     assert compared.agreement[0] == compared.agreement[1]  # the trusted inputs do not separate
     assert compared.order == (1, 0)
@@ -272,20 +283,9 @@ async def test_a_leader_that_still_raises_where_the_original_did_comes_after(
 ) -> None:
     """`flags and flags[name]` passes the tests but still raises KeyError for a name missing
     from a non-empty dict, as the original did; `flags.get(name)` returns there."""
-    (tmp_path / "prog.py").write_text(FLAGS)
-    (tmp_path / "test_prog.py").write_text(FLAGS_TESTS)
-    prepared = prepare(FixRequest(Path("prog.py"), tmp_path, tests=("test_prog.py",)))
     clause = FLAGS.replace("if flags[name]:", "if flags and flags[name]:")
     get = FLAGS.replace("if flags[name]:", "if flags.get(name):")
-    sandbox = await open_sandbox(SANDBOX)
-    try:
-        compared = await compare_leaders(
-            sandbox,
-            prepared,
-            [Leader(clause, "clause", 0), Leader(get, "get", 0)],
-            frozenset({"test_on"}),
-        )
-    finally:
-        await sandbox.close()
+    leaders = [Leader(clause, "clause", 0), Leader(get, "get", 0)]
+    compared = await compare_two(tmp_path, FLAGS, FLAGS_TESTS, leaders, frozenset({"test_on"}))
     assert compared is not None and compared.disagreements
     assert compared.order == (1, 0)
