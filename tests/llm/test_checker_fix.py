@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from checker_projects import AVERAGE, AVERAGE_TESTS
 from fixloop.checker_oracle import CheckerTarget
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix
@@ -21,19 +22,6 @@ from fixloop.spans import LineRange
 
 from .scripted_server import ScriptedServer
 
-AVERAGE = """def average(values: list[int]) -> int:
-    total = 0
-    for value in values:
-        total += value
-    return total / len(values)
-"""
-TESTS = """from average import average
-
-
-def test_average():
-    assert average([2, 4]) == 3
-    assert isinstance(average([2, 5]), int)
-"""
 # Passes the tests, but returns `int | None` where `int` is promised.
 TESTS_ONLY = (
     "```python\ndef average(values: list[int]) -> int:\n    total = 0\n"
@@ -57,7 +45,7 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     scripted: ScriptedServer, model_env: ModelConfig, tmp_path: Path, sandbox: str
 ) -> None:
     (tmp_path / "average.py").write_text(AVERAGE)
-    (tmp_path / "test_average.py").write_text(TESTS)
+    (tmp_path / "test_average.py").write_text(AVERAGE_TESTS)
     scripted.push(TESTS_ONLY)
     scripted.push(IGNORED)
     scripted.push(CLEARS)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from checker_projects import AVERAGE, AVERAGE_TESTS, write_project
 from fixloop.checker_oracle import run_checker
 from fixloop.sandbox import Limits, open_sandbox
 
@@ -22,19 +23,6 @@ from .conftest import CliResult
 
 SANDBOXES = ["local", pytest.param("bwrap", marks=pytest.mark.bwrap)]
 
-AVERAGE = """def average(values: list[int]) -> int:
-    total = 0
-    for value in values:
-        total += value
-    return total / len(values)
-"""
-AVERAGE_TESTS = """from average import average
-
-
-def test_average():
-    assert average([2, 4]) == 3
-    assert isinstance(average([2, 5]), int)
-"""
 MISSING_COLON = """def area(width, height):
     return width * height
 
@@ -54,17 +42,11 @@ print(total_price([1.0, 2.0], 0.5))
 """
 
 
-def _project(root: Path, **files: str) -> Path:
-    for name, text in files.items():
-        (root / name).write_text(text)
-    return root
-
-
 @pytest.mark.parametrize("sandbox", SANDBOXES)
 def test_mypy_error_cleared_and_tests_pass(
     fixloop_fix: Callable[..., CliResult], tmp_path: Path, sandbox: str
 ) -> None:
-    project = _project(tmp_path, **{"average.py": AVERAGE, "test_average.py": AVERAGE_TESTS})
+    project = write_project(tmp_path, **{"average.py": AVERAGE, "test_average.py": AVERAGE_TESTS})
     done = fixloop_fix(
         "average.py", "--test", "test_average.py", "--checker", "mypy", "--sandbox", sandbox,
         "--json", cwd=project,
@@ -84,7 +66,7 @@ def test_mypy_error_cleared_and_tests_pass(
 def test_syntax_error_cleared_by_the_compile_check(
     fixloop_fix: Callable[..., CliResult], tmp_path: Path, sandbox: str
 ) -> None:
-    project = _project(tmp_path, **{"shapes.py": MISSING_COLON})
+    project = write_project(tmp_path, **{"shapes.py": MISSING_COLON})
     done = fixloop_fix(
         "shapes.py", "--checker", "py_compile::5", "--sandbox", sandbox, "--json", cwd=project
     )
@@ -99,7 +81,7 @@ def test_syntax_error_cleared_by_the_compile_check(
 def test_ruff_undefined_name_cleared(
     fixloop_fix: Callable[..., CliResult], tmp_path: Path, sandbox: str
 ) -> None:
-    project = _project(tmp_path, **{"prices.py": TYPO})
+    project = write_project(tmp_path, **{"prices.py": TYPO})
     done = fixloop_fix("prices.py", "--checker", "ruff:F821:3", "--sandbox", sandbox, cwd=project)
     assert done.code == 0, done.stderr
     assert "+    return subtotal * (1 + tax)" in done.stdout
@@ -121,7 +103,7 @@ def test_checker_not_installed_is_said_and_the_run_proves(
     python = _system_python_without_mypy()
     if python is None:
         pytest.skip("needs a system python3 without mypy beside the test venv")
-    project = _project(tmp_path, **{"prices.py": TYPO})
+    project = write_project(tmp_path, **{"prices.py": TYPO})
     done = fixloop_fix(
         "prices.py", "--checker", "mypy", "--python", python, "--sandbox", sandbox, cwd=project
     )
@@ -135,7 +117,7 @@ def test_checker_not_installed_is_said_and_the_run_proves(
 def test_diagnostic_not_on_the_original_is_said(
     fixloop_fix: Callable[..., CliResult], tmp_path: Path
 ) -> None:
-    project = _project(tmp_path, **{"prices.py": TYPO})
+    project = write_project(tmp_path, **{"prices.py": TYPO})
     done = fixloop_fix("prices.py", "--checker", "ruff:E999:1", "--json", cwd=project)
     assert done.code == 0, done.stderr
     checker = done.json()["checker"]
@@ -147,7 +129,7 @@ def test_diagnostic_not_on_the_original_is_said(
 def test_bad_checker_argument_exits_2(
     fixloop_fix: Callable[..., CliResult], tmp_path: Path, bad: str
 ) -> None:
-    project = _project(tmp_path, **{"prices.py": TYPO})
+    project = write_project(tmp_path, **{"prices.py": TYPO})
     done = fixloop_fix("prices.py", "--checker", bad, cwd=project)
     assert done.code == 2 and "checker" in done.stderr, done.stderr
 
