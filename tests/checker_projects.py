@@ -2,7 +2,8 @@
 
 `average.py` returns `total / len(values)` under an `-> int` annotation, so mypy reports
 `[return-value]` and the tests' type assertion fails. Both the model test (tests/llm) and the
-CLI test (tests/repair) start from it, so they share one copy of the project.
+CLI test (tests/repair) and the editor test (tests/lsp) start from it; `total.py` is the case
+where the tests pass and only mypy objects. One copy of each project serves them all.
 """
 
 from __future__ import annotations
@@ -21,6 +22,16 @@ AVERAGE_TESTS = """from average import average
 def test_average():
     assert average([2, 4]) == 3
     assert isinstance(average([2, 5]), int)
+"""
+# Runs and passes its tests; only mypy objects (`str` returned where `int` is promised).
+TOTAL = """def total(xs: list[int]) -> int:
+    return str(sum(xs))
+"""
+TOTAL_TESTS = """from total import total
+
+
+def test_total():
+    assert str(total([1, 2])) == "3"
 """
 
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from checker_projects import AVERAGE, AVERAGE_TESTS
+from checker_projects import AVERAGE, AVERAGE_TESTS, TOTAL, TOTAL_TESTS
 from fixloop.checker_oracle import CheckerTarget
 from fixloop.fixes import FixRequest
 from fixloop.loop import run_fix
@@ -76,17 +76,6 @@ async def test_candidate_leaving_the_mypy_error_is_not_verified(
     assert len(scripted.requests) == 3
     assert "still reports line 5" in scripted.requests[1].text()
     assert "# type: ignore" in scripted.requests[2].last_user_text()
-
-
-TOTAL = """def total(xs: list[int]) -> int:
-    return str(sum(xs))
-"""
-TOTAL_TESTS = """from total import total
-
-
-def test_total():
-    assert str(total([1, 2])) == "3"
-"""
 
 
 async def test_first_turn_names_the_diagnostic_when_the_tests_pass(

@@ -4,7 +4,9 @@ the transcript view and the sandbox in use."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from checker_projects import AVERAGE, AVERAGE_TESTS, TOTAL, TOTAL_TESTS
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -79,16 +81,24 @@ async def test_errors_from_other_tools_get_a_quick_fix(
     assert await code_actions(client, test_uri, CURSOR, [foreign("Pylance", error)]) == []
 
 
-AVERAGE = """def average(values: list[int]) -> int:
-    total = 0
-    for value in values:
-        total += value
-    return total / len(values)
-"""
-AVERAGE_TESTS = (
-    "from average import average\n\n\ndef test_average():\n"
-    "    assert average([2, 4]) == 3\n    assert isinstance(average([2, 5]), int)\n"
-)
+async def fix_return_value_error(
+    client: LanguageClient, uri: str, *, line: int, span_end: int, got: str
+) -> dict[str, Any]:
+    """Ask for the quick fix on mypy's `[return-value]` error at `line` (0-based), run it, and
+    check that it came back verified with the checker's diagnostic cleared in the sandbox."""
+    mypy = types.Diagnostic(
+        range=span(line, 11, line, span_end),
+        message=f'Incompatible return value type (got "{got}", expected "int")',
+        severity=types.DiagnosticSeverity.Error,
+        source="Mypy",
+        code="return-value",
+    )
+    (action,) = await code_actions(client, uri, span(line, 12, line, 12), [mypy])
+    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
+    assert result["verified"] is True, result
+    checker = result["checker"]
+    assert checker["status"] == "cleared" and checker["checked"] is True, checker
+    return result
 
 
 async def test_mypy_error_fix_clears_it_in_the_sandbox(
@@ -96,19 +106,9 @@ async def test_mypy_error_fix_clears_it_in_the_sandbox(
 ) -> None:
     (workspace / "test_average.py").write_text(AVERAGE_TESTS)
     uri = open_document(client, workspace / "average.py", AVERAGE)
-    mypy = types.Diagnostic(
-        range=span(4, 11, 4, 30),
-        message='Incompatible return value type (got "float", expected "int")',
-        severity=types.DiagnosticSeverity.Error,
-        source="Mypy",
-        code="return-value",
-    )
-    (action,) = await code_actions(client, uri, span(4, 12, 4, 12), [mypy])
-    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
-    assert result["verified"] is True, result
+    result = await fix_return_value_error(client, uri, line=4, span_end=30, got="float")
     assert "+    return total // len(values)" in result["diff"]
     checker = result["checker"]
-    assert checker["status"] == "cleared" and checker["checked"] is True, checker
     assert checker["note"].startswith("mypy no longer reports line 5")
     assert "not shown to clear" not in checker["note"]
     assert result["proof"] == "1 failing -> 1/1 tests pass; mypy: [return-value] cleared"
@@ -119,33 +119,15 @@ async def test_mypy_error_fix_clears_it_in_the_sandbox(
     )
 
 
-TOTAL = """def total(xs: list[int]) -> int:
-    return str(sum(xs))
-"""
-TOTAL_TESTS = (
-    'from total import total\n\n\ndef test_total():\n    assert str(total([1, 2])) == "3"\n'
-)
-
-
 async def test_mypy_error_with_passing_tests_is_fixed_in_the_sandbox(
     client: LanguageClient, workspace: Path
 ) -> None:
     # The code runs and its tests pass: only mypy complains, and that is what gets fixed.
     (workspace / "test_total.py").write_text(TOTAL_TESTS)
     uri = open_document(client, workspace / "total.py", TOTAL)
-    mypy = types.Diagnostic(
-        range=span(1, 11, 1, 23),
-        message='Incompatible return value type (got "str", expected "int")',
-        severity=types.DiagnosticSeverity.Error,
-        source="Mypy",
-        code="return-value",
-    )
-    (action,) = await code_actions(client, uri, span(1, 12, 1, 12), [mypy])
-    result = await run_command(client, "fixloop.fix", action.command.arguments[0])
-    assert result["verified"] is True, result
+    result = await fix_return_value_error(client, uri, line=1, span_end=23, got="str")
     assert "-    return str(sum(xs))\n+    return sum(xs)" in result["diff"]
     checker = result["checker"]
-    assert checker["status"] == "cleared" and checker["checked"] is True, checker
     assert checker["note"].startswith("mypy no longer reports line 2")
     assert result["proof"] == "1/1 tests pass -> 1/1 tests pass; mypy: [return-value] cleared"
     (apply,) = await code_actions(client, uri, span(1, 12, 1, 12), [])
