@@ -5,7 +5,7 @@ import { APPLY_COMMAND, FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONT
 import { FixRunner } from '../src/fixRunner';
 import { DocumentStates } from '../src/fixState';
 import type { Problem } from '../src/problems';
-import { capturingLogger, RecordingServer, settle, verifiedFixResult } from './helpers';
+import { fixWiring, RecordingServer, settle, verifiedFixResult } from './helpers';
 import * as vscode from './vscode-stub';
 
 const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n\nprint(mean([]))\n';
@@ -34,16 +34,16 @@ function offerLinks(): string[] {
 beforeEach(() => {
     vscode.stub.reset();
     server = new RecordingServer();
-    const { log } = capturingLogger();
-    states = new DocumentStates();
-    previews = new FixPreviews(server, states, (edit) => server.toWorkspaceEdit(edit), log);
-    previews.register();
     failures = [];
     transcripts = [];
-    runner = new FixRunner(server, previews, states, log, (problem) => failures.push(problem), (transcript) => {
-        transcripts.push(transcript);
-        return Promise.resolve();
-    });
+    ({ states, previews, runner } = fixWiring(
+        server,
+        (problem) => failures.push(problem),
+        (transcript) => {
+            transcripts.push(transcript);
+            return Promise.resolve();
+        },
+    ));
     document = vscode.fakeDocument('/ws/stats.py', ORIGINAL, 3);
     vscode.workspace.textDocuments = [document];
     vscode.commands.registerCommand(APPLY_COMMAND, (target?: unknown) => previews.apply(target));

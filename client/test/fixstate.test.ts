@@ -5,7 +5,7 @@ import { FIXED_SCHEME, FixPreviews, ORIGINAL_SCHEME, PREVIEW_CONTEXT } from '../
 import { FixRunner } from '../src/fixRunner';
 import { DocumentStates } from '../src/fixState';
 import { StatusIndicator } from '../src/status';
-import { capturingLogger, RecordingServer, settle, verifiedFixResult } from './helpers';
+import { fixWiring, RecordingServer, settle, verifiedFixResult } from './helpers';
 import * as vscode from './vscode-stub';
 
 const ORIGINAL = 'def mean(xs):\n    return sum(xs) / len(xs)\n';
@@ -25,11 +25,7 @@ let document: vscode.FakeDocument;
 beforeEach(() => {
     vscode.stub.reset();
     server = new RecordingServer();
-    const { log } = capturingLogger();
-    states = new DocumentStates();
-    previews = new FixPreviews(server, states, (edit) => server.toWorkspaceEdit(edit), log);
-    previews.register();
-    runner = new FixRunner(server, previews, states, log, () => undefined, () => Promise.resolve());
+    ({ states, previews, runner } = fixWiring(server));
     document = vscode.fakeDocument('/ws/stats.py', ORIGINAL, 3);
     vscode.workspace.textDocuments = [document];
     server.responses.set('fixloop.fix', verified(3));

@@ -2,7 +2,9 @@
  * dependencies of the commands with every flow replaced by a recorder. */
 import type * as vscode from 'vscode';
 import type { CommandDeps } from '../src/commands';
-import type { ExecuteOptions, ServerGateway } from '../src/fixRunner';
+import { FixPreviews } from '../src/diffPreview';
+import { type ExecuteOptions, FixRunner, type ServerGateway } from '../src/fixRunner';
+import { DocumentStates } from '../src/fixState';
 import { type Logger, Redactor, redactingChannel } from '../src/log';
 import type { LspTextEdit } from '../src/lspEdits';
 import type { Problem } from '../src/problems';
@@ -140,4 +142,19 @@ export function verifiedFixResult(uri: string, version: number, edits: LspTextEd
 /** Let pending promise callbacks (message buttons, .then chains) run. */
 export function settle(): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** The fix flow's parts as the extension wires them: document states, the diff previews (registered)
+ * and a runner, all talking to `server`. Problems and transcript requests go to the given sinks. */
+export function fixWiring(
+    server: RecordingServer,
+    reportProblem: (problem: Problem) => void = () => undefined,
+    showTranscript: (transcript?: string | null) => Promise<void> = () => Promise.resolve(),
+): { states: DocumentStates; previews: FixPreviews; runner: FixRunner } {
+    const { log } = capturingLogger();
+    const states = new DocumentStates();
+    const previews = new FixPreviews(server, states, (edit) => server.toWorkspaceEdit(edit), log);
+    previews.register();
+    const runner = new FixRunner(server, previews, states, log, reportProblem, showTranscript);
+    return { states, previews, runner };
 }
