@@ -241,13 +241,7 @@ async def _converse(
                 )
             report(f"model turn {turn}/{settings.max_turns}")
             answer = await conversation.ask(scrub(message), deadline=deadline)
-            record(
-                "model_turn",
-                turn=turn,
-                finish_reason=answer.finish_reason,
-                prompt_tokens=answer.prompt_tokens,
-                completion_tokens=answer.completion_tokens,
-            )
+            record("model_turn", turn=turn, **answer.turn_fields())
             extraction = extract_code(
                 answer.text,
                 finish_reason=answer.finish_reason,

@@ -69,6 +69,14 @@ class ModelAnswer:
     prompt_tokens: int
     completion_tokens: int
 
+    def turn_fields(self) -> dict[str, object]:
+        """What a transcript keeps of this answer: why it ended and what it cost, never its text."""
+        return {
+            "finish_reason": self.finish_reason,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
 
 def model_info_for(name: str) -> ModelInfo:
     """AutoGen's info for known OpenAI names, a plain-text profile for anything else."""

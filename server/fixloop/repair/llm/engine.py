@@ -116,13 +116,7 @@ class ModelEngine:
                 deadline = time.monotonic() + remaining
                 answer = await conversation.ask(scrub(message), deadline=deadline)
                 self._count(conversation)
-                session.record(
-                    "model_turn",
-                    turn=turn,
-                    finish_reason=answer.finish_reason,
-                    prompt_tokens=answer.prompt_tokens,
-                    completion_tokens=answer.completion_tokens,
-                )
+                session.record("model_turn", turn=turn, **answer.turn_fields())
                 extraction = extract_code(
                     answer.text,
                     finish_reason=answer.finish_reason,
