@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SERVER_PYTHON, TEST_PYTHON } from './checks.mjs';
 import { cancelAndStaleFlow, debugSelectionFlow, discardAndStatusFlow, otherToolsFlow, quickFixFlow, runTestsFlow, testingViewFlow } from './flows_fix.mjs';
 import { apiKeyFlow, missingInterpreterFlow, missingPackageFlow, modelFlow, sandboxProblemFlow } from './flows_setup.mjs';
+import { taskPackageFlow } from './flows_task.mjs';
 import { OUTPUT_DIR, ROOT } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
 
@@ -25,6 +26,7 @@ const README_SHOTS = {
     '16-testing-view-fix': 'testing-view-fix.png',
     '21-missing-interpreter': 'missing-interpreter.png',
     '24-no-model': 'no-model.png',
+    '26-task-package': 'task-package.png',
 };
 
 // [name, flow, issue 13 item]; FIXLOOP_E2E_ONLY=1,3 runs a subset while debugging.
@@ -41,6 +43,7 @@ const FLOWS = [
     ['missing optional package -> one message with Install; no key', missingPackageFlow, '7'],
     ['sandbox unavailable -> the code picks the message', sandboxProblemFlow, '9'],
     ['model-only command without a model; read-only task result', modelFlow, '7'],
+    ['Solve Task pip-installs a package into its own directory', taskPackageFlow, '9'],
 ];
 
 async function main() {
