@@ -18,12 +18,24 @@ function offerFor(name) {
 const APPLY_FIX = /Apply (verified|uncertain) fix/;
 
 async function openQuickFixes(vscode, line, column, entry) {
+    const page = vscode.page;
     await vscode.goTo(line, column);
-    // The light bulb shows once the server has answered for the cursor's line: Ctrl+. before
-    // that (a server still starting, a busy machine) can say "No code actions available".
-    await vscode.page.locator('.editor-group-container.active .lightBulbWidget').first().waitFor({ state: 'visible' });
-    await vscode.page.keyboard.press('Control+.');
-    await vscode.page.locator('.action-widget').getByText(entry).first().waitFor({ state: 'visible', timeout: 20000 });
+    const wanted = page.locator('.action-widget').getByText(entry).first();
+    // Ctrl+. that lands before the server has answered for this line (a server still starting,
+    // a busy machine) shows "No code actions available" or a menu without the entry, and that
+    // menu never updates: close it and ask again.
+    for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+.');
+        try {
+            await wanted.waitFor({ state: 'visible', timeout: attempt < 3 ? 15000 : 30000 });
+            return;
+        } catch (error) {
+            if (attempt >= 3) {
+                throw error;
+            }
+            await page.keyboard.press('Escape');
+        }
+    }
 }
 
 async function applyFromTitleBar(vscode, name) {
