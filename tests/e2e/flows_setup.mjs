@@ -2,12 +2,12 @@
 // missing optional package, a model or key that is not set, or a sandbox that cannot run each
 // give one clear message with the button that helps (chosen by the server's error code); Solve
 // Task's result opens read-only. Each returns a one-line summary.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { check, SERVER_PYTHON, TEST_PYTHON } from './checks.mjs';
-import { filesUnder, ROOT, waitFor } from './harness.mjs';
+import { check, SERVER_PYTHON } from './checks.mjs';
+import { askTask, withScriptedModel } from './flows_task.mjs';
+import { filesUnder, waitFor } from './harness.mjs';
 
 export async function apiKeyFlow(vscode) {
     const page = vscode.page;
@@ -114,29 +114,12 @@ export async function sandboxProblemFlow(vscode) {
     return 'sandbox-unavailable -> one message with Choose Sandbox';
 }
 
-/** Start the scripted model (tests/e2e/scripted_model.py); resolves with its URL and a stop(). */
-async function scriptedModel() {
-    const child = spawn(TEST_PYTHON, [join(ROOT, 'tests', 'e2e', 'scripted_model.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const url = await new Promise((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`the scripted model exited with ${code}`)));
-    });
-    return { url, stop: () => child.stdin.end() };
-}
-
 export async function modelFlow(vscode) {
     const page = vscode.page;
     await vscode.open('stats.py');
     // No model and no key: the message says both are missing and offers both buttons.
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    const askTask = async () => {
-        await vscode.palette('Fixloop: Solve Task in Sandbox…');
-        // The task's own input box (not the palette's, which uses the same widget).
-        await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Solve Task in Sandbox' }).waitFor({ state: 'visible' });
-        await input.fill('Write the first five square numbers to squares.txt');
-        await page.keyboard.press('Enter');
-    };
-    await askTask();
+    const task = 'Write the first five square numbers to squares.txt';
+    await askTask(vscode, task);
     const toast = await vscode.toast('Solve Task needs a model');
     const text = (await toast.textContent()) ?? '';
     check(/a model name .* and an API key/.test(text), `the message names what is missing: ${text}`);
@@ -148,14 +131,8 @@ export async function modelFlow(vscode) {
     await vscode.toastGone('Solve Task needs a model');
     // With a (scripted) model, on an interpreter that has the model packages: the result opens
     // read-only and closes without asking to save.
-    const model = await scriptedModel();
-    try {
-        // The server's interpreter is a machine setting ("Remote" in code-server).
-        const before = new Set(vscode.serverPids());
-        await vscode.setSetting('fixloop.serverPython', 'Server Python', TEST_PYTHON, 'Remote');
-        await waitFor(() => vscode.serverPids().some((pid) => !before.has(pid)), { what: 'the server restarted on the interpreter with the model packages' });
-        await vscode.writeUserSettings({ 'fixloop.model': 'scripted-coder', 'fixloop.baseUrl': model.url });
-        await askTask();
+    await withScriptedModel(vscode, {}, async () => {
+        await askTask(vscode, task);
         const tab = page.locator('.tab.active', { hasText: 'Fixloop task result.md' });
         await tab.waitFor({ timeout: 240000 });
         await page.locator('.editor-group-container.active .view-lines', { hasText: 'squares.txt' }).first().waitFor();
@@ -163,10 +140,6 @@ export async function modelFlow(vscode) {
         await vscode.palette('View: Close Editor');
         await tab.waitFor({ state: 'detached' });
         check(!(await page.locator('.monaco-dialog-box').isVisible()), 'closing the result asks nothing');
-    } finally {
-        await vscode.writeUserSettings({ 'fixloop.model': undefined, 'fixloop.baseUrl': undefined });
-        await vscode.setSetting('fixloop.serverPython', 'Server Python', SERVER_PYTHON, 'Remote');
-        model.stop();
-    }
+    });
     return 'no model: names model and key, two buttons; task result read-only, closed without a prompt';
 }

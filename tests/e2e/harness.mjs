@@ -24,6 +24,9 @@ const CODE_SERVER_DIR =
 const ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const CHROMIUM = process.env.FIXLOOP_CHROMIUM ?? '/usr/bin/chromium';
 const VSCE = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+// Settings of scope "machine-overridable" in package.json: code-server, a remote, reads them from
+// its Machine settings.
+const MACHINE_SETTINGS = ['fixloop.serverPython'];
 // How long a step may take on a loaded 2-core machine before it counts as failed.
 export const STEP_TIMEOUT = 120000;
 
@@ -130,6 +133,11 @@ export class VsCode {
                 2,
             ),
         );
+        // Machine-scoped settings (the server's interpreter) also go where a remote keeps them:
+        // once code-server has read its Machine settings, an empty one there wins over the user's.
+        const machine = Object.fromEntries(Object.entries(settings).filter(([key]) => MACHINE_SETTINGS.includes(key)));
+        mkdirSync(join(vscode.userData, 'Machine'), { recursive: true });
+        writeFileSync(join(vscode.userData, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
         vscode.env = {
             ...process.env,
             XDG_CONFIG_HOME: join(vscode.base, 'config'),

@@ -7,8 +7,9 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_PYTHON, TEST_PYTHON } from './checks.mjs';
-import { cancelAndStaleFlow, debugSelectionFlow, discardAndStatusFlow, otherToolsFlow, quickFixFlow, runTestsFlow, testingViewFlow } from './flows_fix.mjs';
+import { cancelAndStaleFlow, checkerOnlyFlow, debugSelectionFlow, discardAndStatusFlow, otherToolsFlow, quickFixFlow, runTestsFlow, testingViewFlow } from './flows_fix.mjs';
 import { apiKeyFlow, missingInterpreterFlow, missingPackageFlow, modelFlow, sandboxProblemFlow } from './flows_setup.mjs';
+import { taskPackageFlow } from './flows_task.mjs';
 import { OUTPUT_DIR, ROOT } from './harness.mjs';
 import { Workbench } from './workbench.mjs';
 
@@ -25,6 +26,8 @@ const README_SHOTS = {
     '16-testing-view-fix': 'testing-view-fix.png',
     '21-missing-interpreter': 'missing-interpreter.png',
     '24-no-model': 'no-model.png',
+    '26-task-package': 'task-package.png',
+    '27-checker-only-offer': 'checker-only-fix.png',
 };
 
 // [name, flow, issue 13 item]; FIXLOOP_E2E_ONLY=1,3 runs a subset while debugging.
@@ -34,6 +37,7 @@ const FLOWS = [
     ['status per document; discard; local sandbox warning', discardAndStatusFlow, '1, 5'],
     ['run tests -> marks where the bug is -> fix from the test file', runTestsFlow, '2'],
     ["another tool's error (py_compile task) -> Debug and fix (Fixloop)", otherToolsFlow, '3'],
+    ["only the checker fails (mypy task, tests pass) -> the fix clears it", checkerOnlyFlow, '3'],
     ['Testing view -> Fix with Fixloop', testingViewFlow, '4'],
     ['cancelled before a fix; document changed during the loop', cancelAndStaleFlow, '8'],
     ['API key stays secret', apiKeyFlow, '-'],
@@ -41,6 +45,7 @@ const FLOWS = [
     ['missing optional package -> one message with Install; no key', missingPackageFlow, '7'],
     ['sandbox unavailable -> the code picks the message', sandboxProblemFlow, '9'],
     ['model-only command without a model; read-only task result', modelFlow, '7'],
+    ['Solve Task pip-installs a package into its own directory', taskPackageFlow, '9'],
 ];
 
 async function main() {

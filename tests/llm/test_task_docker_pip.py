@@ -20,8 +20,8 @@ import pytest
 from fixloop.settings import ModelConfig, Settings
 from fixloop.task import solve_task
 
+from .package_index import MODULE, PACKAGE, build_wheel
 from .scripted_server import ScriptedServer
-from .test_task_packages import MODULE, PACKAGE, build_wheel
 
 pytestmark = pytest.mark.docker
 

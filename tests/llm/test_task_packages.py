@@ -8,103 +8,30 @@ task says so instead of failing obscurely.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from fixloop.settings import ModelConfig, Settings
 from fixloop.task import solve_task
 
+from .package_index import MODULE, PACKAGE, PackageIndex
 from .scripted_server import ScriptedServer
-
-PACKAGE = "fixloop-probe-pkg"
-MODULE = "fixloop_probe_pkg"
-
-
-def build_wheel(value: str) -> tuple[str, bytes]:
-    """A tiny pure-Python wheel, written by hand: (file name, bytes)."""
-    dist = f"{MODULE}-1.0"
-    files = {
-        f"{MODULE}/__init__.py": f"VALUE = {value!r}\n".encode(),
-        f"{dist}.dist-info/METADATA": (
-            f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: 1.0\n".encode()
-        ),
-        f"{dist}.dist-info/WHEEL": (
-            b"Wheel-Version: 1.0\nGenerator: fixloop-test\nRoot-Is-Purelib: true\n"
-            b"Tag: py3-none-any\n"
-        ),
-    }
-    record = []
-    for name, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
-    record.append(f"{dist}.dist-info/RECORD,,")
-    files[f"{dist}.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return f"{dist}-py3-none-any.whl", buffer.getvalue()
-
-
-@dataclass
-class Index:
-    url: str
-    value: str
-    fetched: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
-def index() -> Iterator[Index]:
+def index() -> Iterator[PackageIndex]:
     """A PEP 503 simple index on 127.0.0.1 with one project and its wheel."""
-    value = f"probe-{uuid.uuid4().hex[:8]}"
-    wheel_name, wheel = build_wheel(value)
-    digest = hashlib.sha256(wheel).hexdigest()
-    served = Index(url="", value=value)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
-            served.fetched.append(self.path)
-            if self.path.rstrip("/") == f"/simple/{PACKAGE}":
-                link = f'<a href="/files/{wheel_name}#sha256={digest}">{wheel_name}</a>'
-                self._send(200, f"<html><body>{link}</body></html>".encode(), "text/html")
-            elif self.path == f"/files/{wheel_name}":
-                self._send(200, wheel, "application/octet-stream")
-            else:
-                self._send(404, b"not here", "text/plain")
-
-        def _send(self, code: int, body: bytes, kind: str) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    served.url = f"http://127.0.0.1:{server.server_address[1]}/simple"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    served = PackageIndex(f"probe-{uuid.uuid4().hex[:8]}").start()
     try:
         yield served
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        served.stop()
 
 
 def users_interpreter_has_it() -> bool:
@@ -120,7 +47,7 @@ def package_dirs_left(directory: Path) -> list[str]:
 async def test_a_task_pip_installs_into_its_own_directory(
     scripted: ScriptedServer,
     model_env: ModelConfig,
-    index: Index,
+    index: PackageIndex,
     sandbox: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -150,7 +77,7 @@ async def test_a_task_pip_installs_into_its_own_directory(
 
 
 async def test_docker_without_pip_says_so(
-    scripted: ScriptedServer, model_env: ModelConfig, index: Index
+    scripted: ScriptedServer, model_env: ModelConfig, index: PackageIndex
 ) -> None:
     if os.environ.get("FIXLOOP_SKIP_DOCKER") == "1":
         pytest.skip("FIXLOOP_SKIP_DOCKER=1")
