@@ -43,7 +43,7 @@ const FLOWS = [
     ['API key stays secret', apiKeyFlow, '-'],
     ['missing interpreter -> one clear message', missingInterpreterFlow, '-'],
     ['missing optional package -> one message with Install; no key', missingPackageFlow, '7'],
-    ['sandbox unavailable -> the code picks the message', sandboxProblemFlow, '9'],
+    ['sandbox unavailable -> the code picks the message', sandboxProblemFlow, '-'],
     ['model-only command without a model; read-only task result', modelFlow, '7'],
     ['Solve Task pip-installs a package into its own directory', taskPackageFlow, '9'],
 ];
