@@ -6,7 +6,8 @@ $HOME), a read-only scratch copy of the project mounted at the project's real pa
 tracebacks name real paths and sibling imports work), and a size-limited tmpfs at /tmp that
 also holds HOME. All namespaces are unshared (network too, unless asked for), it runs as an
 unprivileged uid with every capability dropped, in a new session, and dies with its parent;
-bubblewrap always sets no-new-privileges. Limits, cgroup and environment come from `process`.
+bubblewrap always sets no-new-privileges. Limits and cgroup come from `process`, the
+environment from `runenv`.
 Setting up the namespaces and mounts costs several milliseconds, so it happens before the run:
 each zygote pool here launches bubblewrap around a waiting shell for one (tree, network, /tmp
 size) combination, and a run's order goes to a spare that is already inside its sandbox. Each
@@ -33,15 +34,9 @@ from fixloop.sandbox.base import (
     track_process,
 )
 from fixloop.sandbox.cgroup import reap_stale
-from fixloop.sandbox.process import (
-    allowed_env,
-    classify,
-    default_python,
-    interpreter_dirs,
-    run_tree,
-    run_variables,
-    sandbox_error,
-)
+from fixloop.sandbox.outcome import classify, sandbox_error
+from fixloop.sandbox.process import run_tree
+from fixloop.sandbox.runenv import allowed_env, default_python, interpreter_dirs, run_variables
 from fixloop.sandbox.scratchowner import ScratchOwner
 from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import (
