@@ -23,7 +23,7 @@ from fixloop.paths import relative_to_root
 from fixloop.sandbox import RunResult, RunSpec, Sandbox, SandboxUnavailable, Status, open_sandbox
 from fixloop.sandbox import shared as shared_sandboxes
 from fixloop.sandbox.base import Limits
-from fixloop.sandbox.process import sandbox_error
+from fixloop.sandbox.outcome import sandbox_error
 from fixloop.settings import Settings
 
 __all__ = [

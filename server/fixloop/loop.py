@@ -160,6 +160,10 @@ async def _search(
             pristine=pristine_files(prepared.root, prepared.oracle.tests),
         )
     try:
+        # Which sandbox ran the loop: the process's shared one (its serial) or one of its own (0).
+        transcript.write(
+            "sandbox", name=sandbox.name, serial=0 if owned else shared.serial(sandbox)
+        )
         _warn_unprotected(sandbox, transcript, progress)
         runs = WarmRuns(
             sandbox,

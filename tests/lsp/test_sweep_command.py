@@ -10,6 +10,7 @@ from fixloop.lsp.edits import apply_text_edit
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from .conftest import SANDBOX
 from .helpers import change, open_document, run_command
 
 MODULE = "def half(x):\n    return x * 2\n"
@@ -68,3 +69,53 @@ async def test_sweep_then_apply_a_fix_as_a_versioned_edit(
     change(client, uri, 4, MODULE + "\n# edited\n")
     stale = await run_command(client, "fixloop.sweepEdit", {"job": job["id"], "uri": uri})
     assert stale["ok"] is False and stale["stale"] is True, stale
+
+
+SECOND_MODULE = "def triple(x):\n    return x + 3\n"
+SECOND_TESTS = "from calc.more import triple\n\n\ndef test_triple():\n    assert triple(2) == 6\n"
+
+
+def write_two_modules(workspace: Path) -> None:
+    (workspace / "calc").mkdir()
+    (workspace / "calc/__init__.py").write_text("")
+    (workspace / "calc/ops.py").write_text(MODULE)
+    (workspace / "calc/more.py").write_text(SECOND_MODULE)
+    (workspace / "tests").mkdir()
+    (workspace / "tests/test_ops.py").write_text(TESTS)
+    (workspace / "tests/test_more.py").write_text(SECOND_TESTS)
+
+
+def configure(client: LanguageClient, **settings: str) -> None:
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"fixloop": {"sandbox": SANDBOX, **settings}})
+    )
+
+
+async def test_a_sweep_fails_closed_then_runs_its_jobs_on_the_servers_shared_sandbox(
+    client: LanguageClient, workspace: Path
+) -> None:
+    write_two_modules(workspace)
+    # A sandbox that cannot open: the sweep says so with the sandbox's reason, and nothing runs.
+    configure(client, python="/nonexistent/bin/python3")
+    answer = await run_command(client, "fixloop.sweep", {"folder": workspace.as_uri()})
+    assert answer["ok"] is False and answer["code"] == "sandbox-unavailable", answer
+    assert "/nonexistent/bin/python3" in answer["reason"]
+    assert (workspace / "calc/ops.py").read_text() == MODULE
+    # Back to a working interpreter: the server opens its shared sandbox again, a later
+    # opening than the one `initialized` warmed (serial 2 or more), while any other process
+    # opening its first sandbox would number it 1. Run File before and after the sweep reports
+    # which opening ran it; every job must report the same one: a sandbox opened per job (or
+    # per sweep, or in a worker process) would carry another serial, or 0 when a job's loop
+    # opened one for itself.
+    configure(client)
+    script = open_document(client, workspace / "hello.py", "print('hi')\n")
+    before = await run_command(client, "fixloop.runFile", {"uri": script})
+    assert before["status"] == "ok" and before["sandboxSerial"] >= 2, before
+    result = await run_command(client, "fixloop.sweep", {"folder": workspace.as_uri()})
+    assert result["ok"] is True, result
+    jobs = result["jobs"]
+    assert sorted(job["target"] for job in jobs) == ["calc/more.py", "calc/ops.py"]
+    assert all(job["verdict"] == "fixed" for job in jobs), jobs
+    assert [job["sandboxSerial"] for job in jobs] == [before["sandboxSerial"]] * 2
+    after = await run_command(client, "fixloop.runFile", {"uri": script})
+    assert after["sandboxSerial"] == before["sandboxSerial"]

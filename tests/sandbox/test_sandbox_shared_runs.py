@@ -75,3 +75,37 @@ async def test_the_shared_copy_follows_the_project_on_disk(kind: str, project: P
     assert (await run_shared(overlaid, settings)).value.stdout == "333 False\n"
     assert (await run_shared(spec, settings)).value.stdout == "22 False\n"
     assert second.serial == first.serial
+
+
+@pytest.mark.parametrize("kind", ["local", "bwrap", "docker"])
+async def test_a_saved_buffer_runs_as_the_file_and_an_unsaved_one_as_itself(
+    kind: str, project: Path
+) -> None:
+    # Run File sends the document's buffer, usually the saved file itself: the copy then skips
+    # writing it. A buffer that differs, a file changed on disk, and a program that rewrites
+    # its own file must each still be what the next run sees.
+    skip_docker_if_asked(kind)
+    settings = settings_for(kind)
+    script = project / "me.py"
+    saved = "import sys\nprint('saved', open(sys.argv[0]).read().count(chr(64)))\n"
+    script.write_text(saved)
+
+    async def run(buffer: str) -> str:
+        spec = file_spec("me.py", root=project, settings=settings, source=buffer)
+        return (await run_shared(spec, settings)).value.stdout
+
+    assert await run(saved) == "saved 0\n"
+    unsaved = saved.replace("'saved'", "'unsaved'") + "# @\n"
+    assert await run(unsaved) == "unsaved 1\n"
+    assert await run(saved) == "saved 0\n"  # the unsaved buffer was undone
+    on_disk = saved + "# @@\n"
+    script.write_text(on_disk)
+    assert await run(on_disk) == "saved 2\n"
+    rewrites = "import sys\nopen(sys.argv[0], 'a').write('# @@@\\n')\nprint('rewrote')\n"
+    script.write_text(rewrites)
+    if kind == "local":  # only the local copy is writable by the program
+        assert await run(rewrites) == "rewrote\n"
+        assert await run(rewrites) == "rewrote\n"
+        assert script.read_text() == rewrites  # the project itself never changes
+    script.write_text(on_disk)
+    assert await run(on_disk) == "saved 2\n"

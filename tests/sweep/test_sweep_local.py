@@ -2,8 +2,9 @@
 runs in the sandbox, each module's job runs the repair loop in its own worker process, and the
 combined patch is proved by a fresh run of the whole suite. The checks: the reports, the patch
 applied with `git apply` to a fresh copy (after which exactly the tests of the jobs without a
-fix fail), the project left untouched without --apply, --resume, --apply, and a job past its
-deadline reported as timed out."""
+fix fail), each worker's jobs sharing one sandbox, the project left untouched without --apply,
+--resume, --apply, and a job past its deadline reported as timed out (in a worker process and
+in the driver's own process, as the language server runs jobs)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,13 @@ def test_the_sweep_reports_every_module_and_leaves_the_project_alone(local_sweep
     # test, and the polygon's fix does.
     plan = next(r for r in results if r["target"] == "shapes/plan.py")
     assert plan["passes_with_combined_patch"] and not plan["in_combined_patch"]
+    # Each worker process held one sandbox for all its jobs: a sandbox opened per job would
+    # give its jobs different serials (or 0, a sandbox the loop opened for itself).
+    by_worker: dict[str, set[int]] = {}
+    for r in results:
+        by_worker.setdefault(r["worker"], set()).add(r["sandbox_serial"])
+    assert all(len(serials) == 1 and min(serials) >= 1 for serials in by_worker.values())
+    assert len(by_worker) < len(results)  # some worker ran more than one job
     for r in results:
         assert r["node"].startswith("local:") and r["worker"].isdigit()
         assert r["duration_ms"] > 0
@@ -171,7 +179,10 @@ SLOW_PROJECT = {
 }
 
 
-def test_a_job_past_its_deadline_is_reported_as_timed_out(tmp_path: Path, state_dir: Path) -> None:
+@pytest.mark.parametrize("in_process", [False, True], ids=["worker-process", "in-process"])
+def test_a_job_past_its_deadline_is_reported_as_timed_out(
+    tmp_path: Path, state_dir: Path, in_process: bool
+) -> None:
     for name, text in SLOW_PROJECT.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
@@ -181,6 +192,7 @@ def test_a_job_past_its_deadline_is_reported_as_timed_out(tmp_path: Path, state_
         settings=JobSettings(engine="offline", sandbox=SANDBOX, budget=1.0),
         workers=1,
         job_grace=1.0,
+        in_process=in_process,
     )
     report = asyncio.run(run_sweep(options))
     (result,) = report.results

@@ -5,7 +5,9 @@ code-action handler that returns nothing), so the ratios hold on any machine: ti
 start to the `initialize` response (target: within 1.25x of the baseline), the round trip of
 `textDocument/codeAction` on a 5,000-line document with a diagnostic and a selection (target:
 p95 at most 20 ms), and resident memory once idle (target: at most 80 MB). Runs alternate
-between the two servers so that a busy machine slows both alike. Prints medians; never asserts.
+between the two servers so that a busy machine slows both alike. Then the paths users hit
+(`userpath`: Run File, Run Tests, `fixloop run`) and the first fix in a fresh server
+(`firstfix`), each beside bare runs of the same code. Prints medians; never asserts.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ def register(subparsers: Any) -> None:
         "--kinds",
         default="local,bwrap,docker",
         help="sandboxes for the user paths, comma-separated (default local,bwrap,docker)",
+    )
+    parser.add_argument(
+        "--first-fixes",
+        type=int,
+        default=5,
+        help="fresh servers timed to their first fix of examples/stats (default 5; 0: none)",
     )
     parser.add_argument("--image", help="Docker image (default: $FIXLOOP_TEST_IMAGE or settings)")
     parser.add_argument(
@@ -163,14 +171,19 @@ def measure(runs: int, requests: int, lines: int) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from fixloop.bench import userpath
+    from fixloop.bench import firstfix, userpath
 
     figures = measure(args.runs, args.requests, args.lines)
     kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
     image = args.image or os.environ.get("FIXLOOP_TEST_IMAGE")
     paths = userpath.measure(kinds, args.user_runs, image) if args.user_runs > 0 else {}
+    fixes = (
+        {kind: firstfix.measure(kind, args.first_fixes, image) for kind in kinds}
+        if args.first_fixes > 0
+        else {}
+    )
     if args.json:
-        print(json.dumps({**figures, "user_paths_ms": paths}, indent=2))
+        print(json.dumps({**figures, "user_paths_ms": paths, "first_fix_ms": fixes}, indent=2))
         return 0
     start = figures["startup_median_s"]
     actions = figures["code_action_ms"]
@@ -201,4 +214,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if paths:
         print(userpath.report(paths, args.user_runs))
+    if fixes:
+        print(firstfix.report(fixes, args.first_fixes))
     return 0

@@ -1,9 +1,10 @@
 """The editor's sweep: `fixloop.sweep` runs `run_sweep` on a workspace folder, `fixloop.sweepEdit`
 turns one job's verified fix into a versioned edit of the open document.
 
-`fixloop.sweep {folder?}` sweeps the folder's saved files with the server's settings and the
-local executor, reporting progress through work-done progress (cancellable, and cancelled by
-`fixloop.cancel` like any other work), and answers with every job as data: target, tests,
+`fixloop.sweep {folder?}` sweeps the folder's saved files with the server's settings, its jobs
+running in the server's own process on its shared sandbox (`fixloop.sweep.inprocess`),
+reporting progress through work-done progress (cancellable, and cancelled by `fixloop.cancel`
+like any other work), and answers with every job as data: target, tests,
 verdict, proof, diff, node, and whether the fix is in the proven combined patch. The server
 keeps the last sweep's texts, never writes a file, and gives a fix as an edit only on request:
 `fixloop.sweepEdit {job, uri}` checks that the open document still holds the text the fix was
@@ -55,6 +56,7 @@ def _options(server: ServerContext, root: Path) -> Any:
         test_command=settings.test_command or None,
         workers=os.cpu_count() or 1,
         secrets=dict(secret_environ()),
+        in_process=True,  # the jobs run here, on the server's shared sandbox
     )
 
 
@@ -71,6 +73,8 @@ def _job(result: JobResult, root: Path, in_patch: bool, passes: bool) -> dict[st
         "diff": result.diff,
         "node": result.node,
         "durationMs": result.duration_ms,
+        # Which opening of the server's shared sandbox ran the job (Run File reports the same).
+        "sandboxSerial": result.sandbox_serial,
         "inCombinedPatch": in_patch,
         "passesWithCombinedPatch": passes,
         # For Show Diff; "" unless the job has a verified fix.

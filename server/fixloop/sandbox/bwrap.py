@@ -6,7 +6,8 @@ $HOME), a read-only scratch copy of the project mounted at the project's real pa
 tracebacks name real paths and sibling imports work), and a size-limited tmpfs at /tmp that
 also holds HOME. All namespaces are unshared (network too, unless asked for), it runs as an
 unprivileged uid with every capability dropped, in a new session, and dies with its parent;
-bubblewrap always sets no-new-privileges. Limits, cgroup and environment come from `process`.
+bubblewrap always sets no-new-privileges. Limits and cgroup come from `process`, the
+environment from `runenv`.
 Setting up the namespaces and mounts costs several milliseconds, so it happens before the run:
 each zygote pool here launches bubblewrap around a waiting shell for one (tree, network, /tmp
 size) combination, and a run's order goes to a spare that is already inside its sandbox. Each
@@ -33,23 +34,15 @@ from fixloop.sandbox.base import (
     track_process,
 )
 from fixloop.sandbox.cgroup import reap_stale
-from fixloop.sandbox.process import (
-    allowed_env,
-    classify,
-    default_python,
-    interpreter_dirs,
-    run_tree,
-    run_variables,
-    sandbox_error,
-)
+from fixloop.sandbox.outcome import classify, sandbox_error
+from fixloop.sandbox.process import run_tree
+from fixloop.sandbox.runenv import allowed_env, default_python, interpreter_dirs, run_variables
 from fixloop.sandbox.scratchowner import ScratchOwner
 from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import (
-    NSENTER,
     SHELL,
     ZYGOTE_SCRIPT,
     ZygotePool,
-    empty_network_namespace,
     exec_line,
 )
 
@@ -156,9 +149,6 @@ class BwrapSandbox(ScratchOwner):
         # so they can live in RAM, where creating and removing files costs microseconds.
         shm = "/dev/shm"
         super().__init__("fixloop-bwrap-", shm if os.access(shm, os.W_OK | os.X_OK) else None)
-        # As root, sandboxes join one prepared empty network namespace instead of paying for a
-        # new one each time; runs that asked for the network stay on the host network.
-        self._netns = empty_network_namespace() if os.access(NSENTER, os.X_OK) else None
         # One pool of launched zygotes per (tree, network, /tmp size, package directory).
         self._launched: dict[tuple[str, bool, int, str], tuple[int, ZygotePool]] = {}
         self._etc = {False: self._make_etc("etc", _ETC_FILES)}  # the networked one on demand
@@ -195,9 +185,7 @@ class BwrapSandbox(ScratchOwner):
         ending in `--`: the command to confine follows it."""
         root = str(spec.root.resolve())
         namespaces = list(_NAMESPACES)
-        if not spec.network and self._netns is None:
-            # Otherwise the network is the host's when asked for, or else the shared empty
-            # namespace the zygote joins before it execs bubblewrap.
+        if not spec.network:  # a run that asked for the network stays on the host's
             namespaces.append("--unshare-net")
         args = [
             "bwrap",
@@ -260,13 +248,9 @@ class BwrapSandbox(ScratchOwner):
             stale = asyncio.ensure_future(known[1].close())
             _CLOSING.add(stale)
             stale.add_done_callback(_CLOSING.discard)
-        netns = None if spec.network else self._netns
         pool = ZygotePool(
             eager=self.shared,
-            netns=netns,
-            launch=exec_line(
-                [*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT], netns_fd=netns
-            ),
+            launch=exec_line([*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT]),
         )
         self._launched[key] = (tree.generation, pool)
         return pool

@@ -55,7 +55,7 @@ from fixloop.sandbox.dockerrun import (
 )
 from fixloop.sandbox.dockerstage import ProjectStager
 from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
-from fixloop.sandbox.process import Outcome, classify
+from fixloop.sandbox.outcome import Outcome, classify
 from fixloop.sandbox.workspace import check_overlay_path
 
 SPARES = 2

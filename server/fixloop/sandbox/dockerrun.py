@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from fixloop.sandbox.base import RunSpec, SandboxUnavailable
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, read_frame
-from fixloop.sandbox.process import allowed_env, run_variables
+from fixloop.sandbox.runenv import allowed_env, run_variables
 from fixloop.sandbox.zygote import cpu_seconds, export_steps, shell_word
 
 RUN_UIDS = range(20000, 29000)

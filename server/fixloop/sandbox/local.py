@@ -21,16 +21,10 @@ from pathlib import Path
 
 from fixloop.sandbox.base import RunResult, RunSpec, SandboxProcess, track_process
 from fixloop.sandbox.cgroup import reap_stale
-from fixloop.sandbox.process import (
-    Outcome,
-    allowed_env,
-    classify,
-    default_python,
-    interpreter_dirs,
-    run_tree,
-    run_variables,
-)
+from fixloop.sandbox.outcome import Outcome, classify
+from fixloop.sandbox.process import run_tree
 from fixloop.sandbox.runas import give_tree, hand_over, let_pass, run_identity
+from fixloop.sandbox.runenv import allowed_env, default_python, interpreter_dirs, run_variables
 from fixloop.sandbox.scratchowner import ScratchOwner
 from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import SUPERVISED, ZygotePool

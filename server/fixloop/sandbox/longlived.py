@@ -17,7 +17,9 @@ from pathlib import Path
 from fixloop.sandbox.base import Limits
 from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess
-from fixloop.sandbox.process import MARKER_VAR, ProcessTree, spawn
+from fixloop.sandbox.process import spawn
+from fixloop.sandbox.processtree import ProcessTree
+from fixloop.sandbox.runenv import MARKER_VAR
 from fixloop.sandbox.zygote import ZygotePool
 
 

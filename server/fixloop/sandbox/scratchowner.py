@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fixloop.sandbox.cleanup import shielded
-from fixloop.sandbox.process import settle_background
+from fixloop.sandbox.processtree import settle_background
 from fixloop.sandbox.workspace import TreePool, _force_remove
 from fixloop.sandbox.zygote import ZygotePool
 

@@ -150,8 +150,21 @@ class ScratchTree:
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.is_symlink() or dest.is_dir():
                 raise ValueError(f"overlay path is not a regular file: {relative!r}")
+            if self._holds(rel, text):
+                continue  # a saved editor buffer: the pristine copy already is the overlay
             dest.write_text(text, encoding="utf-8")
             self._overlaid.add(rel)
+
+    def _holds(self, rel: str, text: str) -> bool:
+        """Is the copy's pristine file `rel` (just reset) exactly `text`? Run File sends the
+        buffer of a saved document: writing it, and restoring the file after the run, would
+        cost more than the comparison."""
+        if rel not in self._manifest:
+            return False
+        try:
+            return (self.path / rel).read_bytes() == text.encode("utf-8")
+        except OSError:
+            return False
 
     @property
     def small(self) -> bool:

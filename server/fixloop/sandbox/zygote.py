@@ -24,8 +24,6 @@ import math
 import os
 import re
 import shlex
-import threading
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,7 +33,6 @@ from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess, start_piped
 
 SHELL = "/bin/sh"
-NSENTER = "/usr/bin/nsenter"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # dash/POSIX `ulimit` flags and the unit each one counts in.
 _ULIMIT = {
@@ -101,12 +98,9 @@ SUPERVISED = (
 )
 
 
-def exec_line(argv: Sequence[str], *, netns_fd: int | None) -> str:
-    """A launch line that execs `argv` (after joining the network namespace `netns_fd`)."""
-    command = " ".join(shell_word(part) for part in argv)
-    if netns_fd is not None:
-        command = f"{NSENTER} --net=/proc/self/fd/{netns_fd} -- {command}"
-    return f"exec {command}\n"
+def exec_line(argv: Sequence[str]) -> str:
+    """A launch line that execs `argv`."""
+    return "exec " + " ".join(shell_word(part) for part in argv) + "\n"
 
 
 def cpu_seconds(limits: Limits) -> int:
@@ -175,18 +169,15 @@ class Zygote:
 
 async def start_zygote(
     use_cgroup: bool = True,
-    netns: int | None = None,
     launch: str | None = None,
 ) -> Zygote:
     """A waiting zygote; with `launch`, one that has already run that shell line (see the
-    module doc); `netns` is an fd the launch line may use."""
+    module doc)."""
 
     def prepare() -> tuple[PipedProcess, PidsCgroup | None]:
         # Everything slow happens here, in a worker thread: the fork and exec, and moving the
         # waiting zygote into its cgroup (an RCU grace period).
-        process = start_piped(
-            [SHELL, "-c", ZYGOTE_SCRIPT], pass_fds=() if netns is None else (netns,)
-        )
+        process = start_piped([SHELL, "-c", ZYGOTE_SCRIPT])
         cgroup = PidsCgroup.create(1024) if use_cgroup else None
         if cgroup is not None and not cgroup.adopt(process.pid):
             cgroup.remove()
@@ -243,18 +234,15 @@ class ZygotePool:
 
     SPARES = 2
 
-    def __init__(
-        self, netns: int | None = None, launch: str | None = None, *, eager: bool = False
-    ) -> None:
+    def __init__(self, launch: str | None = None, *, eager: bool = False) -> None:
         self._spares: list[asyncio.Future[Zygote]] = []
         self._takes = 0
         self._closed = False
-        self.netns = netns
         self.launch = launch
         self.eager = eager
 
     def _start(self) -> asyncio.Future[Zygote]:
-        return asyncio.ensure_future(start_zygote(netns=self.netns, launch=self.launch))
+        return asyncio.ensure_future(start_zygote(launch=self.launch))
 
     async def take(self) -> Zygote:
         while self._spares:
@@ -312,56 +300,6 @@ class ZygotePool:
             except (OSError, asyncio.CancelledError):
                 continue
             await zygote.discard()
-
-
-_EMPTY_NETNS: int | None = None
-_NETNS_LOCK = threading.Lock()
-
-
-def empty_network_namespace() -> int | None:
-    """An fd of one network namespace with nothing in it (loopback down), made once per
-    server process, or None when we lack the privilege. Creating a network namespace per run
-    costs several milliseconds; joining an existing one costs microseconds."""
-    with _NETNS_LOCK:  # sandboxes open in worker threads; make exactly one
-        if _EMPTY_NETNS is None and os.geteuid() == 0:
-            _make_empty_network_namespace()
-        return _EMPTY_NETNS
-
-
-def _make_empty_network_namespace() -> None:
-    global _EMPTY_NETNS
-    import subprocess
-
-    try:
-        holder = subprocess.Popen(
-            ["unshare", "--net", "--", "sleep", "60"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={"PATH": "/usr/bin:/bin"},
-        )
-    except OSError:
-        return
-    try:
-        own = os.readlink("/proc/self/ns/net")
-        for _ in range(200):  # wait until `unshare` has moved into its new namespace
-            try:
-                if os.readlink(f"/proc/{holder.pid}/ns/net") != own:
-                    break
-            except OSError:
-                break
-            if holder.poll() is not None:
-                return
-            time.sleep(0.001)
-        else:
-            return
-        fd = os.open(f"/proc/{holder.pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return
-    finally:
-        holder.kill()
-        holder.wait()
-    _EMPTY_NETNS = fd
 
 
 def user_process_count() -> int:

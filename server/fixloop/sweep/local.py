@@ -5,6 +5,8 @@ and then jobs over its pipe (see `fixloop.sweep.worker`). Jobs wait in one queue
 first free worker. A job that runs past its deadline is reported as timed out and its worker's
 whole process group is killed and replaced; a worker that dies under a job is replaced and the
 job retried once, as Ray does for `--executor ray`. Cancelling the sweep kills every worker.
+Each worker holds one sandbox for all its jobs; the language server runs jobs in its own process
+instead (`fixloop.sweep.inprocess`), on its shared sandbox.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from fixloop.sweep.model import Job, JobResult, Verdict
-from fixloop.sweep.runner import local_node
+from fixloop.sweep.runner import in_job_order, local_node, past_deadline, run_slots
 from fixloop.sweep.worker import HEADER, MAX_FRAME, encode_frame
 
 ResultCallback = Callable[[JobResult], None]
@@ -139,18 +141,8 @@ class LocalExecutor:
             results.append(result)
             on_result(result)
 
-        slots = [
-            asyncio.ensure_future(self._slot(snapshot, queue, done))
-            for _ in range(min(self.workers, len(jobs)))
-        ]
-        try:
-            await asyncio.gather(*slots)
-        finally:
-            for slot in slots:
-                slot.cancel()
-            await asyncio.gather(*slots, return_exceptions=True)
-        order = {job.id: index for index, job in enumerate(jobs)}
-        return sorted(results, key=lambda r: order.get(r.job_id, len(order)))
+        await run_slots(min(self.workers, len(jobs)), lambda: self._slot(snapshot, queue, done))
+        return in_job_order(results, jobs)
 
     async def _slot(self, snapshot: bytes, queue: asyncio.Queue[Job], done: ResultCallback) -> None:
         worker: _Worker | None = None
@@ -166,15 +158,7 @@ class LocalExecutor:
                     except asyncio.TimeoutError:
                         await worker.kill()
                         worker = None
-                        done(
-                            JobResult.stopped(
-                                job,
-                                Verdict.TIMED_OUT,
-                                self._timeout_reason(),
-                                seconds=self.deadline,
-                                node=local_node(),
-                            )
-                        )
+                        done(past_deadline(job, self.deadline))
                         break
                     except (_WorkerLost, BrokenPipeError, ConnectionError) as exc:
                         await worker.kill()
@@ -196,6 +180,3 @@ class LocalExecutor:
             raise
         if worker is not None:
             await worker.close()
-
-    def _timeout_reason(self) -> str:
-        return f"stopped after {self.deadline:g}s: the job ran past its budget"

@@ -151,6 +151,9 @@ class JobResult:
     # From handing the job to the executor to having its result back, on the driver: the
     # difference from `duration_ms` is what the executor itself costs (transport, scheduling).
     round_trip_ms: int = 0
+    # Which opening of its process's shared sandbox ran the job's loop (0: a sandbox of its
+    # own): jobs of one process with one serial shared one sandbox.
+    sandbox_serial: int = 0
 
     @classmethod
     def stopped(

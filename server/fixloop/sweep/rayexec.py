@@ -5,8 +5,10 @@ when it is missing). `connect` joins the cluster that `--ray-address` or `RAY_AD
 after checking that something answers there, so an unreachable address fails in seconds with a
 clear message rather than after Ray's long retries; with no address it starts a private
 one-machine cluster. The snapshot goes into Ray's object store once and every task reads it from
-there; a task runs `fixloop.sweep.runner.run_job` on whatever node Ray picks, in that node's
-sandbox, and returns the result as JSON. Ray retries a task once when its worker process dies
+there; a task runs `fixloop.sweep.runner.run_job` on whatever node Ray picks, in a sandbox it
+opens for that one job in Ray's worker process (a process of Ray's, which fixloop's shared
+sandbox cannot reach: unlike the language server's and the local workers', these jobs do not
+share one), and returns the result as JSON. Ray retries a task once when its worker process dies
 (`max_retries=1`). A job still running at its deadline is cancelled and reported as timed out.
 At most `workers` jobs are in flight, so a shared cluster is not flooded.
 """

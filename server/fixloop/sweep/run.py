@@ -4,8 +4,10 @@ The steps: take the project's snapshot; run the whole suite once in the sandbox 
 failing tests; attribute each failure to a project module (`grouping`) and plan one job per
 module; take unchanged jobs from an earlier sweep's results (`--resume`); run the rest on the
 chosen executor; combine the fixes and prove the combination with one fresh run of the whole
-suite (`combine`). Progress goes to a callback as `SweepEvent`s. Nothing in the project is
-written here: the report carries the texts, and the CLI writes them only when asked.
+suite (`combine`). The process's shared sandbox is held for the whole sweep: the suite runs on
+it, and so do the jobs of the in-process executor. Progress goes to a callback as `SweepEvent`s.
+Nothing in the project is written here: the report carries the texts, and the CLI writes them
+only when asked.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from fixloop.sandbox.base import Sandbox
 from fixloop.sweep.combine import combine
 from fixloop.sweep.grouping import ModuleIndex, attribute, plan_jobs
 from fixloop.sweep.model import (
@@ -64,6 +67,9 @@ class SweepOptions:
     leave_out: tuple[Path, ...] = ()  # folders the snapshot skips (the output folder)
     previous: tuple[JobResult, ...] = ()  # an earlier sweep's results, for --resume
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # The local executor's jobs run in this process, on its shared sandbox (the language
+    # server), instead of in worker processes.
+    in_process: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ def _reuse(jobs: Sequence[Job], previous: Sequence[JobResult]) -> dict[str, JobR
 async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None) -> SweepReport:
     """Run a sweep. Raises SweepUsageError for bad input, SandboxUnavailable when the chosen
     sandbox cannot run here, and `RayUnavailable` when the cluster cannot be used."""
-    from fixloop.sandbox import open_sandbox
+    from fixloop.sandbox import SandboxUnavailable, shared
 
     started = time.monotonic()
     emit = on_event or (lambda event: None)
@@ -157,9 +163,13 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
     scratch = Path(tempfile.mkdtemp(prefix="fixloop-sweep-"))
     copy = scratch / root.name
     await asyncio.to_thread(unpack, snapshot.data, copy)
-    sandbox = await open_sandbox(
-        settings.sandbox, python=settings.python or None, image=settings.docker_image or None
-    )
+    # The process's shared sandbox, held for the whole sweep: the suite runs on it, and so do
+    # the jobs of an in-process executor (their loops find it open).
+    try:
+        sandbox = await hold_sandbox(settings)
+    except BaseException:
+        await asyncio.to_thread(shutil.rmtree, scratch, True)
+        raise
     try:
 
         async def suite(overlay: Mapping[str, str]) -> SuiteRun:
@@ -208,7 +218,7 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
             emit(SweepEvent("result", _line(result), done, len(jobs), result))
 
         ran, nodes = (
-            await _execute(executor, snapshot.data, to_run, on_result) if to_run else ([], 1)
+            await _execute(executor, snapshot.data, copy, to_run, on_result) if to_run else ([], 1)
         )
         by_id = {**reused, **{r.job_id: r for r in ran}}
         results = tuple(by_id[job.id] for job in jobs if job.id in by_id)
@@ -224,8 +234,11 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
                 combined = await combine(results, baseline, suite, originals)
             except SuiteError as exc:
                 emit(SweepEvent("stage", f"the combined proof could not run: {exc}"))
+    except SandboxUnavailable:
+        shared.retire(sandbox)  # it broke while open: the next caller gets a new one
+        raise
     finally:
-        await sandbox.close()
+        shared.release(sandbox, roots={copy})
         await asyncio.to_thread(shutil.rmtree, scratch, True)
     return SweepReport(
         root=root,
@@ -239,6 +252,14 @@ async def run_sweep(options: SweepOptions, on_event: EventCallback | None = None
         duration_ms=int((time.monotonic() - started) * 1000),
         nodes=nodes,
     )
+
+
+async def hold_sandbox(settings: JobSettings) -> Sandbox:
+    """This process's shared sandbox for the sweep's settings (`shared.release` it); raises
+    SandboxUnavailable when it cannot be opened, before anything ran."""
+    from fixloop.execution import acquire_shared
+
+    return await acquire_shared(settings.settings(), resident=True)
 
 
 def _arguments(test_command: str | None) -> tuple[str, ...]:
@@ -266,6 +287,10 @@ def _executor(options: SweepOptions) -> object:
             )
         check_cluster(options.ray_address)
         return RayExecutor(options.ray_address, options.workers, deadline)
+    if options.in_process:
+        from fixloop.sweep.inprocess import InProcessExecutor
+
+        return InProcessExecutor(_workers(options), deadline)
     from fixloop.sweep.local import LocalExecutor
 
     return LocalExecutor(_workers(options), deadline, options.secrets)
@@ -274,12 +299,16 @@ def _executor(options: SweepOptions) -> object:
 async def _execute(
     executor: object,
     snapshot: bytes,
+    project: Path,
     jobs: Sequence[Job],
     on_result: Callable[[JobResult], None],
 ) -> tuple[list[JobResult], int]:
+    from fixloop.sweep.inprocess import InProcessExecutor
     from fixloop.sweep.local import LocalExecutor
     from fixloop.sweep.rayexec import RayExecutor
 
+    if isinstance(executor, InProcessExecutor):
+        return await executor.run(snapshot, project, jobs, on_result), 1
     if isinstance(executor, LocalExecutor):
         return await executor.run(snapshot, jobs, on_result), 1
     assert isinstance(executor, RayExecutor)

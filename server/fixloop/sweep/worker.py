@@ -5,20 +5,27 @@ JSON object): first `{"snapshot": BASE64}`, the project it works on, then one `{
 a time, each answered by `{"result": RESULT}`. Everything else the process or the loop might
 print goes to stderr, so the frames cannot be corrupted. Secrets (a model's key, for the model
 engine) arrive as in `fixloop.secretenv`: through an inherited pipe, never the environment.
-Each job opens its own sandbox through the repair loop.
+The worker keeps one event loop for its whole life and holds its process's shared sandbox for
+the jobs' settings from the first job on, so every job it runs uses that one sandbox (one
+sandbox per worker, not one per job); it closes when the worker ends.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
+import shutil
 import struct
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from fixloop.sweep.model import Job
-from fixloop.sweep.runner import run_job
+from fixloop.sweep.runner import hold_shared_sandbox, release_shared_sandbox, run_job_async
+from fixloop.sweep.snapshot import unpack
 
 HEADER = struct.Struct(">I")
 MAX_FRAME = 1 << 30
@@ -57,14 +64,31 @@ def main() -> int:
         print("fixloop sweep worker: expected the snapshot first", file=sys.stderr)
         return 2
     snapshot = base64.b64decode(first["snapshot"])
-    while True:
-        frame = read_frame(frames_in)
-        if frame is None:
-            return 0
-        job = Job.from_json(frame["job"])
-        result = run_job(snapshot, job)
-        frames_out.write(encode_frame({"result": result.to_json()}))
-        frames_out.flush()
+    return asyncio.run(_serve(snapshot, frames_in, frames_out))
+
+
+async def _serve(snapshot: bytes, frames_in: BinaryIO, frames_out: BinaryIO) -> int:
+    # One copy of the project for every job (the loop never writes it), so the shared
+    # sandbox serves one project root, not one per job.
+    workdir = Path(tempfile.mkdtemp(prefix="fixloop-sweep-worker-"))
+    project = workdir / "project"
+    unpack(snapshot, project)
+    held = None
+    try:
+        while True:
+            # Read off the loop: the shared sandbox's spares start meanwhile.
+            frame = await asyncio.to_thread(read_frame, frames_in)
+            if frame is None:
+                return 0
+            job = Job.from_json(frame["job"])
+            if held is None:
+                held = await hold_shared_sandbox(job.settings)
+            result = await run_job_async(snapshot, job, project=project)
+            frames_out.write(encode_frame({"result": result.to_json()}))
+            frames_out.flush()
+    finally:
+        release_shared_sandbox(held)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
