@@ -234,6 +234,11 @@ async def _search(
                 shared.release(sandbox, roots={prepared.root})
     if runs.swaps:
         transcript.write("fast_path", swaps=dict(runs.swaps))
+    if state.safety_stop:
+        # A time bound, not the counts, decided: on a faster machine the choice may differ.
+        transcript.write("safety_stop", reason=state.safety_stop)
+        if progress is not None:
+            progress(f"note: {state.safety_stop}")
     winner = state.winner
     if winner is None:
         reason = (

@@ -6,7 +6,8 @@ one candidate passed, `settle` runs the leaders side by side on inputs derived f
 trusted comes first within its tier, and if it was only a runner-up (it passed its warm check
 but was not proven, as it ranked lower when found) it is proven now; if its proof fails, the
 next one in the comparison's order is taken. Where the leaders disagree, the result is uncertain.
-The comparison is bounded in time and never delays a result past it.
+The comparison is bounded in time, as a safety stop: when that bound decides (the winner stays
+the best by rank), `SearchState.safety_stop` says so and the loop reports it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from fixloop.transcript import Transcript
 # Above every shape tier (`EditShape.tier`): a candidate that changes a check.
 CHANGES_CHECK_TIER = 100
 # However little of the budget is left, the comparison may take this long.
-MIN_COMPARE_SECONDS = 5.0
+MIN_COMPARE_SECONDS = 10.0
 
 
 async def settle(
@@ -60,6 +61,7 @@ async def settle(
         )
     except asyncio.TimeoutError:
         transcript.write("comparison", skipped="out of time")
+        state.safety_stop = "the comparison of the leading candidates ran out of time"
         return None
     if comparison is None:
         return None
@@ -80,7 +82,7 @@ async def settle(
             state.choose(leader.text)
             break
         if await validator.prove_runner_up(
-            leader.text, leader.origin, leader.shape, leader.changes_check
+            leader.text, leader.origin, leader.shape, leader.changes_check, leader.found
         ):
             state.choose(leader.text)
             break
