@@ -7,7 +7,7 @@ the others as written. Adding joins the whole condition with `and <name>`, `and 
 such as `is_x`, `has_x`, `allow_x`; and the boolean fields of this file's classes on a name of
 the condition named after the class, `user.is_admin` for `user` and `User`), then
 `and x is not None`, `and x` and `and len(x) > 0` for the other names the function uses that way. The pools are small on purpose: every candidate
-costs a validation.
+costs a validation. A statement right after an `if` without `else` may belong in its `else`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.repair.edits import own_nodes
+from fixloop.repair.edits import INDENT, block_span, own_nodes, owns_lines, reindented
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.spans import Edit
@@ -211,7 +211,32 @@ def _boolean_fields(cls: ast.ClassDef) -> list[str]:
     return fields
 
 
+def missing_else(view: SourceView, line: int) -> Iterator[Mutant]:
+    """The statement right after an `if` without `else` belongs in an `else` of it (it runs
+    after the `if` branch too, where the two were meant to exclude each other)."""
+    statements = view.statements_on(line)
+    if not statements or not owns_lines(view, statements[0]):
+        return
+    statement = statements[0]
+    siblings = getattr(view.parent(statement), "body", None)
+    if not isinstance(siblings, list) or statement not in siblings:
+        return
+    index = siblings.index(statement)
+    previous = siblings[index - 1] if index else None
+    if not isinstance(previous, ast.If) or previous.orelse:
+        return
+    if isinstance(previous.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return  # the branch already leaves: an `else` would change nothing
+    if view.indent_of(previous.lineno) != view.indent_of(statement.lineno):
+        return
+    start, end = block_span(view, statement)
+    indent = view.indent_of(statement.lineno)
+    block = reindented(view.source[start:end], indent, indent + INDENT)
+    yield Mutant(Edit(start, end, f"{indent}else:\n{block}"), "move into an else", line, 2)
+
+
 def at_line(view: SourceView, line: int) -> Iterator[Mutant]:
+    yield from missing_else(view, line)
     statements = view.statements_on(line)
     if not statements:
         return
