@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 
+from fixloop.checker_oracle import CheckerOracle
 from fixloop.fixes import PreparedRequest
 from fixloop.observation import Observation
+from fixloop.repair.checker_failure import checker_label
 from fixloop.repair.compare import (
     MAX_LEADERS,
     Comparison,
@@ -93,3 +95,20 @@ def _tier(candidate: PassingCandidate | RunnerUp) -> int:
     """The comparison reorders within a tier only: a candidate that changes one of the
     program's checks stays after every one that does not, whatever the inputs show."""
     return candidate.shape.tier + (CHANGES_CHECK_TIER if candidate.changes_check else 0)
+
+
+def no_fix_reason(
+    tried: int, budget: float, remaining: float, checker: CheckerOracle | None, oracle: str
+) -> str:
+    """Why no fix came: out of time or out of candidates; led by a checker, which diagnostic
+    no candidate cleared while `oracle` kept passing."""
+    spent = remaining <= 0
+    if checker is not None:
+        return (
+            f"no candidate cleared {checker_label(checker)} at line {checker.required.line} "
+            f"while {oracle} kept passing ({tried} candidates tried"
+            + (f" within the budget of {budget:g}s)" if spent else ")")
+        )
+    if spent:
+        return f"no verified fix within the budget of {budget:g}s ({tried} candidates tried)"
+    return f"no candidate passed the oracle ({tried} candidates tried)"
