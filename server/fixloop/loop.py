@@ -41,10 +41,9 @@ from fixloop.oracle import OracleError, discover_tests_for, pristine_files
 from fixloop.patch import unified_diff
 from fixloop.repair.baseline import passing_baseline, reproduce
 from fixloop.repair.budget import Budget
-from fixloop.repair.checker_failure import checker_label
-from fixloop.repair.decide import settle
+from fixloop.repair.decide import no_fix_reason, settle
 from fixloop.repair.engine import Engine, EngineConfigError, EngineReport, RepairSession
-from fixloop.repair.pool import WorkerPool
+from fixloop.repair.pool import PARALLEL_WORKERS, WorkerPool
 from fixloop.repair.runs import WarmRuns
 from fixloop.repair.search import ComparisonWindow, SearchState
 from fixloop.repair.session import open_session
@@ -58,15 +57,22 @@ OFFLINE_SHARE = 0.4
 WORKER_LIFETIME_GRACE = 60
 
 
-async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = None) -> FixResult:
+async def run_fix(
+    request: FixRequest,
+    *,
+    progress: ProgressCallback | None = None,
+    workers: int = PARALLEL_WORKERS,
+) -> FixResult:
     """Find and prove a fix for `request`. Raises FixUsageError for bad input and
-    SandboxUnavailable when the chosen sandbox cannot run."""
+    SandboxUnavailable when the chosen sandbox cannot run. `workers` is how many warm workers
+    validate candidates side by side; the verified fix does not depend on it (the search's
+    decisions follow the candidates' order, see `repair.search`), which tests check through it."""
     if request.discover_tests and not request.tests and not request.command:
         plain = replace(request, discover_tests=False)
         with_tests = await _with_discovered_oracle(plain)
         if with_tests is not None:
             try:
-                result = await _run_fix(with_tests, progress)
+                result = await _run_fix(with_tests, progress, workers)
             except FixUsageError as exc:
                 # Discovered tests are a stronger oracle when they run; when they cannot (no
                 # pytest in the user's interpreter, a collection error) running the file remains.
@@ -76,8 +82,8 @@ async def run_fix(request: FixRequest, *, progress: ProgressCallback | None = No
                 if not result.nothing_to_fix:
                     return result
             # The tests pass: what is broken is the file run as a script, so that is the oracle.
-        return await _run_fix(plain, progress)
-    return await _run_fix(request, progress)
+        return await _run_fix(plain, progress, workers)
+    return await _run_fix(request, progress, workers)
 
 
 async def _with_discovered_oracle(request: FixRequest) -> FixRequest | None:
@@ -106,7 +112,9 @@ class _Outcome:
     checker: CheckerEvidence | None = None
 
 
-async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> FixResult:
+async def _run_fix(
+    request: FixRequest, progress: ProgressCallback | None, workers: int
+) -> FixResult:
     started = time.monotonic()
     settings = request.settings
     if not settings.budget > 0:
@@ -123,7 +131,9 @@ async def _run_fix(request: FixRequest, progress: ProgressCallback | None) -> Fi
     )
     state = SearchState(prepared.source, window=ComparisonWindow())
     try:
-        outcome = await _search(prepared, request, engines, state, transcript, progress, started)
+        outcome = await _search(
+            prepared, request, engines, state, transcript, progress, started, workers
+        )
     finally:
         transcript.close()
     return _result(prepared, engines, state, started, transcript, outcome)
@@ -137,6 +147,7 @@ async def _search(
     transcript: Transcript,
     progress: ProgressCallback | None,
     started: float,
+    workers: int,
 ) -> _Outcome:
     settings = request.settings
     budget = Budget(started, settings.budget)
@@ -158,6 +169,7 @@ async def _search(
                 "worker", status=status, reason=reason
             ),
             pristine=pristine_files(prepared.root, prepared.oracle.tests),
+            size=max(1, workers),
         )
     try:
         # Which sandbox ran the loop: the process's shared one (its serial) or one of its own (0).
@@ -238,25 +250,20 @@ async def _search(
                 shared.release(sandbox, roots={prepared.root})
     if runs.swaps:
         transcript.write("fast_path", swaps=dict(runs.swaps))
+    if state.safety_stop:
+        # A time bound, not the counts, decided: on a faster machine the choice may differ.
+        transcript.write("safety_stop", reason=state.safety_stop)
+        if progress is not None:
+            progress(f"note: {state.safety_stop}")
     winner = state.winner
     if winner is None:
-        reason = (
-            f"no verified fix within the budget of {settings.budget:g}s "
-            f"({state.tried} candidates tried)"
+        reason = no_fix_reason(
+            state.tried,
+            settings.budget,
+            budget.remaining(),
+            verifier.checker if led_by_checker else None,
+            prepared.oracle.describe(),
         )
-        if budget.remaining() > 0:
-            reason = f"no candidate passed the oracle ({state.tried} candidates tried)"
-        if led_by_checker and verifier.checker is not None:
-            reason = (
-                f"no candidate cleared {checker_label(verifier.checker)} at line "
-                f"{verifier.checker.required.line} while {prepared.oracle.describe()} kept "
-                f"passing ({state.tried} candidates tried"
-                + (
-                    f" within the budget of {settings.budget:g}s)"
-                    if budget.remaining() <= 0
-                    else ")"
-                )
-            )
         stops = [report.stop_reason for report in reports if report.stop_reason]
         if config_error and config_error not in stops:
             stops.append(config_error)

@@ -51,14 +51,23 @@ class Oracle:
         return "python " + " ".join((self.target, *self.args))
 
 
-def command_spec(oracle: Oracle, root: Path, overlay: Mapping[str, str], limits: Limits) -> RunSpec:
+def command_spec(
+    oracle: Oracle,
+    root: Path,
+    overlay: Mapping[str, str],
+    limits: Limits,
+    hash_seed: str | None = None,
+) -> RunSpec:
+    env = {"PYTHONDONTWRITEBYTECODE": "1"}
+    if hash_seed is not None:
+        env["PYTHONHASHSEED"] = hash_seed  # see `oracle_runs.CHECK_HASH_SEED`
     return RunSpec(
         argv=oracle.command,
         root=root,
         limits=limits,
         use_python=False,
         overlay=dict(overlay),
-        env={"PYTHONDONTWRITEBYTECODE": "1"},
+        env=env,
         pristine=pristine_files(root, oracle.tests),
     )
 

@@ -45,6 +45,20 @@ from fixloop.worker_program import worker_program
 # 50 MB would overflow the sandbox's output cap and the run would be lost.
 PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "--no-header", "-rN", "--show-capture=no")
 WORKER_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
+# A repair loop pins the hash seed of every run, so that the order of sets and dicts of strings
+# is a property of the candidate, not of the process that checked it: every warm worker (and
+# the run of the original) uses the same seed, so which worker answers cannot change a verdict,
+# and the proof runs under other seeds, so a candidate that passes only in one hash order (a
+# set where a list kept the order) is not verified.
+CHECK_HASH_SEED = "0"
+PROOF_HASH_SEEDS = ("1", "2")
+
+
+def worker_env(hash_seed: str | None = None) -> dict[str, str]:
+    """The environment of a worker or pytest run; with `hash_seed`, hash order is pinned."""
+    if hash_seed is None:
+        return dict(WORKER_ENV)
+    return {**WORKER_ENV, "PYTHONHASHSEED": hash_seed}
 
 
 def worker_request(
@@ -102,10 +116,16 @@ def worker_spec(
     once: bool,
     stdin: bytes = b"",
     pristine: tuple[str, ...] = (),
+    hash_seed: str | None = None,
 ) -> RunSpec:
     argv = ("-c", worker_program(), "--once") if once else ("-c", worker_program())
     return RunSpec(
-        argv=argv, root=root, limits=limits, stdin=stdin, env=WORKER_ENV, pristine=pristine
+        argv=argv,
+        root=root,
+        limits=limits,
+        stdin=stdin,
+        env=worker_env(hash_seed),
+        pristine=pristine,
     )
 
 
@@ -138,13 +158,18 @@ def last_json_line(text: str) -> object:
 
 
 async def observe_fresh_worker(
-    sandbox: Sandbox, root: Path, request: RunRequest, limits: Limits
+    sandbox: Sandbox,
+    root: Path,
+    request: RunRequest,
+    limits: Limits,
+    *,
+    hash_seed: str | None = None,
 ) -> Observation:
     """Run one worker request in a fresh sandbox process (the fallback when no warm worker)."""
     payload = json.dumps(request).encode()
     pristine = pristine_files(root, request.get("tests", []))
     result = await sandbox.run(
-        worker_spec(root, limits, once=True, stdin=payload, pristine=pristine)
+        worker_spec(root, limits, once=True, stdin=payload, pristine=pristine, hash_seed=hash_seed)
     )
     if result.tampered:
         return tampered_observation(result.tampered, result.duration_ms)
@@ -192,6 +217,7 @@ async def run_pytest_fresh(
     limits: Limits,
     *,
     test_cut: float | None = None,
+    hash_seed: str | None = None,
 ) -> PytestRun:
     """pytest in a fresh sandbox process on the overlaid files, read through its hooks; with
     `test_cut`, a test whose call runs longer is interrupted and counts as a timeout."""
@@ -202,7 +228,7 @@ async def run_pytest_fresh(
         root=root,
         limits=limits,
         overlay=dict(overlay),
-        env=WORKER_ENV,
+        env=worker_env(hash_seed),
         pristine=pristine_files(root, tests),
     )
     result = await sandbox.run(spec)

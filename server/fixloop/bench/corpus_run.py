@@ -106,16 +106,6 @@ def load_baseline(path: Path = BASELINE_FILE) -> frozenset[str]:
     return frozenset(str(case_id) for case_id in data.get("fixed", []))
 
 
-def load_known_wrong(path: Path = BASELINE_FILE) -> frozenset[str]:
-    """The ids of the cases whose verified fix the baseline records as wrong (it passes the
-    case's tests but fails its hidden checks): known shortfalls of the engine, reported by
-    every run, which the gate does not count as regressions. A wrong fix anywhere else is one."""
-    if not path.is_file():
-        return frozenset()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(str(case_id) for case_id in data.get("known_wrong", []))
-
-
 def write_baseline(runs: Sequence[CaseRun], budget: float, path: Path = BASELINE_FILE) -> None:
     """Record which cases are fixed now: correct fixes (a wrong fix is not an achievement)
     found within half the budget (one found near the end of it would make the gate fail on a
@@ -129,7 +119,6 @@ def write_baseline(runs: Sequence[CaseRun], budget: float, path: Path = BASELINE
         "budget_seconds": budget,
         "fixed": fixed,
         "not_fixed": sorted(run.case_id for run in runs if run.case_id not in fixed),
-        "known_wrong": sorted(run.case_id for run in runs if run.wrong),
     }
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 

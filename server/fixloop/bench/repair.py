@@ -208,7 +208,6 @@ def _corpus_part(args: argparse.Namespace, settings: Any) -> int:
         CaseRun,
         corpus_summary,
         load_baseline,
-        load_known_wrong,
         regressions,
         repair_case,
         write_baseline,
@@ -242,18 +241,11 @@ def _corpus_part(args: argparse.Namespace, settings: Any) -> int:
         write_baseline(runs, args.budget, baseline_path)
         print(f"baseline written to {baseline_path}")
     failures = regressions(runs, load_baseline(baseline_path))
-    known_wrong = load_known_wrong(baseline_path)
-    wrong = [run.case_id for run in runs if run.wrong and run.case_id not in known_wrong]
-    still_wrong = [run.case_id for run in runs if run.wrong and run.case_id in known_wrong]
+    wrong = [run.case_id for run in runs if run.wrong]
     if failures:
         print(f"no longer fixed (the baseline marks them fixed): {', '.join(failures)}")
-    if still_wrong:
-        print(
-            f"known wrong fixes (verified, fail the hidden checks; in the baseline): "
-            f"{', '.join(still_wrong)}"
-        )
     if wrong:
-        print(f"NEW wrong fixes (verified, fail the hidden checks): {', '.join(wrong)}")
+        print(f"WRONG fixes (verified, fail the hidden checks): {', '.join(wrong)}")
     corpus_dir = Path(args.corpus).resolve() if args.corpus else CORPUS
     names = THROUGHPUT_CASES[:2] if args.quick else THROUGHPUT_CASES
     warm_n, warm_s, fresh_n, fresh_s = asyncio.run(_throughput(corpus_dir, settings, names))

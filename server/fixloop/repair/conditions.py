@@ -4,9 +4,10 @@ A wrong clause is dropped before any clause is added, because dropping changes l
 overfit to the tests (an added clause can). Dropping takes one clause out of a chain and keeps
 the others as written. Adding joins the whole condition with `and <name>`, `and not <name>` or
 `or <name>` for the boolean-ish names in scope (flags with boolean defaults or values, and names
-such as `is_x`, `has_x`, `allow_x`), then `and x is not None`, `and x` and `and len(x) > 0` for
-the other names the function uses that way. The pools are small on purpose: every candidate
-costs a validation.
+such as `is_x`, `has_x`, `allow_x`; and the boolean fields of this file's classes on a name of
+the condition named after the class, `user.is_admin` for `user` and `User`), then
+`and x is not None`, `and x` and `and len(x) > 0` for the other names the function uses that way. The pools are small on purpose: every candidate
+costs a validation. A statement right after an `if` without `else` may belong in its `else`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from fixloop.repair.edits import own_nodes
+from fixloop.repair.edits import INDENT, block_span, own_nodes, owns_lines, reindented
 from fixloop.repair.mutate import Mutant
 from fixloop.repair.source import SourceView
 from fixloop.spans import Edit
@@ -154,7 +155,8 @@ def _adds(
     and_base = f"({text})" if loose or is_or else text
     or_base = f"({text})" if loose else text
     clauses: list[tuple[str, str]] = []
-    for flag in [f for f in flags if f not in used][:MAX_FLAGS]:
+    attribute_flags = _attribute_flags(view, condition)
+    for flag in [f for f in flags if f not in used][:MAX_FLAGS] + attribute_flags[:MAX_FLAGS]:
         clauses += [("and", flag), ("and", f"not {flag}"), ("or", flag)]
     # A name the condition already tests may still need its None or emptiness check.
     for name, use in values[:MAX_VALUES]:
@@ -170,7 +172,71 @@ def _adds(
         yield Mutant(Edit(start, end, new), f"add clause `{word} {clause}`", line, 3)
 
 
+def _attribute_flags(view: SourceView, condition: ast.expr) -> list[str]:
+    """Boolean fields (`is_admin: bool = False`, `self.active = True`) of the file's classes,
+    read on the names of the condition that are named after them (`user` for `User`), and not
+    tested yet: `user.is_admin`."""
+    classes = {
+        node.name.lower(): node for node in ast.walk(view.tree) if isinstance(node, ast.ClassDef)
+    }
+    tested = {view.text(n) for n in ast.walk(condition) if isinstance(n, ast.Attribute)}
+    flags: list[str] = []
+    names = [n.id for n in ast.walk(condition) if isinstance(n, ast.Name)]
+    for name in dict.fromkeys(names):
+        cls = classes.get(name.lower())
+        if cls is None:
+            continue
+        for field in _boolean_fields(cls):
+            if f"{name}.{field}" not in tested:
+                flags.append(f"{name}.{field}")
+    return flags
+
+
+def _boolean_fields(cls: ast.ClassDef) -> list[str]:
+    fields: list[str] = []
+    for node in ast.walk(cls):
+        name, value, annotation = "", None, None
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, value, annotation = node.target.id, node.value, node.annotation
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Attribute):
+            name, value, annotation = node.target.attr, node.value, node.annotation
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Attribute) and getattr(target.value, "id", "") == "self":
+                name, value = target.attr, node.value
+        boolean = isinstance(annotation, ast.Name) and annotation.id == "bool"
+        boolean = boolean or (isinstance(value, ast.Constant) and isinstance(value.value, bool))
+        if name and (boolean or _looks_boolean(name)) and name not in fields:
+            fields.append(name)
+    return fields
+
+
+def missing_else(view: SourceView, line: int) -> Iterator[Mutant]:
+    """The statement right after an `if` without `else` belongs in an `else` of it (it runs
+    after the `if` branch too, where the two were meant to exclude each other)."""
+    statements = view.statements_on(line)
+    if not statements or not owns_lines(view, statements[0]):
+        return
+    statement = statements[0]
+    siblings = getattr(view.parent(statement), "body", None)
+    if not isinstance(siblings, list) or statement not in siblings:
+        return
+    index = siblings.index(statement)
+    previous = siblings[index - 1] if index else None
+    if not isinstance(previous, ast.If) or previous.orelse:
+        return
+    if isinstance(previous.body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return  # the branch already leaves: an `else` would change nothing
+    if view.indent_of(previous.lineno) != view.indent_of(statement.lineno):
+        return
+    start, end = block_span(view, statement)
+    indent = view.indent_of(statement.lineno)
+    block = reindented(view.source[start:end], indent, indent + INDENT)
+    yield Mutant(Edit(start, end, f"{indent}else:\n{block}"), "move into an else", line, 2)
+
+
 def at_line(view: SourceView, line: int) -> Iterator[Mutant]:
+    yield from missing_else(view, line)
     statements = view.statements_on(line)
     if not statements:
         return

@@ -6,15 +6,18 @@ one candidate passed, `settle` runs the leaders side by side on inputs derived f
 trusted comes first within its tier, and if it was only a runner-up (it passed its warm check
 but was not proven, as it ranked lower when found) it is proven now; if its proof fails, the
 next one in the comparison's order is taken. Where the leaders disagree, the result is uncertain.
-The comparison is bounded in time and never delays a result past it.
+The comparison is bounded in time, as a safety stop: when that bound decides (the winner stays
+the best by rank), `SearchState.safety_stop` says so and the loop reports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from fixloop.checker_oracle import CheckerOracle
 from fixloop.fixes import PreparedRequest
 from fixloop.observation import Observation
+from fixloop.repair.checker_failure import checker_label
 from fixloop.repair.compare import (
     MAX_LEADERS,
     Comparison,
@@ -30,7 +33,7 @@ from fixloop.transcript import Transcript
 # Above every shape tier (`EditShape.tier`): a candidate that changes a check.
 CHANGES_CHECK_TIER = 100
 # However little of the budget is left, the comparison may take this long.
-MIN_COMPARE_SECONDS = 5.0
+MIN_COMPARE_SECONDS = 10.0
 
 
 async def settle(
@@ -60,6 +63,7 @@ async def settle(
         )
     except asyncio.TimeoutError:
         transcript.write("comparison", skipped="out of time")
+        state.safety_stop = "the comparison of the leading candidates ran out of time"
         return None
     if comparison is None:
         return None
@@ -80,7 +84,7 @@ async def settle(
             state.choose(leader.text)
             break
         if await validator.prove_runner_up(
-            leader.text, leader.origin, leader.shape, leader.changes_check
+            leader.text, leader.origin, leader.shape, leader.changes_check, leader.found
         ):
             state.choose(leader.text)
             break
@@ -91,3 +95,20 @@ def _tier(candidate: PassingCandidate | RunnerUp) -> int:
     """The comparison reorders within a tier only: a candidate that changes one of the
     program's checks stays after every one that does not, whatever the inputs show."""
     return candidate.shape.tier + (CHANGES_CHECK_TIER if candidate.changes_check else 0)
+
+
+def no_fix_reason(
+    tried: int, budget: float, remaining: float, checker: CheckerOracle | None, oracle: str
+) -> str:
+    """Why no fix came: out of time or out of candidates; led by a checker, which diagnostic
+    no candidate cleared while `oracle` kept passing."""
+    spent = remaining <= 0
+    if checker is not None:
+        return (
+            f"no candidate cleared {checker_label(checker)} at line {checker.required.line} "
+            f"while {oracle} kept passing ({tried} candidates tried"
+            + (f" within the budget of {budget:g}s)" if spent else ")")
+        )
+    if spent:
+        return f"no verified fix within the budget of {budget:g}s ({tried} candidates tried)"
+    return f"no candidate passed the oracle ({tried} candidates tried)"

@@ -3,9 +3,11 @@
 The statement that raised reads `d[k]` in order to change it, and the key was never created.
 The candidates, in order: initialise in place (`d.setdefault(k, [])` for a method call,
 `d[k] = d.get(k, 0) + 1` for an augmented assignment), an `if k not in d: d[k] = []` line
-before the statement, and a `defaultdict` where `d` is created (importing it when the file does
-not and the range allows a new import). The empty value follows the use: `[]` for `append`,
-`set()` for `add`, `{}` for `update` or a nested key, `0` (or `''`, `[]`) for `+=`.
+before the statement, and where `d` is created: every key the program checks the failing key
+against before its use (`if k not in KNOWN: raise ...` -> `d = {key: [] for key in KNOWN}`),
+then a `defaultdict` (importing it when the file does not and the range allows a new import).
+The empty value follows the use: `[]` for `append`, `set()` for `add`, `{}` for `update` or a
+nested key, `0` (or `''`, `[]`) for `+=`.
 """
 
 from __future__ import annotations
@@ -109,6 +111,13 @@ def _default_dict(
             if view.text(node.targets[0]) != target_text or not _empty_dict(node.value):
                 continue
             a, b = view.span(node.value)
+            scope_node = function.node if function is not None else view.tree
+            for keys in _key_domains(view, scope_node, line, target_text):
+                # The program names the keys it accepts: start with every one of them.
+                element = keys.lower().rstrip("s") if keys.isupper() else "key"
+                element = element if element.isidentifier() and element != keys else "key"
+                filled = f"{{{element}: {empty} for {element} in {keys}}}"
+                yield Mutant(Edit(a, b, filled), f"{target_text} = {filled}", node.lineno, 3)
             spelled = name_for(view, "collections.defaultdict")
             if spelled is not None:
                 edit = Edit(a, b, f"{spelled}({factory})")
@@ -133,3 +142,27 @@ def _empty_dict(node: ast.expr) -> bool:
         and not node.args
         and not node.keywords
     )
+
+
+def _key_domains(view: SourceView, scope: ast.AST, line: int, container: str) -> list[str]:
+    """Collections the failing key is checked against before its use (`if day not in
+    WEEKDAYS: raise ...`): the program's own list of the keys it expects."""
+    keys = [
+        view.text(node.slice)
+        for statement in view.statements_on(line)[:1]
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+    ]
+    domains: list[str] = []
+    for node in ast.walk(scope):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and node.lineno < line):
+            continue
+        if not isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            continue
+        collection = node.comparators[0]
+        if not isinstance(collection, (ast.Name, ast.Attribute)):
+            continue
+        spelled = view.text(collection)
+        if view.text(node.left) in keys and spelled != container and spelled not in domains:
+            domains.append(spelled)
+    return domains

@@ -35,6 +35,7 @@ WRONG_VALUE = re.compile(
     r"|not supported between|must be str, not|object cannot be interpreted as an integer"
 )
 MOVED_STATEMENTS = 2  # how many leading statements of a body are looked at as resets
+CONTAINER_FACTORIES = ("list", "dict", "set", "str", "int", "float", "defaultdict", "deque")
 
 
 def _pairs_loop(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
@@ -108,12 +109,25 @@ def _reset_name(statement: ast.stmt) -> str | None:
         isinstance(value, ast.Constant)
         or isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple))
         and not getattr(value, "elts", getattr(value, "keys", None))
-        or isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id in ("list", "dict", "set", "str", "int", "float")
-        and not value.args
+        or _fresh_container(value)
     )
     return target.id if empty else None
+
+
+def _fresh_container(value: ast.expr) -> bool:
+    """A constructor called with nothing but a factory name: `list()`, `Counter()`,
+    `defaultdict(list)`, `collections.OrderedDict()` (a new, empty accumulator)."""
+    if not isinstance(value, ast.Call) or value.keywords:
+        return False
+    func = value.func
+    called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    # A class by its name (`Counter`, `OrderedDict`), or a builtin or collections factory:
+    # not any call without arguments (`queue.popleft()` is no new accumulator).
+    if not (called[:1].isupper() or called in CONTAINER_FACTORIES):
+        return False
+    if value.args and called not in ("defaultdict",):
+        return False
+    return all(isinstance(argument, (ast.Name, ast.Attribute)) for argument in value.args)
 
 
 def _accumulates(name: str, body: list[ast.stmt]) -> bool:
@@ -222,5 +236,13 @@ def _handed_on(name: str, body: list[ast.stmt]) -> bool:
             elif isinstance(node, ast.Assign):
                 values = [node.value]
             if any(isinstance(v, ast.Name) and v.id == name for v in values):
+                return True
+            # Or a value computed from it is stored per round (`out[k] = summary(name)`): each
+            # round's result reads what that round accumulated.
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Subscript) for t in node.targets)
+                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value))
+            ):
                 return True
     return False

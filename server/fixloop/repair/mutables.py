@@ -4,7 +4,9 @@ A mutable default argument (`def add(x, into=[])`) is created once and shared by
 becomes `None`, with `if into is None: into = []` at the top of the body. A mutable class
 attribute (`items = []` in the class body) is shared by every instance: it is initialised in
 `__init__` instead (which is created when missing), and the class-level line goes unless
-something reads it on the class. In a dataclass the default becomes `field(default_factory=...)`.
+something reads it on the class. Several such attributes that instances change in place move
+together, and `shared_class_state` proposes them for every class of the file whatever the
+error (the failure often shows far from the class). In a dataclass the default becomes `field(default_factory=...)`.
 """
 
 from __future__ import annotations
@@ -84,11 +86,73 @@ def mutable_class_attributes(view: SourceView, line: int) -> Iterator[Mutant]:
         if any(_decorator_name(d) == "dataclass" for d in cls.decorator_list):
             yield from _dataclass_fields(view, cls)
             continue
-        for statement in cls.body:
-            name, value = _class_attribute(statement)
-            if name and _is_mutable(value) and _used_on_instances(cls, name):
-                assert value is not None
-                yield from _move_to_init(view, cls, statement, name, view.text(value))
+        yield from _shared_attributes(view, cls)
+
+
+def shared_class_state(view: SourceView) -> Iterator[Mutant]:
+    """Every class of the file whose instances change a mutable class attribute in place
+    (`self.items.append(x)`, `self.counts[k] = v`): the attribute is shared by all instances,
+    which is almost never meant. Proposed whatever the error, since the failure often shows
+    far from the class (one instance sees what another one added)."""
+    for node in ast.walk(view.tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if any(_decorator_name(d) == "dataclass" for d in node.decorator_list):
+            continue
+        moved = [
+            (statement, name, value)
+            for statement, name, value in _mutable_attributes(view, node)
+            if _changed_on_instances(node, name)
+        ]
+        if moved:
+            yield from _move_to_init(view, node, moved)
+
+
+def _mutable_attributes(view: SourceView, cls: ast.ClassDef) -> list[tuple[ast.stmt, str, str]]:
+    """(statement, name, value) of the class-level mutable attributes used on instances."""
+    found = []
+    for statement in cls.body:
+        name, value = _class_attribute(statement)
+        if name and value is not None and _is_mutable(value) and _used_on_instances(cls, name):
+            found.append((statement, name, view.text(value)))
+    return found
+
+
+def _shared_attributes(view: SourceView, cls: ast.ClassDef) -> Iterator[Mutant]:
+    attributes = _mutable_attributes(view, cls)
+    changed = [a for a in attributes if _changed_on_instances(cls, a[1])]
+    if len(changed) > 1:
+        # Several shared the same way: fixing one leaves the others shared, so they move
+        # together (one at a time would pass tests that only show the first).
+        yield from _move_to_init(view, cls, changed)
+        return
+    for attribute in attributes:
+        yield from _move_to_init(view, cls, [attribute])
+
+
+IN_PLACE = frozenset(("append", "extend", "insert", "add", "update", "setdefault", "remove"))
+IN_PLACE |= {"pop", "clear", "discard", "popitem", "appendleft", "sort"}
+
+
+def _changed_on_instances(cls: ast.ClassDef, name: str) -> bool:
+    """`self.<name>` changed in place: a method that mutates it, or an item stored into it."""
+
+    def on_self(node: ast.AST) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == name
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        )
+
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in IN_PLACE and on_self(node.func.value):
+                return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if on_self(node.value):
+                return True
+    return False
 
 
 def _node_at(view: SourceView, line: int) -> ast.AST:
@@ -134,11 +198,14 @@ def _read_on_class(view: SourceView, cls: ast.ClassDef, name: str) -> bool:
 
 
 def _move_to_init(
-    view: SourceView, cls: ast.ClassDef, statement: ast.stmt, name: str, value: str
+    view: SourceView, cls: ast.ClassDef, attributes: list[tuple[ast.stmt, str, str]]
 ) -> Iterator[Mutant]:
+    """Initialise `attributes` (statement, name, value) in `__init__`: without the class-level
+    lines, then with them kept."""
     init = next(
         (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
     )
+    first_statement = attributes[0][0]
     edits: list[Edit] = []
     if init is not None:
         where = body_insertion(view, init)
@@ -146,34 +213,36 @@ def _move_to_init(
             return
         at, indent = where
         self_name = init.args.args[0].arg
-        edits.append(Edit(at, at, f"{indent}{self_name}.{name} = {value}\n"))
+        lines = "".join(f"{indent}{self_name}.{name} = {value}\n" for _, name, value in attributes)
+        edits.append(Edit(at, at, lines))
     else:
         first_method = next(
             (s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))), None
         )
         anchor = first_method or cls.body[-1]
         line = min([anchor.lineno] + [d.lineno for d in getattr(anchor, "decorator_list", [])])
-        indent = view.indent_of(statement.lineno)
+        indent = view.indent_of(first_statement.lineno)
         inherits = any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases)
         head = "self, *args, **kwargs" if inherits else "self"
         body = f"{indent}{INDENT}super().__init__(*args, **kwargs)\n" if inherits else ""
-        body += f"{indent}{INDENT}self.{name} = {value}\n"
+        body += "".join(f"{indent}{INDENT}self.{name} = {value}\n" for _, name, value in attributes)
         text = f"{indent}def __init__({head}):\n{body}\n"
         at = view.line_start(line) if first_method is not None else view.line_end(line)
         if first_method is None:
             text = "\n" + text.rstrip("\n") + "\n"
         edits.append(Edit(at, at, text))
-    origin = f"initialise {name} in __init__"
-    removable = owns_lines(view, statement) and not _read_on_class(view, cls, name)
-    if removable and len(cls.body) > 1:
-        start, end = block_span(view, statement)
-        yield Mutant(
-            merged(view.source, [Edit(start, end, ""), *edits]), origin, statement.lineno, 3
-        )
+    origin = f"initialise {', '.join(name for _, name, _ in attributes)} in __init__"
+    removable = all(
+        owns_lines(view, statement) and not _read_on_class(view, cls, name)
+        for statement, name, _ in attributes
+    )
+    if removable and len(cls.body) > len(attributes):
+        removals = [Edit(*block_span(view, statement), "") for statement, _, _ in attributes]
+        yield Mutant(merged(view.source, [*removals, *edits]), origin, first_statement.lineno, 3)
     # The class-level line stays when something reads it on the class (or lies outside the range
     # the loop may edit, where removing it would be refused).
     yield Mutant(
-        merged(view.source, edits), origin + " (class attribute kept)", statement.lineno, 3
+        merged(view.source, edits), origin + " (class attribute kept)", first_statement.lineno, 3
     )
 
 

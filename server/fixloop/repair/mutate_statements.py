@@ -73,6 +73,13 @@ def statement_mutants(
             a, _ = view.span(statement)
             b, _ = view.span(value)
             yield Mutant(Edit(a, b, ""), "call without assigning", line, 2)
+            if value.func.attr == "sort" and not value.args:
+                # `.sort()` sorts in place and returns None: the copying sibling was meant.
+                owner = view.text(value.func.value)
+                keywords = "".join(f", {view.text(k)}" for k in value.keywords)
+                c, d = view.span(value)
+                new = f"sorted({owner}{keywords})"
+                yield Mutant(Edit(c, d, new), ".sort(...) -> sorted(...)", line, 2)
     if function is not None and deep:
         yield from guard_mutants(view, statement, line, indent, start_of_line, in_loop)
     if deep and isinstance(statement, (ast.Assign, ast.AugAssign, ast.Expr)):

@@ -3,8 +3,9 @@
 Two kinds of operator feed the offline engine. Error-guided ones read the failure (every failing
 test's error, see `symptoms.py`) and propose the fix that error asks for: a missing `await`, the
 sibling API, a date format that parses the shown data, a separator present in the shown data, a
-missing key initialisation, swapped loop targets, a missing `return`, an f-string. They run right
-after the failure-driven rules, before any mutation. Structural ones read the code of a
+missing key initialisation, swapped loop targets, a missing `return`, an f-string; and, whatever
+the error, a mutable class attribute that instances change in place. They run right after the
+failure-driven rules, before any mutation. Structural ones read the code of a
 suspicious line and the function it sits in; `WiderMutantGenerator` adds them to the mutation
 operators of that line, so they join the mutation tiers with comparable costs (1 = one token,
 2-3 = a small rewrite). Every candidate is one `Edit` on the original text, so formatting and
@@ -59,6 +60,8 @@ def error_guided(
     for symptom in symptoms_of(failure, baseline, target_file)[:MAX_SYMPTOMS]:
         for mutant in guided_mutants(view, symptom, allow_header):
             yield mutant.edit.apply(view.source), f"{mutant.origin} (line {mutant.line})"
+    for mutant in mutables.shared_class_state(view):
+        yield mutant.edit.apply(view.source), f"{mutant.origin} (line {mutant.line})"
 
 
 def structural_mutants(view: SourceView, line: int) -> Iterator[Mutant]:

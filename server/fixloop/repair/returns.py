@@ -4,7 +4,8 @@ The candidates return the locals the function computed, the one computed last fi
 assigned, or changed in place by `out.append(x)` or `out[k] = v`; loop targets are not results).
 A function that already returns a value, or yields, is left alone. When an error says `None`
 was used as a value (`'NoneType' object is not subscriptable`, `unsupported operand type(s) for
-+: 'NoneType' and 'int'`), the functions of this file called on the failing line come first;
++: 'NoneType' and 'int'`), the functions of this file called on the failing line come first,
+then those called on its callers' lines (the `None` may have come in as an argument);
 when a test's assertion shows the `None` (`assert None == 5`), the non-returning functions do.
 """
 
@@ -94,7 +95,11 @@ def missing_return_for_symptom(view: SourceView, symptom: Symptom) -> Iterator[M
     """
     functions = {f.name: f.node for f in view.functions}
     if NONE_USED.search(symptom.message) and symptom.line is not None:
-        for name in _callees_feeding(view, symptom.line):
+        # The `None` may have come in as an argument: the callers' lines, outward, feed it.
+        names: list[str] = []
+        for line in dict.fromkeys((symptom.line, *symptom.lines)):
+            names += _callees_feeding(view, line)
+        for name in dict.fromkeys(names):
             if name in functions:
                 yield from _return_locals(view, functions[name], cost=2)
     elif NONE_COMPARED.search(symptom.message) and symptom.line is None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from fixloop.fixes import PreparedRequest
 from fixloop.observation import Observation, observation_from_answer
-from fixloop.oracle_runs import observe_fresh_worker, worker_request
+from fixloop.oracle_runs import CHECK_HASH_SEED, observe_fresh_worker, worker_request
 from fixloop.repair.budget import Budget
 from fixloop.repair.pool import WorkerPool
 from fixloop.sandbox.base import Limits, Sandbox
@@ -98,7 +98,9 @@ class WarmRuns:
                 self._count(answer)
                 return observation_from_answer(answer)
         limits = Limits(wall_seconds=timeout + FRESH_FALLBACK_GRACE, memory_mb=self.settings.memory)
-        return await observe_fresh_worker(self.sandbox, self.prepared.root, request, limits)
+        return await observe_fresh_worker(
+            self.sandbox, self.prepared.root, request, limits, hash_seed=CHECK_HASH_SEED
+        )
 
     def _count(self, answer: RunAnswer) -> None:
         if answer.get("runner") != "session":

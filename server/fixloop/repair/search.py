@@ -15,8 +15,13 @@ the model sees as feedback, and holds the candidates that passed:
 - `partials`: candidates that turned some previously failing tests green and broke none, best
   first, the base of a second round of edits.
 A search with a `ComparisonWindow` does not end at its first proven candidate: it goes on for a
-bounded number of candidates (or seconds) to find a better one, longer when the best so far is
-a guard; without a window, `keep` proven candidates end it (the first wins when `keep` is 1).
+bounded number of candidates to find a better one, longer when the best so far is a guard;
+without a window, `keep` proven candidates end it (the first wins when `keep` is 1).
+Every decision counts candidates by their position in the search (`found`, given by the
+validator in the engine's order), never by which worker answered first or by elapsed time, so
+the same input gets the same winner on an idle and on a loaded machine. The window's seconds
+are only a safety stop for a very slow machine; when they decide, `safety_stop` says so, and
+the loop reports it.
 """
 
 from __future__ import annotations
@@ -46,16 +51,16 @@ MAX_RUNNERS_UP = 8
 @dataclass(frozen=True)
 class ComparisonWindow:
     """How far the search goes on after its first proven candidate, to compare it with others:
-    `candidates` more validated or `seconds` more, whichever ends first (the `guard_` values
-    when the best so far is a guard or a rewrite without evidence, `EditShape.tier`), or as
-    soon as `plausible` candidates of the first tier passed."""
+    `candidates` more validated (the `guard_` value when the best so far is a guard or a
+    rewrite without evidence, `EditShape.tier`), or as soon as `plausible` candidates of the
+    first tier passed. The seconds are a safety stop, not part of the choice: they are far
+    longer than the counts take on a loaded machine, and when they end a window the loop
+    reports it (`SearchState.safety_stop`)."""
 
     candidates: int = 40
-    # The counts decide on a machine that keeps up; the seconds only cap a slow search (so
-    # the choice can depend on the machine only when it is very slow).
-    seconds: float = 20.0
+    seconds: float = 45.0
     guard_candidates: int = 300
-    guard_seconds: float = 30.0
+    guard_seconds: float = 45.0
     plausible: int = 4
 
 
@@ -71,7 +76,7 @@ class PassingCandidate:
     text: str
     origin: str
     after: OracleSide  # the proof's verdict
-    found: int  # how many candidates had been tried when it was found
+    found: int  # its position in the search (1-based, in the engines' order)
     shape: EditShape = NO_SHAPE
     changes_check: str = ""  # the assert or raise-guard it changes ("" when none)
 
@@ -113,30 +118,44 @@ class SearchState:
         self.partials: list[PartialCandidate] = []
         self._seen: set[str] = set()
         self._rejected: list[tuple[str, CandidateVerdict]] = []
-        self._opened = (0, 0.0)  # (tried, time) when the first candidate was proven
+        self._opened = (0, 0.0)  # (position, time) of the first candidate proven
         self._chosen: str | None = None  # the text the comparison of the leaders chose
+        self.safety_stop = ""  # set when the window's seconds, not its counts, ended it
 
     @property
     def solved(self) -> bool:
-        """The search may end: enough proven, or the comparison window has closed."""
+        """The search may end: enough proven, or the comparison window has closed for every
+        candidate after those validated so far."""
+        return self.closed_for(self.tried + 1)
+
+    def closed_for(self, position: int) -> bool:
+        """Is the search over for the candidate at `position` (1-based, in the search's order)?
+        Only the candidates before it decide, so validating a batch side by side, or with one
+        worker or two, answers the same for each of its candidates."""
         winner = self.winner
         if winner is None or winner.changes_check:
             return False
         if self.window is None:
             return sum(1 for p in self.passing if not p.changes_check) >= self.keep
         window = self.window
-        tried, opened = self._opened
+        opened_at, opened = self._opened
+        after = position - 1 - opened_at  # candidates validated since the window opened
         if winner.shape.tier:
-            return (
-                self.tried - tried >= window.guard_candidates
-                or self.clock() - opened >= window.guard_seconds
+            limit, seconds = window.guard_candidates, window.guard_seconds
+        else:
+            plausible = sum(not (c.shape.tier or c.changes_check) for c in self.leaders())
+            if plausible >= window.plausible:
+                return True
+            limit, seconds = window.candidates, window.seconds
+        if after >= limit:
+            return True
+        if self.clock() - opened >= seconds:
+            self.safety_stop = (
+                f"the comparison window closed after {seconds:g}s, {after} of its {limit} "
+                "candidates validated (a slow machine: the choice may differ on a faster one)"
             )
-        plausible = sum(not (c.shape.tier or c.changes_check) for c in self.leaders())
-        return (
-            plausible >= window.plausible
-            or self.tried - tried >= window.candidates
-            or self.clock() - opened >= window.seconds
-        )
+            return True
+        return False
 
     @property
     def fallback(self) -> PassingCandidate | None:
@@ -160,10 +179,14 @@ class SearchState:
         everyone: list[PassingCandidate | RunnerUp] = [*self.passing, *self.runners_up]
         return sorted(everyone, key=lambda c: c.rank_key())
 
-    def outranks_winner(self, shape: EditShape, changes_check: str = "") -> bool:
-        """Would a candidate of this shape, found now, rank before the winner?"""
+    def outranks_winner(
+        self, shape: EditShape, changes_check: str = "", *, found: int | None = None
+    ) -> bool:
+        """Would a candidate of this shape, found at `found` (default: now), rank before the
+        winner?"""
         winner = self.winner
-        return winner is None or rank_key(shape, self.tried, changes_check) < winner.rank_key()
+        position = self.tried if found is None else found
+        return winner is None or rank_key(shape, position, changes_check) < winner.rank_key()
 
     def first_sight(self, text: str) -> bool:
         """True (and remembered) the first time `text` comes; False for repeats and the original."""
@@ -184,15 +207,25 @@ class SearchState:
         shape: EditShape = NO_SHAPE,
         *,
         changes_check: str = "",
+        found: int | None = None,
     ) -> None:
+        """A proven candidate, at position `found` in the search (default: the count so far)."""
+        position = self.tried if found is None else found
         if not changes_check and not any(not p.changes_check for p in self.passing):
-            self._opened = (self.tried, self.clock())  # the comparison window opens
-        self.passing.append(PassingCandidate(text, origin, after, self.tried, shape, changes_check))
+            self._opened = (position, self.clock())  # the comparison window opens
+        self.passing.append(PassingCandidate(text, origin, after, position, shape, changes_check))
 
     def note_runner_up(
-        self, text: str, origin: str, shape: EditShape, changes_check: str = ""
+        self,
+        text: str,
+        origin: str,
+        shape: EditShape,
+        changes_check: str = "",
+        *,
+        found: int | None = None,
     ) -> None:
-        self.runners_up.append(RunnerUp(text, origin, self.tried, shape, changes_check))
+        position = self.tried if found is None else found
+        self.runners_up.append(RunnerUp(text, origin, position, shape, changes_check))
         self.runners_up.sort(key=RunnerUp.rank_key)
         del self.runners_up[MAX_RUNNERS_UP:]
 

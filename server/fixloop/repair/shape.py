@@ -1,8 +1,10 @@
 """The shape of a candidate's edit, which ranks the candidates that pass: kind, size, place.
 
 When several candidates pass, the loop prefers, in this order (see `PassingCandidate.rank_key`):
-- an edit that restores a computation over a guard that only skips the failing work. A guard
-  is what the candidate adds and the original does not have: an `if` without `else` that exits
+- an edit that restores a computation over one that only stops the error: a guard that skips
+  the failing work, or an edit that leaves a value the original computed and used unused (a
+  local assigned and never read any more: `ranking = xs.sort()` answered by reading `xs`
+  instead of `ranking`). A guard is what the candidate adds and the original does not have: an `if` without `else` that exits
   early (`return`, `continue`, `break`, `pass`) or wraps statements so they may not run, a
   `try` statement, a value defaulted with `x or <literal>`, or a conditional expression with a
   literal branch. With no tests (the script oracle) there is one exception: an edit that only
@@ -45,7 +47,7 @@ EXITS = (ast.Return, ast.Continue, ast.Break, ast.Pass)
 
 @dataclass(frozen=True)
 class EditShape:
-    skip_guard: bool  # it adds a guard that can skip the failing work
+    skip_guard: bool  # it adds a guard that can skip the failing work, or discards a value
     size: int  # tokens removed plus tokens added
     distance: int  # rank of the most suspicious line it touches (0 = the most suspicious)
     unevidenced: bool = False  # script oracle: it rewrites only lines that never completed
@@ -91,6 +93,25 @@ def guard_marks(tree: ast.AST) -> Counter[str]:
     return marks
 
 
+def dead_stores(tree: ast.AST) -> Counter[str]:
+    """Local names each function assigns but never reads (per function, by name)."""
+    found: Counter[str] = Counter()
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        stored: set[str] = set()
+        loaded: set[str] = set()
+        shared: set[str] = set()
+        for node in ast.walk(function):
+            if isinstance(node, ast.Name):
+                (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                shared.update(node.names)
+        for name in stored - loaded - shared - {"_"}:
+            found[f"{function.name}.{name}"] += 1
+    return found
+
+
 def _size(original: str, candidate: str) -> tuple[int, tuple[int, int] | None]:
     span = changed_lines(original, candidate)
     if span is None:
@@ -127,6 +148,11 @@ class ShapeJudge:
         size, span = _size(self.original, candidate)
         parts = self.region.trees(candidate)  # None for the fix of a syntax error: no guard
         skip_guard = parts is not None and bool(guard_marks(parts[1]) - guard_marks(parts[0]))
+        # A value the original computed and used, left unused: the error stops because the
+        # computation no longer matters, not because it was restored.
+        skip_guard = skip_guard or (
+            parts is not None and bool(dead_stores(parts[1]) - dead_stores(parts[0]))
+        )
         distance = len(self.suspicious)
         unevidenced = False
         if span is not None:

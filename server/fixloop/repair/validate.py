@@ -85,6 +85,10 @@ class CandidateValidator:
             verdicts.append(verdict)
             if verdict is None:
                 runnable.append(index)
+        # Each candidate's position in the search: every decision below depends on it and on
+        # the candidates before it, never on which warm worker answered first.
+        first = self.state.tried + 1
+        positions = {index: first + k for k, index in enumerate(runnable)}
         self.state.count_tried(len(runnable))
         if self.prepared.oracle.kind == "command":
             checked = [await self.verifier.check_command(batch[i][0]) for i in runnable]
@@ -97,7 +101,7 @@ class CandidateValidator:
             if verdict is None or verdict.outcome != "passed":
                 continue
             text, origin = batch[index]
-            verdicts[index] = await self._settle(text, origin, changes[index])
+            verdicts[index] = await self._settle(text, origin, changes[index], positions[index])
         final = [
             v if v is not None else CandidateVerdict(False, "fails", "not run") for v in verdicts
         ]
@@ -116,32 +120,39 @@ class CandidateValidator:
             return CandidateVerdict(False, "overfits", overfits), ""
         return None, screening.changes_check
 
-    async def _settle(self, text: str, origin: str, changes_check: str) -> CandidateVerdict:
+    async def _settle(
+        self, text: str, origin: str, changes_check: str, position: int
+    ) -> CandidateVerdict:
         """A candidate that passed its check: proven, kept as a runner-up, or not needed."""
-        if self.state.solved:
+        if self.state.closed_for(position):
             return CandidateVerdict(False, "not needed", "an earlier candidate was verified")
         if changes_check and self.state.fallback is not None:
             return CandidateVerdict(
                 False, "not needed", "a candidate that changes a check is already the fallback"
             )
         shape = self.shapes.shape(text)
-        if not self.state.outranks_winner(shape, changes_check):
-            self.state.note_runner_up(text, origin, shape, changes_check)
+        if not self.state.outranks_winner(shape, changes_check, found=position):
+            self.state.note_runner_up(text, origin, shape, changes_check, found=position)
             return CandidateVerdict(
                 False, "not needed", "passes, but ranks after the candidate already verified"
             )
-        return await self._prove(text, origin, shape, changes_check)
+        return await self._prove(text, origin, shape, changes_check, position)
 
     async def prove_runner_up(
-        self, text: str, origin: str, shape: EditShape, changes_check: str = ""
+        self, text: str, origin: str, shape: EditShape, changes_check: str = "", found: int = 0
     ) -> bool:
         """Prove a runner-up the comparison of the leaders put first; True when it is proven."""
-        proved = await self._prove(text, origin, shape, changes_check)
+        proved = await self._prove(text, origin, shape, changes_check, found or None)
         self._record(origin, text, proved, time.monotonic(), changes_check)
         return any(p.text == text for p in self.state.passing)
 
     async def _prove(
-        self, text: str, origin: str, shape: EditShape, changes_check: str
+        self,
+        text: str,
+        origin: str,
+        shape: EditShape,
+        changes_check: str,
+        found: int | None = None,
     ) -> CandidateVerdict:
         """The fresh proof; a proven candidate joins the passing ones (as the fallback when it
         changes a check, and then its verdict says so rather than "verified")."""
@@ -150,7 +161,7 @@ class CandidateValidator:
         )
         if not (proved.verified and after is not None):
             return proved
-        self.state.accept(text, origin, after, shape, changes_check=changes_check)
+        self.state.accept(text, origin, after, shape, changes_check=changes_check, found=found)
         if not changes_check:
             return proved
         return CandidateVerdict(

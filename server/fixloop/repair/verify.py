@@ -5,8 +5,10 @@ script through the worker's `--once` mode, the tests through a real, fresh pytes
 outcomes come from pytest's hooks together with its exit status, or the command. The first run
 (the original) also rejects unusable oracles (no pytest in the user's interpreter, no tests
 collected, a command that does not exist) with `OracleError`. `prove` is the last word on a
-candidate: only a fresh run that passes makes it verified. A command oracle has no warm path,
-so its check is already a fresh run, and that run on exactly this text is its proof. When the
+candidate: only fresh runs that pass make it verified, one under each of the proof's hash
+seeds, which differ from the seed the candidate was checked (and the original run) under, so a
+pass that holds in one hash order only is not a proof. A command oracle has no warm path, so its
+check is already a fresh run under the check's seed. When the
 request names a checker diagnostic (`checker`, set once the original shows it), the proof also
 runs that checker on the candidate, which must clear the diagnostic and add no error.
 """
@@ -26,7 +28,14 @@ from fixloop.observation import (
     tampered_observation,
 )
 from fixloop.oracle import OracleError, command_spec
-from fixloop.oracle_runs import PytestRun, observe_fresh_worker, run_pytest_fresh, worker_request
+from fixloop.oracle_runs import (
+    CHECK_HASH_SEED,
+    PROOF_HASH_SEEDS,
+    PytestRun,
+    observe_fresh_worker,
+    run_pytest_fresh,
+    worker_request,
+)
 from fixloop.repair.engine import CandidateVerdict
 from fixloop.sandbox.base import Limits, Sandbox, Status
 from fixloop.settings import Settings
@@ -48,7 +57,6 @@ class Verifier:
         self.prepared = prepared
         self.settings = settings
         self.limits = Limits(wall_seconds=settings.timeout, memory_mb=settings.memory)
-        self._command_passes: dict[str, Observation] = {}  # text -> its passing command run
         # The checker diagnostic a proof must also clear (the original showed it).
         self.checker: CheckerOracle | None = None
 
@@ -59,12 +67,14 @@ class Verifier:
         proof: bool = False,
         first: bool = False,
         test_cut: float | None = None,
+        hash_seed: str = CHECK_HASH_SEED,
     ) -> Observation:
         """The full oracle in a fresh sandbox process, with `text` as the target file.
 
         `first` marks the run on the original, which may reject the oracle itself. `test_cut`
         (tests only) reports a test whose call runs longer as a timeout, so that hanging tests
-        cost a cut each rather than the whole run's time limit.
+        cost a cut each rather than the whole run's time limit. `hash_seed` pins the order of
+        sets and of hashes of strings (see `oracle_runs.CHECK_HASH_SEED`).
         """
         oracle, root = self.prepared.oracle, self.prepared.root
         overlay = {oracle.target: text}
@@ -75,7 +85,7 @@ class Verifier:
                 memory_mb=self.settings.memory,
             )
         if oracle.kind == "command":
-            result = await self.sandbox.run(command_spec(oracle, root, overlay, limits))
+            result = await self.sandbox.run(command_spec(oracle, root, overlay, limits, hash_seed))
             if result.status is Status.SANDBOX_ERROR:
                 raise OracleError(
                     f"the command could not run: {result.note or result.stderr[-300:]}"
@@ -97,9 +107,17 @@ class Verifier:
                 memory_mb=self.settings.memory,
                 footprint=True,  # what the run printed and ran: see repair.footprint
             )
-            return await observe_fresh_worker(self.sandbox, root, request, limits)
+            return await observe_fresh_worker(
+                self.sandbox, root, request, limits, hash_seed=hash_seed
+            )
         run = await run_pytest_fresh(
-            self.sandbox, root, oracle.tests, overlay, limits, test_cut=test_cut
+            self.sandbox,
+            root,
+            oracle.tests,
+            overlay,
+            limits,
+            test_cut=test_cut,
+            hash_seed=hash_seed,
         )
         return self._tests_observation(run)
 
@@ -151,7 +169,6 @@ class Verifier:
             return CandidateVerdict(
                 False, "fails", observation.summary(), observation.output[-FEEDBACK_TAIL:]
             )
-        self._command_passes[text] = observation
         return CandidateVerdict(False, "passed", "the command exits 0")
 
     async def prove(
@@ -176,11 +193,25 @@ class Verifier:
     async def _prove_oracle(
         self, text: str, must_pass: frozenset[str], check: ProofCheck | None
     ) -> tuple[CandidateVerdict, OracleSide | None]:
-        passed = self._command_passes.pop(text, None)
-        if passed is not None:
-            # The command already ran fresh on exactly this text: that run is the proof.
-            return CandidateVerdict(True, "verified", "the command exits 0"), OracleSide.of(passed)
-        proof = await self.fresh(text, proof=True)
+        """One fresh run under each of `PROOF_HASH_SEEDS` (the check ran under another seed):
+        a candidate is proven only when its pass does not depend on one hash order."""
+        # A command oracle's check already was a fresh run on exactly this text, under the
+        # check's seed; the proof adds the other seeds.
+        after: OracleSide | None = None
+        verdict = CandidateVerdict(False, "fails", "not run")
+        for seed in PROOF_HASH_SEEDS:
+            verdict, after = await self._prove_once(text, must_pass, check, seed)
+            if not verdict.verified:
+                if seed != PROOF_HASH_SEEDS[0]:
+                    reason = f"{verdict.reason} (hash seed {seed}: the pass depends on hash order)"
+                    verdict = CandidateVerdict(False, verdict.outcome, reason, verdict.output)
+                return verdict, None
+        return verdict, after
+
+    async def _prove_once(
+        self, text: str, must_pass: frozenset[str], check: ProofCheck | None, seed: str
+    ) -> tuple[CandidateVerdict, OracleSide | None]:
+        proof = await self.fresh(text, proof=True, hash_seed=seed)
         caught = proof.cheat()
         if caught is not None:
             return CandidateVerdict(

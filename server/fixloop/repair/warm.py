@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from fixloop.oracle_runs import tampered_answer, worker_spec
+from fixloop.oracle_runs import CHECK_HASH_SEED, tampered_answer, worker_spec
 from fixloop.sandbox.base import Limits, Sandbox, SandboxProcess
 from fixloop.sandbox_worker.protocol import (
     CollectAnswer,
@@ -53,7 +53,13 @@ class WarmWorker:
     async def start(self, warm_modules: Sequence[str] = ()) -> bool:
         try:
             self.process = await self.sandbox.start_process(
-                worker_spec(self.root, self.limits, once=False, pristine=self.pristine)
+                worker_spec(
+                    self.root,
+                    self.limits,
+                    once=False,
+                    pristine=self.pristine,
+                    hash_seed=CHECK_HASH_SEED,
+                )
             )
         except Exception as exc:  # any backend failure means: use fresh processes
             self._break(f"cannot start the warm worker: {exc}")
