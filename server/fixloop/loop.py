@@ -173,9 +173,8 @@ async def _search(
         )
     try:
         # Which sandbox ran the loop: the process's shared one (its serial) or one of its own (0).
-        transcript.write(
-            "sandbox", name=sandbox.name, serial=0 if owned else shared.serial(sandbox)
-        )
+        serial = 0 if owned else shared.serial(sandbox)
+        transcript.write("sandbox", name=sandbox.name, serial=serial)
         _warn_unprotected(sandbox, transcript, progress)
         runs = WarmRuns(
             sandbox,
