@@ -109,6 +109,13 @@ _BACKGROUND: set[asyncio.Future[None]] = set()
 
 
 async def settle_background() -> None:
-    """Wait for background cgroup removals (called when a sandbox closes)."""
-    if _BACKGROUND:
-        await asyncio.gather(*list(_BACKGROUND), return_exceptions=True)
+    """Wait for this event loop's background cgroup removals (called when a sandbox closes).
+
+    Sandboxes of other event loops (a bench or a gate runs loops in threads, one after another)
+    may have removals pending too: awaiting their futures here would raise, and they are their
+    own loop's to wait for. Those of a loop that has closed can never settle and are dropped."""
+    loop = asyncio.get_running_loop()
+    _BACKGROUND.difference_update([f for f in _BACKGROUND if f.get_loop().is_closed()])
+    mine = [future for future in _BACKGROUND if future.get_loop() is loop]
+    if mine:
+        await asyncio.gather(*mine, return_exceptions=True)
