@@ -36,7 +36,7 @@ step "short benchmarks (figures only; nothing asserts a timing)"
 # 15 rounds (about 40 s): with 5, one slow moment on a shared machine moved a ratio by 0.2.
 fixloop bench sandbox --runs 15
 fixloop bench repair --quick
-fixloop bench lsp --runs 3 --requests 100 --user-runs 5
+fixloop bench lsp --runs 3 --requests 100 --user-runs 5 --first-fixes 3
 fixloop bench llm --quick
 fixloop bench sweep --quick
 npm run --silent bench -- --quick
