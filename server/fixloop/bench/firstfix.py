@@ -10,35 +10,24 @@ load on a shared machine hits all of them alike. Prints medians; never asserts.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from fixloop.bench.rpc import Connection
+from fixloop.bench.userpath import start_server, timed_process
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "stats"
 
 
 def _first_fix(root: Path, kind: str, image: str | None) -> tuple[float, float]:
     """(process start to verified fix s, fix request to verified fix s) on a new server."""
-    env = {k: v for k, v in os.environ.items() if k != "FIXLOOP_FRESH_SANDBOXES"}
-    settings: dict[str, Any] = {"sandbox": kind, "engine": "offline", "timeout": 30}
-    if image:
-        settings["dockerImage"] = image
-    conn = Connection([sys.executable, "-m", "fixloop", "serve"], env=env)
+    conn, _ = start_server(root, kind, image, ("stats.py",))
     try:
-        conn.initialize(root, {"settings": settings})
         target = root / "stats.py"
-        document = {"uri": target.as_uri(), "languageId": "python", "version": 1}
-        conn.notify(
-            "textDocument/didOpen", {"textDocument": {**document, "text": target.read_text()}}
-        )
         asked = time.perf_counter()
         answer = conn.request(
             "workspace/executeCommand",
@@ -50,12 +39,6 @@ def _first_fix(root: Path, kind: str, image: str | None) -> tuple[float, float]:
     if not isinstance(answer, dict) or answer.get("verified") is not True:
         raise RuntimeError(f"the first fix was not verified: {answer!r}")
     return done - conn.started, done - asked
-
-
-def _bare(command: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, capture_output=True, check=False)
-    return time.perf_counter() - started
 
 
 def measure(kind: str, rounds: int, image: str | None) -> dict[str, Any]:
@@ -79,8 +62,8 @@ def measure(kind: str, rounds: int, image: str | None) -> dict[str, Any]:
                 return {"unavailable": str(exc)}
             times["start to fix"].append(total * 1000)
             times["fix request"].append(request * 1000)
-            times["bare python"].append(_bare([sys.executable, "stats.py"], root) * 1000)
-            times["bare pytest"].append(_bare(pytest, root) * 1000)
+            times["bare python"].append(timed_process([sys.executable, "stats.py"], root) * 1000)
+            times["bare pytest"].append(timed_process(pytest, root) * 1000)
     return {name: statistics.median(values) for name, values in times.items()}
 
 

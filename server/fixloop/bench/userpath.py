@@ -33,13 +33,12 @@ TESTS = (
 PATHS = ("run file", "run tests")
 
 
-def _server(
-    root: Path, kind: str, image: str | None, fresh: bool
-) -> tuple[Connection, float, float]:
-    """A started server with the documents open; (connection, start-to-initialize s, first Run
-    File round trip s, sent right after `initialized`)."""
-    env = dict(os.environ)
-    env.pop("FIXLOOP_FRESH_SANDBOXES", None)
+def start_server(
+    root: Path, kind: str, image: str | None, documents: tuple[str, ...], *, fresh: bool = False
+) -> tuple[Connection, float]:
+    """A `fixloop serve` on `kind` (a sandbox per call with `fresh`), initialized on `root`, with
+    `documents` open at version 1; (connection, start-to-initialize s)."""
+    env = {k: v for k, v in os.environ.items() if k != "FIXLOOP_FRESH_SANDBOXES"}
     if fresh:
         env["FIXLOOP_FRESH_SANDBOXES"] = "1"
     settings: dict[str, Any] = {"sandbox": kind, "engine": "offline", "timeout": 30}
@@ -47,10 +46,19 @@ def _server(
         settings["dockerImage"] = image
     conn = Connection([sys.executable, "-m", "fixloop", "serve"], env=env)
     started = conn.initialize(root, {"settings": settings})
-    for name in ("prog.py", "mod.py"):
+    for name in documents:
         text = (root / name).read_text()
         document = {"uri": (root / name).as_uri(), "languageId": "python", "version": 1}
         conn.notify("textDocument/didOpen", {"textDocument": {**document, "text": text}})
+    return conn, started
+
+
+def _server(
+    root: Path, kind: str, image: str | None, fresh: bool
+) -> tuple[Connection, float, float]:
+    """A started server with the documents open; (connection, start-to-initialize s, first Run
+    File round trip s, sent right after `initialized`)."""
+    conn, started = start_server(root, kind, image, ("prog.py", "mod.py"), fresh=fresh)
     first = _timed(lambda: _command(conn, "fixloop.runFile", root / "prog.py"))
     return conn, started, first
 
@@ -71,6 +79,11 @@ def _timed(action: Callable[[], None]) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
+
+
+def timed_process(command: list[str], cwd: Path) -> float:
+    """Seconds a whole process `command` takes in `cwd` (its output discarded)."""
+    return _timed(lambda: _process(command, cwd))
 
 
 def measure_kind(kind: str, runs: int, image: str | None) -> dict[str, Any]:
