@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop.sandbox.warmpython import BOOT, WAITING_NAME
 from fixloop.sandbox.zygote import ZYGOTE_SCRIPT
 
 
@@ -23,6 +24,7 @@ class Proc:
     pid: int
     state: str  # the one-letter state of /proc/<pid>/stat: R, S, D, Z, ...
     command: str
+    name: str = ""  # /proc/<pid>/comm
 
     def __repr__(self) -> str:
         return f"Proc({self.pid}, {self.state}, {self.command[:100]!r})"
@@ -32,15 +34,19 @@ class Proc:
         return self.state == "Z"
 
 
-def waiting_spare(command: str) -> bool:
-    """Is this the command line of a sandbox's spare zygote still waiting for its order?
+def waiting_spare(proc: Proc) -> bool:
+    """Is this a sandbox's spare zygote or warm interpreter still waiting for its order?
 
     A shared sandbox keeps such spares ready between runs (for a local sandbox the shell
     itself, for bwrap also the bubblewrap around it): they are not leftovers of a run, and they
-    end when the sandbox closes. A spare that took an order has exec'd the program (or, for a
-    supervised one, a child of it has), so a run's process never carries this command line.
+    end when the sandbox closes. A zygote that took an order has exec'd the program (or, for a
+    supervised one, a child of it has), so a run's process never carries its command line. A
+    warm interpreter runs the program in place, keeping its command line: it is told apart by
+    its process name, which it gives up when its order comes (`warmpython.WAITING_NAME`).
     """
-    return command.endswith(ZYGOTE_SCRIPT)
+    if proc.command.endswith(ZYGOTE_SCRIPT) or proc.name == WAITING_NAME:
+        return True
+    return proc.name == "bwrap" and BOOT in proc.command  # the bubblewrap around one
 
 
 def children(pid: int) -> set[int]:
@@ -78,8 +84,8 @@ def describe(pid: int) -> Proc | None:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
-    state = stat.rsplit(")", 1)[1].split()[0]
-    return Proc(pid, state, raw.replace(b"\0", b" ").decode(errors="replace").strip())
+    name, state = stat.split("(", 1)[1].rsplit(")", 1)[0], stat.rsplit(")", 1)[1].split()[0]
+    return Proc(pid, state, raw.replace(b"\0", b" ").decode(errors="replace").strip(), name)
 
 
 def below(pid: int) -> list[Proc]:

@@ -86,7 +86,7 @@ async def survivors(pids: set[int], deadline_seconds: float = 60.0) -> dict[int,
     """The processes among `pids` still running (zombies aside) once they had time to go."""
 
     def running() -> list[Proc]:
-        return [proc for proc in alive(pids) if not waiting_spare(proc.command)]
+        return [proc for proc in alive(pids) if not waiting_spare(proc)]
 
     await poll(lambda: not running(), deadline_seconds)
     return {proc.pid: proc.command for proc in running()}
@@ -94,4 +94,4 @@ async def survivors(pids: set[int], deadline_seconds: float = 60.0) -> dict[int,
 
 def _waiting(pid: int) -> bool:
     proc = describe(pid)
-    return proc is not None and waiting_spare(proc.command)
+    return proc is not None and waiting_spare(proc)

@@ -87,7 +87,7 @@ async def test_cancel_storm_leaves_no_process_below_the_server(tmp_path: Path) -
 
         # What may stay is the shared sandbox's spares waiting for the next run, nothing else.
         def only_spares() -> list[Proc]:
-            return [p for p in below(raw.process.pid) if not waiting_spare(p.command)]
+            return [p for p in below(raw.process.pid) if not waiting_spare(p)]
 
         await poll(lambda: not only_spares(), 60)
         assert only_spares() == [], f"left below the server: {only_spares()}"

@@ -96,9 +96,9 @@ async def test_changing_the_sandbox_setting_opens_a_new_one_and_closes_the_old(
         before = await run_file(raw, "run-1", module.as_uri())
         assert before["sandbox"] == "local"
         # The local sandbox keeps spares waiting below the server for the next run.
-        assert await poll(
-            lambda: any(waiting_spare(p.command) for p in below(raw.process.pid)), 30
-        ), "the shared sandbox keeps no spare"
+        assert await poll(lambda: any(waiting_spare(p) for p in below(raw.process.pid)), 30), (
+            "the shared sandbox keeps no spare"
+        )
         old_processes = {p.pid for p in below(raw.process.pid)}
         assert len(scratch_dirs(scratch, raw.process.pid)) == 1
         raw.send(

@@ -83,6 +83,24 @@ async def test_as_root_the_program_runs_unprivileged(project: Path, private_dir:
     assert (project / "helper.py").read_text() == "def boom():\n    return 1 / 0\n"
 
 
+async def test_a_shared_sandbox_with_a_run_uid_keeps_no_interpreter_waiting_as_it(
+    project: Path,
+) -> None:
+    """Every run shares the run uid: an interpreter waiting as that uid could be reached by one
+    run's code and run the next one's program. Such a sandbox uses ordinary zygotes."""
+    if os.geteuid() != 0 or not Path(SYSTEM_PYTHON).exists():  # noqa: ASYNC240
+        pytest.skip("needs root and Debian's /usr/bin/python3")
+    sandbox = await open_sandbox("local", python=SYSTEM_PYTHON)
+    try:
+        await sandbox.warm(RunSpec(argv=(), root=project))
+        probe = "import os, sys\nprint(os.getuid() >= RUN_UID_BASE, '-c' in sys.orig_argv)\n"
+        probe = probe.replace("RUN_UID_BASE", str(RUN_UID_BASE))
+        results = [await run_code(sandbox, project, probe) for _ in range(3)]
+    finally:
+        await sandbox.close()
+    assert [result.stdout for result in results] == ["True False\n"] * 3, results
+
+
 async def test_an_interpreter_other_users_cannot_reach_keeps_root_and_says_why(
     project: Path,
 ) -> None:

@@ -31,6 +31,10 @@ TESTS = (
     "def test_zero():\n    assert half(0) == 0\n"
 )
 PATHS = ("run file", "run tests")
+# A pause before each timed action: the spares a server starts after answering (the next warm
+# interpreter, the next zygote) must not slow the next runner, least of all the bare baseline.
+# A user's requests are seconds apart; this is far shorter and still lets them settle.
+SETTLE_SECONDS = 0.1
 
 
 def start_server(
@@ -132,6 +136,7 @@ def measure_kind(kind: str, runs: int, image: str | None) -> dict[str, Any]:
             times: dict[str, list[float]] = {name: [] for name in runners}
             for _ in range(runs):
                 for name, action in runners.items():
+                    time.sleep(SETTLE_SECONDS)
                     times[name].append(_timed(action) * 1000)
         finally:
             for conn in servers.values():

@@ -38,12 +38,14 @@ from fixloop.sandbox.outcome import classify, sandbox_error
 from fixloop.sandbox.process import run_tree
 from fixloop.sandbox.runenv import allowed_env, default_python, interpreter_dirs, run_variables
 from fixloop.sandbox.scratchowner import ScratchOwner
+from fixloop.sandbox.warmpython import InterpreterPool, profile_of
 from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
 from fixloop.sandbox.zygote import (
     SHELL,
     ZYGOTE_SCRIPT,
     ZygotePool,
     exec_line,
+    rlimits_for,
 )
 
 SANDBOX_UID = 65534
@@ -151,6 +153,7 @@ class BwrapSandbox(ScratchOwner):
         super().__init__("fixloop-bwrap-", shm if os.access(shm, os.W_OK | os.X_OK) else None)
         # One pool of launched zygotes per (tree, network, /tmp size, package directory).
         self._launched: dict[tuple[str, bool, int, str], tuple[int, ZygotePool]] = {}
+        self._interpreters: dict[tuple[str, bool, int, str], tuple[int, ZygotePool]] = {}
         self._etc = {False: self._make_etc("etc", _ETC_FILES)}  # the networked one on demand
         reap_stale()
 
@@ -238,21 +241,40 @@ class BwrapSandbox(ScratchOwner):
     def _command(self, spec: RunSpec) -> list[str]:
         return [self.python, *spec.argv] if spec.use_python else list(spec.argv)
 
-    def _pool_for(self, spec: RunSpec, tree: ScratchTree) -> ZygotePool:
-        """The pool whose zygotes wait inside a sandbox made for this tree and these limits."""
+    def _pool_for(self, spec: RunSpec, tree: ScratchTree, *, warm: bool = False) -> ZygotePool:
+        """The pool whose zygotes (with `warm`, interpreters) wait inside a sandbox made for
+        this tree and these limits."""
         key = (str(tree.path), spec.network, spec.limits.scratch_mb, str(spec.packages or ""))
-        known = self._launched.get(key)
+        launched = self._interpreters if warm else self._launched
+        known = launched.get(key)
         if known is not None and known[0] == tree.generation:
             return known[1]
         if known is not None:  # the tree was made again: spares mount the deleted copy
             stale = asyncio.ensure_future(known[1].close())
             _CLOSING.add(stale)
             stale.add_done_callback(_CLOSING.discard)
-        pool = ZygotePool(
-            eager=self.shared,
-            launch=exec_line([*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT]),
-        )
-        self._launched[key] = (tree.generation, pool)
+        pool: ZygotePool
+        if warm:
+            # HOME and TMPDIR are the same for every run here; only the marker differs.
+            pool = InterpreterPool(
+                1,
+                wrap=self.wrap(spec, tree.path),
+                start_env={"HOME": "/tmp/home", "TMPDIR": "/tmp"},
+            )
+        else:
+            pool = ZygotePool(
+                eager=self.shared,
+                launch=exec_line([*self.wrap(spec, tree.path), SHELL, "-c", ZYGOTE_SCRIPT]),
+            )
+        launched[key] = (tree.generation, pool)
+        return pool
+
+    def _interpreters_for(self, spec: RunSpec, tree: ScratchTree) -> InterpreterPool | None:
+        """Warm interpreters for this tree, for a sandbox shared by a long-lived process."""
+        if not self.shared:
+            return None
+        pool = self._pool_for(spec, tree, warm=True)
+        assert isinstance(pool, InterpreterPool)
         return pool
 
     def _env(self, spec: RunSpec) -> dict[str, str]:
@@ -271,6 +293,7 @@ class BwrapSandbox(ScratchOwner):
             # Read-only inside the sandbox; compared all the same, as on `local`.
             tree.changed_pristine(spec.pristine)
             zygotes = self._pool_for(spec, tree)
+            interpreters = self._interpreters_for(spec, tree)
             try:
                 outcome = await run_tree(
                     self._command(spec),
@@ -279,9 +302,12 @@ class BwrapSandbox(ScratchOwner):
                     limits=spec.limits,
                     stdin=spec.stdin,
                     pool=zygotes,
+                    interpreters=interpreters,
                 )
             finally:
                 zygotes.refill()
+                if interpreters is not None:
+                    interpreters.refill()
             tampered = tree.changed_pristine(spec.pristine)
         if outcome.returncode == 1 and outcome.stderr.startswith("bwrap: "):
             # bubblewrap itself failed to set the sandbox up: nothing of the program ran.
@@ -304,7 +330,14 @@ class BwrapSandbox(ScratchOwner):
         self.share()
         async with self._pool(spec.root).tree({}) as tree:
             pool = self._pool_for(spec, tree)
+            interpreters = self._interpreters_for(spec, tree)
         pool.prepare_next()
+        if interpreters is not None:  # for the script runs such a spec makes (Run File)
+            script = replace(spec, argv=("warm.py",), use_python=True)
+            interpreters.expect(
+                profile_of(self._command(script), 1, self._env(spec), rlimits_for(spec.limits))
+            )
+            interpreters.refill()
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived
@@ -326,8 +359,9 @@ class BwrapSandbox(ScratchOwner):
         return process
 
     async def close(self) -> None:
-        launched, self._launched = self._launched, {}
-        for _, pool in launched.values():
+        launched = [*self._launched.values(), *self._interpreters.values()]
+        self._launched, self._interpreters = {}, {}
+        for _, pool in launched:
             await pool.close()
         if _CLOSING:
             await asyncio.gather(*list(_CLOSING), return_exceptions=True)

@@ -26,8 +26,9 @@ from fixloop.sandbox.process import run_tree
 from fixloop.sandbox.runas import give_tree, hand_over, let_pass, run_identity
 from fixloop.sandbox.runenv import allowed_env, default_python, interpreter_dirs, run_variables
 from fixloop.sandbox.scratchowner import ScratchOwner
+from fixloop.sandbox.warmpython import InterpreterPool, profile_of
 from fixloop.sandbox.workspace import ScratchTree, check_overlay_path
-from fixloop.sandbox.zygote import SUPERVISED, ZygotePool
+from fixloop.sandbox.zygote import SUPERVISED, ZygotePool, rlimits_for
 
 UNPROTECTED_NOTE = (
     "local sandbox: UNPROTECTED - the program ran with your user's rights and could read or "
@@ -64,6 +65,17 @@ class LocalSandbox(ScratchOwner):
         # A shell stays as the program's parent: a program that kills its parent spares us.
         self._zygotes = ZygotePool(launch=SUPERVISED)
         self._clean_runs: list[Path] = []
+        # Warm interpreters (for a shared sandbox) wait with an empty HOME and TMPDIR of their
+        # own; BOOT gives each run its own. Not under a run identity: that uid is every run's,
+        # so one run's code could reach the interpreter waiting for the next. Without one the
+        # program has the server's own rights, and a waiting interpreter exposes nothing more.
+        self._interpreters: InterpreterPool | None = None
+        if self.identity is None:
+            waiting = self._base / "waiting"
+            waiting.mkdir()
+            self._interpreters = InterpreterPool(
+                1, start_env={"HOME": str(waiting), "TMPDIR": str(waiting)}
+            )
         reap_stale()
 
     def _scratch_dirs(self) -> tuple[Path, Path]:
@@ -120,6 +132,7 @@ class LocalSandbox(ScratchOwner):
             await self._open_tree(tree)
             self._open_packages(spec)
             home, tmp = self._scratch_dirs()
+            interpreters = self._interpreters if self.shared else None
             try:
                 outcome: Outcome = await run_tree(
                     self.command(spec),
@@ -134,10 +147,13 @@ class LocalSandbox(ScratchOwner):
                     limits=spec.limits,
                     stdin=spec.stdin,
                     pool=self._zygotes,
+                    interpreters=interpreters,
                 )
             finally:
                 await self._release_scratch(home.parent)
                 self._zygotes.refill()
+                if interpreters is not None:
+                    interpreters.refill()
             tampered = tree.changed_pristine(spec.pristine)
         # Show the user's real paths, not the scratch copy's, in output and tracebacks.
         scratch, real = str(tree.path), str(spec.root.resolve())
@@ -161,6 +177,26 @@ class LocalSandbox(ScratchOwner):
         async with self._pool(spec.root).tree({}) as tree:
             await self._open_tree(tree)
         self._zygotes.prepare_next()
+        if self._interpreters is None:
+            return
+        # Warm interpreters for the script runs such a spec makes (Run File).
+        env = allowed_env(
+            home="",
+            tmp="",
+            path_dirs=interpreter_dirs(self.python),
+            extra=run_variables(spec, str(spec.packages) if spec.packages else None),
+            marker="",
+        )
+        script = replace(spec, argv=("warm.py",), use_python=True)
+        self._interpreters.expect(
+            profile_of(self.command(script), 1, env, rlimits_for(spec.limits))
+        )
+        self._interpreters.refill()
+
+    async def _close(self) -> None:
+        if self._interpreters is not None:
+            await self._interpreters.close()
+        await super()._close()
 
     async def start_process(self, spec: RunSpec) -> SandboxProcess:
         from fixloop.sandbox.longlived import start_long_lived

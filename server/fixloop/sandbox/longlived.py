@@ -19,7 +19,6 @@ from fixloop.sandbox.cleanup import shielded
 from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.process import spawn
 from fixloop.sandbox.processtree import ProcessTree
-from fixloop.sandbox.runenv import MARKER_VAR
 from fixloop.sandbox.zygote import ZygotePool
 
 
@@ -89,8 +88,8 @@ async def start_long_lived(
     memory_rlimit: bool = True,
     watch: Callable[[], tuple[str, ...]] | None = None,
 ) -> LongLivedProcess:
-    process, cgroup = await spawn(
+    process, cgroup, marker = await spawn(
         argv, cwd=cwd, env=env, limits=limits, pool=pool, memory_rlimit=memory_rlimit
     )
-    tree = ProcessTree(process.pid, env.get(MARKER_VAR) or uuid.uuid4().hex, cgroup)
+    tree = ProcessTree(process.pid, marker or uuid.uuid4().hex, cgroup)
     return LongLivedProcess(process, tree, on_exit, watch)

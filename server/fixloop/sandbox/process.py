@@ -11,6 +11,7 @@ come back as an `Outcome` for `outcome.classify`.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 import uuid
@@ -25,6 +26,7 @@ from fixloop.sandbox.outcome import Outcome
 from fixloop.sandbox.piped import PipedProcess
 from fixloop.sandbox.processtree import ProcessTree
 from fixloop.sandbox.runenv import MARKER_VAR
+from fixloop.sandbox.warmpython import InterpreterPool
 from fixloop.sandbox.zygote import ZygotePool, nproc_rlimit, rlimits_for
 
 
@@ -62,20 +64,33 @@ async def spawn(
     limits: Limits,
     pool: ZygotePool,
     memory_rlimit: bool = True,
-) -> tuple[PipedProcess, PidsCgroup | None]:
-    """Start `argv` confined (session, cgroup, rlimits) from a zygote; see `zygote`."""
-    zygote = await pool.take()
+    interpreters: InterpreterPool | None = None,
+) -> tuple[PipedProcess, PidsCgroup | None, str]:
+    """Start `argv` confined (session, cgroup, rlimits) from a zygote, or from a warm
+    interpreter of `interpreters` that fits it (see `zygote`, `warmpython`); (process, cgroup,
+    the environment marker it carries)."""
+    rlimits = rlimits_for(limits, memory=memory_rlimit)
+    zygote = None
+    if interpreters is not None:
+        zygote = await interpreters.take_fitting(argv, env, rlimits)
+        if zygote is not None and zygote.cgroup is None and os.geteuid() != 0:
+            await zygote.discard()  # its run would need RLIMIT_NPROC, set only by an order line
+            zygote = None
+    if zygote is None:
+        zygote = await pool.take()
+    marker = zygote.marker or env.get(MARKER_VAR, "")
     try:
-        rlimits = rlimits_for(limits, memory=memory_rlimit) + nproc_rlimit(limits, zygote.cgroup)
+        rlimits += nproc_rlimit(limits, zygote.cgroup)
         await zygote.become(argv, cwd=str(cwd), env=env, rlimits=rlimits, max_pids=limits.processes)
     except BaseException:
         # Cancelled (or failed) while handing over the order: the zygote may already be the
         # program, and nobody else knows it exists.
-        tree = ProcessTree(zygote.process.pid, env.get(MARKER_VAR, ""), zygote.cgroup)
+        tree = ProcessTree(zygote.process.pid, marker, zygote.cgroup)
         await shielded(tree.destroy(zygote.process))
         raise
-    pool.prepare_next()
-    return zygote.process, zygote.cgroup
+    if zygote.order_for is None:
+        pool.prepare_next()
+    return zygote.process, zygote.cgroup, marker
 
 
 async def run_tree(
@@ -87,14 +102,21 @@ async def run_tree(
     stdin: bytes,
     pool: ZygotePool,
     memory_rlimit: bool = True,
+    interpreters: InterpreterPool | None = None,
 ) -> Outcome:
     """Run `argv` to completion under `limits`; never leaves a process behind."""
-    marker = env.get(MARKER_VAR) or uuid.uuid4().hex
     capture = _Capture(cap=limits.output_bytes)
     started = time.monotonic()
-    process, cgroup = await spawn(
-        argv, cwd=cwd, env=env, limits=limits, pool=pool, memory_rlimit=memory_rlimit
+    process, cgroup, marker = await spawn(
+        argv,
+        cwd=cwd,
+        env=env,
+        limits=limits,
+        pool=pool,
+        memory_rlimit=memory_rlimit,
+        interpreters=interpreters,
     )
+    marker = marker or uuid.uuid4().hex
     tree = ProcessTree(process.pid, marker, cgroup)
     drains = asyncio.gather(
         capture.drain(process.stdout, capture.stdout), capture.drain(process.stderr, capture.stderr)

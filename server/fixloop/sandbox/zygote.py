@@ -24,7 +24,7 @@ import math
 import os
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fixloop.sandbox.base import MIB, Limits
@@ -57,13 +57,29 @@ def shell_word(text: str) -> str:
     return shlex.quote(text).replace("\n", "'\"$NL\"'")
 
 
-def export_steps(env: Mapping[str, str]) -> list[str]:
-    """`export NAME=value` commands for an order line; refuses names a shell cannot take."""
-    steps = []
-    for key, value in env.items():
+def export_pairs(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """`env`'s items; refuses names a shell cannot take."""
+    for key in env:
         if not _NAME.fullmatch(key):
             raise ValueError(f"invalid environment variable name {key!r}")
-        steps.append(f"export {key}={shell_word(value)}")
+    return list(env.items())
+
+
+def export_steps(env: Mapping[str, str]) -> list[str]:
+    """`export NAME=value` commands for an order line."""
+    return [f"export {key}={shell_word(value)}" for key, value in export_pairs(env)]
+
+
+def limit_steps(rlimits: Sequence[tuple[str, int, int]]) -> list[str]:
+    """`ulimit` commands for `rlimits`, each failure fatal (exit 126)."""
+    steps = []
+    for name, soft, hard in rlimits:
+        flag, unit = _ULIMIT[name]
+        if soft == hard:  # without -H/-S, ulimit sets both at once
+            steps.append(f"ulimit {flag} {hard // unit} || exit 126")
+        else:  # soft first: it must never exceed the hard limit in force
+            steps.append(f"ulimit -S {flag} {soft // unit} || exit 126")
+            steps.append(f"ulimit -H {flag} {hard // unit} || exit 126")
     return steps
 
 
@@ -75,14 +91,7 @@ def order_line(
     rlimits: Sequence[tuple[str, int, int]],
 ) -> str:
     """The one-line shell program a zygote evaluates to become the run."""
-    steps = [f"cd -- {shell_word(cwd)} || exit 126", "unset OLDPWD"]
-    for name, soft, hard in rlimits:
-        flag, unit = _ULIMIT[name]
-        if soft == hard:  # without -H/-S, ulimit sets both at once
-            steps.append(f"ulimit {flag} {hard // unit} || exit 126")
-        else:  # soft first: it must never exceed the hard limit in force
-            steps.append(f"ulimit -S {flag} {soft // unit} || exit 126")
-            steps.append(f"ulimit -H {flag} {hard // unit} || exit 126")
+    steps = [f"cd -- {shell_word(cwd)} || exit 126", "unset OLDPWD", *limit_steps(rlimits)]
     steps += export_steps(env)
     steps.append("exec " + " ".join(shell_word(part) for part in argv))
     return "; ".join(steps) + "\n"
@@ -127,6 +136,10 @@ def rlimits_for(limits: Limits, *, memory: bool = True) -> list[tuple[str, int, 
 class Zygote:
     process: PipedProcess
     cgroup: PidsCgroup | None
+    # A warm interpreter (see `warmpython`) takes its order in its own format, and carries the
+    # marker its environment started with.
+    order_for: Callable[[Sequence[str], str, Mapping[str, str]], bytes] | None = None
+    marker: str | None = None
 
     def alive(self) -> bool:
         return self.process.returncode is None
@@ -143,9 +156,12 @@ class Zygote:
         """Turn the zygote into `argv` (it keeps its pid, session, cgroup and pipes)."""
         if self.cgroup is not None:
             self.cgroup.set_max(max_pids)
-        order = order_line(argv, cwd=cwd, env=env, rlimits=rlimits)
+        if self.order_for is not None:  # its limits were set when it started
+            order = self.order_for(argv, cwd, env)
+        else:
+            order = order_line(argv, cwd=cwd, env=env, rlimits=rlimits).encode()
         assert self.process.stdin is not None
-        self.process.stdin.write(order.encode())
+        self.process.stdin.write(order)
         await self.process.stdin.drain()
 
     async def discard(self) -> None:
@@ -245,6 +261,14 @@ class ZygotePool:
         return asyncio.ensure_future(start_zygote(launch=self.launch))
 
     async def take(self) -> Zygote:
+        zygote = await self.take_waiting()
+        if zygote is not None:
+            return zygote
+        self._takes += 1
+        return await self._claim(self._start())
+
+    async def take_waiting(self) -> Zygote | None:
+        """A live spare (one that is ready first, else the oldest), or None when none is left."""
         while self._spares:
             ready = [spare for spare in self._spares if spare.done()]
             spare = ready[0] if ready else self._spares[0]
@@ -257,8 +281,7 @@ class ZygotePool:
                 self._takes += 1
                 return zygote
             await zygote.discard()
-        self._takes += 1
-        return await self._claim(self._start())
+        return None
 
     async def _claim(self, start: asyncio.Future[Zygote]) -> Zygote:
         """The zygote `start` makes. A cancel that arrives just as it is made would drop it
