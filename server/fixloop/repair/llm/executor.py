@@ -22,6 +22,7 @@ import asyncio
 import base64
 import binascii
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -91,7 +92,8 @@ class ProgramExecutor:
         if not self._warm_wanted or self._worker_start is not None:
             return
         network = self.settings.network
-        if self._shared:
+        # FIXLOOP_TASK_SPARE=0: the worker starts with the task, never ahead (issue 12's audit).
+        if self._shared and os.environ.get("FIXLOOP_TASK_SPARE") != "0":
             from fixloop.sandbox.shared import take_spare
 
             _, spare = take_spare(
