@@ -214,8 +214,8 @@ def test_an_order_carries_the_per_run_variables_only() -> None:
     assert sorted(words[5:]) == sorted(
         f"{name}={env[name]}".encode() if name in env else name.encode() for name in PER_RUN
     )
-    assert is_script_run(["setpriv", "--", "/py", "prog.py"], 3)
-    assert not is_script_run(["/py", "-m", "pytest"], 1) and not is_script_run(["/py"], 1)
+    assert is_script_run(["/py", "prog.py", "-v"])
+    assert not is_script_run(["/py", "-m", "pytest"]) and not is_script_run(["/py"])
     # Quoted as one word in bubblewrap's inner script, yet found verbatim in its command line.
     assert "'" not in BOOT
 

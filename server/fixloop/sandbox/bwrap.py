@@ -257,7 +257,6 @@ class BwrapSandbox(ScratchOwner):
         if warm:
             # HOME and TMPDIR are the same for every run here; only the marker differs.
             pool = InterpreterPool(
-                1,
                 wrap=self.wrap(spec, tree.path),
                 start_env={"HOME": "/tmp/home", "TMPDIR": "/tmp"},
             )
@@ -335,7 +334,7 @@ class BwrapSandbox(ScratchOwner):
         if interpreters is not None:  # for the script runs such a spec makes (Run File)
             script = replace(spec, argv=("warm.py",), use_python=True)
             interpreters.expect(
-                profile_of(self._command(script), 1, self._env(spec), rlimits_for(spec.limits))
+                profile_of(self._command(script), self._env(spec), rlimits_for(spec.limits))
             )
             interpreters.refill()
 

@@ -74,7 +74,7 @@ class LocalSandbox(ScratchOwner):
             waiting = self._base / "waiting"
             waiting.mkdir()
             self._interpreters = InterpreterPool(
-                1, start_env={"HOME": str(waiting), "TMPDIR": str(waiting)}
+                start_env={"HOME": str(waiting), "TMPDIR": str(waiting)}
             )
         reap_stale()
 
@@ -188,9 +188,7 @@ class LocalSandbox(ScratchOwner):
             marker="",
         )
         script = replace(spec, argv=("warm.py",), use_python=True)
-        self._interpreters.expect(
-            profile_of(self.command(script), 1, env, rlimits_for(spec.limits))
-        )
+        self._interpreters.expect(profile_of(self.command(script), env, rlimits_for(spec.limits)))
         self._interpreters.refill()
 
     async def _close(self) -> None:

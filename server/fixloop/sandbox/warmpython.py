@@ -15,8 +15,8 @@ message must show) makes it exec the real interpreter instead. What stays visibl
 program: its stack has two more frames below its module (BOOT's), `sys.orig_argv` and
 `/proc/self/cmdline` show `-c`, and `/proc/self/environ` shows the environment the interpreter
 started with. A spare fits a run only when everything the interpreter reads at start is the
-same (every variable except the per-run HOME, TMPDIR and marker, the rlimits, the interpreter
-and the uid prefix); otherwise the run takes an ordinary zygote. Only sandboxes shared by a
+same (every variable except the per-run HOME, TMPDIR and marker, the rlimits, the
+interpreter); otherwise the run takes an ordinary zygote. Only sandboxes shared by a
 long-lived process use warm interpreters: a one-off run would pay for a spare it never uses.
 A waiting interpreter must be out of reach of other runs' code: bubblewrap starts each in
 namespaces of its own, and `local` keeps them only when its runs have the server's own rights
@@ -159,27 +159,24 @@ _fixloop_boot()
 class Profile:
     """What an interpreter reads while it starts: a spare fits only a run of the same profile."""
 
-    prefix: tuple[str, ...]  # the uid prefix and the interpreter, as the run's command starts
+    python: str  # the interpreter, the run command's first word
     env: tuple[tuple[str, str], ...]  # every variable but the per-run ones, sorted
     rlimits: tuple[tuple[str, int, int], ...]
 
 
 def profile_of(
-    command: Sequence[str],
-    prefix_length: int,
-    env: Mapping[str, str],
-    rlimits: Sequence[tuple[str, int, int]],
+    command: Sequence[str], env: Mapping[str, str], rlimits: Sequence[tuple[str, int, int]]
 ) -> Profile:
     return Profile(
-        tuple(command[:prefix_length]),
+        command[0],
         tuple(sorted((k, v) for k, v in env.items() if k not in PER_RUN)),
         tuple(rlimits),
     )
 
 
-def is_script_run(command: Sequence[str], prefix_length: int) -> bool:
-    """Is `command` the prefix, then a Python file and its arguments (`python prog.py ...`)?"""
-    script = command[prefix_length] if len(command) > prefix_length else ""
+def is_script_run(command: Sequence[str]) -> bool:
+    """Is `command` an interpreter, then a Python file and its arguments (`python prog.py ...`)?"""
+    script = command[1] if len(command) > 1 else ""
     return script.endswith(".py") and not script.startswith("-")
 
 
@@ -202,7 +199,7 @@ def inner_line(
     env = {**dict(profile.env), **start_env, MARKER_VAR: marker}
     steps = [*limit_steps(profile.rlimits)]
     steps += [f"export {name}={quote(value)}" for name, value in export_pairs(env)]
-    steps.append("exec " + " ".join(quote(word) for word in (*profile.prefix, "-c", BOOT)))
+    steps.append("exec " + " ".join(quote(word) for word in (profile.python, "-c", BOOT)))
     return "; ".join(steps)
 
 
@@ -214,11 +211,8 @@ class InterpreterPool(ZygotePool):
     `start_env` gives HOME and TMPDIR for the wait (the run's own are set by BOOT).
     """
 
-    def __init__(
-        self, prefix_length: int, *, wrap: Sequence[str] = (), start_env: Mapping[str, str]
-    ) -> None:
+    def __init__(self, *, wrap: Sequence[str] = (), start_env: Mapping[str, str]) -> None:
         super().__init__(eager=True)
-        self.prefix_length = prefix_length
         self.wrap = tuple(wrap)
         self.start_env = dict(start_env)
         self.wanted: Profile | None = None
@@ -226,7 +220,8 @@ class InterpreterPool(ZygotePool):
     def _launch(self, profile: Profile, marker: str) -> str:
         if self.wrap:  # the inner shell of bubblewrap reads a plain script, raw newlines too
             inner = inner_line(profile, marker, self.start_env, quote=shlex.quote)
-            return "exec " + " ".join(shell_word(w) for w in (*self.wrap, SHELL, "-c", inner))
+            words = (*self.wrap, SHELL, "-c", inner)
+            return "exec " + " ".join(shell_word(word) for word in words) + "\n"
         inner = inner_line(profile, marker, self.start_env, quote=shell_word)
         return "exec 3<&0; { " + inner + " <&3 3<&-; } & wait $!; exit $?\n"
 
@@ -235,12 +230,11 @@ class InterpreterPool(ZygotePool):
         assert profile is not None, "refill() starts spares only once a profile is expected"
         marker = uuid.uuid4().hex
         launch = self._launch(profile, marker)
-        keep = self.prefix_length - 1  # the uid prefix stays out: BOOT already runs as that uid
 
         async def start() -> Zygote:
-            zygote = await start_zygote(launch=launch if launch.endswith("\n") else launch + "\n")
+            zygote = await start_zygote(launch=launch)
             zygote.order_for = lambda argv, cwd, env: order_bytes(
-                argv[keep:], cwd=cwd, env={**env, MARKER_VAR: marker}
+                argv, cwd=cwd, env={**env, MARKER_VAR: marker}
             )
             zygote.marker = marker
             return zygote
@@ -271,9 +265,9 @@ class InterpreterPool(ZygotePool):
         run, a profile other than the expected one (a run with its own hash seed: the spares
         stay for the runs they fit), or no spare ready (the run never waits for an interpreter
         to start). A pool that `warm()` did not prepare expects its first script run's profile."""
-        if not is_script_run(command, self.prefix_length):
+        if not is_script_run(command):
             return None
-        profile = profile_of(command, self.prefix_length, env, rlimits)
+        profile = profile_of(command, env, rlimits)
         if self.wanted is None:
             self.expect(profile)
         if profile != self.wanted:
