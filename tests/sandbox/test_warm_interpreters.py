@@ -57,7 +57,10 @@ PROGRAMS = {
         "raise RuntimeError('r')\n",
         b"",
     ),
-    "interrupt.py": ("raise KeyboardInterrupt\n", b""),
+    "interrupt.py": (
+        "import atexit\natexit.register(lambda: print('exit handler'))\nraise KeyboardInterrupt\n",
+        b"",
+    ),
     "threads.py": (
         "import threading\n"
         "worker = threading.Thread(target=lambda: print('thread'))\n"

@@ -127,6 +127,25 @@ def _fixloop_boot():
         __file__=full,
         __cached__=None,
     )
+    # CPython ends a program that an uncaught KeyboardInterrupt stopped by SIGINT, after the
+    # exit handlers of the program: registered first, this one runs after them.
+    import _signal
+    import atexit
+
+    interrupted = []
+
+    def end_as_interrupted():
+        if not any(interrupted):
+            return
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+        os.kill(os.getpid(), _signal.SIGINT)
+
+    atexit.register(end_as_interrupted)
     try:
         exec(code, namespace)
     except SystemExit:
@@ -135,16 +154,7 @@ def _fixloop_boot():
         kind, trace = type(error), error.__traceback__
         trace = trace.tb_next if trace is not None else None
         sys.excepthook(kind, error.with_traceback(trace), trace)
-        if isinstance(error, KeyboardInterrupt):
-            import _signal
-
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:
-                    pass
-            _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
-            os.kill(os.getpid(), _signal.SIGINT)
+        interrupted.append(isinstance(error, KeyboardInterrupt))
         raise SystemExit(1)
     finally:
         namespace.pop("__file__", None)
