@@ -186,8 +186,14 @@ async def test_warm_interpreters_end_with_their_sandbox_and_leave_nothing(script
     me = os.getpid()  # local runs live below this process
     waiting: list[int] = []
 
+    def interpreters_waiting() -> set[int]:
+        return {proc.pid for proc in below(me) if proc.name == WAITING_NAME}
+
+    # Sandboxes that other tests of this process keep open have spares of their own.
+    others = interpreters_waiting()
+
     def spares_ready() -> bool:
-        waiting[:] = [p.pid for p in below(me) if waiting_spare(p) and "-c" in p.command]
+        waiting[:] = sorted(interpreters_waiting() - others)
         return bool(waiting)
 
     async with _opened("local", True, scripts) as sandbox:
