@@ -15,7 +15,6 @@ result ("turn 1: run ..."), and request to the answer. Prints medians; asserts n
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
@@ -24,10 +23,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from fixloop.bench.rpc import Connection  # noqa: E402
 from llm.scripted_server import RecordedRequest, Reply, ScriptedServer  # noqa: E402
 
 TASK = "Write a Python script that generates a Fibonacci sequence up to 100 and saves it to fibonacci.txt"
@@ -40,7 +40,7 @@ GOOD = (
 VARIANTS = ("spare A", "spare A'", "no spare")
 
 
-class Server:
+class Server(Connection):
     """One `fixloop serve` over pipes that records when progress reports arrive."""
 
     def __init__(self, root: Path, kind: str, spare: bool, model_url: str) -> None:
@@ -50,13 +50,7 @@ class Server:
         env.update(
             FIXLOOP_MODEL="scripted-coder", FIXLOOP_BASE_URL=model_url, FIXLOOP_API_KEY="sk-audit"
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "fixloop", "serve"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        super().__init__([sys.executable, "-m", "fixloop", "serve"], env=env)
         self.next_id = 0
         capabilities = {"window": {"workDoneProgress": True}}
         self.request(
@@ -68,41 +62,23 @@ class Server:
                 "initializationOptions": {"settings": {"sandbox": kind, "timeout": 30}},
             },
         )
-        self.write({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-
-    def write(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
-        stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]
-        stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        stdin.flush()
-
-    def read(self) -> dict[str, Any]:
-        stdout: IO[bytes] = self.process.stdout  # type: ignore[assignment]
-        length = 0
-        while True:
-            line = stdout.readline()
-            if not line:
-                raise EOFError("the server closed its output")
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-            elif line in (b"\r\n", b"\n") and length:
-                return json.loads(stdout.read(length))
+        self._write({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 
     def request(self, method: str, params: Any) -> tuple[Any, float | None]:
         """(the answer, seconds from sending to the first "turn 1: run" progress report)."""
         self.next_id += 1
         msg_id = self.next_id
         sent = time.perf_counter()
-        self.write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
         first_turn = None
         while True:
-            message = self.read()
+            message = self._read()
             if message.get("id") == msg_id and "method" not in message:
                 if "error" in message:
                     raise RuntimeError(f"{method} failed: {message['error']}")
                 return message.get("result"), first_turn
             if "method" in message and "id" in message:  # progress create: accept it
-                self.write({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
             elif message.get("method") == "$/progress" and first_turn is None:
                 text = str(message["params"]["value"].get("message") or "")
                 if text.startswith("turn 1: run"):
@@ -121,7 +97,7 @@ class Server:
     def close(self) -> None:
         try:
             self.request("shutdown", None)
-            self.write({"jsonrpc": "2.0", "method": "exit", "params": None})
+            self._write({"jsonrpc": "2.0", "method": "exit", "params": None})
             self.process.wait(timeout=10)
         except (OSError, EOFError, subprocess.TimeoutExpired):
             self.process.kill()

@@ -120,6 +120,16 @@ class LocalSandbox(ScratchOwner):
             pass
         await asyncio.to_thread(shutil.rmtree, run_dir, True)
 
+    def _env(self, spec: RunSpec, home: str, tmp: str, marker: str) -> dict[str, str]:
+        packages = str(spec.packages) if spec.packages else None
+        return allowed_env(
+            home=home,
+            tmp=tmp,
+            path_dirs=interpreter_dirs(self.python),
+            extra=run_variables(spec, packages),
+            marker=marker,
+        )
+
     def command(self, spec: RunSpec) -> list[str]:
         argv = [self.python, *spec.argv] if spec.use_python else list(spec.argv)
         return argv if self.identity is None else [*self.identity.command_prefix(), *argv]
@@ -137,13 +147,7 @@ class LocalSandbox(ScratchOwner):
                 outcome: Outcome = await run_tree(
                     self.command(spec),
                     cwd=tree.path,
-                    env=allowed_env(
-                        home=str(home),
-                        tmp=str(tmp),
-                        path_dirs=interpreter_dirs(self.python),
-                        extra=run_variables(spec, str(spec.packages) if spec.packages else None),
-                        marker=uuid.uuid4().hex,
-                    ),
+                    env=self._env(spec, str(home), str(tmp), uuid.uuid4().hex),
                     limits=spec.limits,
                     stdin=spec.stdin,
                     pool=self._zygotes,
@@ -180,13 +184,7 @@ class LocalSandbox(ScratchOwner):
         if self._interpreters is None:
             return
         # Warm interpreters for the script runs such a spec makes (Run File).
-        env = allowed_env(
-            home="",
-            tmp="",
-            path_dirs=interpreter_dirs(self.python),
-            extra=run_variables(spec, str(spec.packages) if spec.packages else None),
-            marker="",
-        )
+        env = self._env(spec, "", "", "")  # HOME, TMPDIR and marker are the run's own
         script = replace(spec, argv=("warm.py",), use_python=True)
         self._interpreters.expect(profile_of(self.command(script), env, rlimits_for(spec.limits)))
         self._interpreters.refill()
@@ -206,13 +204,7 @@ class LocalSandbox(ScratchOwner):
         await self._open_tree(tree)
         self._open_packages(spec)
         home, tmp = self._scratch_dirs()
-        env = allowed_env(
-            home=str(home),
-            tmp=str(tmp),
-            path_dirs=interpreter_dirs(self.python),
-            extra=run_variables(spec, str(spec.packages) if spec.packages else None),
-            marker=uuid.uuid4().hex,
-        )
+        env = self._env(spec, str(home), str(tmp), uuid.uuid4().hex)
 
         def cleanup() -> None:
             pool.give_back(tree)
