@@ -52,6 +52,34 @@ async def test_one_opened_sandbox_per_kind_and_interpreter() -> None:
         shared.release(sandbox)
 
 
+async def test_a_caller_arriving_as_the_open_finishes_shares_the_opened_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The language server meets this at start-up: the settings' warm-up opens the sandbox while
+    # a Run Tests asks for it. A caller whose first step runs after the open finished but before
+    # the opener resumed once got a second, unregistered sandbox, which its release refused.
+    import fixloop.sandbox
+
+    real_open = fixloop.sandbox.open_sandbox
+    late: list[asyncio.Task[Sandbox]] = []
+
+    async def open_then_schedule_a_caller(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sandbox = await real_open(*args, **kwargs)
+        # Runs in the same loop turn as the open's end, before its awaiters resume.
+        asyncio.get_running_loop().call_soon(
+            lambda: late.append(asyncio.ensure_future(shared.acquire("local")))
+        )
+        return sandbox
+
+    monkeypatch.setattr(fixloop.sandbox, "open_sandbox", open_then_schedule_a_caller)
+    first = await shared.acquire("local")
+    await until(lambda: bool(late), "the late caller started")
+    second = await late[0]
+    assert second is first
+    shared.release(first)
+    shared.release(second)  # refused ("not acquired") when the late caller opened its own
+
+
 async def test_spare_is_handed_out_once_and_the_next_starts_on_release() -> None:
     sandbox = await shared.acquire("local")
     empty_root, spare = shared.take_spare(sandbox, "reader", start_reader)

@@ -179,6 +179,27 @@ async def _registry() -> _Registry:
     return registry
 
 
+async def _open_entry(registry: _Registry, key: SandboxKey) -> _Entry:
+    """Open the sandbox for `key` and register it before anyone awaiting the open wakes up.
+
+    Registering here, inside the opening task, matters: the opening's done-callback forgets it
+    before its awaiters resume, and a caller arriving in that gap must find the entry, not open
+    a second sandbox that nothing registered (its release would fail, and it would leak).
+    """
+    from fixloop.sandbox import Limits, open_sandbox
+
+    limits = None if key.memory_mb is None else Limits(memory_mb=key.memory_mb)
+    sandbox = await open_sandbox(key.kind, python=key.python, image=key.image, limits=limits)
+    sandbox.share()
+    entry = _Entry(key, sandbox)
+    registry.by_sandbox[id(sandbox)] = entry
+    if registry.wanted in (None, key):
+        registry.entries[key] = entry
+    else:  # opened for settings that changed meanwhile: for the callers already waiting only
+        entry.retired = True
+    return entry
+
+
 async def acquire(
     kind: str,
     *,
@@ -189,31 +210,21 @@ async def acquire(
 ) -> Sandbox:
     """This loop's opened sandbox for the key; `release()` it when done. A `resident` one
     stays open while unused (until `retire`, `retire_others` or `close_all`)."""
-    from fixloop.sandbox import Limits, open_sandbox
-
     registry = await _registry()
     key = SandboxKey(kind, python, image, memory_mb)
-    entry = registry.entries.get(key)
-    if entry is None:
-        opening = registry.opening.get(key)
-        if opening is None:
-
-            async def open_entry() -> _Entry:
-                limits = None if memory_mb is None else Limits(memory_mb=memory_mb)
-                sandbox = await open_sandbox(kind, python=python, image=image, limits=limits)
-                sandbox.share()
-                return _Entry(key, sandbox)
-
-            opening = registry.opening[key] = asyncio.ensure_future(open_entry())
-            opening.add_done_callback(lambda _: registry.opening.pop(key, None))
-        # Shielded: a cancelled caller must not abort an open that others may be waiting for.
-        entry = await asyncio.shield(opening)
-        if registry.entries.get(key) is None and entry.closing is None:
-            registry.by_sandbox[id(entry.sandbox)] = entry
-            if registry.wanted in (None, key):
-                registry.entries[key] = entry
-            else:  # opened for settings that changed meanwhile: for this caller only
-                entry.retired = True
+    while True:
+        entry = registry.entries.get(key)
+        if entry is None:
+            opening = registry.opening.get(key)
+            if opening is None:
+                opening = registry.opening[key] = asyncio.ensure_future(_open_entry(registry, key))
+                opening.add_done_callback(lambda _: registry.opening.pop(key, None))
+            # Shielded: a cancelled caller must not abort an open others may be waiting for.
+            entry = await asyncio.shield(opening)
+        # An entry retired for settings that moved on while it opened may have closed
+        # before this caller woke up: ask again (the settings' own key opens anew).
+        if entry.closing is None:
+            break
     entry.users += 1
     entry.resident = entry.resident or resident
     if entry.idle is not None:
