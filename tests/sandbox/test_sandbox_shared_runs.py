@@ -109,3 +109,47 @@ async def test_a_saved_buffer_runs_as_the_file_and_an_unsaved_one_as_itself(
         assert script.read_text() == rewrites  # the project itself never changes
     script.write_text(on_disk)
     assert await run(on_disk) == "saved 2\n"
+
+
+async def test_docker_alternating_buffers_equal_to_the_files_stream_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run Tests overlays the module, Run File the script: in a session they alternate. While
+    # each buffer equals the file the container's copy holds, no run streams anything into
+    # the container (an exec through the engine each time); a buffer that differs is streamed,
+    # and undone byte for byte when the next run no longer overlays it.
+    skip_docker_if_asked("docker")
+    from fixloop.sandbox import dockerstage
+
+    streamed: list[int] = []
+    real_exec = dockerstage.exec_with_input
+
+    def counting_exec(*args, **kwargs):  # type: ignore[no-untyped-def]
+        streamed.append(len(args[3]))  # the tar archive's size
+        return real_exec(*args, **kwargs)
+
+    monkeypatch.setattr(dockerstage, "exec_with_input", counting_exec)
+    settings = settings_for("docker")
+    (project / "mod.py").write_text("WORD = 'module'\n")
+    (project / "app.py").write_text("from mod import WORD\nprint('app', WORD)\n")
+
+    async def run(overlay: dict[str, str]) -> str:
+        spec = file_spec("app.py", root=project, settings=settings, overlay=overlay)
+        return (await run_shared(spec, settings)).value.stdout
+
+    module, app = (project / "mod.py").read_text(), (project / "app.py").read_text()
+    assert await run({"app.py": app}) == "app module\n"
+    first = len(streamed)
+    assert first == 1  # the whole project, once
+    for _ in range(3):
+        assert await run({"mod.py": module}) == "app module\n"
+        assert await run({"app.py": app}) == "app module\n"
+    assert len(streamed) == first
+    assert await run({"mod.py": "WORD = 'buffer'\n"}) == "app buffer\n"
+    assert len(streamed) == first + 1
+    assert await run({"app.py": app}) == "app module\n"  # mod.py's original is back
+    assert len(streamed) == first + 2
+    (project / "mod.py").write_text("WORD = 'saved'\n")  # the buffer, saved: one file streamed
+    assert await run({"mod.py": "WORD = 'saved'\n"}) == "app saved\n"
+    assert await run({"app.py": app}) == "app saved\n"
+    assert len(streamed) == first + 3

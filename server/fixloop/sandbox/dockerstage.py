@@ -5,11 +5,15 @@ streams the whole project into /workspace through an exec as the stager uid (whi
 copy, so runs, as other uids, cannot change it). Later runs stream only what differs: the
 overlay files that changed, and the project's originals of files no longer overlaid. A sandbox
 shared by a whole session (`follow`) also streams the project files that changed on disk since
-the last run and deletes the ones that are gone (see `projectstate`).
+the last run and deletes the ones that are gone (see `projectstate`). The stager keeps a digest
+of every file the copy holds, so a file whose wanted bytes are already there is not streamed
+again: Run Tests (overlaying the module) and Run File (overlaying the script) alternate without
+an exec each time, as long as the editor's text equals what the copy has.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tarfile
 from collections.abc import Mapping
@@ -33,6 +37,9 @@ class ProjectStager:
         self._directories: dict[tuple[bool, Path], str] = {}  # -> directory in the container
         self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
         self._states: dict[tuple[bool, Path], ProjectState] = {}
+        # What each copy holds: relative path -> digest of its bytes. Only this stager changes
+        # a copy, so the digests are exact; a failed update forgets them (everything rewritten).
+        self._held: dict[tuple[bool, Path], dict[str, bytes]] = {}
 
     def staged(self, spec: RunSpec) -> str | None:
         """The copy's directory when it needs no update for `spec` (without looking at disk)."""
@@ -47,40 +54,45 @@ class ProjectStager:
         root = spec.root.resolve()
         key = (spec.network, root)
         deletions: list[str] = []
+        writes: dict[str, bytes | None] = {}  # None: a directory
+        if key not in self._directories:
+            self._directories[key] = f"{WORKSPACE}/p{len(self._directories)}/{_safe_name(root)}"
+            entries = list(project_files(root))
+            self._states[key] = ProjectState.of(entries)
+            for rel, source in entries:
+                writes[rel] = None if source is None else source.read_bytes()
+            self._overlays[key] = {}
+            self._held[key] = {}
+        elif self.follow:
+            self._follow(writes, key, spec.overlay, deletions)
+        previous = self._overlays[key]
+        for rel, text in spec.overlay.items():
+            check_overlay_path(rel)
+            writes[rel] = text.encode("utf-8")
+        # The originals of files no longer overlaid: restored byte for byte from the project,
+        # or deleted when they never existed.
+        for rel in previous.keys() - spec.overlay.keys():
+            original = root / rel
+            if original.is_file():
+                writes[rel] = original.read_bytes()
+            elif rel not in deletions:
+                deletions.append(rel)
+        held = self._held[key]
+        digests = {rel: _digest(data) for rel, data in writes.items() if data is not None}
         members = 0
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as archive:
-            if key not in self._directories:
-                self._directories[key] = f"{WORKSPACE}/p{len(self._directories)}/{_safe_name(root)}"
-                entries = list(project_files(root))
-                self._states[key] = ProjectState.of(entries)
-                for rel, source in entries:
-                    members += 1
-                    _add(archive, rel, None if source is None else source.read_bytes())
-                self._overlays[key] = {}
-            elif self.follow:
-                members += self._follow(archive, key, spec.overlay, deletions)
-            previous = self._overlays[key]
-            # New or changed overlay files, and the originals of files no longer overlaid
-            # (restored byte for byte from the project, or deleted when they never existed).
-            writes: dict[str, bytes] = {
-                rel: text.encode("utf-8")
-                for rel, text in spec.overlay.items()
-                if previous.get(rel) != text
-            }
-            for rel in previous.keys() - spec.overlay.keys():
-                original = root / rel
-                if original.is_file():
-                    writes[rel] = original.read_bytes()
-                elif rel not in deletions:
-                    deletions.append(rel)
             for rel, data in writes.items():
-                check_overlay_path(rel)
+                if rel in digests and held.get(rel) == digests[rel]:
+                    continue  # the copy holds these very bytes
                 members += 1
                 _add(archive, rel, data)
         directory = self._directories[key]
         self._overlays[key] = dict(spec.overlay)
         if members or deletions:  # unchanged: no exec at all
+            updated = {rel: digest for rel, digest in held.items() if rel not in deletions}
+            updated.update(digests)
+            held.clear()  # unknown until the engine confirms the update
             code, output = exec_with_input(
                 client,
                 container,
@@ -93,31 +105,32 @@ class ProjectStager:
                 raise SandboxUnavailable(
                     f"docker sandbox: copying the project failed (exit {code}): {detail}"
                 )
+            held.update(updated)
         return directory
 
     def _follow(
         self,
-        archive: tarfile.TarFile,
+        writes: dict[str, bytes | None],
         key: tuple[bool, Path],
         overlay: Mapping[str, str],
         deletions: list[str],
-    ) -> int:
-        """Add what changed in the project since the last run (overlaid files excepted: the
-        overlay decides those); returns the number of members added."""
+    ) -> None:
+        """Add to `writes` what changed in the project since the last run (overlaid files
+        excepted: the overlay decides those) and to `deletions` what is gone."""
         now = ProjectState.of(project_files(key[1]))
         older = self._states[key]
         changes = now.changes_since(older)
-        members = 0
         for rel in sorted(now.dirs - older.dirs):
-            members += 1
-            _add(archive, rel, None)
+            writes[rel] = None
         for rel in changes.changed:
             if rel not in overlay:
-                members += 1
-                _add(archive, rel, now.files[rel][0].read_bytes())
+                writes[rel] = now.files[rel][0].read_bytes()
         deletions.extend(rel for rel in changes.removed if rel not in overlay)
         self._states[key] = now
-        return members
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _add(archive: tarfile.TarFile, rel: str, data: bytes | None) -> None:
