@@ -17,6 +17,7 @@ import hashlib
 import io
 import tarfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +30,31 @@ STAGER_UID = 9999  # owns the project copy; runs use other uids and so cannot ch
 _UNPACK = 'mkdir -p "$1" && cd "$1" && shift && rm -f -- "$@" && tar -x -m -f -'
 
 
+@dataclass
+class _Copy:
+    """One project's copy in one container."""
+
+    directory: str  # inside the container
+    state: ProjectState  # the project on disk as last copied
+    overlay: dict[str, str] = field(default_factory=dict)  # the last run's overlay
+    # Relative path -> digest of the bytes the copy holds. Only the stager changes a copy, so
+    # the digests are exact; a failed update forgets them (everything is rewritten).
+    held: dict[str, bytes] = field(default_factory=dict)
+
+
 class ProjectStager:
     """Which project copies the containers hold, with which overlay, and how to update them."""
 
     def __init__(self) -> None:
         self.follow = False
-        self._directories: dict[tuple[bool, Path], str] = {}  # -> directory in the container
-        self._overlays: dict[tuple[bool, Path], dict[str, str]] = {}
-        self._states: dict[tuple[bool, Path], ProjectState] = {}
-        # What each copy holds: relative path -> digest of its bytes. Only this stager changes
-        # a copy, so the digests are exact; a failed update forgets them (everything rewritten).
-        self._held: dict[tuple[bool, Path], dict[str, bytes]] = {}
+        self._copies: dict[tuple[bool, Path], _Copy] = {}  # (network, project root) -> copy
 
     def staged(self, spec: RunSpec) -> str | None:
         """The copy's directory when it needs no update for `spec` (without looking at disk)."""
-        key = (spec.network, spec.root.resolve())
-        if self.follow or self._overlays.get(key) != dict(spec.overlay):
+        copy = self._copies.get((spec.network, spec.root.resolve()))
+        if self.follow or copy is None or copy.overlay != dict(spec.overlay):
             return None
-        return self._directories.get(key)
+        return copy.directory
 
     def stage(self, client: Any, container: Any, spec: RunSpec) -> str:
         """Bring the copy in `container` up to date with the project and `spec.overlay`
@@ -55,17 +63,16 @@ class ProjectStager:
         key = (spec.network, root)
         deletions: list[str] = []
         writes: dict[str, bytes | None] = {}  # None: a directory
-        if key not in self._directories:
-            self._directories[key] = f"{WORKSPACE}/p{len(self._directories)}/{_safe_name(root)}"
+        copy = self._copies.get(key)
+        if copy is None:
             entries = list(project_files(root))
-            self._states[key] = ProjectState.of(entries)
+            directory = f"{WORKSPACE}/p{len(self._copies)}/{_safe_name(root)}"
+            copy = self._copies[key] = _Copy(directory, ProjectState.of(entries))
             for rel, source in entries:
                 writes[rel] = None if source is None else source.read_bytes()
-            self._overlays[key] = {}
-            self._held[key] = {}
         elif self.follow:
-            self._follow(writes, key, spec.overlay, deletions)
-        previous = self._overlays[key]
+            self._follow(writes, copy, root, spec.overlay, deletions)
+        previous = copy.overlay
         for rel, text in spec.overlay.items():
             check_overlay_path(rel)
             writes[rel] = text.encode("utf-8")
@@ -77,7 +84,7 @@ class ProjectStager:
                 writes[rel] = original.read_bytes()
             elif rel not in deletions:
                 deletions.append(rel)
-        held = self._held[key]
+        held = copy.held
         digests = {rel: _digest(data) for rel, data in writes.items() if data is not None}
         members = 0
         buffer = io.BytesIO()
@@ -87,8 +94,7 @@ class ProjectStager:
                     continue  # the copy holds these very bytes
                 members += 1
                 _add(archive, rel, data)
-        directory = self._directories[key]
-        self._overlays[key] = dict(spec.overlay)
+        copy.overlay = dict(spec.overlay)
         if members or deletions:  # unchanged: no exec at all
             updated = {rel: digest for rel, digest in held.items() if rel not in deletions}
             updated.update(digests)
@@ -96,7 +102,7 @@ class ProjectStager:
             code, output = exec_with_input(
                 client,
                 container,
-                ["sh", "-c", _UNPACK, "sh", directory, *deletions],
+                ["sh", "-c", _UNPACK, "sh", copy.directory, *deletions],
                 buffer.getvalue(),
                 user=f"{STAGER_UID}:{STAGER_UID}",
             )
@@ -106,19 +112,20 @@ class ProjectStager:
                     f"docker sandbox: copying the project failed (exit {code}): {detail}"
                 )
             held.update(updated)
-        return directory
+        return copy.directory
 
     def _follow(
         self,
         writes: dict[str, bytes | None],
-        key: tuple[bool, Path],
+        copy: _Copy,
+        root: Path,
         overlay: Mapping[str, str],
         deletions: list[str],
     ) -> None:
         """Add to `writes` what changed in the project since the last run (overlaid files
         excepted: the overlay decides those) and to `deletions` what is gone."""
-        now = ProjectState.of(project_files(key[1]))
-        older = self._states[key]
+        now = ProjectState.of(project_files(root))
+        older = copy.state
         changes = now.changes_since(older)
         for rel in sorted(now.dirs - older.dirs):
             writes[rel] = None
@@ -126,7 +133,7 @@ class ProjectStager:
             if rel not in overlay:
                 writes[rel] = now.files[rel][0].read_bytes()
         deletions.extend(rel for rel in changes.removed if rel not in overlay)
-        self._states[key] = now
+        copy.state = now
 
 
 def _digest(data: bytes) -> bytes:
