@@ -44,7 +44,7 @@ async def test_each_run_gets_its_own_uid_stdin_env_and_scratch(
         assert alive == 3, result.stdout  # wrapper, program, its sleeper: none of an earlier run
         seen_uids.add(uid)
     assert len(seen_uids) == 5
-    assert any(docker_sandbox._spares.values())  # the later runs were served by spares
+    assert docker_sandbox._spares.waiting()  # the later runs were served by spares
 
 
 async def test_a_forged_exit_trailer_does_not_turn_into_success(

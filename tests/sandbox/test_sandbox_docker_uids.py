@@ -140,8 +140,49 @@ async def test_a_cancelled_run_leaves_nothing_and_its_uid_returns(
         await run
     assert run_leftovers(few_uids, "CANCEL_MARKER", marker) == []
     assert few_uids._uids.held <= {
-        spare.result().uid
-        for spares in few_uids._spares.values()
-        for spare in spares
-        if spare.done()
+        spare.result().uid for spare in few_uids._spares.waiting() if spare.done()
     }
+
+
+@pytest.mark.docker
+async def test_a_warm_spare_of_a_busy_uid_starts_no_interpreter_and_answers_busy(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    """A warm spare checks its uid before it starts the waiting interpreter: one handed a uid
+    that already has a process answers its order with the busy mark (the host then takes
+    another spare) and leaves that process alone."""
+    docker_sandbox.share()
+    spec = RunSpec(argv=("who.py",), root=project, limits=SMALL, overlay={"who.py": UID_REPORT})
+    assert (await docker_sandbox.run(spec)).status is Status.OK  # the container exists
+    (container,) = docker_sandbox._containers.values()
+    foreign = FEW.start
+    await asyncio.to_thread(
+        container.exec_run, ["sleep", "300"], user=f"{foreign}:{foreign}", detach=True
+    )
+    assert await poll(lambda: foreign_alive(container, foreign), 30)
+    # The same start on a free uid does leave an interpreter waiting as that uid.
+    free = FEW.start + 1
+    docker_sandbox._uids = RunUids(range(free, free + 1))
+    clean = await docker_sandbox._start_spare(False, spec)
+    assert await poll(lambda: spare_interpreters(container, free), 30)
+    clean.writer.close()
+    docker_sandbox._uids = RunUids(range(foreign, foreign + 1))
+    spare = await docker_sandbox._start_spare(False, spec)
+    assert spare.warm_env is not None and spare.uid == foreign
+    directory = await asyncio.to_thread(docker_sandbox._stage, spec)
+    assert await docker_sandbox._run_on(spare, spec, directory) is None
+    assert foreign_alive(container, foreign)
+    assert not await asyncio.to_thread(spare_interpreters, container, foreign)
+
+
+def spare_interpreters(container: object, uid: int) -> bool:
+    """Is a process of `uid` in the container a waiting interpreter (named fixloop-spare)?"""
+    code, _ = container.exec_run(  # type: ignore[attr-defined]
+        [
+            "sh",
+            "-c",
+            f"for p in /proc/[0-9]*; do [ $(stat -c %u $p) = {uid} ] && "
+            f"grep -qx fixloop-spare $p/comm && exit 0; done; exit 1",
+        ]
+    )
+    return code == 0

@@ -1,8 +1,8 @@
 """Warm interpreters (`sandbox.warmpython`): a shared sandbox runs `python FILE` in an interpreter
 started ahead, and the program cannot tell, apart from what the module documents.
 
-Each program runs twice on real local and bubblewrap sandboxes: once on a shared sandbox (warm
-interpreters) and once on an unshared one (a zygote that execs the interpreter), and what the
+Each program runs twice on real local, bubblewrap and docker sandboxes: once on a shared sandbox
+(warm interpreters) and once on an unshared one (a fresh interpreter per run), and what the
 user sees must be the same, byte for byte: exit code, stdout, stderr with its traceback. A probe
 confirms that the shared run did use a warm interpreter (`-c` in `sys.orig_argv`) and the
 unshared one did not, so the comparison cannot pass by both taking the old path.
@@ -18,15 +18,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fixloop.sandbox import RunResult, RunSpec, Sandbox, open_sandbox
+from fixloop.sandbox import RunResult, RunSpec, Sandbox, Status, open_sandbox
+from fixloop.sandbox.dockerspares import SPARES
 from fixloop.sandbox.warmpython import BOOT, PER_RUN, WAITING_NAME, is_script_run, order_bytes
 from proctree import below, describe, poll, waiting_spare
 
-from .conftest import SMALL
+from .conftest import SMALL, skip_docker_if_asked
 
-KINDS = ["local", "bwrap"]
+KINDS = ["local", "bwrap", "docker"]
 PROBE = "import sys\nprint('-c' in sys.orig_argv)\n"
 
 # name -> (source, stdin): what a user's script does that start-up could change.
@@ -74,7 +76,8 @@ PROGRAMS = {
 
 @asynccontextmanager
 async def _opened(kind: str, shared: bool, root: Path) -> AsyncIterator[Sandbox]:
-    sandbox = await open_sandbox(kind)
+    skip_docker_if_asked(kind)
+    sandbox = await open_sandbox(kind, image=os.environ.get("FIXLOOP_TEST_IMAGE"))
     try:
         if shared:
             await sandbox.warm(RunSpec(argv=(), root=root, limits=SMALL))
@@ -96,9 +99,10 @@ def scripts(project: Path) -> Path:
 
 
 def keeps(sandbox: Sandbox) -> bool:
-    """Does this shared sandbox keep warm interpreters? bwrap always; local only when its runs
-    have fixloop's own rights (no run uid of their own, which every run would share)."""
-    return sandbox.name == "bwrap" or getattr(sandbox, "identity", None) is None
+    """Does this shared sandbox keep warm interpreters? bwrap and docker always (each waits in
+    namespaces or as a uid of its own); local only when its runs have fixloop's own rights (no
+    run uid of their own, which every run would share)."""
+    return sandbox.name in ("bwrap", "docker") or getattr(sandbox, "identity", None) is None
 
 
 def _seen(result: RunResult) -> tuple[object, ...]:
@@ -176,6 +180,50 @@ async def test_a_run_that_starts_the_interpreter_differently_gets_a_fresh_one(
         assert module.stdout == "-c\n"
         # None of those threw away the spares made for the runs they fit.
         assert (await _run(sandbox, scripts, "probe.py")).stdout == warm
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_new_settings_move_the_warm_interpreters_to_the_runs_they_now_make(
+    kind: str, scripts: Path
+) -> None:
+    roomy = replace(SMALL, memory_mb=SMALL.memory_mb * 2)
+    async with _opened(kind, True, scripts) as sandbox:
+        warm = f"{keeps(sandbox)}\n"
+        assert (await _run(sandbox, scripts, "probe.py")).stdout == warm
+        # The settings change: the server warms its sandbox for runs under other limits.
+        await sandbox.warm(RunSpec(argv=(), root=scripts, limits=roomy))
+        roomy_probe = RunSpec(argv=("probe.py",), root=scripts, limits=roomy)
+        assert (await sandbox.run(roomy_probe)).stdout == warm
+        assert (await sandbox.run(roomy_probe)).stdout == warm
+        # A run under the old limits now gets a fresh interpreter.
+        assert (await _run(sandbox, scripts, "probe.py")).stdout == "False\n"
+        if kind == "docker":  # and the interpreters started for the old limits are gone
+            (container,) = sandbox._containers.values()  # type: ignore[attr-defined]
+            assert await poll(lambda: _waiting_in(container) <= SPARES, 30)
+
+
+def _waiting_in(container: Any) -> int:
+    """How many interpreters wait in a docker sandbox's container."""
+    _, out = container.exec_run(["sh", "-c", "cat /proc/[0-9]*/comm 2>/dev/null"])
+    return int(out.decode().split().count(WAITING_NAME))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_warm_run_stopped_at_its_limits_leaves_the_next_one_warm(
+    kind: str, scripts: Path
+) -> None:
+    (scripts / "spin.py").write_text("print('spinning', flush=True)\nwhile True:\n    pass\n")
+    (scripts / "flood.py").write_text("import sys\nwhile True:\n    sys.stdout.write('x' * 4096)\n")
+    quick = replace(SMALL, wall_seconds=1.0)
+    async with _opened(kind, True, scripts) as sandbox:
+        await sandbox.warm(RunSpec(argv=(), root=scripts, limits=quick))
+        warm = f"{keeps(sandbox)}\n"
+        spin = await sandbox.run(RunSpec(argv=("spin.py",), root=scripts, limits=quick))
+        assert spin.status is Status.TIMEOUT and spin.stdout == "spinning\n", spin
+        flood = await sandbox.run(RunSpec(argv=("flood.py",), root=scripts, limits=quick))
+        assert flood.truncated and len(flood.stdout) <= quick.output_bytes, flood.status
+        probe = await sandbox.run(RunSpec(argv=("probe.py",), root=scripts, limits=quick))
+        assert (probe.status, probe.stdout) == (Status.OK, warm), probe
 
 
 async def test_warm_interpreters_end_with_their_sandbox_and_leave_nothing(scripts: Path) -> None:

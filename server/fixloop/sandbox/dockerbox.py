@@ -11,9 +11,9 @@ while a process of theirs lives), which makes "kill this run's whole tree" exact
 loop issued as that uid reaches every process of the run (even ones that left the session) and
 nothing else, when the program ends, when the wall clock runs out and when the run is
 cancelled. Starting an exec costs the engine tens of milliseconds, so from a sandbox's second
-run on, spare execs (each with its own uid) are started in the background and wait on stdin; a
-run sends its order (arguments and environment) and its stdin to a spare and reads the output
-frames back.
+run on (from its first when shared), spare execs (each with its own uid, see `dockerspares`)
+are started in the background and wait on stdin; a run sends its order and its stdin to a spare
+and reads the output frames back.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,15 @@ from fixloop.sandbox.dockerrun import (
     kill_script,
     long_lived_command,
     order_line,
+    warm_order,
+    warm_spare_command,
 )
+from fixloop.sandbox.dockerspares import SparePool
 from fixloop.sandbox.dockerstage import ProjectStager
 from fixloop.sandbox.images import DEFAULT_DOCKER_IMAGE
 from fixloop.sandbox.outcome import Outcome, classify
 from fixloop.sandbox.workspace import check_overlay_path
 
-SPARES = 2
 _BUSY_RETRIES = 3  # spares to try when a uid turns out to have a process of unknown origin
 
 
@@ -79,7 +82,7 @@ class DockerSandbox:
         self._host_procs: dict[str, Path | None] = {}  # container id -> its members, seen here
         self._lock = asyncio.Lock()
         self._processes: set[SandboxProcess] = set()
-        self._spares: dict[bool, list[asyncio.Future[SpareExec]]] = {}
+        self._spares = SparePool(self._start_spare, lambda: self._uids.free)
         self._runs = 0
 
     @classmethod
@@ -129,46 +132,32 @@ class DockerSandbox:
         self.share()
         async with self._lock:
             await asyncio.to_thread(self._stage, spec)
+        # Warm spares for the script runs such a spec makes (Run File).
+        self._spares.expect(replace(spec, argv=("warm.py",), use_python=True))
         self._top_up(spec.network)
 
     # -- spares --------------------------------------------------------------------------
 
-    def _start_spare(self, network: bool) -> asyncio.Future[SpareExec]:
+    def _start_spare(self, network: bool, like: RunSpec | None) -> asyncio.Future[SpareExec]:
+        """A spare exec (see `dockerspares`): plain, or warm for runs `like` this one."""
         # A spare that never starts keeps its uid: whatever it left, nothing runs as it again.
         uid = self._uids.take()
 
         async def start() -> SpareExec:
             container = await asyncio.to_thread(self._container, network)
-            exec_id, reader, writer = await open_exec(
-                self.client, container, ["env", "-i", "sh", "-c", SPARE, "fixloop-run"], uid=uid
-            )
-            return SpareExec(exec_id, uid, reader, writer)
+            command, env = ["env", "-i", "sh", "-c", SPARE, "fixloop-run"], None
+            if like is not None:
+                command, env = warm_spare_command(like, uid)
+            exec_id, reader, writer = await open_exec(self.client, container, command, uid=uid)
+            return SpareExec(exec_id, uid, reader, writer, warm_env=env)
 
         return asyncio.ensure_future(start())
-
-    async def _take_spare(self, network: bool) -> SpareExec:
-        """A waiting spare exec (one started now when none is ready)."""
-        waiting = self._spares.setdefault(network, [])
-        while waiting:
-            ready = [spare for spare in waiting if spare.done()]
-            future = ready[0] if ready else waiting[0]
-            waiting.remove(future)
-            try:
-                spare = await future
-            except Exception:  # noqa: BLE001 - a spare that failed to start: start another
-                continue
-            if not spare.reader.at_eof():
-                return spare
-            spare.writer.close()  # it died waiting: its uid is not used again
-        return await self._start_spare(network)
 
     def _top_up(self, network: bool) -> None:
         """Start spares after the current run has begun; one-off runs never pay for them."""
         if self._runs < 2 and not self.shared:
             return
-        waiting = self._spares.setdefault(network, [])
-        while len(waiting) < SPARES and self._uids.free > SPARES:  # spares never starve runs
-            waiting.append(self._start_spare(network))
+        self._spares.top_up(network, warm=self.shared)
 
     # -- running -------------------------------------------------------------------------
 
@@ -188,7 +177,8 @@ class DockerSandbox:
 
     async def _run_exec(self, spec: RunSpec, directory: str) -> Outcome:
         for _ in range(_BUSY_RETRIES):
-            outcome = await self._run_on(await self._take_spare(spec.network), spec, directory)
+            spare = await self._spares.take(spec, warm=self.shared)
+            outcome = await self._run_on(spare, spec, directory)
             if outcome is not None:
                 return outcome
         raise SandboxUnavailable(
@@ -207,7 +197,11 @@ class DockerSandbox:
         clean: bool | None = None  # nothing of the uid is alive (None: not known yet)
         timed_out = finished = False
         try:
-            spare.writer.write(order_line(spec, spare.uid, directory, capture.nonce) + spec.stdin)
+            if spare.warm_env is None:
+                order = order_line(spec, spare.uid, directory, capture.nonce)
+            else:
+                order = warm_order(spec, directory, capture.nonce, spare.warm_env)
+            spare.writer.write(order + spec.stdin)
             spare.writer.write_eof()  # the program reads EOF after its stdin
             self._top_up(spec.network)
             over = asyncio.ensure_future(capture.over.wait())
@@ -312,13 +306,7 @@ class DockerSandbox:
         for process in list(self._processes):
             await process.kill()
         self._processes.clear()
-        spares, self._spares = self._spares, {}
-        for future in (future for waiting in spares.values() for future in waiting):
-            try:
-                spare = await future
-            except Exception:  # noqa: BLE001, S112 - it never started: nothing to end
-                continue
-            spare.writer.close()  # it reads EOF and exits; removing the container ends it too
+        await self._spares.close()
         for container in list(self._containers.values()):
             await asyncio.to_thread(remove_container, container)
         self._containers.clear()
@@ -334,8 +322,6 @@ def _running(container: Any) -> bool:
 
 
 def _replace_paths(outcome: Outcome, inside: str, real: str) -> Outcome:
-    from dataclasses import replace
-
     return replace(
         outcome,
         stdout=outcome.stdout.replace(inside, real),

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from fixloop.sandbox.base import RunSpec, SandboxUnavailable
 from fixloop.sandbox.dockerproc import STDERR, STDOUT, read_frame
 from fixloop.sandbox.runenv import allowed_env, run_variables
+from fixloop.sandbox.warmpython import BOOT, is_script_run, order_bytes
 from fixloop.sandbox.zygote import cpu_seconds, export_steps, shell_word
 
 RUN_UIDS = range(20000, 29000)
@@ -54,47 +55,80 @@ empty_uid() {
   done
 }
 """
-WRAPPER = (
-    UID_FUNCTIONS
-    + r"""
-if others; then printf '\000fixloop-busy:%s\n' "$nonce" >&2; exit 125; fi
+# The scratch directory ("$d") and the run's limits, as the run's uid. The scratch name ends in a
+# random part nobody can create first; earlier scratch of this uid (left by a run killed at the
+# wall clock) goes now. packages: pip's target when the run has a package directory (it must
+# exist before Python starts: a missing path entry is cached as "nothing here").
+_PREPARE = r"""
 umask 077
-d="$1"; cwd="$2"; shift 2
-# The scratch name ends in a random part nobody can create first; earlier scratch of this uid
-# (left by a run killed at the wall clock) goes now.
 for old in "${d%-*}"-*; do
   if [ -O "$old" ]; then chmod -R u+rwx "$old"; rm -rf "$old"; fi
 done 2>/dev/null
-# packages: pip's target when the run has a package directory (it must exist before Python
-# starts: a missing path entry is cached as "nothing here").
 mkdir "$d" "$d/home" "$d/packages" || exit 125
 ulimit -c 0; ulimit -t "$CPU_S"; ulimit -f "$FILE_BLOCKS"; ulimit -n "$NOFILE"
 ulimit -v "$MEM_KB"; ulimit -p "$NPROC" 2>/dev/null
 unset CPU_S FILE_BLOCKS NOFILE MEM_KB NPROC
-cd "$cwd" || exit 125
-# The run's processes yield the CPU to the container's control execs (the kill, the staging):
-# a fork bomb then cannot hold off the exec that ends it. Niceness only splits the container's
-# own share, so the run is not slowed against the rest of the machine.
+"""
+# Starts "$@" in the background with the shell's stdin. The run's processes yield the CPU to
+# the container's control execs (the kill, the staging): a fork bomb then cannot hold off the
+# exec that ends it. Niceness only splits the container's own share, so the run is not slowed
+# against the rest of the machine. A background job's stdin is /dev/null before its
+# redirections apply: keep ours on fd 3.
+_LAUNCH = r"""
 if command -v nice >/dev/null 2>&1; then set -- nice -n 19 "$@"; fi
-# A background job's stdin is /dev/null before its redirections apply: keep ours on fd 3.
 exec 3<&0
 "$@" <&3 3<&- &
-wait $!
-rc=$?
-# Every process of this uid but the wrapper dies; clean=1 in the last words then means that
-# nothing of the run is alive.
+pid=$!
+"""
+# Once the program has ended: every process of this uid but the wrapper dies, so clean=1 in the
+# last words means that nothing of the run is alive. Marks on both streams: the engine forwards
+# stdout and stderr independently, so the last words on stderr can arrive before the program's
+# last output on stdout.
+_FINISH = r"""
 empty_uid
-# Marks on both streams: the engine forwards stdout and stderr independently, so the last
-# words on stderr can arrive before the program's last output on stdout.
 printf '\000fixloop-end:%s\n' "$nonce"
 printf '\000fixloop-exit:%s:%d:%d\n' "$nonce" "$rc" "$clean" >&2
 exit $rc
 """
+_BUSY_MARK = r"""printf '\000fixloop-busy:%s\n' "$nonce" >&2; exit 125"""
+WRAPPER = (
+    UID_FUNCTIONS
+    + f"if others; then {_BUSY_MARK}; fi\n"
+    + 'd="$1"; cwd="$2"; shift 2\n'
+    + _PREPARE
+    + 'cd "$cwd" || exit 125\n'
+    + _LAUNCH
+    + "wait $pid\nrc=$?\n"
+    + _FINISH
 )
 # A spare exec reads one order line (`set --` the wrapper's arguments, `export` the run's
 # environment; `read` takes one byte at a time, so what follows is the program's stdin), then
 # becomes the wrapper.
 SPARE = "NL='\n'\nIFS= read -r order || exit 0\neval \"$order\"\n" + WRAPPER
+# A warm spare (see `warm_spare_command`) has its uid, scratch, limits and environment before
+# any order: it checks the uid, prepares, and starts `python -c BOOT FIFO`, which waits on the
+# fifo. The order line then carries only the nonce (a program of this uid could read the
+# shell's arguments, never a variable it was not given); only after the shell has read its
+# line does the fifo let the interpreter read its own order (see `warmpython`) from the same
+# stdin, then the program's stdin. The shell keeps the fifo open until the program ends, so the
+# signal waits in the fifo even for an interpreter that opens it late. A uid found busy stays
+# so: the spare answers its order with the busy mark, and the host takes another spare.
+WARM_SPARE = (
+    UID_FUNCTIONS
+    + 'd="$1"; boot="$2"\n'
+    + "if others; then\n"
+    + '  IFS= read -r order || exit 0\n  eval "$order"\n  '
+    + _BUSY_MARK
+    + "\nfi\n"
+    + _PREPARE
+    + 'mkfifo "$d/go" || exit 125\n'
+    + 'set -- python3 -c "$boot" "$d/go"\n'
+    + _LAUNCH
+    + 'IFS= read -r order || { empty_uid; exit 0; }\neval "$order"\n'
+    + 'exec 4<>"$d/go"\nprintf go >&4\n'
+    + "wait $pid\nrc=$?\nexec 4>&-\n"
+    + _FINISH
+)
 _TRAILER = re.compile(rb"\x00fixloop-exit:([0-9a-f]*):(\d+):([01])\n$")
 _BUSY = re.compile(rb"^\x00fixloop-busy:([0-9a-f]*)\n")
 _MARK_ROOM = 128  # bytes of the last frames kept to find the marks (each is under 64)
@@ -113,7 +147,7 @@ def kill_script(grace: float) -> str:
     return UID_FUNCTIONS + first + 'empty_uid\n[ "$clean" = 1 ]\n'
 
 
-def run_env(spec: RunSpec, scratch: str) -> dict[str, str]:
+def run_env(spec: RunSpec, scratch: str, marker: str | None = None) -> dict[str, str]:
     """The run's environment: the allow-list, plus the limits the wrapper applies."""
     limits = spec.limits
     packages = f"{scratch}/packages" if spec.packages is not None else None
@@ -122,7 +156,7 @@ def run_env(spec: RunSpec, scratch: str) -> dict[str, str]:
         tmp=scratch,
         path_dirs=[],
         extra=run_variables(spec, packages),
-        marker=uuid.uuid4().hex,
+        marker=marker if marker is not None else uuid.uuid4().hex,
     )
     env.update(
         CPU_S=str(cpu_seconds(limits)),
@@ -156,6 +190,32 @@ def order_line(spec: RunSpec, uid: int, directory: str, nonce: str) -> bytes:
     words = " ".join(shell_word(word) for word in (scratch, directory, *program(spec)))
     steps = [f"nonce={nonce}", f"set -- {words}", *export_steps(run_env(spec, scratch))]
     return ("; ".join(steps) + "\n").encode()
+
+
+WarmProfile = tuple[bool, tuple[tuple[str, str], ...]]
+
+
+def warm_profile(spec: RunSpec) -> WarmProfile | None:
+    """What a warm spare must have started with to serve `spec`: its network and its whole
+    environment but the scratch and marker (the limits are in it); None for a run that is not
+    `python FILE` and so never takes a warm spare."""
+    if not (spec.use_python and is_script_run(program(spec))):
+        return None
+    return spec.network, tuple(sorted(run_env(spec, "/scratch", marker="").items()))
+
+
+def warm_spare_command(spec: RunSpec, uid: int) -> tuple[list[str], dict[str, str]]:
+    """The exec command of a warm spare for runs like `spec`, and the environment its
+    interpreter starts with (the per-run HOME, TMPDIR and marker are its own already)."""
+    scratch = scratch_dir(uid)
+    env = run_env(spec, scratch)
+    assignments = [f"{k}={v}" for k, v in env.items()]
+    return ["env", "-i", *assignments, "sh", "-c", WARM_SPARE, "fixloop-run", scratch, BOOT], env
+
+
+def warm_order(spec: RunSpec, directory: str, nonce: str, env: dict[str, str]) -> bytes:
+    """What a warm spare reads: the shell's line (the nonce), then the interpreter's order."""
+    return f"nonce={nonce}\n".encode() + order_bytes(program(spec), cwd=directory, env=env)
 
 
 class RunUids:
@@ -212,6 +272,8 @@ class SpareExec:
     uid: int
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    # A warm spare's interpreter environment (see `warm_spare_command`); None for a plain one.
+    warm_env: dict[str, str] | None = None
 
 
 @dataclass

@@ -88,6 +88,10 @@ def _fixloop_boot():
         own_name = ""
     if own_name:
         rename(WAITING_NAME)
+    if len(sys.argv) > 1:  # a fifo to wait on first: until it speaks, the shell reads stdin
+        go = os.open(sys.argv[1], os.O_RDONLY)
+        os.read(go, 2)
+        os.close(go)
     parts = [os.fsdecode(part) for part in read(int(read(8), 16)).split(b"\0")]
     if own_name:
         rename(own_name)
@@ -107,7 +111,7 @@ def _fixloop_boot():
         full = os.path.abspath(path)
         code = compile(source, full, "exec", dont_inherit=True)
     except BaseException:
-        os.execv(argv[0], argv)
+        os.execvp(argv[0], argv)
     del source
     sys.argv[:] = argv[1:]
     if not getattr(sys.flags, "safe_path", False):
