@@ -19,8 +19,10 @@ same (every variable except the per-run HOME, TMPDIR and marker, the rlimits, th
 interpreter); otherwise the run takes an ordinary zygote. Only sandboxes shared by a
 long-lived process use warm interpreters: a one-off run would pay for a spare it never uses.
 A waiting interpreter must be out of reach of other runs' code: bubblewrap starts each in
-namespaces of its own, and `local` keeps them only when its runs have the server's own rights
-(with an unprivileged run uid, every run shares that uid, so it uses ordinary zygotes).
+namespaces of its own, docker as a uid of its own (`dockerspares`; there BOOT first waits on a
+fifo, given as its one argument, until the wrapper shell has read its own order line), and
+`local` keeps them only when its runs have the server's own rights (with an unprivileged run
+uid, every run shares that uid, so it uses ordinary zygotes).
 """
 
 from __future__ import annotations
