@@ -102,3 +102,15 @@ async def run_code(
 ) -> RunResult:
     spec = RunSpec(argv=(name,), root=root, limits=limits, overlay={name: code}, **kwargs)  # type: ignore[arg-type]
     return await sandbox.run(spec)
+
+
+def uid_alive(container: object, uid: int) -> bool:
+    """Has `uid` a process in a docker sandbox's container (blocking)?"""
+    code, _ = container.exec_run(  # type: ignore[attr-defined]
+        [
+            "sh",
+            "-c",
+            f"for p in /proc/[0-9]*; do [ $(stat -c %u $p) = {uid} ] && exit 0; done; exit 1",
+        ]
+    )
+    return code == 0

@@ -7,13 +7,18 @@ later runs really came from spares; everything else is observed from inside the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
+import docker
+import pytest
 from fixloop.sandbox import RunSpec, Status
 from fixloop.sandbox.dockerbox import DockerSandbox
+from fixloop.sandbox.dockerspares import _end
+from proctree import poll
 
-from .conftest import SMALL, run_code
+from .conftest import SMALL, run_code, uid_alive
 
 # Reports its uid, its stdin, one variable and the other scratch directories it can see; leaves
 # a file in its scratch and a sleeper behind.
@@ -89,3 +94,41 @@ async def test_the_last_output_of_every_run_arrives(
             )
         )
         assert (result.status, result.stdout) == (Status.OK, f"line {index}\n"), result
+
+
+async def test_close_removes_the_container_when_spare_starts_were_cancelled(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    # Spares start once a run is over; an event loop that shuts down right after cancels those
+    # starts. close() once raised that cancellation and left the container running.
+    docker_sandbox.share()
+    result = await docker_sandbox.run(RunSpec(argv=("main.py",), root=project, limits=SMALL))
+    assert result.status is Status.ERROR, result
+    pending = [future for future in docker_sandbox._spares.waiting() if not future.done()]
+    assert pending, "a run of a shared sandbox starts spares after it"
+    for future in pending:
+        future.cancel()
+    containers = list(docker_sandbox._containers.values())
+    await docker_sandbox.close()
+    for container in containers:
+        with pytest.raises(docker.errors.NotFound):
+            await asyncio.to_thread(container.reload)
+
+
+async def test_an_ended_spare_leaves_the_container(
+    docker_sandbox: DockerSandbox, project: Path
+) -> None:
+    # The engine ends an exec's stdin only on a half-close of its socket; a spare nobody will
+    # take (new settings, the sandbox closing) must then exit, not wait for the container's end.
+    docker_sandbox.share()
+    await docker_sandbox.warm(RunSpec(argv=(), root=project, limits=SMALL))
+    spares = docker_sandbox._spares.waiting()
+    await asyncio.wait(spares)
+    (container,) = docker_sandbox._containers.values()
+    for future in spares:  # a plain spare (a shell) and a warm one (a shell and Python)
+        spare = future.result()
+        assert await asyncio.to_thread(uid_alive, container, spare.uid)
+        _end(spare)
+        # At once: a spare left waiting goes only when the engine notices the closed
+        # connection, seconds later or not at all.
+        assert await poll(lambda uid=spare.uid: not uid_alive(container, uid), 2), spare.uid

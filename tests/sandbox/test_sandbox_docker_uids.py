@@ -17,7 +17,7 @@ from fixloop.sandbox.dockerbox import DockerSandbox
 from fixloop.sandbox.dockerrun import RunUids
 from proctree import poll
 
-from .conftest import SMALL, run_code, run_leftovers
+from .conftest import SMALL, run_code, run_leftovers, uid_alive
 
 UID_REPORT = "import os\nprint(os.getuid())\n"
 FEW = range(23100, 23105)
@@ -100,21 +100,10 @@ async def test_a_process_nobody_told_us_about_keeps_its_uid_out_of_use(
     await asyncio.to_thread(
         container.exec_run, ["sleep", "300"], user=f"{foreign}:{foreign}", detach=True
     )
-    assert await poll(lambda: foreign_alive(container, foreign), 30)
+    assert await poll(lambda: uid_alive(container, foreign), 30)
     got = await run_uids(few_uids, project, 4 * len(FEW))
     assert foreign not in got, got
-    assert foreign_alive(container, foreign)  # never killed by a run that was handed its uid
-
-
-def foreign_alive(container: object, uid: int) -> bool:
-    code, _ = container.exec_run(  # type: ignore[attr-defined]
-        [
-            "sh",
-            "-c",
-            f"for p in /proc/[0-9]*; do [ $(stat -c %u $p) = {uid} ] && exit 0; done; exit 1",
-        ]
-    )
-    return code == 0
+    assert uid_alive(container, foreign)  # never killed by a run that was handed its uid
 
 
 @pytest.mark.docker
@@ -159,19 +148,20 @@ async def test_a_warm_spare_of_a_busy_uid_starts_no_interpreter_and_answers_busy
     await asyncio.to_thread(
         container.exec_run, ["sleep", "300"], user=f"{foreign}:{foreign}", detach=True
     )
-    assert await poll(lambda: foreign_alive(container, foreign), 30)
+    assert await poll(lambda: uid_alive(container, foreign), 30)
     # The same start on a free uid does leave an interpreter waiting as that uid.
     free = FEW.start + 1
     docker_sandbox._uids = RunUids(range(free, free + 1))
     clean = await docker_sandbox._start_spare(False, spec)
     assert await poll(lambda: spare_interpreters(container, free), 30)
+    clean.writer.write_eof()
     clean.writer.close()
     docker_sandbox._uids = RunUids(range(foreign, foreign + 1))
     spare = await docker_sandbox._start_spare(False, spec)
     assert spare.warm_env is not None and spare.uid == foreign
     directory = await asyncio.to_thread(docker_sandbox._stage, spec)
     assert await docker_sandbox._run_on(spare, spec, directory) is None
-    assert foreign_alive(container, foreign)
+    assert uid_alive(container, foreign)
     assert not await asyncio.to_thread(spare_interpreters, container, foreign)
 
 

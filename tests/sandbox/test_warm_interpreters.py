@@ -199,7 +199,7 @@ async def test_new_settings_move_the_warm_interpreters_to_the_runs_they_now_make
         assert (await _run(sandbox, scripts, "probe.py")).stdout == "False\n"
         if kind == "docker":  # and the interpreters started for the old limits are gone
             (container,) = sandbox._containers.values()  # type: ignore[attr-defined]
-            assert await poll(lambda: _waiting_in(container) <= SPARES, 30)
+            assert await poll(lambda: _waiting_in(container) <= SPARES, 5)
 
 
 def _waiting_in(container: Any) -> int:

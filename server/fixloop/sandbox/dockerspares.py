@@ -81,15 +81,16 @@ class SparePool:
         ]
 
     async def close(self) -> None:
-        """End every spare: each reads EOF and exits (removing the container ends them too)."""
+        """End every spare (removing the container ends them too). A start that was cancelled
+        (the event loop shutting down) or failed has nothing to end."""
         futures = self.waiting()
         self.plain, self.warm = {}, {}
+        if futures:
+            await asyncio.wait(futures)
         for future in futures:
-            try:
-                spare = await future
-            except Exception:  # noqa: BLE001, S112 - it never started: nothing to end
-                continue
-            spare.writer.close()
+            spare = _usable(future)
+            if spare is not None:
+                _end(spare)
 
 
 async def _take_from(waiting: list[asyncio.Future[SpareExec]]) -> SpareExec | None:
@@ -99,10 +100,7 @@ async def _take_from(waiting: list[asyncio.Future[SpareExec]]) -> SpareExec | No
         ready = [future for future in waiting if future.done()]
         future = ready[0] if ready else waiting[0]
         waiting.remove(future)
-        try:
-            await future
-        except Exception:  # noqa: BLE001, S112 - one that failed to start: try the next
-            continue
+        await asyncio.wait([future])  # a start that failed or was cancelled is skipped
         spare = _usable(future)
         if spare is not None:
             return spare
@@ -116,9 +114,19 @@ def _usable(future: asyncio.Future[SpareExec]) -> SpareExec | None:
         return None
     spare = future.result()
     if spare.reader.at_eof():
-        spare.writer.close()
+        _end(spare)
         return None
     return spare
+
+
+def _end(spare: SpareExec) -> None:
+    """End a waiting spare: the engine closes the exec's stdin only on a half-close (closing
+    the socket alone leaves the exec waiting), and the spare exits on EOF."""
+    try:
+        spare.writer.write_eof()
+    except (OSError, RuntimeError):  # the connection is gone already
+        pass
+    spare.writer.close()
 
 
 def _end_later(future: asyncio.Future[SpareExec]) -> None:
@@ -127,6 +135,6 @@ def _end_later(future: asyncio.Future[SpareExec]) -> None:
     def end(done: asyncio.Future[Any]) -> None:
         spare = _usable(done)
         if spare is not None:
-            spare.writer.close()
+            _end(spare)
 
     future.add_done_callback(end)
