@@ -9,9 +9,8 @@ also set the limits and environment of the runs it expects and started `python -
 limits are those it started with (`dockerrun.warm_profile`): the profile the last `warm()`
 named or, failing that, the first script run's. A run of another profile (a repair proof with
 a hash seed of its own, a test run) takes a plain spare, and the warm ones stay for the runs
-they fit. Only a
-sandbox shared by a long-lived process keeps warm spares; a one-off run would pay for a spare
-it never uses.
+they fit. Only a sandbox shared by a long-lived process keeps warm spares; a one-off run would
+pay for a spare it never uses.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ class SparePool:
         """Runs like `spec` (a script run) are expected: warm spares made for another profile
         of its network mode are ended, and those started from here on are made for this one."""
         profile = warm_profile(spec)
-        if profile is None or self._expected.get(spec.network, (None,))[0] == profile:
+        if profile is None or profile == self._expected_profile(spec.network):
             return
         self._expected[spec.network] = (profile, spec)
         for future in self.warm.pop(spec.network, []):
@@ -54,14 +53,18 @@ class SparePool:
         (started now when none waits)."""
         profile = warm_profile(spec) if warm else None
         if profile is not None:
-            if spec.network not in self._expected:
+            if self._expected_profile(spec.network) is None:
                 self.expect(spec)
-            if self._expected[spec.network][0] == profile:
+            if profile == self._expected_profile(spec.network):
                 spare = await _take_from(self.warm.get(spec.network, []))
                 if spare is not None:
                     return spare
         spare = await _take_from(self.plain.get(spec.network, []))
         return spare if spare is not None else await self._start(spec.network, None)
+
+    def _expected_profile(self, network: bool) -> WarmProfile | None:
+        expected = self._expected.get(network)
+        return expected[0] if expected is not None else None
 
     def top_up(self, network: bool, *, warm: bool) -> None:
         """Start spares up to the count of each kind; spares never starve runs of uids."""
